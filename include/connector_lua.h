@@ -1,0 +1,97 @@
+/* connector-lua: run a Lua connector script into a SQLite database.
+ *
+ *   clua_runtime *rt = clua_open();
+ *   clua_options opt = clua_options_default();
+ *   opt.script = "scripts/three.lua";
+ *   int rc = clua_sync(rt, &opt);          // CLUA_OK or an error status
+ *   const clua_summary *s = clua_summary_of(rt);
+ *   if (rc != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
+ *   clua_close(rt);
+ *
+ * One runtime runs one sync at a time; it may run several in turn. Log lines
+ * go to stderr (or to the log callback); nothing else is printed. */
+#ifndef CONNECTOR_LUA_H
+#define CONNECTOR_LUA_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Results of clua_sync and clua_reset. */
+typedef enum clua_status {
+    CLUA_OK = 0,
+    CLUA_ERROR_INPUT,  /* script, configuration or state file missing or invalid */
+    CLUA_ERROR_SCRIPT, /* schema() or update() failed: a Lua error or a bad op call */
+    CLUA_ERROR_STORE,  /* the database or the output directory failed */
+    CLUA_ERROR_BUSY,   /* another run holds the output directory */
+    CLUA_ERROR_NOMEM
+} clua_status;
+
+/* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
+typedef enum clua_log_level {
+    CLUA_LOG_FINE = 0,
+    CLUA_LOG_INFO,
+    CLUA_LOG_WARNING,
+    CLUA_LOG_SEVERE
+} clua_log_level;
+
+/* Receives each log line that passes the level: the level's name ("INFO",
+ * "WARNING", ...) and the message, without the timestamp or newline. */
+typedef void (*clua_log_fn)(void *user, const char *level, const char *message);
+
+typedef struct clua_options {
+    const char *script;             /* path of the Lua connector; required */
+    const char *configuration_file; /* JSON object file; NULL gives {} */
+    const char *state_file;         /* JSON object file to start from; NULL: the saved state */
+    const char *output_dir;         /* NULL: files/<script name without .lua> */
+    clua_log_level log_level;       /* CLUA_LOG_INFO by default */
+    clua_log_fn log_fn;             /* NULL: lines "HH:MM:SS.mmm LEVEL    message" on stderr */
+    void *log_user;
+} clua_options;
+
+/* What a sync did: the SDK's counters, the time it took and where the data is. */
+typedef struct clua_summary {
+    long long upserts, updates, deletes, truncates, schema_changes, checkpoints;
+    double elapsed_seconds;
+    char database_path[4096]; /* "" until the output directory is known */
+} clua_summary;
+
+typedef struct clua_runtime clua_runtime;
+
+/* Defaults: no script, log level INFO, everything else NULL. */
+clua_options clua_options_default(void);
+
+/* A new runtime, or NULL when memory runs out. Free it with clua_close. */
+clua_runtime *clua_open(void);
+
+/* Runs one sync: schema(), then update(), committing at each op.checkpoint()
+ * and when update() returns. On failure everything after the last checkpoint
+ * is rolled back and clua_errmsg says why. */
+clua_status clua_sync(clua_runtime *rt, const clua_options *options);
+
+/* The summary of the last sync (zeroes before the first). Owned by rt. */
+const clua_summary *clua_summary_of(const clua_runtime *rt);
+
+/* The message of the last failure ("" after a success). Owned by rt. */
+const char *clua_errmsg(const clua_runtime *rt);
+
+/* The directory a sync of script writes to when no output_dir is given:
+ * "files/<script name without .lua>". Written into buf; returns buf. */
+char *clua_default_output_dir(const char *script, char *buf, size_t size);
+
+/* Deletes warehouse.db (with its -wal and -shm files) and state.json in dir.
+ * Refuses with CLUA_ERROR_BUSY while a sync holds the directory. A message
+ * (what was removed, or why not) is written into msg. */
+clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
+
+void clua_close(clua_runtime *rt);
+
+/* "0.1.0" */
+const char *clua_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,125 @@
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_name(const char *s, size_t len) {
+    char *p = malloc(len + 1);
+    if (!p) return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+table *catalog_find(const catalog *cat, const char *name, size_t len) {
+    for (int i = 0; i < cat->n; i++) {
+        table *t = cat->tables[i];
+        if (t->name_len == len && memcmp(t->name, name, len) == 0) return t;
+    }
+    return NULL;
+}
+
+table *catalog_add(catalog *cat, const char *name, size_t len) {
+    if (cat->n == cat->cap) {
+        int cap = cat->cap ? cat->cap * 2 : 8;
+        table **p = realloc(cat->tables, (size_t)cap * sizeof *p);
+        if (!p) return NULL;
+        cat->tables = p;
+        cat->cap = cap;
+    }
+    table *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->name = dup_name(name, len);
+    if (!t->name) {
+        free(t);
+        return NULL;
+    }
+    t->name_len = len;
+    cat->tables[cat->n++] = t;
+    return t;
+}
+
+static void table_free(table *t) {
+    for (int i = 0; i < t->ncols; i++) {
+        free(t->cols[i].name);
+        strbuf_free(&t->cols[i].json);
+    }
+    free(t->cols);
+    free(t->pk);
+    free(t->vals);
+    free(t->present);
+    free(t->name);
+    free(t);
+}
+
+void catalog_drop_last(catalog *cat) {
+    if (cat->n > 0) table_free(cat->tables[--cat->n]);
+}
+
+void catalog_free(catalog *cat) {
+    for (int i = 0; i < cat->n; i++) table_free(cat->tables[i]);
+    free(cat->tables);
+    cat->tables = NULL;
+    cat->n = cat->cap = 0;
+}
+
+int table_find_column(const table *t, const char *name, size_t len) {
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].name_len == len && memcmp(t->cols[i].name, name, len) == 0) return i;
+    return -1;
+}
+
+/* Grows cols, vals, present and pk together so an op never finds one short. */
+static int table_grow(table *t) {
+    int cap = t->capcols ? t->capcols * 2 : 8;
+    column *cols = realloc(t->cols, (size_t)cap * sizeof *cols);
+    if (!cols) return -1;
+    t->cols = cols;
+    types_value *vals = realloc(t->vals, (size_t)cap * sizeof *vals);
+    if (!vals) return -1;
+    t->vals = vals;
+    unsigned char *present = realloc(t->present, (size_t)cap);
+    if (!present) return -1;
+    memset(present + t->capcols, 0, (size_t)(cap - t->capcols));
+    t->present = present;
+    int *pk = realloc(t->pk, (size_t)cap * sizeof *pk);
+    if (!pk) return -1;
+    t->pk = pk;
+    t->capcols = cap;
+    return 0;
+}
+
+int table_add_column(table *t, const char *name, size_t len, types_type type, int pk_pos) {
+    if (t->ncols == t->capcols && table_grow(t) != 0) return -1;
+    column *c = &t->cols[t->ncols];
+    memset(c, 0, sizeof *c);
+    c->name = dup_name(name, len);
+    if (!c->name) return -1;
+    c->name_len = len;
+    c->type = type;
+    c->pk_pos = pk_pos;
+    t->present[t->ncols] = 0;
+    /* Columns may arrive in any order (from the database); each knows its
+     * place in the key, and a table's places are 1..npk with none missing. */
+    if (pk_pos > 0 && pk_pos <= t->capcols) {
+        t->pk[pk_pos - 1] = t->ncols;
+        t->npk++;
+    }
+    return t->ncols++;
+}
+
+void table_drop_last_column(table *t) {
+    if (t->ncols == 0) return;
+    column *c = &t->cols[--t->ncols];
+    if (c->pk_pos > 0) t->npk--;
+    free(c->name);
+    strbuf_free(&c->json);
+}
+
+bool catalog_reserved_name(const char *name, size_t len) {
+    static const char *const reserved[] = {"_fivetran_synced", "_fivetran_deleted",
+                                           "_fivetran_id"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strlen(reserved[i]) == len && memcmp(reserved[i], name, len) == 0) return true;
+    return false;
+}

@@ -1,0 +1,66 @@
+/* catalog: the runtime's picture of the destination's tables: their names,
+ * columns, logical types and primary keys, plus the per-table scratch that
+ * an op fills (one converted value per column) so no op allocates. */
+#ifndef CLUA_CATALOG_H
+#define CLUA_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+#include "types.h"
+
+/* A column whose logical type is not known yet: a primary-key column that
+ * schema() named without a type takes the type of its first value. */
+#define CATALOG_TYPE_PENDING TYPES_COUNT
+
+typedef struct column {
+    char *name;
+    size_t name_len;
+    types_type type;
+    int pk_pos;    /* 0: not in the primary key; else its 1-based place in it */
+    bool declared; /* named in this run's schema() */
+    strbuf json;   /* the JSON text of this column's value in the current op */
+} column;
+
+struct store_cache; /* prepared statements of one table, owned by the store */
+
+typedef struct table {
+    char *name;
+    size_t name_len;
+    column *cols;
+    int ncols, capcols;
+    int *pk; /* column indexes in primary-key order */
+    int npk;
+    bool declared; /* named in this run's schema() */
+    /* Scratch for one op: the converted value of each column and whether
+     * the op supplied it. Sized with cols. */
+    types_value *vals;
+    unsigned char *present;
+    struct store_cache *cache;
+} table;
+
+typedef struct catalog {
+    table **tables; /* pointers stay put while the catalog grows */
+    int n, cap;
+} catalog;
+
+table *catalog_find(const catalog *cat, const char *name, size_t len);
+/* Adds an empty table; NULL when memory runs out. */
+table *catalog_add(catalog *cat, const char *name, size_t len);
+/* Removes the last table added (used to undo a failed creation). */
+void catalog_drop_last(catalog *cat);
+void catalog_free(catalog *cat);
+
+int table_find_column(const table *t, const char *name, size_t len);
+/* Appends a column; returns its index, or -1 when memory runs out.
+ * pk_pos > 0 also appends it to the primary key. */
+int table_add_column(table *t, const char *name, size_t len, types_type type, int pk_pos);
+/* Removes the last column added (used to undo a failed ALTER TABLE). */
+void table_drop_last_column(table *t);
+
+/* True for the names the runtime keeps for itself (_fivetran_synced,
+ * _fivetran_deleted, _fivetran_id). */
+bool catalog_reserved_name(const char *name, size_t len);
+
+#endif

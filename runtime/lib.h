@@ -1,0 +1,20 @@
+/* lib: the modules a script can call (op, log, json, uuid), each in its own
+ * lib_*.c file and registered as a global table whose functions carry the
+ * runtime as their upvalue. */
+#ifndef CLUA_LIB_H
+#define CLUA_LIB_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+struct clua_runtime;
+
+/* Sets the global `name` to a table of funcs, each with rt as upvalue 1. */
+void lib_register(lua_State *L, struct clua_runtime *rt, const char *name, const luaL_Reg *funcs);
+
+void lib_op_open(lua_State *L, struct clua_runtime *rt);
+void lib_log_open(lua_State *L, struct clua_runtime *rt);
+void lib_json_open(lua_State *L, struct clua_runtime *rt);
+void lib_uuid_open(lua_State *L, struct clua_runtime *rt);
+
+#endif

@@ -1,0 +1,38 @@
+/* log: the runtime's log lines, "HH:MM:SS.mmm LEVEL    message" on stderr
+ * or handed to the embedder's callback. */
+#ifndef CLUA_LOG_H
+#define CLUA_LOG_H
+
+#include <stdbool.h>
+
+#include "connector_lua.h"
+
+typedef struct logger {
+    clua_log_level level;
+    clua_log_fn fn; /* NULL: stderr */
+    void *user;
+} logger;
+
+/* The names scripts and the CLI use, each with the level it prints at:
+ * debug and fine at FINE; info at INFO; warning at WARNING; error, severe
+ * and critical at SEVERE. */
+typedef struct log_name {
+    const char *lua;   /* "warning": the log.* function and --log-level value */
+    const char *label; /* "WARNING": what the line shows */
+    clua_log_level level;
+} log_name;
+
+extern const log_name log_names[];
+extern const int log_names_count;
+
+/* Looks up a level name, case-insensitively. */
+const log_name *log_find(const char *name);
+
+bool log_enabled(const logger *lg, clua_log_level level);
+
+/* Writes one line when level passes the logger's threshold. */
+void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg);
+void log_printf(const logger *lg, clua_log_level level, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,176 @@
+/* main: the connector-lua command. Parses arguments, runs the sync or the
+ * reset through the library, prints the summary, and maps the outcome to
+ * an exit code. Nothing else lives here. */
+#include <lua.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "connector_lua.h"
+
+/* Exit codes, also listed in usage() and the README. */
+enum {
+    EXIT_OK = 0,
+    EXIT_SYNC_FAILED = 1, /* the script or the database failed; rolled back */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_BAD_INPUT = 3,   /* script, configuration or state file missing or invalid */
+    EXIT_BUSY = 4         /* another run holds the output directory */
+};
+
+static void usage(FILE *out) {
+    fputs("usage: connector-lua SCRIPT [options]       run a connector script into SQLite\n"
+          "       connector-lua reset [--output DIR | SCRIPT]\n"
+          "                                            delete warehouse.db and state.json\n"
+          "       connector-lua --help | --version\n"
+          "\n"
+          "options:\n"
+          "  --configuration FILE  JSON object passed to schema() and update() (default {})\n"
+          "  --state FILE          start from this JSON state instead of the saved one\n"
+          "  --output DIR          where warehouse.db and state.json live\n"
+          "                        (default files/<script name without .lua>)\n"
+          "  --log-level LEVEL     fine (all), info (default), warning or severe\n"
+          "  -h, --help            show this help\n"
+          "  -V, --version         show the version\n"
+          "\n"
+          "exit status:\n"
+          "  0  the sync succeeded\n"
+          "  1  the sync failed: a script error, a bad value or a database error;\n"
+          "     the database is as the last checkpoint left it\n"
+          "  2  usage error\n"
+          "  3  the script, configuration or state file is missing or invalid\n"
+          "  4  another connector-lua run is using the output directory\n",
+          out);
+}
+
+static int usage_error(const char *what, const char *arg) {
+    fprintf(stderr, "connector-lua: %s%s%s\nTry 'connector-lua --help' for more.\n", what,
+            arg ? ": " : "", arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+static int exit_code(clua_status status) {
+    switch (status) {
+    case CLUA_OK: return EXIT_OK;
+    case CLUA_ERROR_INPUT: return EXIT_BAD_INPUT;
+    case CLUA_ERROR_BUSY: return EXIT_BUSY;
+    default: return EXIT_SYNC_FAILED;
+    }
+}
+
+static void print_summary(const clua_summary *s, const char *dir) {
+    const struct {
+        const char *name;
+        long long n;
+    } rows[] = {
+        {"Upserts", s->upserts},     {"Updates", s->updates},
+        {"Deletes", s->deletes},     {"Truncates", s->truncates},
+        {"SchemaChanges", s->schema_changes}, {"Checkpoints", s->checkpoints},
+    };
+    printf("%-15s| %s\n%s\n", "Operation", "Calls", "---------------+-----------");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        printf("%-15s| %lld\n", rows[i].name, rows[i].n);
+    printf("\nElapsed: %.3f s\nData:    %s\nState:   %s/state.json\n", s->elapsed_seconds,
+           s->database_path, dir);
+}
+
+/* Takes the value of --name VALUE or --name=VALUE; returns NULL if absent. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, int *missing) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_log_level(const char *s, clua_log_level *out) {
+    static const struct {
+        const char *name;
+        clua_log_level level;
+    } levels[] = {{"fine", CLUA_LOG_FINE},       {"debug", CLUA_LOG_FINE},
+                  {"info", CLUA_LOG_INFO},       {"warning", CLUA_LOG_WARNING},
+                  {"severe", CLUA_LOG_SEVERE},   {"error", CLUA_LOG_SEVERE}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (strcmp(s, levels[i].name) == 0) {
+            *out = levels[i].level;
+            return 0;
+        }
+    return -1;
+}
+
+static int run_reset(const char *dir_opt, const char *script) {
+    char dir[4096], msg[4400];
+    if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
+    else clua_default_output_dir(script, dir, sizeof dir);
+    clua_status status = clua_reset(dir, msg, sizeof msg);
+    fprintf(status == CLUA_OK ? stdout : stderr, "%s\n", msg);
+    return exit_code(status);
+}
+
+int main(int argc, char **argv) {
+    clua_options opt = clua_options_default();
+    const char *positional = NULL;
+    int reset = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        int missing = 0;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("connector-lua %s (%s, SQLite %s)\n", clua_version(), LUA_RELEASE,
+                   sqlite3_libversion());
+            return EXIT_OK;
+        }
+        if ((v = option_value(argc, argv, &i, "--configuration", &missing))) {
+            opt.configuration_file = v;
+        } else if ((v = option_value(argc, argv, &i, "--state", &missing))) {
+            opt.state_file = v;
+        } else if ((v = option_value(argc, argv, &i, "--output", &missing))) {
+            opt.output_dir = v;
+        } else if ((v = option_value(argc, argv, &i, "--log-level", &missing))) {
+            if (parse_log_level(v, &opt.log_level) != 0)
+                return usage_error("--log-level takes fine, info, warning or severe, not", v);
+        } else if (missing) {
+            return usage_error("option needs a value", a);
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option", a);
+        } else if (!reset && !positional && !strcmp(a, "reset")) {
+            reset = 1;
+        } else if (!positional) {
+            positional = a;
+        } else {
+            return usage_error("unexpected argument", a);
+        }
+    }
+    if (reset) {
+        if (!positional == !opt.output_dir)
+            return usage_error("reset takes either --output DIR or SCRIPT", NULL);
+        return run_reset(opt.output_dir, positional);
+    }
+    if (!positional) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    opt.script = positional;
+
+    clua_runtime *rt = clua_open();
+    if (!rt) {
+        fputs("connector-lua: out of memory\n", stderr);
+        return EXIT_SYNC_FAILED;
+    }
+    clua_status status = clua_sync(rt, &opt);
+    if (status == CLUA_OK || status == CLUA_ERROR_SCRIPT || status == CLUA_ERROR_STORE) {
+        char dir[4096];
+        if (opt.output_dir) snprintf(dir, sizeof dir, "%s", opt.output_dir);
+        else clua_default_output_dir(opt.script, dir, sizeof dir);
+        print_summary(clua_summary_of(rt), dir);
+    }
+    puts(status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
+    clua_close(rt);
+    return exit_code(status);
+}

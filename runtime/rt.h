@@ -1,0 +1,71 @@
+/* rt: the runtime's state, shared by the modules that make up a sync.
+ * Everything long-lived that an op needs lives here, owned by the runtime,
+ * so a Lua error raised in a binding never strands C memory. */
+#ifndef CLUA_RT_H
+#define CLUA_RT_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "connector_lua.h"
+#include "log.h"
+#include "store_sqlite.h"
+#include "strbuf.h"
+
+/* Where a sync is; bindings refuse to run in the wrong phase, and a
+ * failure's phase decides its status. */
+typedef enum rt_phase {
+    RT_PHASE_SETUP,  /* reading files, opening the database */
+    RT_PHASE_INPUT,  /* decoding configuration and state */
+    RT_PHASE_LOAD,   /* compiling and running the script's chunk */
+    RT_PHASE_SCHEMA, /* schema() and applying its declarations */
+    RT_PHASE_UPDATE, /* update(): ops are allowed */
+    RT_PHASE_DONE
+} rt_phase;
+
+struct clua_runtime {
+    logger log;
+    clua_summary summary;
+    char errmsg[4096];
+
+    /* One sync's resources; all NULL/-1 between syncs. */
+    const clua_options *opt;
+    const char *script_path;
+    lua_State *L;
+    store *st;
+    catalog cat;
+    int lock_fd;
+    char dir[4096];
+    char state_path[4200];
+    rt_phase phase;
+
+    /* The first store failure, kept: once the database has failed no op
+     * may continue, even if the script catches the error. */
+    bool store_failed;
+    char store_msg[1024];
+
+    bool checkpointed;
+    strbuf start_state; /* the state this run started from, as JSON */
+    strbuf json;        /* scratch: JSON text being encoded */
+    strbuf keys;        /* scratch: the JSON encoder's key sort */
+    char msg[2048];     /* scratch: an error being composed */
+
+    /* _fivetran_synced for this millisecond, re-formatted when it moves on */
+    int64_t synced_ms;
+    char synced[32];
+};
+
+/* Keeps the store's error as the sync's failure (the first one wins). */
+void rt_store_failed(struct clua_runtime *rt);
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.fffZ" (24 bytes). */
+const char *rt_now(struct clua_runtime *rt);
+
+/* Commits the current transaction with state (JSON text) saved in it, then
+ * replaces state.json and opens the next transaction. Returns 0, or -1
+ * with the failure kept (rt_store_failed). */
+int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool reopen);
+
+#endif

@@ -1,0 +1,288 @@
+/* runtime: the public API of connector_lua.h. A sync opens the output
+ * directory, its lock and its database, hands the Lua side to script.c,
+ * and then commits or rolls back to the last checkpoint. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "rt.h"
+#include "script.h"
+
+const char *clua_version(void) { return CLUA_VERSION; }
+
+clua_options clua_options_default(void) {
+    clua_options o;
+    memset(&o, 0, sizeof o);
+    o.log_level = CLUA_LOG_INFO;
+    return o;
+}
+
+clua_runtime *clua_open(void) {
+    clua_runtime *rt = calloc(1, sizeof *rt);
+    if (rt) rt->lock_fd = -1;
+    return rt;
+}
+
+void clua_close(clua_runtime *rt) {
+    if (!rt) return;
+    strbuf_free(&rt->start_state);
+    strbuf_free(&rt->json);
+    strbuf_free(&rt->keys);
+    free(rt);
+}
+
+const clua_summary *clua_summary_of(const clua_runtime *rt) { return &rt->summary; }
+
+const char *clua_errmsg(const clua_runtime *rt) { return rt->errmsg; }
+
+char *clua_default_output_dir(const char *script, char *buf, size_t size) {
+    const char *base = strrchr(script, '/');
+    base = base ? base + 1 : script;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
+    snprintf(buf, size, "files/%.*s", (int)n, base);
+    return buf;
+}
+
+const char *rt_now(struct clua_runtime *rt) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (ms != rt->synced_ms) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(rt->synced, sizeof rt->synced, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 (int)(ms % 1000));
+        rt->synced_ms = ms;
+    }
+    return rt->synced;
+}
+
+void rt_store_failed(struct clua_runtime *rt) {
+    if (rt->store_failed) return;
+    rt->store_failed = true;
+    snprintf(rt->store_msg, sizeof rt->store_msg, "%s", store_error(rt->st));
+}
+
+static void keep_failure(struct clua_runtime *rt, const char *msg) {
+    if (rt->store_failed) return;
+    rt->store_failed = true;
+    snprintf(rt->store_msg, sizeof rt->store_msg, "%s", msg);
+}
+
+int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool reopen) {
+    if (store_save_state(rt->st, json, len) != 0 || store_commit(rt->st) != 0) {
+        rt_store_failed(rt);
+        return -1;
+    }
+    rt->checkpointed = true;
+    /* The database holds the truth; state.json is a readable copy, written
+     * after the commit so it never shows a state the data does not have. */
+    char err[512];
+    if (files_replace(rt->state_path, json, len, err, sizeof err) != 0) {
+        keep_failure(rt, err);
+        return -1;
+    }
+    if (reopen && store_begin(rt->st) != 0) {
+        rt_store_failed(rt);
+        return -1;
+    }
+    return 0;
+}
+
+static clua_status fail(clua_runtime *rt, clua_status status, const char *msg) {
+    snprintf(rt->errmsg, sizeof rt->errmsg, "%s", msg);
+    return status;
+}
+
+static double mono_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Reads the script's inputs before anything is opened: a bad file costs nothing. */
+static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char **config,
+                               size_t *config_len, char **state, size_t *state_len) {
+    char err[1024];
+    struct stat sb;
+    if (stat(opt->script, &sb) != 0) {
+        snprintf(err, sizeof err, "cannot read script %s: %s", opt->script, strerror(errno));
+        return fail(rt, CLUA_ERROR_INPUT, err);
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        snprintf(err, sizeof err, "cannot read script %s: it is a directory", opt->script);
+        return fail(rt, CLUA_ERROR_INPUT, err);
+    }
+    if (access(opt->script, R_OK) != 0) {
+        snprintf(err, sizeof err, "cannot read script %s: %s", opt->script, strerror(errno));
+        return fail(rt, CLUA_ERROR_INPUT, err);
+    }
+    if (opt->configuration_file &&
+        files_read(opt->configuration_file, config, config_len, err, sizeof err) != 0)
+        return fail(rt, CLUA_ERROR_INPUT, err);
+    if (opt->state_file && files_read(opt->state_file, state, state_len, err, sizeof err) != 0)
+        return fail(rt, CLUA_ERROR_INPUT, err);
+    return CLUA_OK;
+}
+
+/* Opens the output directory, its lock and its database, and begins the
+ * first transaction. */
+static clua_status open_destination(clua_runtime *rt, const char *db_path) {
+    char err[1024];
+    if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
+    rt->lock_fd = files_lock(rt->dir, err, sizeof err);
+    if (rt->lock_fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
+    if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
+    rt->st = store_open(db_path, err, sizeof err);
+    if (!rt->st) return fail(rt, CLUA_ERROR_STORE, err);
+    if (store_begin(rt->st) != 0 || store_load_catalog(rt->st, &rt->cat) != 0)
+        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    return CLUA_OK;
+}
+
+static clua_status status_of_script_failure(const clua_runtime *rt) {
+    if (rt->store_failed) return CLUA_ERROR_STORE;
+    if (rt->phase == RT_PHASE_INPUT) return CLUA_ERROR_INPUT;
+    return CLUA_ERROR_SCRIPT;
+}
+
+clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
+    double t0 = mono_seconds();
+    memset(&rt->summary, 0, sizeof rt->summary);
+    rt->errmsg[0] = '\0';
+    rt->opt = opt;
+    rt->script_path = opt->script;
+    rt->phase = RT_PHASE_SETUP;
+    rt->store_failed = false;
+    rt->checkpointed = false;
+    rt->synced_ms = -1;
+    rt->log = (logger){opt->log_level, opt->log_fn, opt->log_user};
+
+    char *config = NULL, *state = NULL;
+    size_t config_len = 0, state_len = 0;
+    clua_status status;
+    if (!opt->script) {
+        status = fail(rt, CLUA_ERROR_INPUT, "no script given");
+        goto done;
+    }
+    if (opt->output_dir) snprintf(rt->dir, sizeof rt->dir, "%s", opt->output_dir);
+    else clua_default_output_dir(opt->script, rt->dir, sizeof rt->dir);
+    snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s/warehouse.db",
+             rt->dir);
+    snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
+
+    status = read_inputs(rt, opt, &config, &config_len, &state, &state_len);
+    if (status != CLUA_OK) goto done;
+    status = open_destination(rt, rt->summary.database_path);
+    if (status != CLUA_OK) goto done;
+
+    char state_source[4300];
+    strbuf_clear(&rt->start_state);
+    if (state) {
+        snprintf(state_source, sizeof state_source, "file %s", opt->state_file);
+        if (strbuf_append(&rt->start_state, state, state_len) != 0) {
+            status = fail(rt, CLUA_ERROR_NOMEM, "out of memory");
+            goto done;
+        }
+    } else {
+        bool found;
+        snprintf(state_source, sizeof state_source, "saved in %s", rt->summary.database_path);
+        if (store_load_state(rt->st, &rt->start_state, &found) != 0) {
+            status = fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+            goto done;
+        }
+        if (!found && strbuf_puts(&rt->start_state, "{}") != 0) {
+            status = fail(rt, CLUA_ERROR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    char config_source[4300];
+    snprintf(config_source, sizeof config_source, "file %s",
+             opt->configuration_file ? opt->configuration_file : "");
+    script_inputs in = {
+        .configuration = config ? config : "{}",
+        .configuration_source = config_source,
+        .configuration_len = config ? config_len : 2,
+        .state = strbuf_cstr(&rt->start_state),
+        .state_source = state_source,
+        .state_len = rt->start_state.len,
+    };
+    if (script_run(rt, &in) != 0) {
+        status = status_of_script_failure(rt);
+    } else if (rt->store_failed) {
+        /* The script caught an op's database error and went on: still a failure. */
+        status = fail(rt, CLUA_ERROR_STORE, rt->store_msg);
+    } else {
+        /* The final commit. Without a checkpoint the run keeps the state it
+         * started from, saved so that --state FILE carries over. */
+        bool saved = rt->checkpointed;
+        if (!saved && rt_commit_state(rt, strbuf_cstr(&rt->start_state), rt->start_state.len,
+                                      false) != 0)
+            status = fail(rt, CLUA_ERROR_STORE, rt->store_msg);
+        else if (saved && store_commit(rt->st) != 0)
+            status = fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    }
+
+done:
+    if (status != CLUA_OK) log_line(&rt->log, CLUA_LOG_SEVERE, "SEVERE", rt->errmsg);
+    if (status != CLUA_OK && rt->st) {
+        store_rollback(rt->st);
+        log_printf(&rt->log, CLUA_LOG_INFO, "INFO",
+                   "rolled back: the database is as the last checkpoint left it");
+    }
+    store_close(rt->st, &rt->cat);
+    rt->st = NULL;
+    catalog_free(&rt->cat);
+    files_unlock(rt->lock_fd);
+    rt->lock_fd = -1;
+    free(config);
+    free(state);
+    rt->opt = NULL;
+    rt->summary.elapsed_seconds = mono_seconds() - t0;
+    return status;
+}
+
+clua_status clua_reset(const char *dir, char *msg, size_t msg_size) {
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        snprintf(msg, msg_size, "nothing to reset: %s does not exist", dir);
+        return CLUA_OK;
+    }
+    char err[1024];
+    int fd = files_lock(dir, err, sizeof err);
+    if (fd == -2) {
+        snprintf(msg, msg_size, "%s", err);
+        return CLUA_ERROR_BUSY;
+    }
+    if (fd < 0) {
+        snprintf(msg, msg_size, "%s", err);
+        return CLUA_ERROR_STORE;
+    }
+    static const char *const names[] = {"warehouse.db", "warehouse.db-wal", "warehouse.db-shm",
+                                        "state.json", "state.json.tmp"};
+    clua_status status = CLUA_OK;
+    int removed = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (unlink(path) == 0) removed++;
+        else if (errno != ENOENT) {
+            snprintf(msg, msg_size, "cannot remove %s: %s", path, strerror(errno));
+            status = CLUA_ERROR_STORE;
+            break;
+        }
+    }
+    if (status == CLUA_OK) {
+        if (removed) snprintf(msg, msg_size, "removed warehouse.db and state.json from %s", dir);
+        else snprintf(msg, msg_size, "nothing to reset in %s", dir);
+    }
+    files_unlock(fd);
+    return status;
+}

@@ -1,0 +1,274 @@
+#include "schema.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+#define RESET_HINT "run `connector-lua reset` to start afresh"
+
+static void check_name(lua_State *L, const char *what, const char *name, size_t len,
+                       const char *table_name) {
+    if (len == 0 || memchr(name, '\0', len))
+        luaL_error(L, "schema(): table \"%s\": %s name \"%s\" is empty or holds a NUL byte",
+                   table_name, what, name);
+    if (catalog_reserved_name(name, len))
+        luaL_error(L, "schema(): table \"%s\": column \"%s\" is reserved for the runtime",
+                   table_name, name);
+}
+
+static void known_types(char *buf, size_t n) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < TYPES_COUNT && used < n; k++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", k ? ", " : "", types_name(k));
+}
+
+/* Reads a column's type: "INT", or { type = "DECIMAL", precision = 15, scale = 2 }. */
+static types_type parse_type(lua_State *L, int idx, const char *tname, const char *cname) {
+    types_type type = {TYPES_STRING, 0, 0};
+    idx = lua_absindex(L, idx);
+    int is_table = lua_type(L, idx) == LUA_TTABLE;
+    if (is_table) lua_getfield(L, idx, "type");
+    else lua_pushvalue(L, idx);
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L,
+                   "schema(): table \"%s\" column \"%s\": the type must be a name such as "
+                   "\"STRING\" or a table such as { type = \"DECIMAL\", precision = 15, scale = 2 }, "
+                   "got %s",
+                   tname, cname, luaL_typename(L, -1));
+    size_t len;
+    const char *name = lua_tolstring(L, -1, &len);
+    if (!types_from_name(name, len, &type.kind)) {
+        char known[256];
+        known_types(known, sizeof known);
+        luaL_error(L, "schema(): table \"%s\" column \"%s\": unknown type \"%s\" (known: %s)",
+                   tname, cname, name, known);
+    }
+    lua_pop(L, 1);
+    if (type.kind != TYPES_DECIMAL) return type;
+    int ok_p = 0, ok_s = 0;
+    if (is_table) {
+        lua_getfield(L, idx, "precision");
+        lua_getfield(L, idx, "scale");
+        type.precision = (int)lua_tointegerx(L, -2, &ok_p);
+        type.scale = (int)lua_tointegerx(L, -1, &ok_s);
+        lua_pop(L, 2);
+    }
+    if (!ok_p || !ok_s)
+        luaL_error(L,
+                   "schema(): table \"%s\" column \"%s\": DECIMAL needs precision and scale: "
+                   "{ type = \"DECIMAL\", precision = 15, scale = 2 }",
+                   tname, cname);
+    if (type.precision < 1 || type.precision > TYPES_DECIMAL_MAX_PRECISION || type.scale < 0 ||
+        type.scale > type.precision)
+        luaL_error(L,
+                   "schema(): table \"%s\" column \"%s\": DECIMAL(%d,%d) is out of range "
+                   "(precision 1 to %d, scale 0 to precision)",
+                   tname, cname, type.precision, type.scale, TYPES_DECIMAL_MAX_PRECISION);
+    return type;
+}
+
+static bool same_type(const types_type *a, const types_type *b) {
+    return a->kind == b->kind &&
+           (a->kind != TYPES_DECIMAL || (a->precision == b->precision && a->scale == b->scale));
+}
+
+static void raise_store(lua_State *L, struct clua_runtime *rt) {
+    rt_store_failed(rt);
+    luaL_error(L, "schema(): %s", rt->store_msg);
+}
+
+/* Brings one column of an existing or new table in line with its
+ * declaration (type at the top of the stack, or none for a bare key). */
+static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const char *cname,
+                         size_t clen, const types_type *type, int pk_pos, bool is_new_table) {
+    int ci = table_find_column(t, cname, clen);
+    if (ci < 0) {
+        if (!is_new_table && pk_pos)
+            luaL_error(L,
+                       "schema(): table \"%s\": the primary key now includes \"%s\", which the "
+                       "table does not have; " RESET_HINT,
+                       t->name, cname);
+        ci = table_add_column(t, cname, clen, *type, pk_pos);
+        if (ci < 0) luaL_error(L, "schema(): out of memory");
+        t->cols[ci].declared = true;
+        if (!is_new_table) {
+            if (store_add_column(rt->st, t, ci) != 0) raise_store(L, rt);
+            rt->summary.schema_changes++;
+        }
+        return;
+    }
+    column *c = &t->cols[ci];
+    c->declared = true;
+    if (type->kind == CATALOG_TYPE_PENDING || same_type(&c->type, type)) return;
+    if (c->type.kind == CATALOG_TYPE_PENDING) {
+        c->type = *type;
+        if (store_set_column_type(rt->st, t, ci) != 0) raise_store(L, rt);
+        return;
+    }
+    char was[48], now[48];
+    types_format(&c->type, was, sizeof was);
+    types_format(type, now, sizeof now);
+    luaL_error(L,
+               "schema(): table \"%s\" column \"%s\" is %s in the database but declared %s now; "
+               "changing a column's type is not supported yet: " RESET_HINT,
+               t->name, cname, was, now);
+}
+
+/* The column names of the columns table at idx, sorted, as a new Lua array
+ * on the stack: declaration order is lost in a Lua table, so sorting keeps
+ * the database's column order the same from run to run. */
+static int sorted_columns(lua_State *L, int idx, const char *tname) {
+    lua_newtable(L);
+    int n = 0;
+    if (lua_isnil(L, idx)) return 0;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "schema(): table \"%s\": columns must be a table of name = type, got %s",
+                   tname, luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "schema(): table \"%s\": column names must be strings, got %s", tname,
+                       luaL_typename(L, -1));
+        /* insertion sort into the array at -2 */
+        int i = n++;
+        while (i > 0) {
+            lua_rawgeti(L, -2, i);
+            int less = lua_compare(L, -2, -1, LUA_OPLT);
+            if (!less) {
+                lua_pop(L, 1);
+                break;
+            }
+            lua_rawseti(L, -3, i + 1);
+            i--;
+        }
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, i + 1);
+    }
+    return n;
+}
+
+static void check_fields(lua_State *L, int decl, int entry) {
+    lua_pushnil(L);
+    while (lua_next(L, decl)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!k || (strcmp(k, "table") && strcmp(k, "primary_key") && strcmp(k, "columns")))
+            luaL_error(L,
+                       "schema(): entry %d: unknown field %s (the fields are table, "
+                       "primary_key and columns)",
+                       entry, k ? k : luaL_typename(L, -1));
+    }
+}
+
+/* Applies one declaration, the table at decl. */
+static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int entry) {
+    check_fields(L, decl, entry);
+    lua_getfield(L, decl, "table");
+    size_t tlen = 0;
+    const char *tname = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &tlen) : NULL;
+    if (!tname || tlen == 0 || memchr(tname, '\0', tlen))
+        luaL_error(L, "schema(): entry %d: \"table\" must be a non-empty name, got %s", entry,
+                   tname ? "an empty or NUL-holding string" : luaL_typename(L, -1));
+    table *t = catalog_find(&rt->cat, tname, tlen);
+    if (t && t->declared) luaL_error(L, "schema(): table \"%s\" is declared twice", tname);
+
+    lua_getfield(L, decl, "primary_key");
+    int pk = lua_gettop(L);
+    if (lua_type(L, pk) == LUA_TSTRING) { /* a lone name is a one-column key */
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, pk);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, pk);
+    }
+    if (!lua_isnil(L, pk) && lua_type(L, pk) != LUA_TTABLE)
+        luaL_error(L, "schema(): table \"%s\": primary_key must be a list of column names, got %s",
+                   tname, luaL_typename(L, pk));
+    int npk = lua_isnil(L, pk) ? 0 : (int)lua_rawlen(L, pk);
+    if (npk == 0)
+        luaL_error(L,
+                   "schema(): table \"%s\" has no primary_key; tables without a primary key are "
+                   "not supported yet",
+                   tname);
+    lua_getfield(L, decl, "columns");
+    int cols = lua_gettop(L);
+    int ncols = sorted_columns(L, cols, tname);
+    int order = lua_gettop(L);
+
+    bool is_new = t == NULL;
+    if (is_new && !(t = catalog_add(&rt->cat, tname, tlen))) luaL_error(L, "schema(): out of memory");
+    t->declared = true;
+    if (!is_new && t->npk != npk)
+        luaL_error(L,
+                   "schema(): table \"%s\": the primary key has %d column(s) in the database and "
+                   "%d in schema(); " RESET_HINT,
+                   tname, t->npk, npk);
+    for (int k = 1; k <= npk; k++) {
+        lua_rawgeti(L, pk, k);
+        size_t clen;
+        const char *cname = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &clen) : NULL;
+        if (!cname)
+            luaL_error(L, "schema(): table \"%s\": primary-key column %d must be a string, got %s",
+                       tname, k, luaL_typename(L, -1));
+        check_name(L, "primary-key column", cname, clen, tname);
+        int ci = table_find_column(t, cname, clen);
+        if (ci >= 0 && t->cols[ci].pk_pos != k) {
+            if (is_new)
+                luaL_error(L, "schema(): table \"%s\": primary-key column \"%s\" is named twice",
+                           tname, cname);
+            luaL_error(L,
+                       "schema(): table \"%s\": the primary key in the database differs from the "
+                       "one declared (\"%s\" is not column %d of it); " RESET_HINT,
+                       tname, cname, k);
+        }
+        types_type type = {CATALOG_TYPE_PENDING, 0, 0};
+        if (lua_type(L, cols) == LUA_TTABLE) {
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, cols) != LUA_TNIL) type = parse_type(L, -1, tname, cname);
+            lua_pop(L, 1);
+        }
+        apply_column(L, rt, t, cname, clen, &type, k, is_new);
+        lua_pop(L, 1);
+    }
+    for (int i = 1; i <= ncols; i++) {
+        lua_rawgeti(L, order, i);
+        size_t clen;
+        const char *cname = lua_tolstring(L, -1, &clen);
+        check_name(L, "column", cname, clen, tname);
+        lua_pushvalue(L, -1);
+        lua_rawget(L, cols);
+        types_type type = parse_type(L, -1, tname, cname);
+        lua_pop(L, 1);
+        int ci = table_find_column(t, cname, clen);
+        if (!(ci >= 0 && t->cols[ci].pk_pos))
+            apply_column(L, rt, t, cname, clen, &type, 0, is_new);
+        lua_pop(L, 1);
+    }
+    if (is_new) {
+        if (store_create_table(rt->st, t) != 0) raise_store(L, rt);
+        rt->summary.schema_changes++;
+        log_printf(&rt->log, CLUA_LOG_FINE, "FINE", "created table \"%s\"", t->name);
+    }
+    lua_settop(L, decl);
+}
+
+void schema_apply(lua_State *L, struct clua_runtime *rt, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_isnil(L, idx)) return;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "schema(): must return a list of table declarations, got %s",
+                   luaL_typename(L, idx));
+    int n = (int)lua_rawlen(L, idx);
+    for (int i = 1; i <= n; i++) {
+        int top = lua_gettop(L);
+        lua_rawgeti(L, idx, i);
+        if (lua_type(L, -1) != LUA_TTABLE)
+            luaL_error(L, "schema(): entry %d must be a table such as { table = \"user\", "
+                          "primary_key = {\"id\"} }, got %s",
+                       i, luaL_typename(L, -1));
+        apply_table(L, rt, lua_gettop(L), i);
+        lua_settop(L, top);
+    }
+}

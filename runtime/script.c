@@ -1,0 +1,130 @@
+#include "script.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <string.h>
+
+#include "json_codec.h"
+#include "lib.h"
+#include "rt.h"
+#include "schema.h"
+
+void lib_register(lua_State *L, struct clua_runtime *rt, const char *name, const luaL_Reg *funcs) {
+    lua_newtable(L);
+    lua_pushlightuserdata(L, rt);
+    luaL_setfuncs(L, funcs, 1);
+    lua_setglobal(L, name);
+}
+
+/* Message handler: the error's text followed by a traceback. */
+static int traceback(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) msg = lua_tostring(L, -1);
+        else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Decodes a JSON object from text and pushes it as a table; raises naming
+ * the source when it is not valid JSON or not an object. */
+static void push_object(lua_State *L, struct clua_runtime *rt, const char *what,
+                        const char *source, const char *text, size_t len) {
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", text[i])) i++;
+    if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
+        luaL_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
+    if (i >= len || text[i] != '{')
+        luaL_error(L, "%s %s must hold a JSON object ({...}), got %s", what, source,
+                   lua_type(L, -1) == LUA_TTABLE ? "an array" : luaL_typename(L, -1));
+}
+
+/* Finds the script's function `name`: in the table the chunk returned
+ * (at ret, if it is one) or as a global. Pushes it, or nil. */
+static void find_function(lua_State *L, struct clua_runtime *rt, int ret, const char *name) {
+    if (lua_type(L, ret) == LUA_TTABLE) lua_getfield(L, ret, name);
+    else lua_getglobal(L, name);
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TFUNCTION)
+        luaL_error(L, "%s: %s must be a function, got %s", rt->script_path, name,
+                   luaL_typename(L, -1));
+}
+
+/* The protected body of a sync's Lua side. */
+static int script_main(lua_State *L) {
+    struct clua_runtime *rt = lua_touserdata(L, 1);
+    const script_inputs *in = lua_touserdata(L, 2);
+    lua_settop(L, 0);
+    luaL_openlibs(L);
+    lib_op_open(L, rt);
+    lib_log_open(L, rt);
+    lib_json_open(L, rt);
+    lib_uuid_open(L, rt);
+
+    rt->phase = RT_PHASE_INPUT;
+    push_object(L, rt, "configuration", in->configuration_source, in->configuration,
+                in->configuration_len); /* 1 */
+    push_object(L, rt, "state", in->state_source, in->state, in->state_len); /* 2 */
+
+    rt->phase = RT_PHASE_LOAD;
+    if (luaL_loadfilex(L, rt->script_path, "t") != LUA_OK) lua_error(L);
+    lua_call(L, 0, 1); /* 3: what the chunk returned */
+
+    find_function(L, rt, 3, "schema"); /* 4 */
+    find_function(L, rt, 3, "update"); /* 5 */
+    if (lua_isnil(L, 5))
+        luaL_error(L,
+                   "%s: no update(configuration, state) function: define it as a global or in "
+                   "the table the script returns",
+                   rt->script_path);
+
+    rt->phase = RT_PHASE_SCHEMA;
+    if (!lua_isnil(L, 4)) {
+        lua_pushvalue(L, 4);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        schema_apply(L, rt, -1);
+        lua_pop(L, 1);
+    }
+
+    rt->phase = RT_PHASE_UPDATE;
+    lua_pushvalue(L, 5);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 0);
+    rt->phase = RT_PHASE_DONE;
+    return 0;
+}
+
+/* Keeps the failure's message in rt->errmsg and logs its traceback at FINE.
+ * Messages raised by the runtime itself outside any script line name the
+ * script, so every failure says which file it is about. */
+static void keep_error(struct clua_runtime *rt, const char *text) {
+    const char *tb = strstr(text, "\nstack traceback:");
+    size_t n = tb ? (size_t)(tb - text) : strlen(text);
+    bool needs_path = strncmp(text, "schema():", 9) == 0;
+    snprintf(rt->errmsg, sizeof rt->errmsg, "%s%s%.*s", needs_path ? rt->script_path : "",
+             needs_path ? ": " : "", (int)n, text);
+    if (tb) log_line(&rt->log, CLUA_LOG_FINE, "FINE", tb + 1);
+}
+
+int script_run(struct clua_runtime *rt, const script_inputs *in) {
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        snprintf(rt->errmsg, sizeof rt->errmsg, "cannot create a Lua state: out of memory");
+        return -1;
+    }
+    rt->L = L;
+    int rc = 0;
+    lua_pushcfunction(L, traceback);
+    lua_pushcfunction(L, script_main);
+    lua_pushlightuserdata(L, rt);
+    lua_pushlightuserdata(L, (void *)in);
+    if (lua_pcall(L, 2, 0, 1) != LUA_OK) {
+        keep_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+        rc = -1;
+    }
+    lua_close(L);
+    rt->L = NULL;
+    return rc;
+}

@@ -1,0 +1,452 @@
+#include "store_sqlite.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Distinct column sets of op.update kept prepared per table; a connector
+ * rarely uses more, and the oldest is replaced when it does. */
+#define UPDATE_SHAPES 8
+
+struct store_cache {
+    sqlite3_stmt *upsert, *del, *truncate;
+    struct {
+        sqlite3_stmt *stmt;
+        unsigned char *mask; /* copy of table.present that the statement binds */
+    } update[UPDATE_SHAPES];
+    int evict_next;
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *begin, *commit, *rollback;
+    bool in_tx;
+    strbuf sql; /* scratch for statement text */
+    char err[1024];
+};
+
+static const char SCHEMA_SQL[] =
+    "CREATE TABLE IF NOT EXISTS _clua_columns("
+    " table_name TEXT NOT NULL, column_name TEXT NOT NULL, position INTEGER NOT NULL,"
+    " logical_type TEXT, precision INTEGER, scale INTEGER,"
+    " primary_key INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(table_name, column_name));"
+    "CREATE TABLE IF NOT EXISTS _clua_state("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);";
+
+/* Keeps the first words of the failure and SQLite's reason, once. */
+static int fail(store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(store *st, const char *fmt, ...) {
+    char phase[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(phase, sizeof phase, fmt, ap);
+    va_end(ap);
+    snprintf(st->err, sizeof st->err, "%s: %s", phase, sqlite3_errmsg(st->db));
+    return -1;
+}
+
+static int oom(store *st) {
+    snprintf(st->err, sizeof st->err, "out of memory");
+    return -1;
+}
+
+const char *store_error(const store *st) { return st->err; }
+
+static int prepare(store *st, const char *sql, sqlite3_stmt **out) {
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+        return fail(st, "preparing %.200s", sql);
+    return 0;
+}
+
+/* Steps a statement that returns no rows, and resets it whatever happens. */
+static int run(sqlite3_stmt *stmt) {
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store *store_open(const char *path, char *err, size_t errlen) {
+    store *st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(st->db, 5000);
+        rc = sqlite3_exec(st->db,
+                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc != SQLITE_OK || prepare(st, "BEGIN IMMEDIATE", &st->begin) != 0 ||
+        prepare(st, "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", &st->rollback) != 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st, NULL);
+        return NULL;
+    }
+    return st;
+}
+
+static void cache_free(struct store_cache *c) {
+    if (!c) return;
+    sqlite3_finalize(c->upsert);
+    sqlite3_finalize(c->del);
+    sqlite3_finalize(c->truncate);
+    for (int i = 0; i < UPDATE_SHAPES; i++) {
+        sqlite3_finalize(c->update[i].stmt);
+        free(c->update[i].mask);
+    }
+    free(c);
+}
+
+void store_forget(table *t) {
+    cache_free(t->cache);
+    t->cache = NULL;
+}
+
+void store_close(store *st, catalog *cat) {
+    if (cat)
+        for (int i = 0; i < cat->n; i++) store_forget(cat->tables[i]);
+    if (!st) return;
+    if (st->in_tx) store_rollback(st);
+    sqlite3_finalize(st->begin);
+    sqlite3_finalize(st->commit);
+    sqlite3_finalize(st->rollback);
+    sqlite3_close(st->db);
+    strbuf_free(&st->sql);
+    free(st);
+}
+
+int store_begin(store *st) {
+    if (run(st->begin) != 0) return fail(st, "beginning a transaction");
+    st->in_tx = true;
+    return 0;
+}
+
+int store_commit(store *st) {
+    if (run(st->commit) != 0) {
+        fail(st, "committing");
+        /* A failed COMMIT may leave the transaction open; end it so the
+         * database stays at the last good checkpoint. */
+        if (!sqlite3_get_autocommit(st->db)) run(st->rollback);
+        st->in_tx = false;
+        return -1;
+    }
+    st->in_tx = false;
+    return 0;
+}
+
+int store_rollback(store *st) {
+    st->in_tx = false;
+    if (sqlite3_get_autocommit(st->db)) return 0; /* SQLite rolled back already */
+    if (run(st->rollback) != 0) return fail(st, "rolling back");
+    return 0;
+}
+
+static int column_text(sqlite3_stmt *s, int i, const char **p, size_t *n) {
+    *p = (const char *)sqlite3_column_text(s, i);
+    *n = (size_t)sqlite3_column_bytes(s, i);
+    return *p != NULL;
+}
+
+int store_load_catalog(store *st, catalog *cat) {
+    sqlite3_stmt *s = NULL;
+    /* Primary-key columns first, in key order, so table_add_column can place them. */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT table_name, column_name, logical_type, precision, scale,"
+                           " primary_key FROM _clua_columns"
+                           " ORDER BY table_name, primary_key = 0, primary_key, position",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fail(st, "reading _clua_columns");
+    int rc = 0, step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *tname, *cname, *tyname;
+        size_t tlen, clen, tylen;
+        if (!column_text(s, 0, &tname, &tlen) || !column_text(s, 1, &cname, &clen)) {
+            snprintf(st->err, sizeof st->err, "_clua_columns holds a row without a name");
+            rc = -1;
+            break;
+        }
+        table *t = catalog_find(cat, tname, tlen);
+        if (!t && !(t = catalog_add(cat, tname, tlen))) {
+            rc = oom(st);
+            break;
+        }
+        types_type type = {CATALOG_TYPE_PENDING, sqlite3_column_int(s, 3),
+                           sqlite3_column_int(s, 4)};
+        if (column_text(s, 2, &tyname, &tylen) && !types_from_name(tyname, tylen, &type.kind)) {
+            snprintf(st->err, sizeof st->err,
+                     "_clua_columns: column \"%s\".\"%s\" has unknown type \"%s\"", tname, cname,
+                     tyname);
+            rc = -1;
+            break;
+        }
+        if (table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5)) < 0) {
+            rc = oom(st);
+            break;
+        }
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = fail(st, "reading _clua_columns");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_load_state(store *st, strbuf *out, bool *found) {
+    sqlite3_stmt *s = NULL;
+    *found = false;
+    strbuf_clear(out);
+    if (sqlite3_prepare_v2(st->db, "SELECT state FROM _clua_state WHERE id = 1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return fail(st, "reading the saved state");
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *p;
+        size_t n;
+        if (column_text(s, 0, &p, &n) && strbuf_append(out, p, n) != 0) rc = -2;
+        *found = true;
+    }
+    int ret = 0;
+    if (rc == -2) ret = oom(st);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = fail(st, "reading the saved state");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+int store_save_state(store *st, const char *json, size_t len) {
+    sqlite3_stmt *s = NULL;
+    if (prepare(st,
+                "INSERT INTO _clua_state(id, state, saved_at)"
+                " VALUES(1, ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+                " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
+                " saved_at = excluded.saved_at",
+                &s) != 0)
+        return -1;
+    sqlite3_bind_text64(s, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
+    int rc = run(s) == 0 ? 0 : fail(st, "saving the state");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Executes the statement text built in st->sql. */
+static int exec_sql(store *st, const char *phase, const char *name) {
+    if (sqlite3_exec(st->db, strbuf_cstr(&st->sql), NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "%s \"%s\"", phase, name);
+    return 0;
+}
+
+static int record_column(store *st, const table *t, int col) {
+    const column *c = &t->cols[col];
+    sqlite3_stmt *s = NULL;
+    if (prepare(st,
+                "INSERT INTO _clua_columns(table_name, column_name, position, logical_type,"
+                " precision, scale, primary_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                " ON CONFLICT(table_name, column_name) DO UPDATE SET"
+                " logical_type = excluded.logical_type, precision = excluded.precision,"
+                " scale = excluded.scale",
+                &s) != 0)
+        return -1;
+    sqlite3_bind_text64(s, 1, t->name, t->name_len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(s, 2, c->name, c->name_len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_int(s, 3, col);
+    if (c->type.kind != CATALOG_TYPE_PENDING)
+        sqlite3_bind_text(s, 4, types_name(c->type.kind), -1, SQLITE_STATIC);
+    if (c->type.kind == TYPES_DECIMAL) {
+        sqlite3_bind_int(s, 5, c->type.precision);
+        sqlite3_bind_int(s, 6, c->type.scale);
+    }
+    sqlite3_bind_int(s, 7, c->pk_pos);
+    int rc = run(s) == 0 ? 0 : fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int put_column_def(strbuf *b, const column *c) {
+    if (strbuf_ident(b, c->name) != 0) return -1;
+    if (c->type.kind != CATALOG_TYPE_PENDING &&
+        (strbuf_putc(b, ' ') != 0 || strbuf_puts(b, types_sql_decl(c->type.kind)) != 0))
+        return -1;
+    return 0;
+}
+
+int store_create_table(store *st, table *t) {
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
+    for (int i = 0; i < t->ncols && !bad; i++)
+        bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" TEXT, "
+                                "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (");
+    for (int k = 0; k < t->npk && !bad; k++)
+        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    bad = bad || strbuf_puts(b, "))");
+    if (bad) return oom(st);
+    if (exec_sql(st, "creating table", t->name) != 0) return -1;
+    for (int i = 0; i < t->ncols; i++)
+        if (record_column(st, t, i) != 0) return -1;
+    return 0;
+}
+
+int store_add_column(store *st, table *t, int col) {
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    if (strbuf_puts(b, "ALTER TABLE ") || strbuf_ident(b, t->name) ||
+        strbuf_puts(b, " ADD COLUMN ") || put_column_def(b, &t->cols[col]))
+        return oom(st);
+    if (exec_sql(st, "adding a column to", t->name) != 0) return -1;
+    store_forget(t);
+    return record_column(st, t, col);
+}
+
+int store_set_column_type(store *st, const table *t, int col) { return record_column(st, t, col); }
+
+static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
+    switch (v->tag) {
+    case TYPES_SQL_INT: sqlite3_bind_int64(s, i, v->i); break;
+    case TYPES_SQL_REAL: sqlite3_bind_double(s, i, v->f); break;
+    case TYPES_SQL_TEXT: sqlite3_bind_text64(s, i, v->p, v->len, SQLITE_STATIC, SQLITE_UTF8); break;
+    case TYPES_SQL_BLOB: sqlite3_bind_blob64(s, i, v->p, v->len, SQLITE_STATIC); break;
+    default: sqlite3_bind_null(s, i); break;
+    }
+}
+
+static struct store_cache *cache_of(store *st, table *t) {
+    if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) oom(st);
+    return t->cache;
+}
+
+/* Appends `"pk1" = ?N AND "pk2" = ?N+1 ...`, numbering from first. */
+static int put_pk_match(strbuf *b, const table *t, int first) {
+    for (int k = 0; k < t->npk; k++)
+        if ((k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
+            strbuf_printf(b, " = ?%d", first + k))
+            return -1;
+    return 0;
+}
+
+static int bind_pk(sqlite3_stmt *s, const table *t, int first) {
+    for (int k = 0; k < t->npk; k++) bind_value(s, first + k, &t->vals[t->pk[k]]);
+    return 0;
+}
+
+static int prepare_upsert(store *st, table *t, sqlite3_stmt **out) {
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
+    for (int i = 0; i < t->ncols && !bad; i++)
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\") VALUES (");
+    for (int i = 0; i < t->ncols && !bad; i++) bad = strbuf_printf(b, "?%d, ", i + 1);
+    bad = bad || strbuf_printf(b, "?%d, 0) ON CONFLICT (", t->ncols + 1);
+    for (int k = 0; k < t->npk && !bad; k++)
+        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    bad = bad || strbuf_puts(b, ") DO UPDATE SET ");
+    /* Replace the whole row: a column the op leaves out becomes NULL. */
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (t->cols[i].pk_pos) continue;
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, " = excluded.") ||
+              strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    }
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
+                                "\"_fivetran_deleted\" = 0");
+    if (bad) return oom(st);
+    return prepare(st, strbuf_cstr(b), out);
+}
+
+int store_upsert(store *st, table *t, const char *synced) {
+    struct store_cache *c = cache_of(st, t);
+    if (!c || (!c->upsert && prepare_upsert(st, t, &c->upsert) != 0)) return -1;
+    sqlite3_stmt *s = c->upsert;
+    /* Every parameter is bound on every call, so no stale binding survives. */
+    for (int i = 0; i < t->ncols; i++) {
+        if (t->present[i]) bind_value(s, i + 1, &t->vals[i]);
+        else sqlite3_bind_null(s, i + 1);
+    }
+    sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
+    if (run(s) != 0) return fail(st, "upsert into \"%s\"", t->name);
+    return 0;
+}
+
+/* The cached update statement for the columns marked in t->present. */
+static sqlite3_stmt *update_stmt(store *st, table *t) {
+    struct store_cache *c = cache_of(st, t);
+    if (!c) return NULL;
+    for (int i = 0; i < UPDATE_SHAPES; i++)
+        if (c->update[i].stmt && memcmp(c->update[i].mask, t->present, (size_t)t->ncols) == 0)
+            return c->update[i].stmt;
+    int slot = c->evict_next;
+    c->evict_next = (slot + 1) % UPDATE_SHAPES;
+    sqlite3_finalize(c->update[slot].stmt);
+    free(c->update[slot].mask);
+    c->update[slot].stmt = NULL;
+    if (!(c->update[slot].mask = malloc((size_t)t->ncols + 1))) {
+        oom(st);
+        return NULL;
+    }
+    memcpy(c->update[slot].mask, t->present, (size_t)t->ncols);
+
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) || strbuf_puts(b, " SET ");
+    int n = 0;
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (!t->present[i] || t->cols[i].pk_pos) continue;
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_printf(b, " = ?%d, ", ++n);
+    }
+    bad = bad || strbuf_printf(b, "\"_fivetran_synced\" = ?%d WHERE ", n + 1) ||
+          put_pk_match(b, t, n + 2);
+    if (bad) {
+        oom(st);
+        return NULL;
+    }
+    if (prepare(st, strbuf_cstr(b), &c->update[slot].stmt) != 0) return NULL;
+    return c->update[slot].stmt;
+}
+
+int store_update(store *st, table *t, const char *synced) {
+    sqlite3_stmt *s = update_stmt(st, t);
+    if (!s) return -1;
+    int n = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->present[i] && !t->cols[i].pk_pos) bind_value(s, ++n, &t->vals[i]);
+    sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
+    bind_pk(s, t, n + 2);
+    if (run(s) != 0) return fail(st, "update of \"%s\"", t->name);
+    return 0;
+}
+
+int store_delete(store *st, table *t, const char *synced) {
+    struct store_cache *c = cache_of(st, t);
+    if (!c) return -1;
+    if (!c->del) {
+        strbuf *b = &st->sql;
+        strbuf_clear(b);
+        if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
+            strbuf_puts(b, " SET \"_fivetran_deleted\" = 1, \"_fivetran_synced\" = ?1 WHERE ") ||
+            put_pk_match(b, t, 2))
+            return oom(st);
+        if (prepare(st, strbuf_cstr(b), &c->del) != 0) return -1;
+    }
+    sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
+    bind_pk(c->del, t, 2);
+    if (run(c->del) != 0) return fail(st, "delete from \"%s\"", t->name);
+    return 0;
+}
+
+int store_truncate(store *st, table *t) {
+    struct store_cache *c = cache_of(st, t);
+    if (!c) return -1;
+    if (!c->truncate) {
+        strbuf *b = &st->sql;
+        strbuf_clear(b);
+        if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
+            strbuf_puts(b, " SET \"_fivetran_deleted\" = 1 WHERE \"_fivetran_deleted\" = 0"))
+            return oom(st);
+        if (prepare(st, strbuf_cstr(b), &c->truncate) != 0) return -1;
+    }
+    if (run(c->truncate) != 0) return fail(st, "truncate of \"%s\"", t->name);
+    return 0;
+}

@@ -1,0 +1,57 @@
+/* store_sqlite: the destination. Owns the database connection, the DDL of
+ * user tables, the cached statements of the op hot path, the transactions
+ * and the saved state. Every failure keeps sqlite3_errmsg's text with its
+ * phase, e.g. `upsert into "user": disk I/O error` (store_error). */
+#ifndef CLUA_STORE_SQLITE_H
+#define CLUA_STORE_SQLITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "strbuf.h"
+
+typedef struct store store;
+
+/* Opens (creating if need be) the database at path, in WAL mode with
+ * synchronous=NORMAL, and makes sure the runtime's own tables exist:
+ * _clua_columns (the logical type of every column) and _clua_state.
+ * Returns NULL with err set on failure. */
+store *store_open(const char *path, char *err, size_t errlen);
+
+/* Finalizes every statement (including those cached in cat's tables) and
+ * closes the connection. Either may be NULL. */
+void store_close(store *st, catalog *cat);
+
+/* The last error, with its phase. */
+const char *store_error(const store *st);
+
+int store_begin(store *st);
+int store_commit(store *st);
+int store_rollback(store *st);
+
+/* Fills cat with the tables recorded in _clua_columns. */
+int store_load_catalog(store *st, catalog *cat);
+
+/* The saved state into out; *found is false when none was ever saved. */
+int store_load_state(store *st, strbuf *out, bool *found);
+/* Saves state (JSON text) inside the current transaction. */
+int store_save_state(store *st, const char *json, size_t len);
+
+/* DDL, recorded in _clua_columns in the same transaction. */
+int store_create_table(store *st, table *t);
+int store_add_column(store *st, table *t, int col);
+/* Records the type a pending column took from its first value. */
+int store_set_column_type(store *st, const table *t, int col);
+
+/* The hot path: each binds t->vals for the columns marked in t->present
+ * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601). */
+int store_upsert(store *st, table *t, const char *synced);
+int store_update(store *st, table *t, const char *synced);
+int store_delete(store *st, table *t, const char *synced);
+int store_truncate(store *st, table *t);
+
+/* Drops t's cached statements (after its columns change). */
+void store_forget(table *t);
+
+#endif

@@ -1,0 +1,114 @@
+/* types: the logical types of SPEC §3, and the checking and conversion of
+ * one source value into what is bound to SQLite. Knows nothing of Lua or
+ * SQLite: the caller describes the Lua value as a types_input and binds the
+ * types_value it gets back. JSON columns are encoded by the caller. */
+#ifndef CLUA_TYPES_H
+#define CLUA_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum types_kind {
+    TYPES_BOOLEAN,
+    TYPES_SHORT,
+    TYPES_INT,
+    TYPES_LONG,
+    TYPES_DECIMAL,
+    TYPES_FLOAT,
+    TYPES_DOUBLE,
+    TYPES_NAIVE_DATE,
+    TYPES_NAIVE_DATETIME,
+    TYPES_UTC_DATETIME,
+    TYPES_BINARY,
+    TYPES_XML,
+    TYPES_STRING,
+    TYPES_JSON,
+    TYPES_COUNT
+} types_kind;
+
+/* A column's logical type; precision and scale are used by DECIMAL only. */
+typedef struct types_type {
+    types_kind kind;
+    int precision; /* 1..38 */
+    int scale;     /* 0..precision */
+} types_type;
+
+#define TYPES_DECIMAL_MAX_PRECISION 38
+
+/* A source value, as the Lua side sees it. Strings are byte ranges that the
+ * caller keeps alive until the converted value has been used. */
+typedef enum types_in_tag {
+    TYPES_IN_BOOL,
+    TYPES_IN_INT,
+    TYPES_IN_FLOAT,
+    TYPES_IN_STRING
+} types_in_tag;
+
+typedef struct types_input {
+    types_in_tag tag;
+    bool b;
+    int64_t i;
+    double f;
+    const char *s;
+    size_t len;
+} types_input;
+
+/* What to bind. TEXT and BLOB point either into the input string (no copy)
+ * or into buf, so a types_value must not be copied while p is in use. */
+typedef enum types_sql_tag {
+    TYPES_SQL_NULL,
+    TYPES_SQL_INT,
+    TYPES_SQL_REAL,
+    TYPES_SQL_TEXT,
+    TYPES_SQL_BLOB
+} types_sql_tag;
+
+#define TYPES_TEXT_MAX 64
+
+typedef struct types_value {
+    types_sql_tag tag;
+    int64_t i;
+    double f;
+    const char *p;
+    size_t len;
+    char buf[TYPES_TEXT_MAX];
+} types_value;
+
+/* Case-insensitive look-up of a declared type name ("int", "Utc_DateTime").
+ * Returns false for an unknown name. "DECIMAL" is found; the caller checks
+ * that it came with precision and scale. */
+bool types_from_name(const char *name, size_t len, types_kind *out);
+
+/* The canonical upper-case name: "UTC_DATETIME". */
+const char *types_name(types_kind kind);
+
+/* The SQLite column type for the DDL: "INTEGER", "REAL", "TEXT" or "BLOB". */
+const char *types_sql_decl(types_kind kind);
+
+/* The logical type of an undeclared column, from its first value (SPEC §3:
+ * boolean -> BOOLEAN, integer -> LONG, float -> DOUBLE, string -> STRING). */
+types_kind types_infer(types_in_tag tag);
+
+/* Writes "INT", or "DECIMAL(15,2)" for a decimal, into buf (NUL-terminated). */
+void types_format(const types_type *type, char *buf, size_t n);
+
+/* Describes a source value for an error message, NUL-terminated and cut to
+ * fit n: `string "abc"`, `integer 40000`, `float 1.5`, `boolean true`.
+ * Strings over 40 bytes are cut with "..." and their length in bytes;
+ * bytes outside printable ASCII are shown as \xNN. */
+void types_describe(const types_input *in, char *buf, size_t n);
+
+/* Checks in against type and converts it into out (SPEC §3's table).
+ * Returns 0, or -1 with err set to the part of the message that follows
+ * `column "c" `, e.g.
+ *   is INT, got string "abc"
+ *   is SHORT (-32768 to 32767), got integer 40000
+ *   is DECIMAL(5,2), got string "1234.5" (4 digits before the point, at most 3)
+ *   is NAIVE_DATE (YYYY-MM-DD), got string "2023-02-30" (not a calendar date)
+ *   is UTC_DATETIME, got string "2020-01-01T00:00:00" (no UTC offset: add Z or +hh:mm)
+ * TYPES_JSON is the caller's to encode; here it is an error. */
+int types_convert(const types_type *type, const types_input *in, types_value *out,
+                  char *err, size_t errlen);
+
+#endif
