@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs one script-level test case through the real binary.
+#   run_case.sh CASE.sh CONNECTOR_LUA PROJECT_DIR
+# The case runs in a fresh temporary directory (its working directory), with
+# the helpers below; any failed expectation fails the case, and each one says
+# what it expected and what it got.
+set -u
+CASE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+CLUA=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+ROOT=$(cd "$3" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/clua-case.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+FAILURES=0
+RC=0
+
+fail() {
+  echo "FAIL (${CASE##*/}:${BASH_LINENO[1]}): $*" >&2
+  FAILURES=$((FAILURES + 1))
+}
+
+# write FILE: the case's heredoc becomes FILE (a script, a JSON file ...).
+write() { mkdir -p "$(dirname "$1")"; cat > "$1"; }
+
+# run ARGS...: runs connector-lua; stdout in ./out, stderr in ./err, status in $RC.
+run() {
+  "$CLUA" "$@" > out 2> err
+  RC=$?
+}
+
+show_output() { echo "--- stdout:" >&2; cat out >&2; echo "--- stderr:" >&2; cat err >&2; }
+
+expect_exit() {
+  if [ "$RC" != "$1" ]; then fail "exit status $RC, expected $1"; show_output; fi
+}
+
+# expect_out TEXT / expect_err TEXT: the output holds TEXT (fixed string).
+expect_out() { grep -qF -- "$1" out || { fail "stdout lacks: $1"; show_output; }; }
+expect_err() { grep -qF -- "$1" err || { fail "stderr lacks: $1"; show_output; }; }
+expect_no_err() { ! grep -qF -- "$1" err || { fail "stderr has: $1"; show_output; }; }
+expect_no_out() { ! grep -qF -- "$1" out || { fail "stdout has: $1"; show_output; }; }
+
+# expect_sql DB SQL EXPECTED: sqlite3's output (rows as a|b|c, one a line) is EXPECTED.
+expect_sql() {
+  local got
+  got=$(sqlite3 -batch -noheader -separator '|' "$1" "$2" 2>&1)
+  if [ "$got" != "$3" ]; then
+    fail "query on $1: $2"
+    printf -- '--- expected:\n%s\n--- got:\n%s\n' "$3" "$got" >&2
+  fi
+}
+
+# expect_file_eq FILE TEXT: FILE's content is TEXT (a trailing newline ignored).
+expect_file_eq() {
+  local got
+  got=$(cat "$1" 2>&1)
+  [ "$got" = "$2" ] || fail "$1 holds '$got', expected '$2'"
+}
+
+# shellcheck source=/dev/null
+. "$CASE"
+
+if [ "$FAILURES" -ne 0 ]; then
+  echo "${CASE##*/}: $FAILURES expectation(s) failed" >&2
+  exit 1
+fi
+echo "${CASE##*/}: ok"
