@@ -1,0 +1,43 @@
+-- three_workload.lua: the yardstick workload of ../shared/bench/README.md as a
+-- connector. N upserts into three(id, val1, val2), a partial update every
+-- 10th, a soft delete every 100th, a checkpoint every 10,000 operations and
+-- once more at the end. N comes from the configuration: {"n": 100000}.
+
+function schema(configuration)
+  return {
+    { table = "three", primary_key = { "id" },
+      columns = { id = "STRING", val1 = "STRING", val2 = "LONG" } },
+  }
+end
+
+local format, sub = string.format, string.sub
+
+-- The same uuid-like 36-character ids as make_id() in the yardsticks.
+local function make_id(i)
+  local h = format("%016x%016x", i * 0x9E3779B97F4A7C15, i * 0xD6E8FEB86659FD93)
+  return sub(h, 1, 8) .. "-" .. sub(h, 9, 12) .. "-" .. sub(h, 13, 16) .. "-"
+      .. sub(h, 17, 20) .. "-" .. sub(h, 21, 32)
+end
+
+function update(configuration, state)
+  local n = configuration.n or 100000
+  local every = configuration.checkpoint_every or 10000
+  local upsert, update_, delete, checkpoint = op.upsert, op.update, op.delete, op.checkpoint
+  local ops = 0
+  for i = 1, n do
+    upsert("three", { id = make_id(i), val1 = "value-" .. i, val2 = i })
+    ops = ops + 1
+    if ops % every == 0 then checkpoint({ cursor = i, ops = ops }) end
+    if i % 10 == 0 then
+      update_("three", { id = make_id(i // 2), val2 = -i })
+      ops = ops + 1
+      if ops % every == 0 then checkpoint({ cursor = i, ops = ops }) end
+    end
+    if i % 100 == 0 then
+      delete("three", { id = make_id(i // 4) })
+      ops = ops + 1
+      if ops % every == 0 then checkpoint({ cursor = i, ops = ops }) end
+    end
+  end
+  checkpoint({ cursor = n, ops = ops })
+end
