@@ -11,10 +11,22 @@ static char *dup_name(const char *s, size_t len) {
     return p;
 }
 
+/* SQLite folds ASCII case in identifiers, so the catalog must too: "User"
+ * and "user" are one table, and one column. */
+static bool same_name(const char *a, size_t alen, const char *b, size_t blen) {
+    if (alen != blen) return false;
+    for (size_t i = 0; i < alen; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x != y && (x | 0x20) != (y | 0x20)) return false;
+        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
+    }
+    return true;
+}
+
 table *catalog_find(const catalog *cat, const char *name, size_t len) {
     for (int i = 0; i < cat->n; i++) {
         table *t = cat->tables[i];
-        if (t->name_len == len && memcmp(t->name, name, len) == 0) return t;
+        if (same_name(t->name, t->name_len, name, len)) return t;
     }
     return NULL;
 }
@@ -65,7 +77,7 @@ void catalog_free(catalog *cat) {
 
 int table_find_column(const table *t, const char *name, size_t len) {
     for (int i = 0; i < t->ncols; i++)
-        if (t->cols[i].name_len == len && memcmp(t->cols[i].name, name, len) == 0) return i;
+        if (same_name(t->cols[i].name, t->cols[i].name_len, name, len)) return i;
     return -1;
 }
 

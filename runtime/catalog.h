@@ -45,6 +45,7 @@ typedef struct catalog {
     int n, cap;
 } catalog;
 
+/* Names match as SQLite matches identifiers: ASCII letters in any case. */
 table *catalog_find(const catalog *cat, const char *name, size_t len);
 /* Adds an empty table; NULL when memory runs out. */
 table *catalog_add(catalog *cat, const char *name, size_t len);

@@ -158,9 +158,10 @@ static void read_row(lua_State *L, struct clua_runtime *rt, table *t, const char
     lua_pushnil(L);
     while (lua_next(L, 2)) {
         if (lua_type(L, -2) != LUA_TSTRING) {
-            lua_pushvalue(L, -2);
+            const char *type = luaL_typename(L, -2);
+            const char *key = luaL_tolstring(L, -2, NULL);
             luaL_error(L, "%s(\"%s\"): column names must be strings, got %s %s", op, t->name,
-                       luaL_typename(L, -3), luaL_tolstring(L, -1, NULL));
+                       type, key);
         }
         size_t len;
         const char *name = lua_tolstring(L, -2, &len);

@@ -167,6 +167,7 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
 
     char *config = NULL, *state = NULL;
     size_t config_len = 0, state_len = 0;
+    strbuf saved_state = STRBUF_INIT;
     clua_status status;
     if (!opt->script) {
         status = fail(rt, CLUA_ERROR_INPUT, "no script given");
@@ -184,21 +185,16 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     if (status != CLUA_OK) goto done;
 
     char state_source[4300];
-    strbuf_clear(&rt->start_state);
     if (state) {
         snprintf(state_source, sizeof state_source, "file %s", opt->state_file);
-        if (strbuf_append(&rt->start_state, state, state_len) != 0) {
-            status = fail(rt, CLUA_ERROR_NOMEM, "out of memory");
-            goto done;
-        }
     } else {
         bool found;
         snprintf(state_source, sizeof state_source, "saved in %s", rt->summary.database_path);
-        if (store_load_state(rt->st, &rt->start_state, &found) != 0) {
+        if (store_load_state(rt->st, &saved_state, &found) != 0) {
             status = fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
             goto done;
         }
-        if (!found && strbuf_puts(&rt->start_state, "{}") != 0) {
+        if (!found && strbuf_puts(&saved_state, "{}") != 0) {
             status = fail(rt, CLUA_ERROR_NOMEM, "out of memory");
             goto done;
         }
@@ -210,9 +206,9 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
         .configuration = config ? config : "{}",
         .configuration_source = config_source,
         .configuration_len = config ? config_len : 2,
-        .state = strbuf_cstr(&rt->start_state),
+        .state = state ? state : strbuf_cstr(&saved_state),
         .state_source = state_source,
-        .state_len = rt->start_state.len,
+        .state_len = state ? state_len : saved_state.len,
     };
     if (script_run(rt, &in) != 0) {
         status = status_of_script_failure(rt);
@@ -244,6 +240,7 @@ done:
     rt->lock_fd = -1;
     free(config);
     free(state);
+    strbuf_free(&saved_state);
     rt->opt = NULL;
     rt->summary.elapsed_seconds = mono_seconds() - t0;
     return status;

@@ -51,21 +51,23 @@ static types_type parse_type(lua_State *L, int idx, const char *tname, const cha
     if (is_table) {
         lua_getfield(L, idx, "precision");
         lua_getfield(L, idx, "scale");
-        type.precision = (int)lua_tointegerx(L, -2, &ok_p);
-        type.scale = (int)lua_tointegerx(L, -1, &ok_s);
+        lua_Integer p = lua_tointegerx(L, -2, &ok_p), s = lua_tointegerx(L, -1, &ok_s);
         lua_pop(L, 2);
+        /* Checked before narrowing to int, so 2^32 + 15 is not taken for 15. */
+        if (ok_p && ok_s &&
+            (p < 1 || p > TYPES_DECIMAL_MAX_PRECISION || s < 0 || s > p))
+            luaL_error(L,
+                       "schema(): table \"%s\" column \"%s\": DECIMAL(%I,%I) is out of range "
+                       "(precision 1 to %d, scale 0 to precision)",
+                       tname, cname, p, s, TYPES_DECIMAL_MAX_PRECISION);
+        type.precision = (int)p;
+        type.scale = (int)s;
     }
     if (!ok_p || !ok_s)
         luaL_error(L,
                    "schema(): table \"%s\" column \"%s\": DECIMAL needs precision and scale: "
                    "{ type = \"DECIMAL\", precision = 15, scale = 2 }",
                    tname, cname);
-    if (type.precision < 1 || type.precision > TYPES_DECIMAL_MAX_PRECISION || type.scale < 0 ||
-        type.scale > type.precision)
-        luaL_error(L,
-                   "schema(): table \"%s\" column \"%s\": DECIMAL(%d,%d) is out of range "
-                   "(precision 1 to %d, scale 0 to precision)",
-                   tname, cname, type.precision, type.scale, TYPES_DECIMAL_MAX_PRECISION);
     return type;
 }
 
@@ -116,6 +118,15 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
                t->name, cname, was, now);
 }
 
+/* Byte order, not the locale's collation (lua_compare uses strcoll), so
+ * the order is the same on every machine. */
+static int byte_less(lua_State *L, int a, int b) {
+    size_t alen, blen;
+    const char *x = lua_tolstring(L, a, &alen), *y = lua_tolstring(L, b, &blen);
+    int c = memcmp(x, y, alen < blen ? alen : blen);
+    return c < 0 || (c == 0 && alen < blen);
+}
+
 /* The column names of the columns table at idx, sorted, as a new Lua array
  * on the stack: declaration order is lost in a Lua table, so sorting keeps
  * the database's column order the same from run to run. */
@@ -136,7 +147,7 @@ static int sorted_columns(lua_State *L, int idx, const char *tname) {
         int i = n++;
         while (i > 0) {
             lua_rawgeti(L, -2, i);
-            int less = lua_compare(L, -2, -1, LUA_OPLT);
+            int less = byte_less(L, -2, -1);
             if (!less) {
                 lua_pop(L, 1);
                 break;

@@ -65,6 +65,11 @@ static int script_main(lua_State *L) {
     push_object(L, rt, "configuration", in->configuration_source, in->configuration,
                 in->configuration_len); /* 1 */
     push_object(L, rt, "state", in->state_source, in->state, in->state_len); /* 2 */
+    /* The state this run keeps if it never checkpoints, in the same compact
+     * form a checkpoint writes. */
+    strbuf_clear(&rt->start_state);
+    if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0)
+        luaL_error(L, "state %s: %s", in->state_source, rt->msg);
 
     rt->phase = RT_PHASE_LOAD;
     if (luaL_loadfilex(L, rt->script_path, "t") != LUA_OK) lua_error(L);
@@ -102,7 +107,9 @@ static int script_main(lua_State *L) {
 static void keep_error(struct clua_runtime *rt, const char *text) {
     const char *tb = strstr(text, "\nstack traceback:");
     size_t n = tb ? (size_t)(tb - text) : strlen(text);
-    bool needs_path = strncmp(text, "schema():", 9) == 0;
+    size_t plen = strlen(rt->script_path);
+    bool needs_path = rt->phase >= RT_PHASE_LOAD &&
+                      !(strncmp(text, rt->script_path, plen) == 0 && text[plen] == ':');
     snprintf(rt->errmsg, sizeof rt->errmsg, "%s%s%.*s", needs_path ? rt->script_path : "",
              needs_path ? ": " : "", (int)n, text);
     if (tb) log_line(&rt->log, CLUA_LOG_FINE, "FINE", tb + 1);

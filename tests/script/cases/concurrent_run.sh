@@ -1,0 +1,64 @@
+# Two runs against one output directory (SPEC §5): while the first holds it,
+# a second run and a reset fail at once with exit 4 and a clear message;
+# the first run finishes normally with all of its data.
+write slow.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
+end
+function update(configuration, state)
+  for id = 1, 100 do op.upsert("t", { id = id, v = "first" }) end
+  op.checkpoint({ page = 1 })
+  local stop = os.clock() + 1.5
+  while os.clock() < stop do end -- hold the directory for a while
+  for id = 101, 200 do op.upsert("t", { id = id, v = "second" }) end
+  op.checkpoint({ page = 2 })
+end
+LUA
+write quick.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 999, v = "intruder" })
+end
+LUA
+
+"$CLUA" slow.lua > out1 2> err1 &
+PID1=$!
+# the first checkpoint's state.json shows the first run is inside update()
+for _ in $(seq 100); do [ -s files/slow/state.json ] && break; sleep 0.05; done
+expect_file_eq files/slow/state.json '{"page":1}'
+
+busy() { # busy ARGS...: connector-lua ARGS fails at once with exit 4
+  local t0 t1
+  t0=$(date +%s%N)
+  run "$@"
+  t1=$(date +%s%N)
+  expect_exit 4
+  expect_err "another connector-lua run"
+  expect_err "files/slow"
+  [ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "connector-lua $* took $(((t1 - t0) / 1000000)) ms, expected at once"
+  kill -0 "$PID1" 2>/dev/null || fail "the first run ended before connector-lua $* was refused"
+}
+busy slow.lua
+expect_out "SYNC FAILED"
+busy quick.lua --output files/slow
+busy reset slow.lua
+busy reset --output files/slow
+[ -f files/slow/warehouse.db ] || fail "the refused reset removed warehouse.db"
+[ -f files/slow/state.json ] || fail "the refused reset removed state.json"
+
+wait "$PID1"
+RC1=$?
+[ "$RC1" = 0 ] || { fail "the first run exited $RC1"; cat out1 err1 >&2; }
+grep -qF "SYNC SUCCEEDED" out1 || fail "the first run did not succeed: $(cat out1)"
+grep -qF "Upserts        | 200" out1 || fail "the first run's summary: $(cat out1)"
+expect_sql files/slow/warehouse.db "SELECT count(*), min(id), max(id), sum(v = 'first'), sum(v = 'second') FROM t" "200|1|200|100|100"
+expect_sql files/slow/warehouse.db "SELECT count(*) FROM t WHERE id = 999" "0"
+expect_file_eq files/slow/state.json '{"page":2}'
+expect_sql files/slow/warehouse.db "PRAGMA integrity_check" "ok"
+
+# Once the first run is over, the directory is free again.
+run quick.lua --output files/slow
+expect_exit 0
+expect_sql files/slow/warehouse.db "SELECT v FROM t WHERE id = 999" "intruder"
+run reset slow.lua
+expect_exit 0
+[ -e files/slow/warehouse.db ] && fail "reset after the run left warehouse.db"

@@ -1,0 +1,80 @@
+# Misused operations: each is a Lua error that names the operation, the
+# table and what was wrong, with the script's file and line; the sync fails
+# (exit 1) and nothing after the last checkpoint is kept.
+SCHEMA='function schema(configuration) return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } } end'
+write good.lua <<LUA
+$SCHEMA
+function update(configuration, state)
+  op.upsert("item", { id = 1, name = "kept" })
+  op.checkpoint({ n = 1 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+
+# misuse NAME LUA MESSAGE: NAME.lua runs LUA on its line 3 inside update(),
+# after an upsert that must be rolled back; stderr must show MESSAGE at
+# NAME.lua:3.
+misuse() {
+  write "$1.lua" <<LUA
+$SCHEMA
+function update(configuration, state)
+  op.upsert("item", { id = 2, name = "rolled back" }); $2
+end
+LUA
+  run "$1.lua" --output o
+  expect_exit 1
+  expect_out "SYNC FAILED"
+  expect_err "SEVERE   $1.lua:3: $3"
+  expect_sql o/warehouse.db "SELECT id, name FROM item" "1|kept"
+  expect_file_eq o/state.json '{"n":1}'
+}
+
+misuse name_number  'op.upsert(42, { id = 3 })'      'op.upsert: the table name must be a string, got number'
+misuse name_nil     'op.delete(nil, { id = 1 })'     'op.delete: the table name must be a string, got nil'
+misuse trunc_table  'op.truncate({})'                'op.truncate: the table name must be a string, got table'
+misuse row_string   'op.upsert("item", "id=3")'      'op.upsert("item"): the row must be a table, got string'
+misuse row_nil      'op.update("item", nil)'         'op.update("item"): the row must be a table, got nil'
+misuse undeclared   'op.upsert("nope", { id = 3 })'  'op.upsert("nope"): table "nope" is not declared in schema()'
+misuse state_string 'op.checkpoint("x")'             'op.checkpoint: the state must be a table, got string'
+misuse state_func   'op.checkpoint({ f = print })'   'op.checkpoint: the state cannot be saved as JSON: at $.f: cannot encode a function'
+misuse col_number   'op.upsert("item", { id = 3, [5] = "x" })' 'op.upsert("item"): column names must be strings, got number 5'
+misuse col_reserved 'op.upsert("item", { id = 3, _fivetran_deleted = true })' 'op.upsert("item"): column "_fivetran_deleted" is reserved for the runtime'
+misuse val_function 'op.upsert("item", { id = 3, name = print })' 'op.upsert("item"): column "name" is STRING, got function'
+
+# Operations outside update(): at the chunk's top level, and in schema().
+write top.lua <<LUA
+$SCHEMA
+op.upsert("item", { id = 5 })
+function update(configuration, state) end
+LUA
+run top.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+expect_err "SEVERE   top.lua:2: op.upsert: only allowed while update() runs"
+
+write in_schema.lua <<'LUA'
+function schema(configuration)
+  op.checkpoint({ from = "schema" })
+  return { { table = "item", primary_key = { "id" } } }
+end
+function update(configuration, state) end
+LUA
+run in_schema.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+expect_err "SEVERE   in_schema.lua:2: op.checkpoint: only allowed while update() runs"
+
+write in_schema2.lua <<'LUA'
+function schema(configuration)
+  op.truncate("item")
+  return {}
+end
+function update(configuration, state) end
+LUA
+run in_schema2.lua --output o
+expect_exit 1
+expect_err "SEVERE   in_schema2.lua:2: op.truncate: only allowed while update() runs"
+
+expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM item" "1|kept|0"
+expect_file_eq o/state.json '{"n":1}'
