@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rt.h"
@@ -162,15 +163,20 @@ static int sorted_columns(lua_State *L, int idx, const char *tname) {
 }
 
 static void check_fields(lua_State *L, int decl, int entry) {
+    lua_getfield(L, decl, "table");
+    char where[300];
+    if (lua_type(L, -1) == LUA_TSTRING) snprintf(where, sizeof where, "table \"%s\"", lua_tostring(L, -1));
+    else snprintf(where, sizeof where, "entry %d", entry);
+    lua_pop(L, 1);
     lua_pushnil(L);
     while (lua_next(L, decl)) {
         lua_pop(L, 1);
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         if (!k || (strcmp(k, "table") && strcmp(k, "primary_key") && strcmp(k, "columns")))
             luaL_error(L,
-                       "schema(): entry %d: unknown field %s (the fields are table, "
+                       "schema(): %s: unknown field %s (the fields are table, "
                        "primary_key and columns)",
-                       entry, k ? k : luaL_typename(L, -1));
+                       where, k ? k : luaL_typename(L, -1));
     }
 }
 

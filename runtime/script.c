@@ -35,9 +35,12 @@ static void push_object(lua_State *L, struct clua_runtime *rt, const char *what,
     while (i < len && strchr(" \t\r\n", text[i])) i++;
     if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
         luaL_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
-    if (i >= len || text[i] != '{')
-        luaL_error(L, "%s %s must hold a JSON object ({...}), got %s", what, source,
-                   lua_type(L, -1) == LUA_TTABLE ? "an array" : luaL_typename(L, -1));
+    if (i >= len || text[i] != '{') {
+        const char *got = text[i] == '[' ? "an array" : text[i] == '"' ? "a string"
+                        : text[i] == 'n' ? "null" : text[i] == 't' || text[i] == 'f' ? "a boolean"
+                        : "a number";
+        luaL_error(L, "%s %s must hold a JSON object ({...}), got %s", what, source, got);
+    }
 }
 
 /* Finds the script's function `name`: in the table the chunk returned

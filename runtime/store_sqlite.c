@@ -24,6 +24,7 @@ struct store {
     sqlite3_stmt *begin, *commit, *rollback;
     bool in_tx;
     strbuf sql; /* scratch for statement text */
+    char path[4096];
     char err[1024];
 };
 
@@ -44,7 +45,13 @@ static int fail(store *st, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(phase, sizeof phase, fmt, ap);
     va_end(ap);
-    snprintf(st->err, sizeof st->err, "%s: %s", phase, sqlite3_errmsg(st->db));
+    /* A failure of the file itself says which file, so the user knows what
+     * to look at or restore. */
+    int code = sqlite3_errcode(st->db) & 0xff;
+    bool file_level = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR ||
+                      code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
+    snprintf(st->err, sizeof st->err, "%s: %s%s%s%s", phase, sqlite3_errmsg(st->db),
+             file_level ? " (" : "", file_level ? st->path : "", file_level ? ")" : "");
     return -1;
 }
 
@@ -74,6 +81,7 @@ store *store_open(const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    snprintf(st->path, sizeof st->path, "%s", path);
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(st->db, 5000);

@@ -374,10 +374,10 @@ static const err_case error_cases[] = {
     {"return { { table = 't', primary_key = {} } }",
      "schema(): table \"t\" has no primary_key; tables without a primary key are not supported yet"},
     {"return { { table = 't', primary_keys = {'id'} } }",
-     "schema(): entry 1: unknown field primary_keys (the fields are table, primary_key and "
+     "schema(): table \"t\": unknown field primary_keys (the fields are table, primary_key and "
      "columns)"},
     {"return { { table = 't', primary_key = {'id'}, 'extra' } }",
-     "schema(): entry 1: unknown field number (the fields are table, primary_key and columns)"},
+     "schema(): table \"t\": unknown field number (the fields are table, primary_key and columns)"},
     {"return { { table = 't', primary_key = {'id'}, columns = { _fivetran_deleted = 'BOOLEAN' } } }",
      "schema(): table \"t\": column \"_fivetran_deleted\" is reserved for the runtime"},
     {"return { { table = 't', primary_key = {'_fivetran_id'} } }",

@@ -1,0 +1,55 @@
+# A warehouse.db whose header is fine but whose pages hold garbage: the run
+# fails with exit 1 and one message that names the file (so the user knows
+# which file is damaged), does not crash, and leaves the file as it was.
+
+# severe_has TEXT...: stderr holds exactly one SEVERE line, holding each TEXT.
+severe_has() {
+  local line
+  [ "$(grep -c ' SEVERE ' err)" = 1 ] || { fail "expected one SEVERE line"; show_output; }
+  line=$(grep ' SEVERE ' err)
+  for text in "$@"; do
+    case "$line" in *"$text"*) ;; *) fail "the SEVERE line lacks: $text"; show_output ;; esac
+  done
+}
+
+# smash TABLE: writes 0xFF over the root page of TABLE in o/warehouse.db.
+smash() {
+  local size page
+  size=$(sqlite3 o/warehouse.db "PRAGMA page_size")
+  page=$(sqlite3 o/warehouse.db "SELECT rootpage FROM sqlite_master WHERE name = '$1'")
+  head -c "$size" /dev/zero | tr '\0' '\377' |
+    dd of=o/warehouse.db bs="$size" seek=$((page - 1)) conv=notrunc status=none
+}
+
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.checkpoint({ cursor = 1 })
+end
+LUA
+
+# The runtime's own catalogue of columns, read when the run starts.
+run good.lua --output o
+expect_exit 0
+smash _clua_columns
+cp o/warehouse.db smashed.db
+run good.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+severe_has "o/warehouse.db" "database disk image is malformed"
+cmp -s smashed.db o/warehouse.db || fail "o/warehouse.db was changed"
+
+# The data of table t, first touched by op.upsert.
+rm -f o/warehouse.db
+run good.lua --output o
+expect_exit 0
+smash t
+cp o/warehouse.db smashed.db
+run good.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+severe_has "o/warehouse.db" "database disk image is malformed"
+cmp -s smashed.db o/warehouse.db || fail "o/warehouse.db was changed"

@@ -1,0 +1,107 @@
+# A runtime error in update() fails the sync: exit 1, one message with the
+# file and line where it was raised, and every op since the last checkpoint
+# is rolled back (SPEC §5).
+
+# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
+# and no traceback is shown at the default log level.
+severe_is() {
+  local n got
+  n=$(grep -c ' SEVERE ' err)
+  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
+  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
+    fail "expected one SEVERE line: $1"
+    show_output
+  fi
+  expect_no_err "stack traceback"
+}
+
+# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# (the last checkpoint) left them.
+unchanged() {
+  local now
+  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
+  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# The last checkpoint: a good run that leaves two rows, one soft-deleted.
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.upsert("t", { id = 2, name = "two" })
+  op.delete("t", { id = 2 })
+  op.checkpoint({ cursor = 2 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+expect_file_eq o/state.json '{"cursor":2}'
+sqlite3 o/warehouse.db .dump > before.sql
+cp o/state.json before.json
+unchanged
+
+# Ops of every kind, then an error: none of them is kept.
+write bad.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 3, name = "three", extra = 1 })
+  op.update("t", { id = 1, name = "uno" })
+  op.upsert("t", { id = 2, name = "revived" })
+  op.truncate("t")
+  local page = nil
+  return page.items
+end
+LUA
+run bad.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+expect_out "Upserts        | 2"
+severe_is "bad.lua:10: attempt to index a nil value (local 'page')"
+unchanged
+expect_sql o/warehouse.db "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'extra'" "0"
+
+# The line is the one that raised, in a helper function.
+write helper.lua <<'LUA'
+local function fetch(cursor)
+  op.upsert("t", { id = cursor + 1, name = "next" })
+  error("HTTP 503 from the source")
+end
+function update(configuration, state)
+  fetch(state.cursor)
+end
+LUA
+run helper.lua --output o
+expect_exit 1
+severe_is "helper.lua:3: HTTP 503 from the source"
+unchanged
+
+# error(msg, 2) blames the caller's line.
+write level.lua <<'LUA'
+local function check(ok) if not ok then error("check failed", 2) end end
+function update(configuration, state)
+  op.upsert("t", { id = 9, name = "nine" })
+  check(false)
+end
+LUA
+run level.lua --output o
+expect_exit 1
+severe_is "level.lua:4: check failed"
+unchanged
+
+# A run started from that state goes on from the checkpoint (cursor = 2).
+write resume.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = state.cursor + 1, name = "three" })
+  op.checkpoint({ cursor = state.cursor + 1 })
+end
+LUA
+run resume.lua --output o
+expect_exit 0
+expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1\n3|three|0'
+expect_file_eq o/state.json '{"cursor":3}'

@@ -1,0 +1,110 @@
+# Bad table declarations in schema() (SPEC §1): each fails the sync with
+# exit 1 and one message that names the script, the table (or the entry
+# when the table has no usable name) and the column, and leaves the
+# database as the last checkpoint left it.
+
+# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
+# and no traceback is shown at the default log level.
+severe_is() {
+  local n got
+  n=$(grep -c ' SEVERE ' err)
+  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
+  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
+    fail "expected one SEVERE line: $1"
+    show_output
+  fi
+  expect_no_err "stack traceback"
+}
+
+# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# (the last checkpoint) left them.
+unchanged() {
+  local now
+  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
+  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# The last checkpoint: a good run that leaves two rows, one soft-deleted.
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.upsert("t", { id = 2, name = "two" })
+  op.delete("t", { id = 2 })
+  op.checkpoint({ cursor = 2 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+expect_file_eq o/state.json '{"cursor":2}'
+sqlite3 o/warehouse.db .dump > before.sql
+cp o/state.json before.json
+unchanged
+
+# declares RETURN MESSAGE: schema() returning the Lua expression RETURN
+# fails with `s.lua: MESSAGE`; nothing changes.
+declares() {
+  local before=$FAILURES
+  write s.lua <<LUA
+function schema(configuration)
+  return $1
+end
+function update(configuration, state)
+  op.upsert("t", { id = 3, name = "three" })
+end
+LUA
+  run s.lua --output o
+  expect_exit 1
+  expect_out "SYNC FAILED"
+  severe_is "s.lua: $2"
+  unchanged
+  [ "$FAILURES" = "$before" ] || echo "  (in: declares $1)" >&2
+}
+KNOWN='(known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
+
+# A table declared twice (a new one, and the existing one).
+declares '{ { table = "u", primary_key = { "k" } }, { table = "u", primary_key = { "k" } } }' \
+  'schema(): table "u" is declared twice'
+declares '{ { table = "t", primary_key = { "id" } }, { table = "t", primary_key = { "id" } } }' \
+  'schema(): table "t" is declared twice'
+# An empty, a non-string or a missing table name.
+declares '{ { table = "", primary_key = { "k" } } }' \
+  'schema(): entry 1: "table" must be a non-empty name, got an empty or NUL-holding string'
+declares '{ { table = "u", primary_key = { "k" } }, { table = 5, primary_key = { "k" } } }' \
+  'schema(): entry 2: "table" must be a non-empty name, got number'
+declares '{ { primary_key = { "k" } } }' \
+  'schema(): entry 1: "table" must be a non-empty name, got nil'
+# An unknown type name, for a key column and for another column.
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INTEGER" } } }' \
+  "schema(): table \"u\" column \"k\": unknown type \"INTEGER\" $KNOWN"
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", note = "VARCHAR(20)" } } }' \
+  "schema(): table \"u\" column \"note\": unknown type \"VARCHAR(20)\" $KNOWN"
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", n = 5 } } }' \
+  'schema(): table "u" column "n": the type must be a name such as "STRING" or a table such as { type = "DECIMAL", precision = 15, scale = 2 }, got number'
+# A primary-key column that is not a string.
+declares '{ { table = "u", primary_key = { 1 } } }' \
+  'schema(): table "u": primary-key column 1 must be a string, got number'
+declares '{ { table = "u", primary_key = { "k", true } } }' \
+  'schema(): table "u": primary-key column 2 must be a string, got boolean'
+# DECIMAL without precision or scale, in either form.
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", amount = "DECIMAL" } } }' \
+  'schema(): table "u" column "amount": DECIMAL needs precision and scale: { type = "DECIMAL", precision = 15, scale = 2 }'
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", amount = { type = "decimal", precision = 10 } } } }' \
+  'schema(): table "u" column "amount": DECIMAL needs precision and scale: { type = "DECIMAL", precision = 15, scale = 2 }'
+# An unknown field, such as a misspelt primary_key.
+declares '{ { table = "u", primary_keys = { "k" } } }' \
+  'schema(): table "u": unknown field primary_keys (the fields are table, primary_key and columns)'
+declares '{ { table = "u", primary_key = { "k" }, colums = { k = "INT" } } }' \
+  'schema(): table "u": unknown field colums (the fields are table, primary_key and columns)'
+# A column the runtime keeps for itself, and a key named twice.
+declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", _fivetran_deleted = "BOOLEAN" } } }' \
+  'schema(): table "u": column "_fivetran_deleted" is reserved for the runtime'
+declares '{ { table = "u", primary_key = { "k", "k" } } }' \
+  'schema(): table "u": primary-key column "k" is named twice'
+# Not a list of declarations.
+declares '"t"' 'schema(): must return a list of table declarations, got string'
+declares '{ "t" }' 'schema(): entry 1 must be a table such as { table = "user", primary_key = {"id"} }, got string'

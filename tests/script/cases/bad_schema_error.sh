@@ -1,0 +1,92 @@
+# An error raised in schema() fails the sync before update() runs: exit 1,
+# one message with file and line, the database at the last checkpoint.
+
+# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
+# and no traceback is shown at the default log level.
+severe_is() {
+  local n got
+  n=$(grep -c ' SEVERE ' err)
+  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
+  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
+    fail "expected one SEVERE line: $1"
+    show_output
+  fi
+  expect_no_err "stack traceback"
+}
+
+# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# (the last checkpoint) left them.
+unchanged() {
+  local now
+  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
+  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# The last checkpoint: a good run that leaves two rows, one soft-deleted.
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.upsert("t", { id = 2, name = "two" })
+  op.delete("t", { id = 2 })
+  op.checkpoint({ cursor = 2 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+expect_file_eq o/state.json '{"cursor":2}'
+sqlite3 o/warehouse.db .dump > before.sql
+cp o/state.json before.json
+unchanged
+
+write bad.lua <<'LUA'
+function schema(configuration)
+  if not configuration.api_key then
+    error("configuration needs api_key")
+  end
+  return { { table = "t", primary_key = { "id" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 3, name = "three" })
+end
+LUA
+run bad.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+expect_out "Upserts        | 0"
+severe_is "bad.lua:3: configuration needs api_key"
+unchanged
+
+# A runtime error, after schema() declared a new table: it is not created.
+write call.lua <<'LUA'
+function schema(configuration)
+  local decl = { { table = "t", primary_key = { "id" } }, { table = "u", primary_key = { "k" } } }
+  return helpers.extend(decl)
+end
+function update(configuration, state) end
+LUA
+run call.lua --output o
+expect_exit 1
+severe_is "call.lua:3: attempt to index a nil value (global 'helpers')"
+unchanged
+
+# schema() that fails after returning: the declarations are applied in
+# order, so table u is made before the error in the second one; it is
+# rolled back with the rest.
+write late.lua <<'LUA'
+function schema(configuration)
+  return { { table = "u", primary_key = { "k" }, columns = { k = "STRING" } },
+           { table = "v", primary_key = { "k" }, columns = { k = "NUMBER" } } }
+end
+function update(configuration, state) end
+LUA
+run late.lua --output o
+expect_exit 1
+severe_is 'late.lua: schema(): table "v" column "k": unknown type "NUMBER" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
+unchanged
+expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name IN ('u', 'v')" "0"
+expect_sql o/warehouse.db "SELECT count(*) FROM _clua_columns WHERE table_name IN ('u', 'v')" "0"

@@ -1,0 +1,102 @@
+# A script that cannot be run: a missing file or a directory is bad input
+# (exit 3, the message names the path); a script without an update()
+# function fails the sync (exit 1) and says so. The database is untouched.
+
+# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
+# and no traceback is shown at the default log level.
+severe_is() {
+  local n got
+  n=$(grep -c ' SEVERE ' err)
+  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
+  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
+    fail "expected one SEVERE line: $1"
+    show_output
+  fi
+  expect_no_err "stack traceback"
+}
+
+# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# (the last checkpoint) left them.
+unchanged() {
+  local now
+  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
+  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# The last checkpoint: a good run that leaves two rows, one soft-deleted.
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.upsert("t", { id = 2, name = "two" })
+  op.delete("t", { id = 2 })
+  op.checkpoint({ cursor = 2 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+expect_file_eq o/state.json '{"cursor":2}'
+sqlite3 o/warehouse.db .dump > before.sql
+cp o/state.json before.json
+unchanged
+
+run nope.lua --output o
+expect_exit 3
+expect_out "SYNC FAILED"
+expect_no_out "Upserts"
+severe_is "cannot read script nope.lua: No such file or directory"
+unchanged
+
+run scripts/nope.lua --output o
+expect_exit 3
+severe_is "cannot read script scripts/nope.lua: No such file or directory"
+unchanged
+
+mkdir -p dir.lua
+run dir.lua --output o
+expect_exit 3
+expect_out "SYNC FAILED"
+severe_is "cannot read script dir.lua: it is a directory"
+unchanged
+
+# Without --output the run would use files/nope: nothing is created there.
+run nope.lua
+expect_exit 3
+[ ! -e files ] || fail "a missing script created $(find files | tr '\n' ' ')"
+
+# An empty script defines no update().
+write empty.lua < /dev/null
+run empty.lua --output o
+expect_exit 1
+expect_out "SYNC FAILED"
+severe_is "empty.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
+unchanged
+
+# Only a schema(), returned in a table: still no update().
+write only_schema.lua <<'LUA'
+return { schema = function(configuration) return {} end }
+LUA
+run only_schema.lua --output o
+expect_exit 1
+severe_is "only_schema.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
+unchanged
+
+# update that is not a function.
+write not_fn.lua <<'LUA'
+update = "op.upsert"
+LUA
+run not_fn.lua --output o
+expect_exit 1
+severe_is "not_fn.lua: update must be a function, got string"
+unchanged
+write ret_not_fn.lua <<'LUA'
+return { update = 5 }
+LUA
+run ret_not_fn.lua --output o
+expect_exit 1
+severe_is "ret_not_fn.lua: update must be a function, got number"
+unchanged

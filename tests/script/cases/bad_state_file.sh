@@ -1,0 +1,114 @@
+# A bad --state file is bad input: exit 3, one message naming the file,
+# before the script runs; the database and the saved state are untouched,
+# so the next run without --state goes on from the last checkpoint.
+
+# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
+# and no traceback is shown at the default log level.
+severe_is() {
+  local n got
+  n=$(grep -c ' SEVERE ' err)
+  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
+  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
+    fail "expected one SEVERE line: $1"
+    show_output
+  fi
+  expect_no_err "stack traceback"
+}
+
+# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# (the last checkpoint) left them.
+unchanged() {
+  local now
+  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
+  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# The last checkpoint: a good run that leaves two rows, one soft-deleted.
+write good.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
+end
+function update(configuration, state)
+  op.upsert("t", { id = 1, name = "one" })
+  op.upsert("t", { id = 2, name = "two" })
+  op.delete("t", { id = 2 })
+  op.checkpoint({ cursor = 2 })
+end
+LUA
+run good.lua --output o
+expect_exit 0
+expect_file_eq o/state.json '{"cursor":2}'
+sqlite3 o/warehouse.db .dump > before.sql
+cp o/state.json before.json
+unchanged
+
+write upd.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 3, name = tostring(state.cursor) })
+  op.checkpoint({ cursor = 3 })
+end
+LUA
+
+write bad.json <<'JSON'
+{"cursor": 2,
+ "since": "2024-01-01T00:00:00Z"
+JSON
+run upd.lua --state bad.json --output o
+expect_exit 3
+expect_out "SYNC FAILED"
+expect_no_out "Upserts"
+severe_is "state file bad.json is not valid JSON: line 3, column 1: unexpected end of input"
+unchanged
+
+write quote.json <<'JSON'
+{'cursor': 2}
+JSON
+run upd.lua --state quote.json --output o
+expect_exit 3
+severe_is "state file quote.json is not valid JSON: line 1, column 2: expected a string key or '}'"
+unchanged
+
+write array.json <<'JSON'
+[2]
+JSON
+run upd.lua --state array.json --output o
+expect_exit 3
+severe_is "state file array.json must hold a JSON object ({...}), got an array"
+unchanged
+
+write number.json <<'JSON'
+2
+JSON
+run upd.lua --state number.json --output o
+expect_exit 3
+severe_is "state file number.json must hold a JSON object ({...}), got a number"
+unchanged
+
+# null is named as null.
+write null.json <<'JSON'
+null
+JSON
+run upd.lua --state null.json --output o
+expect_exit 3
+expect_err "SEVERE   state file null.json must hold a JSON object ({...}), got null"
+[ "$(grep -c ' SEVERE ' err)" = 1 ] || fail "expected one SEVERE line"
+unchanged
+
+write empty.json < /dev/null
+run upd.lua --state empty.json --output o
+expect_exit 3
+severe_is "state file empty.json is not valid JSON: line 1, column 1: empty input"
+unchanged
+
+run upd.lua --state none.json --output o
+expect_exit 3
+severe_is "cannot read none.json: No such file or directory"
+unchanged
+
+# The saved state is still the checkpoint's.
+run upd.lua --output o
+expect_exit 0
+expect_sql o/warehouse.db "SELECT id, name FROM t WHERE id = 3" "3|2"
+expect_file_eq o/state.json '{"cursor":3}'
