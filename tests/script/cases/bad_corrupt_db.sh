@@ -2,19 +2,6 @@
 # fails with exit 1 and one message naming the file, does not crash, and
 # leaves the file exactly as it found it.
 
-# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
-# and no traceback is shown at the default log level.
-severe_is() {
-  local n got
-  n=$(grep -c ' SEVERE ' err)
-  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
-  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
-    fail "expected one SEVERE line: $1"
-    show_output
-  fi
-  expect_no_err "stack traceback"
-}
-
 write good.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }

@@ -2,19 +2,6 @@
 # (exit 3, the message names the path); a script without an update()
 # function fails the sync (exit 1) and says so. The database is untouched.
 
-# severe_is TEXT: stderr holds exactly one SEVERE line, its message is TEXT,
-# and no traceback is shown at the default log level.
-severe_is() {
-  local n got
-  n=$(grep -c ' SEVERE ' err)
-  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
-  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
-    fail "expected one SEVERE line: $1"
-    show_output
-  fi
-  expect_no_err "stack traceback"
-}
-
 # unchanged: o/warehouse.db and o/state.json are exactly as the good run
 # (the last checkpoint) left them.
 unchanged() {

@@ -2,37 +2,6 @@
 # (integers too; NaN allowed) and are stored as REAL; BOOLEAN takes a
 # boolean only and is stored as INTEGER 0/1.
 
-# severe_is TEXT: stderr holds exactly one SEVERE line, and its message is TEXT.
-severe_is() {
-  local n got
-  n=$(grep -c ' SEVERE ' err)
-  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
-  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
-    fail "expected one SEVERE line: $1"
-    show_output
-  fi
-}
-
-# reject DECL VALUE WHAT: a column v declared DECL refuses the Lua value
-# VALUE: exit 1 and the one message `r.lua:6: op.upsert("t"): column "v" WHAT`.
-reject() {
-  local before=$FAILURES
-  write r.lua <<LUA
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = $1 } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-  op.upsert("t", { id = 2, v = $2 })
-end
-LUA
-  run r.lua --output r
-  expect_exit 1
-  expect_out "SYNC FAILED"
-  severe_is "r.lua:6: op.upsert(\"t\"): column \"v\" $3"
-  [ "$FAILURES" = "$before" ] || echo "  (in: reject $1 $2)" >&2
-}
-
 write ok.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },

@@ -3,17 +3,6 @@
 # recorded and reported under the canonical name, and a later run that
 # spells them differently declares the same types.
 
-# severe_is TEXT: stderr holds exactly one SEVERE line, and its message is TEXT.
-severe_is() {
-  local n got
-  n=$(grep -c ' SEVERE ' err)
-  got=$(sed -n 's/^[0-9:.]* SEVERE  *//p' err)
-  if [ "$n" != 1 ] || [ "$got" != "$1" ]; then
-    fail "expected one SEVERE line: $1"
-    show_output
-  fi
-}
-
 write lower.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
