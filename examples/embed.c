@@ -4,8 +4,10 @@
  *
  * Runs SCRIPT into OUTPUT_DIR with log lines sent to a callback, then
  * prints the summary counters. Build: it is built with the project
- * (target embed_example); link your own program with -lconnector_lua and
- * pkg-config's lua5.4 and sqlite3. */
+ * (target embed_example); link your own program with the static library
+ * (build/libconnector_lua.a) and `pkg-config --libs lua5.4 sqlite3
+ * libxxhash` plus -ldl (libcurl is loaded at run time, when a script first
+ * makes an HTTP request). */
 #include <stdio.h>
 
 #include "connector_lua.h"

@@ -14,19 +14,21 @@
 #define CONNECTOR_LUA_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Results of clua_sync and clua_reset. */
+/* Results of clua_sync, clua_reset and clua_inspect. */
 typedef enum clua_status {
     CLUA_OK = 0,
     CLUA_ERROR_INPUT,  /* script, configuration or state file missing or invalid */
     CLUA_ERROR_SCRIPT, /* schema() or update() failed: a Lua error or a bad op call */
     CLUA_ERROR_STORE,  /* the database or the output directory failed */
     CLUA_ERROR_BUSY,   /* another run holds the output directory */
-    CLUA_ERROR_NOMEM
+    CLUA_ERROR_NOMEM,
+    CLUA_ERROR_NOT_FOUND /* clua_inspect: the database has no such table */
 } clua_status;
 
 /* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
@@ -49,6 +51,11 @@ typedef struct clua_options {
     clua_log_level log_level;       /* CLUA_LOG_INFO by default */
     clua_log_fn log_fn;             /* NULL: lines "HH:MM:SS.mmm LEVEL    message" on stderr */
     void *log_user;
+    int naming_source;              /* 1: keep table and column names as given (--naming source) */
+    int progress;                   /* 1: redraw a progress line on stderr while syncing */
+    int durable;                    /* 1: checkpoints survive power loss (synchronous=FULL) */
+    const char *record_file;        /* save every HTTP exchange to this cassette (JSON) */
+    const char *replay_file;        /* serve HTTP from this cassette, no network */
 } clua_options;
 
 /* What a sync did: the SDK's counters, the time it took and where the data is. */
@@ -85,6 +92,18 @@ char *clua_default_output_dir(const char *script, char *buf, size_t size);
  * Refuses with CLUA_ERROR_BUSY while a sync holds the directory. A message
  * (what was removed, or why not) is written into msg. */
 clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
+
+/* Writes to out what dir/warehouse.db holds. Without table: every table
+ * with its live and deleted row counts, its columns with their logical
+ * types and its primary key, and the saved state. With table: its rows,
+ * newest first, at most limit of them (limit < 0: all). json != 0 writes
+ * JSON instead of text. The database is opened read-only and no lock is
+ * taken, so this works while a sync runs. Nothing is written on failure:
+ * CLUA_ERROR_INPUT when there is no database (or not one of ours),
+ * CLUA_ERROR_NOT_FOUND for an unknown table (err lists the tables),
+ * CLUA_ERROR_STORE when reading fails; err says why. */
+clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
+                         char *err, size_t errlen);
 
 void clua_close(clua_runtime *rt);
 

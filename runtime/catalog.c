@@ -54,12 +54,15 @@ table *catalog_add(catalog *cat, const char *name, size_t len) {
 static void table_free(table *t) {
     for (int i = 0; i < t->ncols; i++) {
         free(t->cols[i].name);
+        free(t->cols[i].source);
         strbuf_free(&t->cols[i].json);
     }
     free(t->cols);
     free(t->pk);
     free(t->vals);
     free(t->present);
+    free(t->by_name);
+    free(t->source);
     free(t->name);
     free(t);
 }
@@ -73,6 +76,20 @@ void catalog_free(catalog *cat) {
     free(cat->tables);
     cat->tables = NULL;
     cat->n = cat->cap = 0;
+}
+
+static int byte_order(const char *a, const char *b) { return strcmp(a, b); }
+
+bool table_hashed(const table *t) {
+    return t->npk == 1 && strcmp(t->cols[t->pk[0]].name, CATALOG_ID_COLUMN) == 0;
+}
+
+int catalog_set_source(char **slot, const char *name, size_t len) {
+    char *copy = dup_name(name, len);
+    if (!copy) return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
 }
 
 int table_find_column(const table *t, const char *name, size_t len) {
@@ -97,6 +114,9 @@ static int table_grow(table *t) {
     int *pk = realloc(t->pk, (size_t)cap * sizeof *pk);
     if (!pk) return -1;
     t->pk = pk;
+    int *by_name = realloc(t->by_name, (size_t)cap * sizeof *by_name);
+    if (!by_name) return -1;
+    t->by_name = by_name;
     t->capcols = cap;
     return 0;
 }
@@ -117,6 +137,14 @@ int table_add_column(table *t, const char *name, size_t len, types_type type, in
         t->pk[pk_pos - 1] = t->ncols;
         t->npk++;
     }
+    /* Keep by_name sorted: the row hash reads columns in this order. */
+    int at = t->by_name_n;
+    while (at > 0 && byte_order(t->cols[t->by_name[at - 1]].name, c->name) > 0) {
+        t->by_name[at] = t->by_name[at - 1];
+        at--;
+    }
+    t->by_name[at] = t->ncols;
+    t->by_name_n++;
     return t->ncols++;
 }
 
@@ -124,14 +152,24 @@ void table_drop_last_column(table *t) {
     if (t->ncols == 0) return;
     column *c = &t->cols[--t->ncols];
     if (c->pk_pos > 0) t->npk--;
+    int w = 0;
+    for (int r = 0; r < t->by_name_n; r++)
+        if (t->by_name[r] != t->ncols) t->by_name[w++] = t->by_name[r];
+    t->by_name_n = w;
+    free(c->source);
     free(c->name);
     strbuf_free(&c->json);
 }
 
 bool catalog_reserved_name(const char *name, size_t len) {
     static const char *const reserved[] = {"_fivetran_synced", "_fivetran_deleted",
-                                           "_fivetran_id"};
+                                           CATALOG_ID_COLUMN};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-        if (strlen(reserved[i]) == len && memcmp(reserved[i], name, len) == 0) return true;
+        if (same_name(reserved[i], strlen(reserved[i]), name, len)) return true;
     return false;
+}
+
+bool catalog_reserved_table(const char *name, size_t len) {
+    return (len >= 7 && same_name(name, 7, "sqlite_", 7)) ||
+           (len >= 6 && same_name(name, 6, "_clua_", 6));
 }

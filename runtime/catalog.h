@@ -19,7 +19,8 @@ typedef struct column {
     size_t name_len;
     types_type type;
     int pk_pos;    /* 0: not in the primary key; else its 1-based place in it */
-    bool declared; /* named in this run's schema() */
+    bool declared; /* typed by this run's schema(): data never widens it */
+    char *source;  /* the name a script first used for it this run (NULL: none yet) */
     strbuf json;   /* the JSON text of this column's value in the current op */
 } column;
 
@@ -33,6 +34,10 @@ typedef struct table {
     int *pk; /* column indexes in primary-key order */
     int npk;
     bool declared; /* named in this run's schema() */
+    char *source;  /* the name a script first used for it this run (NULL: none yet) */
+    int by_name_n;
+    int *by_name;      /* column indexes in byte order of their names */
+    int column_cache;  /* Lua registry ref of the op path's name -> column map (0: none) */
     /* Scratch for one op: the converted value of each column and whether
      * the op supplied it. Sized with cols. */
     types_value *vals;
@@ -44,6 +49,16 @@ typedef struct catalog {
     table **tables; /* pointers stay put while the catalog grows */
     int n, cap;
 } catalog;
+
+/* The primary key of a table declared without one: a hash of the row. */
+#define CATALOG_ID_COLUMN "_fivetran_id"
+
+/* True when t's primary key is CATALOG_ID_COLUMN, computed by the runtime. */
+bool table_hashed(const table *t);
+
+/* Keeps a copy of name in *slot (freeing what was there). 0, or -1 when
+ * memory runs out. */
+int catalog_set_source(char **slot, const char *name, size_t len);
 
 /* Names match as SQLite matches identifiers: ASCII letters in any case. */
 table *catalog_find(const catalog *cat, const char *name, size_t len);
@@ -60,8 +75,11 @@ int table_add_column(table *t, const char *name, size_t len, types_type type, in
 /* Removes the last column added (used to undo a failed ALTER TABLE). */
 void table_drop_last_column(table *t);
 
-/* True for the names the runtime keeps for itself (_fivetran_synced,
- * _fivetran_deleted, _fivetran_id). */
+/* True for the column names the runtime keeps for itself (_fivetran_synced,
+ * _fivetran_deleted, _fivetran_id), in any case, as SQLite compares them. */
 bool catalog_reserved_name(const char *name, size_t len);
+
+/* True for table names SQLite (sqlite_...) or the runtime (_clua_...) own. */
+bool catalog_reserved_table(const char *name, size_t len);
 
 #endif

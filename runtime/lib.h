@@ -16,5 +16,8 @@ void lib_op_open(lua_State *L, struct clua_runtime *rt);
 void lib_log_open(lua_State *L, struct clua_runtime *rt);
 void lib_json_open(lua_State *L, struct clua_runtime *rt);
 void lib_uuid_open(lua_State *L, struct clua_runtime *rt);
+/* http; collects the secret values of the configuration table at index
+ * configuration into rt->secrets first. */
+void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration);
 
 #endif

@@ -27,6 +27,7 @@ void log_line(const logger *lg, clua_log_level level, const char *label, const c
         lg->fn(lg->user, label, msg);
         return;
     }
+    if (lg->progress) progress_hide(lg->progress);
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -6,11 +6,13 @@
 #include <stdbool.h>
 
 #include "connector_lua.h"
+#include "progress.h"
 
 typedef struct logger {
     clua_log_level level;
     clua_log_fn fn; /* NULL: stderr */
     void *user;
+    progress *progress; /* a progress line to take off stderr first, or NULL */
 } logger;
 
 /* The names scripts and the CLI use, each with the level it prints at:

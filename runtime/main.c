@@ -1,10 +1,13 @@
-/* main: the connector-lua command. Parses arguments, runs the sync or the
- * reset through the library, prints the summary, and maps the outcome to
+/* main: the connector-lua command. Parses arguments, runs the sync, the
+ * reset or the inspect through the library, prints the summary, and maps the outcome to
  * an exit code. Nothing else lives here. */
+#include <errno.h>
 #include <lua.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "connector_lua.h"
 
@@ -21,6 +24,8 @@ static void usage(FILE *out) {
     fputs("usage: connector-lua SCRIPT [options]       run a connector script into SQLite\n"
           "       connector-lua reset [--output DIR | SCRIPT]\n"
           "                                            delete warehouse.db and state.json\n"
+          "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
+          "                                            show tables, state or TABLE's rows\n"
           "       connector-lua --help | --version\n"
           "\n"
           "options:\n"
@@ -29,15 +34,26 @@ static void usage(FILE *out) {
           "  --output DIR          where warehouse.db and state.json live\n"
           "                        (default files/<script name without .lua>)\n"
           "  --log-level LEVEL     fine (all), info (default), warning or severe\n"
+          "  --record FILE         save every HTTP exchange to FILE (JSON, secrets masked)\n"
+          "  --replay FILE         serve HTTP from FILE in order, without the network\n"
+          "  --durable             make each checkpoint survive a power loss, not only a\n"
+          "                        crash (SQLite synchronous=FULL; slower on some disks)\n"
+          "  --naming MODE         normalize (default: names become lowercase snake_case,\n"
+          "                        as in the Fivetran SDK) or source (names kept as given)\n"
           "  -h, --help            show this help\n"
           "  -V, --version         show the version\n"
+          "\n"
+          "inspect options:\n"
+          "  --limit N             show at most N rows of TABLE, newest first (default 20)\n"
+          "  --json                print JSON instead of text\n"
           "\n"
           "exit status:\n"
           "  0  the sync succeeded\n"
           "  1  the sync failed: a script error, a bad value or a database error;\n"
           "     the database is as the last checkpoint left it\n"
-          "  2  usage error\n"
+          "  2  usage error (also: inspect of a TABLE that does not exist)\n"
           "  3  the script, configuration or state file is missing or invalid\n"
+          "     (also: inspect finds no database)\n"
           "  4  another connector-lua run is using the output directory\n",
           out);
 }
@@ -110,10 +126,32 @@ static int run_reset(const char *dir_opt, const char *script) {
     return exit_code(status);
 }
 
+/* --limit N: a whole number of rows, 0 or more. */
+static int parse_limit(const char *s, long *out) {
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0) return -1;
+    *out = n;
+    return 0;
+}
+
+static int run_inspect(const char *dir_opt, const char *script, const char *table, long limit,
+                       int json) {
+    char dir[4096], err[4400];
+    if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
+    else clua_default_output_dir(script, dir, sizeof dir);
+    clua_status status = clua_inspect(dir, table, limit, json, stdout, err, sizeof err);
+    if (status == CLUA_OK) return EXIT_OK;
+    fprintf(stderr, "connector-lua: %s\n", err);
+    return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
+}
+
 int main(int argc, char **argv) {
     clua_options opt = clua_options_default();
-    const char *positional = NULL;
-    int reset = 0;
+    const char *positional = NULL, *table = NULL;
+    int reset = 0, inspect = 0, json = 0, limit_given = 0;
+    long limit = 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int missing = 0;
@@ -132,20 +170,51 @@ int main(int argc, char **argv) {
             opt.state_file = v;
         } else if ((v = option_value(argc, argv, &i, "--output", &missing))) {
             opt.output_dir = v;
+        } else if ((v = option_value(argc, argv, &i, "--record", &missing))) {
+            opt.record_file = v;
+        } else if ((v = option_value(argc, argv, &i, "--replay", &missing))) {
+            opt.replay_file = v;
+        } else if (!strcmp(a, "--durable")) {
+            opt.durable = 1;
+        } else if ((v = option_value(argc, argv, &i, "--naming", &missing))) {
+            if (strcmp(v, "source") != 0 && strcmp(v, "normalize") != 0)
+                return usage_error("--naming takes normalize or source, not", v);
+            opt.naming_source = strcmp(v, "source") == 0;
         } else if ((v = option_value(argc, argv, &i, "--log-level", &missing))) {
             if (parse_log_level(v, &opt.log_level) != 0)
                 return usage_error("--log-level takes fine, info, warning or severe, not", v);
+        } else if ((v = option_value(argc, argv, &i, "--limit", &missing))) {
+            if (parse_limit(v, &limit) != 0)
+                return usage_error("--limit takes a number of rows (0 or more), not", v);
+            limit_given = 1;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
         } else if (missing) {
             return usage_error("option needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option", a);
-        } else if (!reset && !positional && !strcmp(a, "reset")) {
+        } else if (!reset && !inspect && !positional && !strcmp(a, "reset")) {
             reset = 1;
+        } else if (!reset && !inspect && !positional && !strcmp(a, "inspect")) {
+            inspect = 1;
         } else if (!positional) {
             positional = a;
+        } else if (inspect && !table) {
+            table = a;
         } else {
             return usage_error("unexpected argument", a);
         }
+    }
+    if (!inspect && (json || limit_given))
+        return usage_error("this option belongs to inspect", json ? "--json" : "--limit");
+    if (inspect) {
+        /* With --output the one argument is the TABLE; without it, SCRIPT [TABLE]. */
+        if (opt.output_dir && table) return usage_error("unexpected argument", table);
+        if (!opt.output_dir && !positional)
+            return usage_error("inspect takes either --output DIR or SCRIPT", NULL);
+        if (opt.output_dir) table = positional;
+        if (limit_given && !table) return usage_error("--limit needs a TABLE", NULL);
+        return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json);
     }
     if (reset) {
         if (!positional == !opt.output_dir)
@@ -156,7 +225,10 @@ int main(int argc, char **argv) {
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (opt.record_file && opt.replay_file)
+        return usage_error("--record and --replay cannot be used together", NULL);
     opt.script = positional;
+    opt.progress = isatty(STDERR_FILENO); /* a terminal watches; a log file does not */
 
     clua_runtime *rt = clua_open();
     if (!rt) {

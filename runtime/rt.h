@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "connector_lua.h"
 #include "log.h"
+#include "redact.h"
 #include "store_sqlite.h"
 #include "strbuf.h"
 
@@ -55,6 +56,19 @@ struct clua_runtime {
     /* _fivetran_synced for this millisecond, re-formatted when it moves on */
     int64_t synced_ms;
     char synced[32];
+
+    /* HTTP (lib_http.c): the --record/--replay cassette (NULL without one)
+     * and the configuration's secret values, masked as *** (redact.h). */
+    struct http_cassette *cassette;
+    redact_list secrets;
+
+    /* The op path's caches and scratch (see row.c). */
+    bool naming_source; /* keep names as the script wrote them */
+    int table_cache;    /* Lua registry ref: name as the script wrote it -> table */
+    int merged;         /* Lua registry ref: the name merges already reported */
+    strbuf name;        /* scratch: a normalised name */
+    strbuf row_bytes;   /* scratch: the bytes a row's _fivetran_id hashes */
+    progress progress;
 };
 
 /* Keeps the store's error as the sync's failure (the first one wins). */

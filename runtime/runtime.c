@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "http_cassette.h"
 #include "rt.h"
 #include "script.h"
 
@@ -33,6 +34,9 @@ void clua_close(clua_runtime *rt) {
     strbuf_free(&rt->start_state);
     strbuf_free(&rt->json);
     strbuf_free(&rt->keys);
+    strbuf_free(&rt->name);
+    strbuf_free(&rt->row_bytes);
+    redact_free(&rt->secrets);
     free(rt);
 }
 
@@ -142,6 +146,8 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
     rt->st = store_open(db_path, err, sizeof err);
     if (!rt->st) return fail(rt, CLUA_ERROR_STORE, err);
+    if (rt->opt->durable && store_set_durable(rt->st) != 0)
+        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
     if (store_begin(rt->st) != 0 || store_load_catalog(rt->st, &rt->cat) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
     return CLUA_OK;
@@ -163,7 +169,10 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->store_failed = false;
     rt->checkpointed = false;
     rt->synced_ms = -1;
-    rt->log = (logger){opt->log_level, opt->log_fn, opt->log_user};
+    rt->naming_source = opt->naming_source != 0;
+    /* The progress line goes to stderr, so only when log lines do too. */
+    progress_start(&rt->progress, opt->progress && !opt->log_fn);
+    rt->log = (logger){opt->log_level, opt->log_fn, opt->log_user, &rt->progress};
 
     char *config = NULL, *state = NULL;
     size_t config_len = 0, state_len = 0;
@@ -181,6 +190,14 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
 
     status = read_inputs(rt, opt, &config, &config_len, &state, &state_len);
     if (status != CLUA_OK) goto done;
+    if (opt->record_file || opt->replay_file) {
+        char err[1024];
+        rt->cassette = http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
+        if (!rt->cassette) {
+            status = fail(rt, CLUA_ERROR_INPUT, err);
+            goto done;
+        }
+    }
     status = open_destination(rt, rt->summary.database_path);
     if (status != CLUA_OK) goto done;
 
@@ -227,6 +244,12 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     }
 
 done:
+    if (rt->cassette) {
+        char err[1024];
+        if (http_cassette_close(rt->cassette, &rt->log, err, sizeof err) != 0 && status == CLUA_OK)
+            status = fail(rt, CLUA_ERROR_STORE, err);
+        rt->cassette = NULL;
+    }
     if (status != CLUA_OK) log_line(&rt->log, CLUA_LOG_SEVERE, "SEVERE", rt->errmsg);
     if (status != CLUA_OK && rt->st) {
         store_rollback(rt->st);
@@ -242,6 +265,8 @@ done:
     free(state);
     strbuf_free(&saved_state);
     rt->opt = NULL;
+    progress_hide(&rt->progress);
+    rt->progress.on = false;
     rt->summary.elapsed_seconds = mono_seconds() - t0;
     return status;
 }

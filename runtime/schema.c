@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "row.h"
 #include "rt.h"
 
 #define RESET_HINT "run `connector-lua reset` to start afresh"
@@ -83,10 +84,13 @@ static void raise_store(lua_State *L, struct clua_runtime *rt) {
 }
 
 /* Brings one column of an existing or new table in line with its
- * declaration (type at the top of the stack, or none for a bare key). */
-static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const char *cname,
-                         size_t clen, const types_type *type, int pk_pos, bool is_new_table) {
+ * declaration. source is the name as schema() wrote it; cname its
+ * normalised form. A type of CATALOG_TYPE_PENDING declares no type. */
+static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const char *source,
+                         size_t slen, const char *cname, size_t clen, const types_type *type,
+                         int pk_pos, bool is_new_table) {
     int ci = table_find_column(t, cname, clen);
+    bool typed = type->kind != CATALOG_TYPE_PENDING;
     if (ci < 0) {
         if (!is_new_table && pk_pos)
             luaL_error(L,
@@ -95,7 +99,9 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
                        t->name, cname);
         ci = table_add_column(t, cname, clen, *type, pk_pos);
         if (ci < 0) luaL_error(L, "schema(): out of memory");
-        t->cols[ci].declared = true;
+        t->cols[ci].declared = typed;
+        row_note_source(L, rt, &t->cols[ci].source, "column", source, slen,
+                        t->cols[ci].name);
         if (!is_new_table) {
             if (store_add_column(rt->st, t, ci) != 0) raise_store(L, rt);
             rt->summary.schema_changes++;
@@ -103,8 +109,22 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
         return;
     }
     column *c = &t->cols[ci];
-    c->declared = true;
-    if (type->kind == CATALOG_TYPE_PENDING || same_type(&c->type, type)) return;
+    if (c->source && typed && c->declared && !same_type(&c->type, type)) {
+        char a[48], b[48];
+        types_format(&c->type, a, sizeof a);
+        types_format(type, b, sizeof b);
+        luaL_error(L,
+                   "schema(): table \"%s\": columns \"%s\" (%s) and \"%s\" (%s) both become "
+                   "\"%s\"; give them one type or names that stay apart",
+                   t->name, c->source, a, source, b, c->name);
+    }
+    row_note_source(L, rt, &c->source, "column", source, slen, c->name);
+    if (typed && !c->declared) {
+        c->declared = true; /* from now on data never widens it */
+        if (same_type(&c->type, type) && store_set_column_type(rt->st, t, ci) != 0)
+            raise_store(L, rt);
+    }
+    if (!typed || same_type(&c->type, type)) return;
     if (c->type.kind == CATALOG_TYPE_PENDING) {
         c->type = *type;
         if (store_set_column_type(rt->st, t, ci) != 0) raise_store(L, rt);
@@ -113,10 +133,17 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
     char was[48], now[48];
     types_format(&c->type, was, sizeof was);
     types_format(type, now, sizeof now);
-    luaL_error(L,
-               "schema(): table \"%s\" column \"%s\" is %s in the database but declared %s now; "
-               "changing a column's type is not supported yet: " RESET_HINT,
-               t->name, cname, was, now);
+    if (!types_widens(&c->type, type))
+        luaL_error(L,
+                   "schema(): table \"%s\" column \"%s\" is %s in the database; declaring it %s "
+                   "could lose data; " RESET_HINT,
+                   t->name, cname, was, now);
+    types_type from = c->type;
+    c->type = *type;
+    if (store_widen_column(rt->st, t, ci, &from) != 0) raise_store(L, rt);
+    rt->summary.schema_changes++;
+    log_printf(&rt->log, CLUA_LOG_INFO, "INFO", "widened column \"%s\" of table \"%s\" from %s to %s",
+               c->name, t->name, was, now);
 }
 
 /* Byte order, not the locale's collation (lua_compare uses strcoll), so
@@ -180,21 +207,9 @@ static void check_fields(lua_State *L, int decl, int entry) {
     }
 }
 
-/* Applies one declaration, the table at decl. */
-static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int entry) {
-    check_fields(L, decl, entry);
-    lua_getfield(L, decl, "table");
-    size_t tlen = 0;
-    const char *tname = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &tlen) : NULL;
-    if (!tname || tlen == 0 || memchr(tname, '\0', tlen))
-        luaL_error(L, "schema(): entry %d: \"table\" must be a non-empty name, got %s", entry,
-                   tname ? "an empty or NUL-holding string" : luaL_typename(L, -1));
-    table *t = catalog_find(&rt->cat, tname, tlen);
-    if (t && t->declared) luaL_error(L, "schema(): table \"%s\" is declared twice", tname);
-
-    lua_getfield(L, decl, "primary_key");
-    int pk = lua_gettop(L);
-    if (lua_type(L, pk) == LUA_TSTRING) { /* a lone name is a one-column key */
+/* The primary-key names at pk as a list (a lone name is a one-column key). */
+static int key_list(lua_State *L, int pk, const char *tname) {
+    if (lua_type(L, pk) == LUA_TSTRING) {
         lua_createtable(L, 1, 0);
         lua_pushvalue(L, pk);
         lua_rawseti(L, -2, 1);
@@ -203,64 +218,114 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
     if (!lua_isnil(L, pk) && lua_type(L, pk) != LUA_TTABLE)
         luaL_error(L, "schema(): table \"%s\": primary_key must be a list of column names, got %s",
                    tname, luaL_typename(L, pk));
-    int npk = lua_isnil(L, pk) ? 0 : (int)lua_rawlen(L, pk);
-    if (npk == 0)
-        luaL_error(L,
-                   "schema(): table \"%s\" has no primary_key; tables without a primary key are "
-                   "not supported yet",
-                   tname);
-    lua_getfield(L, decl, "columns");
-    int cols = lua_gettop(L);
-    int ncols = sorted_columns(L, cols, tname);
-    int order = lua_gettop(L);
+    return lua_isnil(L, pk) ? 0 : (int)lua_rawlen(L, pk);
+}
 
-    bool is_new = t == NULL;
-    if (is_new && !(t = catalog_add(&rt->cat, tname, tlen))) luaL_error(L, "schema(): out of memory");
-    t->declared = true;
-    if (!is_new && t->npk != npk)
+/* A declaration without a primary key: the table is keyed by _fivetran_id. */
+static void apply_hash_key(lua_State *L, table *t, bool is_new) {
+    if (!is_new) {
+        if (!table_hashed(t))
+            luaL_error(L,
+                       "schema(): table \"%s\" has a primary key in the database and none in "
+                       "schema(); " RESET_HINT,
+                       t->name);
+        return;
+    }
+    types_type id_type = {TYPES_STRING, 0, 0};
+    int id = table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1);
+    if (id < 0) luaL_error(L, "schema(): out of memory");
+    t->cols[id].declared = true;
+}
+
+/* Applies the primary-key columns named at pk (npk of them). */
+static void apply_key(lua_State *L, struct clua_runtime *rt, table *t, int pk, int npk, int cols,
+                      bool is_new) {
+    if (!is_new && (table_hashed(t) || t->npk != npk))
         luaL_error(L,
-                   "schema(): table \"%s\": the primary key has %d column(s) in the database and "
-                   "%d in schema(); " RESET_HINT,
-                   tname, t->npk, npk);
+                   "schema(): table \"%s\": the primary key has %d column(s) in the database "
+                   "and %d in schema(); " RESET_HINT,
+                   t->name, table_hashed(t) ? 0 : t->npk, npk);
     for (int k = 1; k <= npk; k++) {
         lua_rawgeti(L, pk, k);
-        size_t clen;
-        const char *cname = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &clen) : NULL;
-        if (!cname)
+        size_t slen, clen;
+        const char *source = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &slen) : NULL;
+        if (!source)
             luaL_error(L, "schema(): table \"%s\": primary-key column %d must be a string, got %s",
-                       tname, k, luaL_typename(L, -1));
-        check_name(L, "primary-key column", cname, clen, tname);
+                       t->name, k, luaL_typename(L, -1));
+        char what[300];
+        snprintf(what, sizeof what, "schema(): table \"%s\": primary-key column", t->name);
+        const char *cname = row_name(L, rt, what, source, slen, false, &clen);
+        check_name(L, "primary-key column", cname, clen, t->name);
         int ci = table_find_column(t, cname, clen);
         if (ci >= 0 && t->cols[ci].pk_pos != k) {
             if (is_new)
                 luaL_error(L, "schema(): table \"%s\": primary-key column \"%s\" is named twice",
-                           tname, cname);
+                           t->name, cname);
             luaL_error(L,
                        "schema(): table \"%s\": the primary key in the database differs from the "
                        "one declared (\"%s\" is not column %d of it); " RESET_HINT,
-                       tname, cname, k);
+                       t->name, cname, k);
         }
         types_type type = {CATALOG_TYPE_PENDING, 0, 0};
         if (lua_type(L, cols) == LUA_TTABLE) {
             lua_pushvalue(L, -1);
-            if (lua_rawget(L, cols) != LUA_TNIL) type = parse_type(L, -1, tname, cname);
+            if (lua_rawget(L, cols) != LUA_TNIL) type = parse_type(L, -1, t->name, cname);
             lua_pop(L, 1);
         }
-        apply_column(L, rt, t, cname, clen, &type, k, is_new);
+        apply_column(L, rt, t, source, slen, cname, clen, &type, k, is_new);
         lua_pop(L, 1);
     }
+}
+
+/* Applies one declaration, the table at decl. */
+static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int entry) {
+    check_fields(L, decl, entry);
+    lua_getfield(L, decl, "table");
+    size_t slen = 0, tlen;
+    const char *source = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &slen) : NULL;
+    if (!source || slen == 0 || memchr(source, '\0', slen))
+        luaL_error(L, "schema(): entry %d: \"table\" must be a non-empty name, got %s", entry,
+                   source ? "an empty or NUL-holding string" : luaL_typename(L, -1));
+    const char *tname = row_name(L, rt, "schema(): table", source, slen, true, &tlen);
+    if (catalog_reserved_table(tname, tlen))
+        luaL_error(L, "schema(): table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
+                      "_clua_... to the runtime)", tname);
+    table *t = catalog_find(&rt->cat, tname, tlen);
+    if (t && t->declared)
+        luaL_error(L, "schema(): table \"%s\" is declared twice%s%s%s", t->name,
+                   t->source && strcmp(t->source, source) ? " (as \"" : "",
+                   t->source && strcmp(t->source, source) ? t->source : "",
+                   t->source && strcmp(t->source, source) ? "\" before)" : "");
+    bool is_new = t == NULL;
+    if (is_new && !(t = catalog_add(&rt->cat, tname, tlen))) luaL_error(L, "schema(): out of memory");
+    t->declared = true;
+    row_note_source(L, rt, &t->source, "table", source, slen, t->name);
+
+    lua_getfield(L, decl, "primary_key");
+    int pk = lua_gettop(L);
+    int npk = key_list(L, pk, t->name);
+    lua_getfield(L, decl, "columns");
+    int cols = lua_gettop(L);
+    int ncols = sorted_columns(L, cols, t->name);
+    int order = lua_gettop(L);
+
+    if (npk == 0) apply_hash_key(L, t, is_new);
+    else apply_key(L, rt, t, pk, npk, cols, is_new);
     for (int i = 1; i <= ncols; i++) {
         lua_rawgeti(L, order, i);
-        size_t clen;
-        const char *cname = lua_tolstring(L, -1, &clen);
-        check_name(L, "column", cname, clen, tname);
+        size_t csl, clen;
+        const char *csource = lua_tolstring(L, -1, &csl);
         lua_pushvalue(L, -1);
         lua_rawget(L, cols);
-        types_type type = parse_type(L, -1, tname, cname);
+        types_type type = parse_type(L, -1, t->name, csource);
         lua_pop(L, 1);
+        char what[300];
+        snprintf(what, sizeof what, "schema(): table \"%s\": column", t->name);
+        const char *cname = row_name(L, rt, what, csource, csl, false, &clen);
+        check_name(L, "column", cname, clen, t->name);
         int ci = table_find_column(t, cname, clen);
         if (!(ci >= 0 && t->cols[ci].pk_pos))
-            apply_column(L, rt, t, cname, clen, &type, 0, is_new);
+            apply_column(L, rt, t, csource, csl, cname, clen, &type, 0, is_new);
         lua_pop(L, 1);
     }
     if (is_new) {

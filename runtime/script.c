@@ -2,10 +2,12 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json_codec.h"
 #include "lib.h"
+#include "lua_alloc.h"
 #include "rt.h"
 #include "schema.h"
 
@@ -14,6 +16,13 @@ void lib_register(lua_State *L, struct clua_runtime *rt, const char *name, const
     lua_pushlightuserdata(L, rt);
     luaL_setfuncs(L, funcs, 1);
     lua_setglobal(L, name);
+}
+
+/* Every Lua call runs protected, so this is only a last word before abort. */
+static int panic(lua_State *L) {
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "connector-lua: unprotected Lua error: %s\n", msg ? msg : "(no message)");
+    return 0;
 }
 
 /* Message handler: the error's text followed by a traceback. */
@@ -67,6 +76,7 @@ static int script_main(lua_State *L) {
     rt->phase = RT_PHASE_INPUT;
     push_object(L, rt, "configuration", in->configuration_source, in->configuration,
                 in->configuration_len); /* 1 */
+    lib_http_open(L, rt, 1); /* after the configuration: its secrets are masked */
     push_object(L, rt, "state", in->state_source, in->state, in->state_len); /* 2 */
     /* The state this run keeps if it never checkpoints, in the same compact
      * form a checkpoint writes. */
@@ -119,11 +129,14 @@ static void keep_error(struct clua_runtime *rt, const char *text) {
 }
 
 int script_run(struct clua_runtime *rt, const script_inputs *in) {
-    lua_State *L = luaL_newstate();
+    lua_alloc *pool = lua_alloc_new(0);
+    lua_State *L = pool ? lua_newstate(lua_alloc_fn, pool) : NULL;
     if (!L) {
+        lua_alloc_free(pool);
         snprintf(rt->errmsg, sizeof rt->errmsg, "cannot create a Lua state: out of memory");
         return -1;
     }
+    lua_atpanic(L, panic);
     rt->L = L;
     int rc = 0;
     lua_pushcfunction(L, traceback);
@@ -135,6 +148,7 @@ int script_run(struct clua_runtime *rt, const script_inputs *in) {
         rc = -1;
     }
     lua_close(L);
+    lua_alloc_free(pool);
     rt->L = NULL;
     return rc;
 }

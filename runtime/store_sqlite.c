@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowhash.h"
+
 /* Distinct column sets of op.update kept prepared per table; a connector
  * rarely uses more, and the oldest is replaced when it does. */
 #define UPDATE_SHAPES 8
@@ -32,7 +34,7 @@ static const char SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_columns("
     " table_name TEXT NOT NULL, column_name TEXT NOT NULL, position INTEGER NOT NULL,"
     " logical_type TEXT, precision INTEGER, scale INTEGER,"
-    " primary_key INTEGER NOT NULL DEFAULT 0,"
+    " primary_key INTEGER NOT NULL DEFAULT 0, declared INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(table_name, column_name));"
     "CREATE TABLE IF NOT EXISTS _clua_state("
     " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);";
@@ -62,6 +64,20 @@ static int oom(store *st) {
 
 const char *store_error(const store *st) { return st->err; }
 
+static void widen_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+static void row_id_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
+/* Databases written before _clua_columns had `declared` get it. */
+static int upgrade_columns_table(sqlite3 *db) {
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT declared FROM _clua_columns", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_finalize(s);
+        return SQLITE_OK;
+    }
+    return sqlite3_exec(db, "ALTER TABLE _clua_columns ADD COLUMN declared INTEGER NOT NULL DEFAULT 0",
+                        NULL, NULL, NULL);
+}
+
 static int prepare(store *st, const char *sql, sqlite3_stmt **out) {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
         return fail(st, "preparing %.200s", sql);
@@ -82,13 +98,22 @@ store *store_open(const char *path, char *err, size_t errlen) {
         return NULL;
     }
     snprintf(st->path, sizeof st->path, "%s", path);
-    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(st->db, 5000);
         rc = sqlite3_exec(st->db,
-                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", NULL, NULL, NULL);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = upgrade_columns_table(st->db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(st->db, "clua_widen", 5,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                        NULL, widen_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(st->db, "clua_row_id", -1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                        NULL, row_id_sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK || prepare(st, "BEGIN IMMEDIATE", &st->begin) != 0 ||
         prepare(st, "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", &st->rollback) != 0) {
         snprintf(err, errlen, "cannot open %s: %s", path,
@@ -97,6 +122,12 @@ store *store_open(const char *path, char *err, size_t errlen) {
         return NULL;
     }
     return st;
+}
+
+int store_set_durable(store *st) {
+    if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "setting synchronous=FULL");
+    return 0;
 }
 
 static void cache_free(struct store_cache *c) {
@@ -166,7 +197,7 @@ int store_load_catalog(store *st, catalog *cat) {
     /* Primary-key columns first, in key order, so table_add_column can place them. */
     if (sqlite3_prepare_v2(st->db,
                            "SELECT table_name, column_name, logical_type, precision, scale,"
-                           " primary_key FROM _clua_columns"
+                           " primary_key, declared FROM _clua_columns"
                            " ORDER BY table_name, primary_key = 0, primary_key, position",
                            -1, &s, NULL) != SQLITE_OK)
         return fail(st, "reading _clua_columns");
@@ -193,10 +224,12 @@ int store_load_catalog(store *st, catalog *cat) {
             rc = -1;
             break;
         }
-        if (table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5)) < 0) {
+        int ci = table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5));
+        if (ci < 0) {
             rc = oom(st);
             break;
         }
+        t->cols[ci].declared = sqlite3_column_int(s, 6) != 0;
     }
     if (rc == 0 && step != SQLITE_DONE) rc = fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
@@ -251,10 +284,10 @@ static int record_column(store *st, const table *t, int col) {
     sqlite3_stmt *s = NULL;
     if (prepare(st,
                 "INSERT INTO _clua_columns(table_name, column_name, position, logical_type,"
-                " precision, scale, primary_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                " precision, scale, primary_key, declared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                 " ON CONFLICT(table_name, column_name) DO UPDATE SET"
                 " logical_type = excluded.logical_type, precision = excluded.precision,"
-                " scale = excluded.scale",
+                " scale = excluded.scale, declared = excluded.declared",
                 &s) != 0)
         return -1;
     sqlite3_bind_text64(s, 1, t->name, t->name_len, SQLITE_STATIC, SQLITE_UTF8);
@@ -267,6 +300,7 @@ static int record_column(store *st, const table *t, int col) {
         sqlite3_bind_int(s, 6, c->type.scale);
     }
     sqlite3_bind_int(s, 7, c->pk_pos);
+    sqlite3_bind_int(s, 8, c->declared);
     int rc = run(s) == 0 ? 0 : fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
     sqlite3_finalize(s);
     return rc;
@@ -280,22 +314,167 @@ static int put_column_def(strbuf *b, const column *c) {
     return 0;
 }
 
-int store_create_table(store *st, table *t) {
+/* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
+static int build_create(store *st, const table *t, const char *name) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
-    int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
+    int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, name) || strbuf_puts(b, " (");
     for (int i = 0; i < t->ncols && !bad; i++)
         bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" TEXT, "
                                 "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (");
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
-    bad = bad || strbuf_puts(b, "))");
-    if (bad) return oom(st);
+    bad = bad || strbuf_puts(b, ")) WITHOUT ROWID");
+    return bad ? oom(st) : 0;
+}
+
+int store_create_table(store *st, table *t) {
+    if (build_create(st, t, t->name) != 0) return -1;
     if (exec_sql(st, "creating table", t->name) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
         if (record_column(st, t, i) != 0) return -1;
     return 0;
+}
+
+/* clua_widen(value, from kind, to kind, precision, scale): a stored value
+ * converted to a wider type by the same rules as a value from a script. */
+static void widen_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    int vt = sqlite3_value_type(argv[0]);
+    if (vt == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    types_kind from = (types_kind)sqlite3_value_int(argv[1]);
+    types_type to = {(types_kind)sqlite3_value_int(argv[2]), sqlite3_value_int(argv[3]),
+                     sqlite3_value_int(argv[4])};
+    types_input in;
+    memset(&in, 0, sizeof in);
+    if (vt == SQLITE_INTEGER && from == TYPES_BOOLEAN &&
+        (to.kind == TYPES_STRING || to.kind == TYPES_XML)) {
+        in.tag = TYPES_IN_BOOL;
+        in.b = sqlite3_value_int64(argv[0]) != 0;
+    } else if (vt == SQLITE_INTEGER) {
+        in.tag = TYPES_IN_INT;
+        in.i = sqlite3_value_int64(argv[0]);
+    } else if (vt == SQLITE_FLOAT) {
+        in.tag = TYPES_IN_FLOAT;
+        in.f = sqlite3_value_double(argv[0]);
+    } else {
+        in.tag = TYPES_IN_STRING;
+        in.s = vt == SQLITE_BLOB ? sqlite3_value_blob(argv[0])
+                                 : (const char *)sqlite3_value_text(argv[0]);
+        in.len = (size_t)sqlite3_value_bytes(argv[0]);
+    }
+    types_value out;
+    char err[512];
+    if (types_convert(&to, &in, &out, err, sizeof err) != 0) {
+        sqlite3_result_error(ctx, err, -1);
+        return;
+    }
+    switch (out.tag) {
+    case TYPES_SQL_INT: sqlite3_result_int64(ctx, out.i); break;
+    case TYPES_SQL_REAL: sqlite3_result_double(ctx, out.f); break;
+    case TYPES_SQL_TEXT: sqlite3_result_text64(ctx, out.p, out.len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case TYPES_SQL_BLOB: sqlite3_result_blob64(ctx, out.p, out.len, SQLITE_TRANSIENT); break;
+    default: sqlite3_result_null(ctx); break;
+    }
+}
+
+/* clua_row_id(name, value, name, value, ...): the _fivetran_id of a row
+ * whose values (already converted) are given in byte order of the names. */
+static void row_id_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    strbuf bytes = STRBUF_INIT;
+    int bad = 0;
+    for (int i = 0; i + 1 < argc && !bad; i += 2) {
+        types_value v;
+        memset(&v, 0, sizeof v);
+        switch (sqlite3_value_type(argv[i + 1])) {
+        case SQLITE_INTEGER:
+            v.tag = TYPES_SQL_INT;
+            v.i = sqlite3_value_int64(argv[i + 1]);
+            break;
+        case SQLITE_FLOAT:
+            v.tag = TYPES_SQL_REAL;
+            v.f = sqlite3_value_double(argv[i + 1]);
+            break;
+        case SQLITE_NULL: v.tag = TYPES_SQL_NULL; break;
+        default:
+            v.tag = sqlite3_value_type(argv[i + 1]) == SQLITE_BLOB ? TYPES_SQL_BLOB : TYPES_SQL_TEXT;
+            v.p = v.tag == TYPES_SQL_BLOB ? sqlite3_value_blob(argv[i + 1])
+                                          : (const char *)sqlite3_value_text(argv[i + 1]);
+            v.len = (size_t)sqlite3_value_bytes(argv[i + 1]);
+        }
+        const char *name = (const char *)sqlite3_value_text(argv[i]);
+        bad = !name || rowhash_add(&bytes, name, (size_t)sqlite3_value_bytes(argv[i]), &v) != 0;
+    }
+    char hex[33];
+    if (bad) {
+        sqlite3_result_error_nomem(ctx);
+    } else {
+        rowhash_hex(&bytes, hex);
+        sqlite3_result_text(ctx, hex, 32, SQLITE_TRANSIENT);
+    }
+    strbuf_free(&bytes);
+}
+
+/* Appends text as an SQL string literal. */
+static int put_literal(strbuf *b, const char *text) {
+    if (strbuf_putc(b, '\'') != 0) return -1;
+    for (const char *q = text; *q; q++)
+        if ((*q == '\'' && strbuf_putc(b, '\'') != 0) || strbuf_putc(b, *q) != 0) return -1;
+    return strbuf_putc(b, '\'');
+}
+
+/* Appends the SELECT expression of column i while column col is widened. */
+static int put_widened(strbuf *b, const table *t, int i, int col, const types_type *from) {
+    const column *c = &t->cols[i];
+    if (i != col) return strbuf_ident(b, c->name);
+    return strbuf_puts(b, "clua_widen(") || strbuf_ident(b, c->name) ||
+           strbuf_printf(b, ", %d, %d, %d, %d)", (int)from->kind, (int)c->type.kind,
+                         c->type.precision, c->type.scale);
+}
+
+int store_widen_column(store *st, table *t, int col, const types_type *from) {
+    /* SQLite cannot change a column's type in place: copy the table into a
+     * new one with the wider column, converting its values, then swap. */
+    /* The runtime's own name: user tables may not start with _clua_. */
+    const char *tmp = "_clua_widen";
+    store_forget(t);
+    if (build_create(st, t, tmp) != 0 || exec_sql(st, "widening a column of", t->name) != 0)
+        return -1;
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    /* A hashed table's ids follow its values: they are computed anew, and
+     * rows that became identical are one row, the last synced. */
+    bool hashed = table_hashed(t);
+    int id = hashed ? t->pk[0] : -1;
+    int bad = strbuf_puts(b, hashed ? "INSERT OR REPLACE INTO " : "INSERT INTO ") ||
+              strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (i != id) {
+            bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
+            continue;
+        }
+        bad = strbuf_puts(b, "clua_row_id(");
+        for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
+            int ci = t->by_name[r];
+            if (ci == id) continue;
+            bad = (n++ && strbuf_puts(b, ", ")) || put_literal(b, t->cols[ci].name) ||
+                  strbuf_puts(b, ", ") || put_widened(b, t, ci, col, from);
+        }
+        bad = bad || strbuf_puts(b, "), ");
+    }
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\" FROM ") ||
+          strbuf_ident(b, t->name) ||
+          (hashed && strbuf_puts(b, " ORDER BY \"_fivetran_synced\"")) ||
+          strbuf_puts(b, "; DROP TABLE ") || strbuf_ident(b, t->name) ||
+          strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
+          strbuf_puts(b, " RENAME TO ") || strbuf_ident(b, t->name);
+    if (bad) return oom(st);
+    if (exec_sql(st, "widening a column of", t->name) != 0) return -1;
+    return record_column(st, t, col);
 }
 
 int store_add_column(store *st, table *t, int col) {

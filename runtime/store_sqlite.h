@@ -19,6 +19,10 @@ typedef struct store store;
  * Returns NULL with err set on failure. */
 store *store_open(const char *path, char *err, size_t errlen);
 
+/* synchronous=FULL: a committed checkpoint survives a power loss too, not
+ * only a crash of the process (which NORMAL in WAL mode already covers). */
+int store_set_durable(store *st);
+
 /* Finalizes every statement (including those cached in cat's tables) and
  * closes the connection. Either may be NULL. */
 void store_close(store *st, catalog *cat);
@@ -41,6 +45,9 @@ int store_save_state(store *st, const char *json, size_t len);
 /* DDL, recorded in _clua_columns in the same transaction. */
 int store_create_table(store *st, table *t);
 int store_add_column(store *st, table *t, int col);
+/* Changes column col from type from to the type it has now in t (wider),
+ * converting the stored values; the table is rebuilt to do it. */
+int store_widen_column(store *st, table *t, int col, const types_type *from);
 /* Records the type a pending column took from its first value. */
 int store_set_column_type(store *st, const table *t, int col);
 

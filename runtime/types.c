@@ -150,8 +150,9 @@ static int convert_integer(const types_type *type, const types_input *in, types_
         lo = INT32_MIN;
         hi = INT32_MAX;
     }
+    /* The range is written only for a failure: this is the hot path. */
     char range[64];
-    snprintf(range, sizeof range, "%" PRId64 " to %" PRId64, lo, hi);
+#define RANGE() (snprintf(range, sizeof range, "%" PRId64 " to %" PRId64, lo, hi), range)
 
     int64_t v;
     if (in->tag == TYPES_IN_INT) {
@@ -162,12 +163,13 @@ static int convert_integer(const types_type *type, const types_input *in, types_
             return fail(type, NULL, in, err, errlen, "not an integer");
         /* -2^63 and 2^63 are exact doubles; 2^63 itself does not fit. */
         if (f < -9223372036854775808.0 || f >= 9223372036854775808.0)
-            return fail(type, range, in, err, errlen, NULL);
+            return fail(type, RANGE(), in, err, errlen, NULL);
         v = (int64_t)f;
     } else {
         return fail(type, NULL, in, err, errlen, NULL);
     }
-    if (v < lo || v > hi) return fail(type, range, in, err, errlen, NULL);
+    if (v < lo || v > hi) return fail(type, RANGE(), in, err, errlen, NULL);
+#undef RANGE
     out->tag = TYPES_SQL_INT;
     out->i = v;
     return 0;
@@ -499,4 +501,43 @@ int types_convert(const types_type *type, const types_input *in, types_value *ou
         if (errlen > 0) snprintf(err, errlen, "has an unknown type %d (internal)", (int)type->kind);
         return -1;
     }
+}
+
+static bool is_integer_kind(types_kind k) {
+    return k == TYPES_SHORT || k == TYPES_INT || k == TYPES_LONG;
+}
+
+bool types_widens(const types_type *from, const types_type *to) {
+    types_kind f = from->kind, t = to->kind;
+    if (f == t && f != TYPES_DECIMAL) return true;
+    switch (t) {
+    case TYPES_STRING: return f != TYPES_BINARY;
+    case TYPES_DOUBLE: return f == TYPES_BOOLEAN || is_integer_kind(f) || f == TYPES_FLOAT;
+    case TYPES_FLOAT: return f == TYPES_BOOLEAN || f == TYPES_SHORT;
+    case TYPES_LONG: return f == TYPES_BOOLEAN || f == TYPES_SHORT || f == TYPES_INT;
+    case TYPES_INT: return f == TYPES_BOOLEAN || f == TYPES_SHORT;
+    case TYPES_SHORT: return f == TYPES_BOOLEAN;
+    case TYPES_DECIMAL:
+        if (f != TYPES_DECIMAL) return false;
+        return to->scale >= from->scale &&
+               to->precision - to->scale >= from->precision - from->scale;
+    default: return false;
+    }
+}
+
+/* Places on the ladder an undeclared column climbs; STRING is the top. */
+static int join_rank(types_kind k) {
+    switch (k) {
+    case TYPES_BOOLEAN: return 0;
+    case TYPES_LONG: return 1;
+    case TYPES_DOUBLE: return 2;
+    default: return 3;
+    }
+}
+
+types_kind types_join(types_kind have, types_kind got) {
+    if (have == TYPES_JSON) return TYPES_JSON;
+    if (have == got) return have;
+    return join_rank(got) > join_rank(have) ? (join_rank(got) == 3 ? TYPES_STRING : got)
+                                            : (join_rank(have) == 3 ? TYPES_STRING : have);
 }

@@ -90,6 +90,18 @@ const char *types_sql_decl(types_kind kind);
  * boolean -> BOOLEAN, integer -> LONG, float -> DOUBLE, string -> STRING). */
 types_kind types_infer(types_in_tag tag);
 
+/* True when every value of type from converts to type to without loss, so
+ * a column may be widened from one to the other (a declaration that
+ * changes between runs): BOOLEAN to any number type; SHORT < INT < LONG;
+ * SHORT, INT, LONG and FLOAT to DOUBLE; a DECIMAL to one with at least as
+ * many digits on both sides of the point; anything but BINARY to STRING. */
+bool types_widens(const types_type *from, const types_type *to);
+
+/* The type an undeclared column of type have needs to hold a value whose
+ * own type is got (SPEC §3: BOOLEAN < LONG < DOUBLE, anything else STRING).
+ * A JSON column holds anything and stays JSON. */
+types_kind types_join(types_kind have, types_kind got);
+
 /* Writes "INT", or "DECIMAL(15,2)" for a decimal, into buf (NUL-terminated). */
 void types_format(const types_type *type, char *buf, size_t n);
 

@@ -10,13 +10,14 @@ function schema(configuration)
   }
 end
 
-local format, sub = string.format, string.sub
+local format = string.format
 
--- The same uuid-like 36-character ids as make_id() in the yardsticks.
+-- The same uuid-like 36-character ids as make_id() in the yardsticks
+-- ("%016x%016x" of the two products, cut 8-4-4-4-12), in one format call.
 local function make_id(i)
-  local h = format("%016x%016x", i * 0x9E3779B97F4A7C15, i * 0xD6E8FEB86659FD93)
-  return sub(h, 1, 8) .. "-" .. sub(h, 9, 12) .. "-" .. sub(h, 13, 16) .. "-"
-      .. sub(h, 17, 20) .. "-" .. sub(h, 21, 32)
+  local a, b = i * 0x9E3779B97F4A7C15, i * 0xD6E8FEB86659FD93
+  return format("%08x-%04x-%04x-%04x-%012x", (a >> 32) & 0xffffffff, (a >> 16) & 0xffff,
+                a & 0xffff, (b >> 48) & 0xffff, b & 0xffffffffffff)
 end
 
 function update(configuration, state)

@@ -18,6 +18,7 @@
 #include <lualib.h>
 #include <sqlite3.h>
 
+#include "row.h"
 #include "rt.h"
 #include "schema.h"
 
@@ -50,6 +51,7 @@ static void rt_open_on(fixture *fx) {
     fx->L = luaL_newstate();
     if (!fx->L) fail_msg("luaL_newstate");
     luaL_openlibs(fx->L);
+    row_open(fx->L, rt); /* the name caches a sync makes before schema() */
 }
 
 static void rt_close(fixture *fx) {
@@ -62,6 +64,8 @@ static void rt_close(fixture *fx) {
     strbuf_free(&rt->start_state);
     strbuf_free(&rt->json);
     strbuf_free(&rt->keys);
+    strbuf_free(&rt->name);
+    strbuf_free(&rt->row_bytes);
     free(rt);
     fx->rt = NULL;
 }
@@ -264,12 +268,12 @@ static void test_key_order_and_sorted_columns(void **state) {
     assert_key(t, "zkey,akey");
     assert_int_equal(t->pk[0], 0);
     assert_int_equal(t->pk[1], 1);
-    assert_columns(t, "zkey:STRING:1,akey:INT:2,Beta:BOOLEAN:0,_under:DOUBLE:0,alpha:STRING:0,"
+    assert_columns(t, "zkey:STRING:1,akey:INT:2,beta:BOOLEAN:0,_under:DOUBLE:0,alpha:STRING:0,"
                       "mid:LONG:0,zeta:INT:0");
     commit_and_reopen_tx(fx);
     assert_string_equal(q(fx, "SELECT group_concat(name, ',') FROM"
                               " (SELECT name FROM pragma_table_info('ev') ORDER BY cid)"),
-                        "zkey,akey,Beta,_under,alpha,mid,zeta,_fivetran_synced,_fivetran_deleted");
+                        "zkey,akey,beta,_under,alpha,mid,zeta,_fivetran_synced,_fivetran_deleted");
     assert_string_equal(q(fx, "SELECT name, pk FROM pragma_table_info('ev') WHERE pk > 0 ORDER BY pk"),
                         "zkey|1\nakey|2");
 }
@@ -369,10 +373,6 @@ static const err_case error_cases[] = {
      "schema(): table \"t\": primary_key must be a list of column names, got number"},
     {"return { { table = 't', primary_key = true } }",
      "schema(): table \"t\": primary_key must be a list of column names, got boolean"},
-    {"return { { table = 't', columns = { id = 'INT' } } }",
-     "schema(): table \"t\" has no primary_key; tables without a primary key are not supported yet"},
-    {"return { { table = 't', primary_key = {} } }",
-     "schema(): table \"t\" has no primary_key; tables without a primary key are not supported yet"},
     {"return { { table = 't', primary_keys = {'id'} } }",
      "schema(): table \"t\": unknown field primary_keys (the fields are table, primary_key and "
      "columns)"},
@@ -538,26 +538,48 @@ static void test_second_run_pending_key_takes_type(void **state) {
     assert_string_equal(q(fx, "SELECT logical_type FROM _clua_columns WHERE table_name = 'p'"), "LONG");
 }
 
-static void test_second_run_type_change_refused(void **state) {
+/* A wider type converts what the table holds; a narrower one is refused. */
+static void test_second_run_type_changes(void **state) {
     fixture *fx = *state;
     apply_ok(fx, FIRST);
+    if (store_commit(fx->rt->st) != 0) fail_msg("commit: %s", store_error(fx->rt->st));
+    q(fx, "INSERT INTO t(a, b, n, price) VALUES('x', 1, 42, '3.50')");
+    if (store_begin(fx->rt->st) != 0) fail_msg("begin: %s", store_error(fx->rt->st));
     next_run(fx);
-    apply_fails(fx, "return { { table = 't', primary_key = {'a', 'b'}, columns = { n = 'STRING' } } }",
-                "schema(): table \"t\" column \"n\" is INT in the database but declared STRING now; "
-                "changing a column's type is not supported yet: " RESET_HINT);
+    apply_ok(fx, "return { { table = 't', primary_key = {'a', 'b'}, columns = { b = 'LONG',\n"
+                 "  n = 'STRING', price = { type = 'DECIMAL', precision = 16, scale = 3 } } } }");
+    assert_int_equal(fx->rt->summary.schema_changes, 3);
+    next_run(fx);
+    assert_columns(find(fx, "t"), "a:STRING:1,b:LONG:2,n:STRING:0,price:DECIMAL(16,3):0");
+    assert_string_equal(q(fx, "SELECT a, b, typeof(b), n, typeof(n), price FROM t"),
+                        "x|1|integer|42|text|3.500");
+    apply_fails(fx, "return { { table = 't', primary_key = {'a', 'b'}, columns = { n = 'INT' } } }",
+                "schema(): table \"t\" column \"n\" is STRING in the database; declaring it INT "
+                "could lose data; " RESET_HINT);
     next_run(fx);
     apply_fails(fx,
                 "return { { table = 't', primary_key = {'a', 'b'},\n"
-                "  columns = { price = { type = 'DECIMAL', precision = 15, scale = 3 } } } }",
-                "schema(): table \"t\" column \"price\" is DECIMAL(15,2) in the database but "
-                "declared DECIMAL(15,3) now; changing a column's type is not supported yet: " RESET_HINT);
+                "  columns = { price = { type = 'DECIMAL', precision = 16, scale = 2 } } } }",
+                "schema(): table \"t\" column \"price\" is DECIMAL(16,3) in the database; "
+                "declaring it DECIMAL(16,2) could lose data; " RESET_HINT);
     next_run(fx);
-    apply_fails(fx, "return { { table = 't', primary_key = {'a', 'b'}, columns = { b = 'LONG' } } }",
-                "schema(): table \"t\" column \"b\" is INT in the database but declared LONG now; "
-                "changing a column's type is not supported yet: " RESET_HINT);
-    /* Nothing changed in the database. */
+    assert_columns(find(fx, "t"), "a:STRING:1,b:LONG:2,n:STRING:0,price:DECIMAL(16,3):0");
+    assert_string_equal(q(fx, "SELECT price FROM t"), "3.500");
+}
+
+/* A declaration without a primary key keys the table by _fivetran_id. */
+static void test_no_primary_key(void **state) {
+    fixture *fx = *state;
+    apply_ok(fx, "return { { table = 't', columns = { id = 'INT' } }, { table = 'u' } }");
+    assert_columns(find(fx, "t"), "_fivetran_id:STRING:1,id:INT:0");
+    assert_columns(find(fx, "u"), "_fivetran_id:STRING:1");
+    assert_true(table_hashed(find(fx, "t")));
     next_run(fx);
-    assert_columns(find(fx, "t"), "a:STRING:1,b:INT:2,n:INT:0,price:DECIMAL(15,2):0");
+    apply_ok(fx, "return { { table = 't', primary_key = {} } }");
+    next_run(fx);
+    apply_fails(fx, "return { { table = 't', primary_key = {'id'} } }",
+                "schema(): table \"t\": the primary key has 0 column(s) in the database and 1 in "
+                "schema(); " RESET_HINT);
 }
 
 static void test_second_run_key_change_refused(void **state) {
@@ -603,7 +625,8 @@ int main(void) {
         T(test_second_run_same_declaration),
         T(test_second_run_adds_column),
         T(test_second_run_pending_key_takes_type),
-        T(test_second_run_type_change_refused),
+        T(test_second_run_type_changes),
+        T(test_no_primary_key),
         T(test_second_run_key_change_refused),
 #undef T
     };

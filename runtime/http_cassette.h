@@ -1,0 +1,69 @@
+/* http_cassette: --record FILE and --replay FILE. A cassette is a readable
+ * JSON file of every HTTP exchange of a sync, in order:
+ *
+ *   {
+ *     "connector_lua_cassette": 1,
+ *     "exchanges": [
+ *       {
+ *         "request": { "method": "GET", "url": "https://api.example.com/items?page=1",
+ *                      "headers": ["Authorization: ***"], "body": "..." },
+ *         "response": { "status": 200, "headers": ["Content-Type: application/json"],
+ *                       "body": "{...}" }
+ *       },
+ *       { "request": { ... }, "error": { "code": 7, "message": "Failed to connect ..." } }
+ *     ]
+ *   }
+ *
+ * "body" is left out when a request has none; "error" replaces "response"
+ * for a transport failure (code is libcurl's). Everything is written
+ * already redacted (redact.h). Replay serves the exchanges in order: a
+ * request is served the next exchange when its method and (redacted) URL
+ * are the recorded ones, and is refused otherwise. */
+#ifndef CLUA_HTTP_CASSETTE_H
+#define CLUA_HTTP_CASSETTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+typedef struct http_cassette http_cassette;
+
+/* One exchange; the strings are NUL-terminated. Header blocks are
+ * "Name: value" lines, each ended by '\n'. */
+typedef struct http_exchange {
+    char *method, *url, *req_headers, *req_body; /* req_body NULL: no body */
+    size_t req_body_len;
+    long status; /* 0 for a transport failure */
+    char *headers, *body;
+    size_t body_len;
+    int error_code; /* libcurl's code of a transport failure, else 0 */
+    char *error;    /* its message, or NULL */
+} http_exchange;
+
+/* Opens a cassette to record into (record_path) or to replay from
+ * (replay_path); exactly one of them is non-NULL. A replayed file is read
+ * and checked whole here. Returns NULL with err set ("cannot read
+ * cassette x.json: ...", "cassette x.json: exchange 3: request has no url"). */
+http_cassette *http_cassette_open(const char *record_path, const char *replay_path, char *err,
+                                  size_t errlen);
+
+bool http_cassette_replaying(const http_cassette *c);
+const char *http_cassette_path(const http_cassette *c);
+
+/* Recording: appends x to the file. A write failure is kept and reported
+ * by http_cassette_close; returns -1 once one has happened. */
+int http_cassette_add(http_cassette *c, const http_exchange *x);
+
+/* Replaying: the next exchange when it is for method and url (redacted),
+ * else NULL with err saying what was expected. The exchange stays owned by
+ * the cassette. */
+const http_exchange *http_cassette_next(http_cassette *c, const char *method, const char *url,
+                                        char *err, size_t errlen);
+
+/* Finishes the file (recording) or warns about exchanges never served
+ * (replaying), and frees c. Returns 0, or -1 with err set when the
+ * recording could not be written. */
+int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,541 @@
+/* lib_http: http.request{...}, http.get(url, opts), http.post(url, opts),
+ * http.configure{...}, and resp:json(), over http_client.
+ *
+ * The client (CURL handle, header list, buffers) lives in a full userdata
+ * with __gc, shared by the functions as upvalue 2, so a Lua error raised
+ * anywhere in a call leaves nothing behind: every binding checks its
+ * arguments, builds the request in the userdata's buffers, performs it,
+ * and raises only with the text the client kept. */
+#include <ctype.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_client.h"
+#include "json_codec.h"
+#include "lib.h"
+#include "rt.h"
+
+#define CLIENT_META "clua.http_client"
+#define RESPONSE_META "clua.http_response"
+
+typedef struct http_lib {
+    http_client client;
+    strbuf url;        /* the URL with its query string */
+    strbuf json, keys; /* a json= body */
+    bool verify_warned;
+} http_lib;
+
+typedef struct key_ref {
+    const char *s;
+    size_t len;
+} key_ref;
+
+static http_lib *lib_of(lua_State *L) { return lua_touserdata(L, lua_upvalueindex(2)); }
+
+static int lib_gc(lua_State *L) {
+    http_lib *h = lua_touserdata(L, 1);
+    http_client_free(&h->client);
+    strbuf_free(&h->url);
+    strbuf_free(&h->json);
+    strbuf_free(&h->keys);
+    return 0;
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static const char *const call_keys[] = {"method",  "url",     "query", "headers",
+                                        "body",    "json",    "timeout", "retries",
+                                        "backoff", "raise",   "verify", NULL};
+static const char *const configure_keys[] = {"retries", "backoff",    "max_delay", "timeout",
+                                             "verify",  "rate_limit", NULL};
+
+/* Refuses a key of the options table at idx that is not in keys (from
+ * index `first` on): a misspelt option must not pass unnoticed. */
+static void check_keys(lua_State *L, int idx, const char *fname, const char *const *keys,
+                       int first) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        bool known = false;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (int i = first; keys[i] && !known; i++) known = !strcmp(lua_tostring(L, -1), keys[i]);
+        if (!known) {
+            luaL_Buffer b;
+            const char *key = luaL_tolstring(L, -1, NULL);
+            luaL_buffinit(L, &b);
+            for (int i = first; keys[i]; i++) {
+                luaL_addstring(&b, i > first ? ", " : "");
+                luaL_addstring(&b, keys[i]);
+            }
+            luaL_pushresult(&b);
+            luaL_error(L, "%s: unknown option \"%s\" (options: %s)", fname, key, lua_tostring(L, -1));
+        }
+    }
+}
+
+/* Pushes field `name` of the options at idx (nil when opts is absent). */
+static int field(lua_State *L, int idx, const char *name) {
+    if (idx == 0) {
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
+    return lua_getfield(L, idx, name);
+}
+
+static double number_opt(lua_State *L, int idx, const char *fname, const char *name, double dflt,
+                         double min, bool min_open) {
+    double v = dflt;
+    if (field(L, idx, name) != LUA_TNIL) {
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            luaL_error(L, "%s: %s must be a number of seconds, got %s", fname, name,
+                       luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+        if (!isfinite(v) || v < min || (min_open && v == min))
+            luaL_error(L, "%s: %s must be a number %s %d, got %f", fname, name,
+                       min_open ? ">" : ">=", (int)min, (lua_Number)v);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Reads retries, backoff, timeout, verify (and, for http.configure,
+ * max_delay and rate_limit) over set. */
+static void settings_opt(lua_State *L, int idx, const char *fname, http_settings *set,
+                         bool configure) {
+    if (field(L, idx, "retries") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > 100)
+            luaL_error(L, "%s: retries must be an integer from 0 to 100, got %s", fname,
+                       luaL_tolstring(L, -1, NULL));
+        set->retries = (int)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    set->backoff = number_opt(L, idx, fname, "backoff", set->backoff, 0, false);
+    set->timeout = number_opt(L, idx, fname, "timeout", set->timeout, 0, true);
+    if (field(L, idx, "verify") != LUA_TNIL) {
+        if (lua_type(L, -1) != LUA_TBOOLEAN)
+            luaL_error(L, "%s: verify must be a boolean, got %s", fname, luaL_typename(L, -1));
+        set->verify = lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
+    if (!configure) return;
+    set->max_delay = number_opt(L, idx, fname, "max_delay", set->max_delay, 0, false);
+    int t = field(L, idx, "rate_limit");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+        set->per_second = 0;
+    } else if (t != LUA_TNIL) {
+        if (t != LUA_TTABLE)
+            luaL_error(L, "%s: rate_limit must be a table { per_second = N } or false, got %s",
+                       fname, luaL_typename(L, -1));
+        int r = lua_gettop(L);
+        check_keys(L, r, fname, (const char *const[]){"per_second", NULL}, 0);
+        lua_getfield(L, r, "per_second");
+        if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) > 0) ||
+            !isfinite(lua_tonumber(L, -1)))
+            luaL_error(L, "%s: rate_limit.per_second must be a number > 0", fname);
+        set->per_second = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static int key_cmp(const void *a, const void *b) {
+    const key_ref *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Pushes a userdata array of the string keys of the table at t, sorted, so
+ * that the same table always gives the same request. Returns their count. */
+static size_t sorted_keys(lua_State *L, int t, const char *fname, const char *what) {
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "%s: %s names must be strings, got %s", fname, what,
+                       luaL_typename(L, -1));
+        n++;
+    }
+    key_ref *keys = lua_newuserdatauv(L, n ? n * sizeof *keys : 1, 0);
+    size_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        keys[i].s = lua_tolstring(L, -1, &keys[i].len); /* anchored as a key of t */
+        i++;
+    }
+    qsort(keys, n, sizeof *keys, key_cmp);
+    return n;
+}
+
+static void oom(lua_State *L, const char *fname) { luaL_error(L, "%s: out of memory", fname); }
+
+static void put_encoded(lua_State *L, const char *fname, strbuf *b, const char *s, size_t len) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int rc = isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'
+                     ? strbuf_putc(b, (char)c)
+                     : strbuf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+        if (rc != 0) oom(L, fname);
+    }
+}
+
+/* The value at the top as query text into b: a string, a number or a boolean. */
+static bool put_query_value(lua_State *L, const char *fname, strbuf *b) {
+    char num[64];
+    switch (lua_type(L, -1)) {
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        put_encoded(L, fname, b, s, len);
+        return true;
+    }
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, -1)) snprintf(num, sizeof num, LUA_INTEGER_FMT, lua_tointeger(L, -1));
+        else snprintf(num, sizeof num, LUA_NUMBER_FMT, lua_tonumber(L, -1));
+        put_encoded(L, fname, b, num, strlen(num));
+        return true;
+    case LUA_TBOOLEAN:
+        if (strbuf_puts(b, lua_toboolean(L, -1) ? "true" : "false") != 0) oom(L, fname);
+        return true;
+    default: return false;
+    }
+}
+
+/* Builds url + "?" + the query (names sorted; a list value repeats its
+ * name) into h->url. */
+static void build_url(lua_State *L, http_lib *h, const char *fname, int url_idx, int query_idx) {
+    size_t len;
+    const char *url = lua_tolstring(L, url_idx, &len);
+    strbuf *b = &h->url;
+    strbuf_clear(b);
+    if (strbuf_append(b, url, len) != 0) oom(L, fname);
+    if (lua_isnil(L, query_idx)) return;
+    if (lua_type(L, query_idx) != LUA_TTABLE)
+        luaL_error(L, "%s: query must be a table, got %s", fname, luaL_typename(L, query_idx));
+    size_t n = sorted_keys(L, query_idx, fname, "query parameter");
+    key_ref *keys = lua_touserdata(L, -1);
+    for (size_t i = 0; i < n; i++) {
+        lua_getfield(L, query_idx, keys[i].s);
+        int v = lua_gettop(L);
+        lua_Integer count = lua_type(L, v) == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, v) : 1;
+        for (lua_Integer k = 1; k <= count; k++) {
+            if (lua_type(L, v) == LUA_TTABLE) lua_rawgeti(L, v, k);
+            else lua_pushvalue(L, v);
+            char last = b->len ? b->p[b->len - 1] : '\0';
+            char sep = memchr(b->p, '?', b->len) ? '&' : '?';
+            if ((last != '?' && last != '&' && strbuf_putc(b, sep) != 0)) oom(L, fname);
+            put_encoded(L, fname, b, keys[i].s, keys[i].len);
+            if (strbuf_putc(b, '=') != 0) oom(L, fname);
+            if (!put_query_value(L, fname, b))
+                luaL_error(L, "%s: query parameter \"%s\" must be a string, number, boolean or a "
+                              "list of them, got %s",
+                           fname, keys[i].s, luaL_typename(L, -1));
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static bool header_name_ok(const char *s, size_t len) {
+    if (len == 0) return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("!#$%&'*+-.^_`|~", s[i])) return false;
+    return true;
+}
+
+/* Adds the headers table at idx (names sorted) to the client's request;
+ * returns whether it sets Content-Type. */
+static bool add_headers(lua_State *L, http_lib *h, const char *fname, int idx) {
+    http_client_clear_headers(&h->client);
+    if (lua_isnil(L, idx)) return false;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: headers must be a table, got %s", fname, luaL_typename(L, idx));
+    bool content_type = false;
+    size_t n = sorted_keys(L, idx, fname, "header");
+    key_ref *keys = lua_touserdata(L, -1);
+    for (size_t i = 0; i < n; i++) {
+        if (!header_name_ok(keys[i].s, keys[i].len))
+            luaL_error(L, "%s: \"%s\" is not a valid header name", fname, keys[i].s);
+        lua_getfield(L, idx, keys[i].s);
+        int t = lua_type(L, -1);
+        if (t != LUA_TSTRING && t != LUA_TNUMBER)
+            luaL_error(L, "%s: header \"%s\" must be a string, got %s", fname, keys[i].s,
+                       luaL_typename(L, -1));
+        size_t vlen;
+        const char *v = lua_tolstring(L, -1, &vlen);
+        if (memchr(v, '\r', vlen) || memchr(v, '\n', vlen) || strlen(v) != vlen)
+            luaL_error(L, "%s: header \"%s\" holds a line break or a NUL byte", fname, keys[i].s);
+        if (http_client_add_header(&h->client, keys[i].s, keys[i].len, v, vlen) != 0)
+            oom(L, fname);
+        content_type = content_type || strcasecmp(keys[i].s, "content-type") == 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return content_type;
+}
+
+/* ---- the response ------------------------------------------------------- */
+
+/* Pushes { status, headers, body, method, url } with the response metatable. */
+static void push_response(lua_State *L, http_lib *h, const char *method) {
+    http_client *c = &h->client;
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, c->status);
+    lua_setfield(L, -2, "status");
+    lua_pushlstring(L, strbuf_cstr(&c->body), c->body.len);
+    lua_setfield(L, -2, "body");
+    lua_pushstring(L, method);
+    lua_setfield(L, -2, "method");
+    lua_pushlstring(L, strbuf_cstr(&h->url), h->url.len);
+    lua_setfield(L, -2, "url");
+    /* headers: lower-case names; a repeated header's values joined by ", " */
+    lua_newtable(L);
+    const char *p = strbuf_cstr(&c->headers);
+    while (*p) {
+        const char *nl = strchr(p, '\n'), *colon = memchr(p, ':', nl ? (size_t)(nl - p) : strlen(p));
+        const char *end = nl ? nl : p + strlen(p);
+        if (colon) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (const char *q = p; q < colon; q++) luaL_addchar(&b, (char)tolower((unsigned char)*q));
+            luaL_pushresult(&b);
+            const char *v = colon + 1;
+            while (v < end && (*v == ' ' || *v == '\t')) v++;
+            const char *ve = end;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, -3) == LUA_TSTRING) {
+                lua_pushliteral(L, ", ");
+                lua_pushlstring(L, v, (size_t)(ve - v));
+                lua_concat(L, 3);
+            } else {
+                lua_pop(L, 1);
+                lua_pushlstring(L, v, (size_t)(ve - v));
+            }
+            lua_rawset(L, -3);
+        }
+        p = nl ? nl + 1 : end;
+    }
+    lua_setfield(L, -2, "headers");
+    luaL_setmetatable(L, RESPONSE_META);
+}
+
+/* resp:json(): the body decoded. */
+static int resp_json(lua_State *L) {
+    http_lib *h = lib_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "body");
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_error(L, "resp:json(): the response has no body string");
+    size_t len;
+    const char *body = lua_tolstring(L, -1, &len);
+    char msg[512];
+    if (json_decode(L, body, len, msg, sizeof msg) != 0) {
+        lua_getfield(L, 1, "method");
+        lua_getfield(L, 1, "url");
+        const char *url = lua_tostring(L, -1) ? lua_tostring(L, -1) : "?";
+        return luaL_error(L, "resp:json(): the body of %s %s is not JSON: %s",
+                          lua_tostring(L, -2) ? lua_tostring(L, -2) : "?",
+                          http_client_redact(&h->client, url, strlen(url), true), msg);
+    }
+    return 1;
+}
+
+/* ---- the calls ---------------------------------------------------------- */
+
+/* The request: method and URL at mi and ui, options at oi (0: none);
+ * method and url may be options only for http.request. */
+static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, bool url_in_opts) {
+    struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    http_lib *h = lib_of(L);
+    if (oi) check_keys(L, oi, fname, call_keys, url_in_opts ? 0 : 2);
+
+    char method[24];
+    if (!lua_isnil(L, mi) && lua_type(L, mi) != LUA_TSTRING)
+        luaL_error(L, "%s: method must be a string, got %s", fname, luaL_typename(L, mi));
+    const char *m = lua_isnil(L, mi) ? "GET" : lua_tostring(L, mi);
+    size_t mlen = strlen(m);
+    bool method_ok = mlen > 0 && mlen < sizeof method;
+    for (size_t i = 0; i < mlen && method_ok; i++) {
+        method_ok = isalpha((unsigned char)m[i]);
+        method[i] = (char)toupper((unsigned char)m[i]);
+    }
+    if (!method_ok) luaL_error(L, "%s: \"%s\" is not an HTTP method", fname, m);
+    method[mlen] = '\0';
+
+    if (lua_type(L, ui) != LUA_TSTRING)
+        luaL_error(L, "%s: the URL must be a string, got %s", fname, luaL_typename(L, ui));
+    size_t ulen;
+    const char *url = lua_tolstring(L, ui, &ulen);
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        luaL_error(L, "%s: the URL must start with http:// or https://, got \"%s\"", fname,
+                   http_client_redact(&h->client, url, ulen, true));
+    if (strlen(url) != ulen) luaL_error(L, "%s: the URL holds a NUL byte", fname);
+
+    http_request req = {.method = method, .set = h->client.defaults};
+    settings_opt(L, oi, fname, &req.set, false);
+    field(L, oi, "raise");
+    bool raise = lua_toboolean(L, -1);
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TBOOLEAN)
+        luaL_error(L, "%s: raise must be a boolean, got %s", fname, luaL_typename(L, -1));
+    int qi = (field(L, oi, "query"), lua_gettop(L));
+    build_url(L, h, fname, ui, qi);
+
+    int bi = (field(L, oi, "body"), lua_gettop(L));
+    int ji = (field(L, oi, "json"), lua_gettop(L));
+    if (!lua_isnil(L, bi) && !lua_isnil(L, ji))
+        luaL_error(L, "%s: give body or json, not both", fname);
+    if (!lua_isnil(L, bi)) {
+        if (lua_type(L, bi) != LUA_TSTRING)
+            luaL_error(L, "%s: body must be a string, got %s", fname, luaL_typename(L, bi));
+        req.body = lua_tolstring(L, bi, &req.body_len);
+    } else if (!lua_isnil(L, ji)) {
+        char msg[512];
+        strbuf_clear(&h->json);
+        if (json_encode(L, ji, &h->json, &h->keys, msg, sizeof msg) != 0)
+            luaL_error(L, "%s: json: %s", fname, msg);
+        req.body = strbuf_cstr(&h->json);
+        req.body_len = h->json.len;
+    }
+    int hi = (field(L, oi, "headers"), lua_gettop(L));
+    bool content_type = add_headers(L, h, fname, hi);
+    if (!lua_isnil(L, ji) && !content_type &&
+        http_client_add_header(&h->client, "Content-Type", 12, "application/json", 16) != 0)
+        oom(L, fname);
+    req.url = strbuf_cstr(&h->url);
+
+    if (!req.set.verify && !h->verify_warned) {
+        h->verify_warned = true;
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "http: TLS verification is off (verify = false) for %s %s", method,
+                   http_client_redact(&h->client, req.url, strlen(req.url), true));
+    }
+    if (http_client_perform(&h->client, &req) != 0)
+        return luaL_error(L, "%s: %s", fname, h->client.err);
+    push_response(L, h, method);
+    long status = h->client.status;
+    if (raise && status >= 400) {
+        char st[64], snippet[160];
+        const char *r = http_reason(status);
+        snprintf(st, sizeof st, "%ld%s%s", status, *r ? " " : "", r);
+        const char *body = http_client_redact(&h->client, strbuf_cstr(&h->client.body),
+                                              h->client.body.len, false);
+        size_t n = 0;
+        for (; body[n] && n < sizeof snippet - 4; n++)
+            snippet[n] = body[n] == '\n' || body[n] == '\r' ? ' ' : body[n];
+        snprintf(snippet + n, sizeof snippet - n, "%s", body[n] ? "..." : "");
+        char attempts[48] = "";
+        if (h->client.attempts > 1)
+            snprintf(attempts, sizeof attempts, " after %d attempts", h->client.attempts);
+        return luaL_error(L, "%s: %s %s returned %s%s%s%s", fname, method,
+                          strbuf_cstr(&h->client.red), st, attempts, n ? ": " : "", snippet);
+    }
+    return 1;
+}
+
+static int http_request_lua(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_getfield(L, 1, "method"); /* 2 */
+    lua_getfield(L, 1, "url");    /* 3 */
+    return do_request(L, "http.request", 2, 3, 1, true);
+}
+
+/* http.get(url, opts) and http.post(url, opts): the method as upvalue 3. */
+static int http_method_lua(lua_State *L) {
+    const char *fname = lua_tostring(L, lua_upvalueindex(4));
+    lua_settop(L, 2);
+    if (!lua_isnil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
+        luaL_error(L, "%s: the options must be a table, got %s", fname, luaL_typename(L, 2));
+    lua_pushvalue(L, lua_upvalueindex(3)); /* 3 */
+    return do_request(L, fname, 3, 1, lua_isnil(L, 2) ? 0 : 2, false);
+}
+
+static int http_configure_lua(lua_State *L) {
+    http_lib *h = lib_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    check_keys(L, 1, "http.configure", configure_keys, 0);
+    http_settings set = h->client.defaults;
+    settings_opt(L, 1, "http.configure", &set, true);
+    h->client.defaults = set;
+    return 0;
+}
+
+/* ---- secrets and opening ------------------------------------------------ */
+
+/* Adds the string values under secret names of the table at t (at any
+ * depth; everything under a secret name is secret) to rt->secrets. */
+static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool secret, int depth) {
+    if (depth > JSON_MAX_DEPTH) return;
+    luaL_checkstack(L, 3, "configuration nested too deep");
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        bool s = secret;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            size_t klen;
+            const char *k = lua_tolstring(L, -2, &klen);
+            s = s || redact_secret_name(k, klen);
+        }
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            collect_secrets(L, rt, lua_gettop(L), s, depth + 1);
+        } else if (s && lua_type(L, -1) == LUA_TSTRING) {
+            size_t vlen;
+            const char *v = lua_tolstring(L, -1, &vlen);
+            if (redact_add(&rt->secrets, v, vlen) != 0) luaL_error(L, "out of memory");
+        }
+        lua_pop(L, 1);
+    }
+}
+
+void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration) {
+    configuration = lua_absindex(L, configuration);
+    redact_clear(&rt->secrets);
+    if (lua_type(L, configuration) == LUA_TTABLE) collect_secrets(L, rt, configuration, false, 0);
+
+    http_lib *h = lua_newuserdatauv(L, sizeof *h, 0);
+    memset(h, 0, sizeof *h);
+    http_client_init(&h->client, &rt->log, &rt->secrets, rt->cassette);
+    if (luaL_newmetatable(L, CLIENT_META)) {
+        lua_pushcfunction(L, lib_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    int ud = lua_gettop(L);
+
+    luaL_newmetatable(L, RESPONSE_META);
+    lua_createtable(L, 0, 1);
+    lua_pushlightuserdata(L, rt);
+    lua_pushvalue(L, ud);
+    lua_pushcclosure(L, resp_json, 2);
+    lua_setfield(L, -2, "json");
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+
+    lua_createtable(L, 0, 4);
+    static const luaL_Reg funcs[] = {{"request", http_request_lua},
+                                     {"configure", http_configure_lua},
+                                     {NULL, NULL}};
+    for (const luaL_Reg *f = funcs; f->name; f++) {
+        lua_pushlightuserdata(L, rt);
+        lua_pushvalue(L, ud);
+        lua_pushcclosure(L, f->func, 2);
+        lua_setfield(L, -2, f->name);
+    }
+    static const char *const methods[][2] = {{"get", "GET"}, {"post", "POST"}};
+    for (size_t i = 0; i < 2; i++) {
+        lua_pushlightuserdata(L, rt);
+        lua_pushvalue(L, ud);
+        lua_pushstring(L, methods[i][1]);
+        lua_pushfstring(L, "http.%s", methods[i][0]);
+        lua_pushcclosure(L, http_method_lua, 4);
+        lua_setfield(L, -2, methods[i][0]);
+    }
+    lua_setglobal(L, "http");
+    lua_pop(L, 1);
+}

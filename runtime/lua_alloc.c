@@ -1,0 +1,115 @@
+#include "lua_alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Blocks up to SMALL_MAX bytes are pooled in classes GRAIN bytes apart. */
+#define GRAIN 16
+#define SMALL_MAX 256
+#define CLASSES (SMALL_MAX / GRAIN)
+#define SLAB_BYTES (64 * 1024)
+
+/* The sanitizer build hands every block to malloc, so ASan sees each one. */
+#ifdef CLUA_SANITIZE
+#define POOLED(n) 0
+#else
+#define POOLED(n) ((n) <= SMALL_MAX)
+#endif
+
+typedef struct slab {
+    struct slab *next;
+    size_t used;
+    /* blocks follow, aligned to GRAIN */
+} slab;
+
+struct lua_alloc {
+    void *free[CLASSES]; /* free blocks of each class, linked through their first word */
+    slab *slabs;
+    size_t limit, in_use, peak;
+    int hit_limit;
+};
+
+#define SLAB_HEAD ((sizeof(slab) + GRAIN - 1) / GRAIN * GRAIN)
+
+lua_alloc *lua_alloc_new(size_t limit) {
+    lua_alloc *a = calloc(1, sizeof *a);
+    if (a) a->limit = limit;
+    return a;
+}
+
+size_t lua_alloc_in_use(const lua_alloc *a) { return a->in_use; }
+size_t lua_alloc_peak(const lua_alloc *a) { return a->peak; }
+int lua_alloc_hit_limit(const lua_alloc *a) { return a->hit_limit; }
+
+void lua_alloc_free(lua_alloc *a) {
+    if (!a) return;
+    for (slab *s = a->slabs, *next; s; s = next) {
+        next = s->next;
+        free(s);
+    }
+    free(a);
+}
+
+static int class_of(size_t n) { return (int)((n + GRAIN - 1) / GRAIN) - 1; }
+
+static void *small_alloc(lua_alloc *a, int c) {
+    void *p = a->free[c];
+    if (p) {
+        memcpy(&a->free[c], p, sizeof p);
+        return p;
+    }
+    size_t size = (size_t)(c + 1) * GRAIN;
+    slab *s = a->slabs;
+    if (!s || s->used + size > SLAB_BYTES) {
+        s = malloc(SLAB_BYTES);
+        if (!s) return NULL;
+        s->next = a->slabs;
+        s->used = SLAB_HEAD;
+        a->slabs = s;
+    }
+    p = (char *)s + s->used;
+    s->used += size;
+    return p;
+}
+
+static void small_free(lua_alloc *a, void *p, int c) {
+    memcpy(p, &a->free[c], sizeof p);
+    a->free[c] = p;
+}
+
+void *lua_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize) {
+    lua_alloc *a = ud;
+    /* When ptr is NULL, osize tells what kind of object is made, not a size. */
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        if (ptr) {
+            if (POOLED(old)) small_free(a, ptr, class_of(old));
+            else free(ptr);
+            a->in_use -= old;
+        }
+        return NULL;
+    }
+    if (nsize > old && a->limit && a->in_use - old + nsize > a->limit) {
+        a->hit_limit = 1;
+        return NULL;
+    }
+    void *p;
+    if (!POOLED(old) && !POOLED(nsize)) {
+        p = realloc(ptr, nsize); /* with ptr NULL, a malloc */
+        if (!p) return NULL;
+    } else if (ptr && POOLED(old) && POOLED(nsize) && class_of(nsize) == class_of(old)) {
+        p = ptr; /* the block already fits */
+    } else {
+        /* Across the small/large line (a failed shrink is an error Lua 5.4 handles). */
+        p = POOLED(nsize) ? small_alloc(a, class_of(nsize)) : malloc(nsize);
+        if (!p) return NULL;
+        if (ptr) {
+            memcpy(p, ptr, old < nsize ? old : nsize);
+            if (POOLED(old)) small_free(a, ptr, class_of(old));
+            else free(ptr);
+        }
+    }
+    a->in_use = a->in_use - old + nsize;
+    if (a->in_use > a->peak) a->peak = a->in_use;
+    return p;
+}

@@ -1,0 +1,53 @@
+/* redact: what must never show in a log line, an error message or a
+ * cassette, kept in one place.
+ *
+ * Secret names (configuration keys, query parameters, header names),
+ * case-insensitive: any name that contains "password", "secret", "token",
+ * "api_key" or "apikey", or that has "key" as a word part ("key",
+ * "private_key", "api-key", "publicKey"; not "monkey" or "keyboard").
+ * Secret headers: Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+ * X-Api-Key, and any header whose name is a secret name.
+ * Secret values: the configuration's values under secret names (collected
+ * by lib_http when a sync starts); each is replaced by *** wherever it
+ * appears, as it is and percent-encoded. */
+#ifndef CLUA_REDACT_H
+#define CLUA_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+#define REDACT_MASK "***"
+
+/* The secret values of one sync, longest first (so a secret that contains
+ * another is masked whole). Owned by whoever holds the struct. */
+typedef struct redact_list {
+    char **values;
+    size_t *lens;
+    size_t n, cap;
+} redact_list;
+
+#define REDACT_INIT {NULL, NULL, 0, 0}
+
+bool redact_secret_name(const char *name, size_t len);
+bool redact_secret_header(const char *name, size_t len);
+
+/* Adds a secret value (and its percent-encoded form when that differs).
+ * An empty value is ignored. Returns 0, or -1 when memory runs out. */
+int redact_add(redact_list *l, const char *value, size_t len);
+void redact_clear(redact_list *l);
+void redact_free(redact_list *l);
+
+/* Each appends its input to out with the secrets masked; 0, or -1 when
+ * memory runs out.
+ *   redact_text:   every secret value
+ *   redact_url:    also the password of user:password@ and the values of
+ *                  query parameters with secret names (?api_key=***)
+ *   redact_header: "Name: value" with the whole value masked for a secret
+ *                  header, else its secret values */
+int redact_text(const redact_list *l, const char *s, size_t len, strbuf *out);
+int redact_url(const redact_list *l, const char *url, size_t len, strbuf *out);
+int redact_header(const redact_list *l, const char *line, size_t len, strbuf *out);
+
+#endif

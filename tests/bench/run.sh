@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The op hot path against its yardsticks (../shared/bench): the same workload
+# run by connector-lua (tests/bench/three_workload.lua), by plain C over the
+# SQLite C API (the limit) and by SDK-style Python over the sqlite3 module.
+# Runs them alternately, PAIRS times each at each N, and prints medians,
+# ratios and peak RSS. A benchmark, not a test: it never fails on timing.
+#
+#   tests/bench/run.sh [PAIRS] [N ...]        defaults: 5 pairs, N = 100000 1000000
+#
+# Needs a release build in build/ (cmake -S . -B build && cmake --build build),
+# gcc, python3 and GNU time (apt-get install time).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+yard=${YARDSTICKS:-$root/../shared/bench}
+pairs=${1:-5}
+shift || true
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+clua=$root/build/connector-lua
+[ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
+command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/clua-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+gcc -O2 -o "$work/limit_workload" "$yard/limit_workload.c" -lsqlite3
+
+# measure NAME CMD...: appends "seconds max_rss_kb" of one run to $work/NAME.
+measure() {
+  local name=$1
+  shift
+  rm -rf "$work/run" && mkdir -p "$work/run"
+  local t0 t1
+  t0=$(date +%s%N)
+  (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
+    { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
+  t1=$(date +%s%N)
+  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(cat "$work/rss")" >> "$work/$name"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+printf '%-9s %-12s %9s %11s %9s\n' N runner median_s peak_rss_mb runs
+for n in "${sizes[@]}"; do
+  printf '{"n": %d}\n' "$n" > "$work/config.json"
+  rm -f "$work/clua" "$work/limit" "$work/python"
+  for _ in $(seq "$pairs"); do
+    measure clua "$clua" "$root/tests/bench/three_workload.lua" --configuration "$work/config.json" --output out
+    measure limit "$work/limit_workload" "$n" fresh.db
+    measure python python3 "$yard/py_peer.py" "$n" fresh.db
+  done
+  for r in clua limit python; do
+    t=$(cut -d' ' -f1 "$work/$r" | median)
+    rss=$(cut -d' ' -f2 "$work/$r" | sort -n | tail -1)
+    printf '%-9s %-12s %9.3f %11.1f %9d\n' "$n" "$r" "$t" "$(echo "$rss / 1024" | bc -l)" "$pairs"
+    eval "med_$r=$t"
+  done
+  printf '%-9s connector-lua / limit = %.2f   python / connector-lua = %.2f\n\n' "$n" \
+    "$(echo "$med_clua / $med_limit" | bc -l)" "$(echo "$med_python / $med_clua" | bc -l)"
+done
+
+# Start-up: connector-lua scripts/three.lua from start to exit, median of 30.
+rm -f "$work/start"
+for _ in $(seq 30); do measure start "$clua" "$root/scripts/three.lua" --output out; done
+printf 'start-up: scripts/three.lua median %.1f ms\n' "$(cut -d' ' -f1 "$work/start" | median | awk '{print $1 * 1000}')"
