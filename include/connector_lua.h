@@ -28,6 +28,8 @@ typedef enum clua_status {
     CLUA_ERROR_STORE,  /* the database or the output directory failed */
     CLUA_ERROR_BUSY,   /* another run holds the output directory */
     CLUA_ERROR_NOMEM,
+    CLUA_ERROR_LIMIT,       /* the script went past memory_limit_mb or timeout_seconds */
+    CLUA_ERROR_INTERRUPTED, /* clua_interrupt stopped the sync (SIGINT, SIGTERM) */
     CLUA_ERROR_NOT_FOUND /* clua_inspect: the database has no such table */
 } clua_status;
 
@@ -54,6 +56,9 @@ typedef struct clua_options {
     int naming_source;              /* 1: keep table and column names as given (--naming source) */
     int progress;                   /* 1: redraw a progress line on stderr while syncing */
     int durable;                    /* 1: checkpoints survive power loss (synchronous=FULL) */
+    int sandbox;                    /* 1: no io, os.execute, package, debug, dofile ... */
+    double memory_limit_mb;         /* > 0: most memory the script's Lua state may hold */
+    double timeout_seconds;         /* > 0: stop the script after this long */
     const char *record_file;        /* save every HTTP exchange to this cassette (JSON) */
     const char *replay_file;        /* serve HTTP from this cassette, no network */
 } clua_options;
@@ -104,6 +109,12 @@ clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
  * CLUA_ERROR_STORE when reading fails; err says why. */
 clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
                          char *err, size_t errlen);
+
+/* Asks the running sync to stop: it raises an error at the script's next
+ * instruction (or SQLite's next step) and rolls back to the last checkpoint;
+ * clua_sync then returns CLUA_ERROR_INTERRUPTED. Safe to call from a signal
+ * handler or another thread; signo names the reason in the message. */
+void clua_interrupt(clua_runtime *rt, int signo);
 
 void clua_close(clua_runtime *rt);
 

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 #include <time.h>
 
@@ -23,6 +24,15 @@ bool log_enabled(const logger *lg, clua_log_level level) { return level >= lg->l
 
 void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg) {
     if (!log_enabled(lg, level)) return;
+    /* Secrets never reach a log line, whoever wrote it: the script, an
+     * error message, the runtime. */
+    if (lg->secrets && lg->secrets->n && lg->scratch) {
+        strbuf_clear(lg->scratch);
+        if (redact_text(lg->secrets, msg, strlen(msg), lg->scratch) == 0)
+            msg = strbuf_cstr(lg->scratch);
+        else
+            msg = "(a log line that could not be masked for want of memory)";
+    }
     if (lg->fn) {
         lg->fn(lg->user, label, msg);
         return;

@@ -7,12 +7,16 @@
 
 #include "connector_lua.h"
 #include "progress.h"
+#include "redact.h"
+#include "strbuf.h"
 
 typedef struct logger {
     clua_log_level level;
     clua_log_fn fn; /* NULL: stderr */
     void *user;
     progress *progress; /* a progress line to take off stderr first, or NULL */
+    const redact_list *secrets; /* values masked as *** in every line, or NULL */
+    strbuf *scratch;            /* where a masked line is built */
 } logger;
 
 /* The names scripts and the CLI use, each with the level it prints at:

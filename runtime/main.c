@@ -3,6 +3,7 @@
  * an exit code. Nothing else lives here. */
 #include <errno.h>
 #include <lua.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,9 @@ enum {
     EXIT_SYNC_FAILED = 1, /* the script or the database failed; rolled back */
     EXIT_USAGE = 2,       /* bad command line */
     EXIT_BAD_INPUT = 3,   /* script, configuration or state file missing or invalid */
-    EXIT_BUSY = 4         /* another run holds the output directory */
+    EXIT_BUSY = 4,        /* another run holds the output directory */
+    EXIT_LIMIT = 5,       /* --memory-limit or --timeout stopped the script; rolled back */
+    EXIT_SIGNAL = 128     /* + the signal: SIGINT (130) or SIGTERM (143); rolled back */
 };
 
 static void usage(FILE *out) {
@@ -40,6 +43,9 @@ static void usage(FILE *out) {
           "                        crash (SQLite synchronous=FULL; slower on some disks)\n"
           "  --naming MODE         normalize (default: names become lowercase snake_case,\n"
           "                        as in the Fivetran SDK) or source (names kept as given)\n"
+          "  --sandbox             no io, os.execute, require, debug, dofile or binary chunks\n"
+          "  --memory-limit MB     stop the script when its Lua memory passes MB\n"
+          "  --timeout SECONDS     stop the script when the sync has run this long\n"
           "  -h, --help            show this help\n"
           "  -V, --version         show the version\n"
           "\n"
@@ -54,8 +60,29 @@ static void usage(FILE *out) {
           "  2  usage error (also: inspect of a TABLE that does not exist)\n"
           "  3  the script, configuration or state file is missing or invalid\n"
           "     (also: inspect finds no database)\n"
-          "  4  another connector-lua run is using the output directory\n",
+          "  4  another connector-lua run is using the output directory\n"
+          "  5  --memory-limit or --timeout stopped the script; rolled back\n"
+          "  130, 143  SIGINT or SIGTERM stopped the sync; rolled back\n",
           out);
+}
+
+/* The sync a signal stops, and the signal that stopped it. */
+static clua_runtime *volatile running;
+static volatile sig_atomic_t stopped_by;
+
+static void on_signal(int signo) {
+    stopped_by = signo;
+    if (running) clua_interrupt(running, signo);
+}
+
+/* A number > 0 (megabytes, seconds). */
+static int parse_positive(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno != 0 || !(d > 0) || d > 1e9) return -1;
+    *out = d;
+    return 0;
 }
 
 static int usage_error(const char *what, const char *arg) {
@@ -69,6 +96,7 @@ static int exit_code(clua_status status) {
     case CLUA_OK: return EXIT_OK;
     case CLUA_ERROR_INPUT: return EXIT_BAD_INPUT;
     case CLUA_ERROR_BUSY: return EXIT_BUSY;
+    case CLUA_ERROR_LIMIT: return EXIT_LIMIT;
     default: return EXIT_SYNC_FAILED;
     }
 }
@@ -174,6 +202,14 @@ int main(int argc, char **argv) {
             opt.record_file = v;
         } else if ((v = option_value(argc, argv, &i, "--replay", &missing))) {
             opt.replay_file = v;
+        } else if (!strcmp(a, "--sandbox")) {
+            opt.sandbox = 1;
+        } else if ((v = option_value(argc, argv, &i, "--memory-limit", &missing))) {
+            if (parse_positive(v, &opt.memory_limit_mb) != 0)
+                return usage_error("--memory-limit takes a number of megabytes, not", v);
+        } else if ((v = option_value(argc, argv, &i, "--timeout", &missing))) {
+            if (parse_positive(v, &opt.timeout_seconds) != 0)
+                return usage_error("--timeout takes a number of seconds, not", v);
         } else if (!strcmp(a, "--durable")) {
             opt.durable = 1;
         } else if ((v = option_value(argc, argv, &i, "--naming", &missing))) {
@@ -235,8 +271,18 @@ int main(int argc, char **argv) {
         fputs("connector-lua: out of memory\n", stderr);
         return EXIT_SYNC_FAILED;
     }
+    running = rt;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the process at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     clua_status status = clua_sync(rt, &opt);
-    if (status == CLUA_OK || status == CLUA_ERROR_SCRIPT || status == CLUA_ERROR_STORE) {
+    running = NULL;
+    if (status == CLUA_OK || status == CLUA_ERROR_SCRIPT || status == CLUA_ERROR_STORE ||
+        status == CLUA_ERROR_LIMIT || status == CLUA_ERROR_INTERRUPTED) {
         char dir[4096];
         if (opt.output_dir) snprintf(dir, sizeof dir, "%s", opt.output_dir);
         else clua_default_output_dir(opt.script, dir, sizeof dir);
@@ -244,5 +290,6 @@ int main(int argc, char **argv) {
     }
     puts(status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
     clua_close(rt);
+    if (status == CLUA_ERROR_INTERRUPTED) return EXIT_SIGNAL + (int)stopped_by;
     return exit_code(status);
 }

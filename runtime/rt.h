@@ -5,6 +5,7 @@
 #define CLUA_RT_H
 
 #include <lua.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -69,6 +70,13 @@ struct clua_runtime {
     strbuf name;        /* scratch: a normalised name */
     strbuf row_bytes;   /* scratch: the bytes a row's _fivetran_id hashes */
     progress progress;
+
+    /* What stops a script from outside (watchdog.c). */
+    volatile sig_atomic_t interrupted_by; /* the signal, or 0 */
+    bool timed_out;
+    double deadline; /* CLOCK_MONOTONIC seconds, with a timeout */
+    bool memory_limited; /* the script went past --memory-limit */
+    strbuf log_scratch; /* a log line with its secrets masked */
 };
 
 /* Keeps the store's error as the sync's failure (the first one wins). */

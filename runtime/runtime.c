@@ -13,6 +13,7 @@
 #include "http_cassette.h"
 #include "rt.h"
 #include "script.h"
+#include "watchdog.h"
 
 const char *clua_version(void) { return CLUA_VERSION; }
 
@@ -36,9 +37,12 @@ void clua_close(clua_runtime *rt) {
     strbuf_free(&rt->keys);
     strbuf_free(&rt->name);
     strbuf_free(&rt->row_bytes);
+    strbuf_free(&rt->log_scratch);
     redact_free(&rt->secrets);
     free(rt);
 }
+
+void clua_interrupt(clua_runtime *rt, int signo) { watchdog_interrupt(rt, signo); }
 
 const clua_summary *clua_summary_of(const clua_runtime *rt) { return &rt->summary; }
 
@@ -154,6 +158,8 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
 }
 
 static clua_status status_of_script_failure(const clua_runtime *rt) {
+    if (rt->interrupted_by) return CLUA_ERROR_INTERRUPTED;
+    if (rt->timed_out || rt->memory_limited) return CLUA_ERROR_LIMIT;
     if (rt->store_failed) return CLUA_ERROR_STORE;
     if (rt->phase == RT_PHASE_INPUT) return CLUA_ERROR_INPUT;
     return CLUA_ERROR_SCRIPT;
@@ -170,9 +176,15 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->checkpointed = false;
     rt->synced_ms = -1;
     rt->naming_source = opt->naming_source != 0;
+    rt->interrupted_by = 0;
+    rt->timed_out = false;
+    rt->memory_limited = false;
+    redact_clear(&rt->secrets); /* this sync's are collected with its configuration */
+    rt->deadline = t0 + opt->timeout_seconds;
     /* The progress line goes to stderr, so only when log lines do too. */
     progress_start(&rt->progress, opt->progress && !opt->log_fn);
-    rt->log = (logger){opt->log_level, opt->log_fn, opt->log_user, &rt->progress};
+    rt->log = (logger){opt->log_level, opt->log_fn,  opt->log_user,
+                       &rt->progress,  &rt->secrets, &rt->log_scratch};
 
     char *config = NULL, *state = NULL;
     size_t config_len = 0, state_len = 0;

@@ -9,7 +9,9 @@
 #include "lib.h"
 #include "lua_alloc.h"
 #include "rt.h"
+#include "sandbox.h"
 #include "schema.h"
+#include "watchdog.h"
 
 void lib_register(lua_State *L, struct clua_runtime *rt, const char *name, const luaL_Reg *funcs) {
     lua_newtable(L);
@@ -67,7 +69,7 @@ static int script_main(lua_State *L) {
     struct clua_runtime *rt = lua_touserdata(L, 1);
     const script_inputs *in = lua_touserdata(L, 2);
     lua_settop(L, 0);
-    luaL_openlibs(L);
+    sandbox_open_libs(L, rt->opt->sandbox);
     lib_op_open(L, rt);
     lib_log_open(L, rt);
     lib_json_open(L, rt);
@@ -129,7 +131,8 @@ static void keep_error(struct clua_runtime *rt, const char *text) {
 }
 
 int script_run(struct clua_runtime *rt, const script_inputs *in) {
-    lua_alloc *pool = lua_alloc_new(0);
+    double mb = rt->opt->memory_limit_mb;
+    lua_alloc *pool = lua_alloc_new(mb > 0 ? (size_t)(mb * 1024 * 1024) : 0);
     lua_State *L = pool ? lua_newstate(lua_alloc_fn, pool) : NULL;
     if (!L) {
         lua_alloc_free(pool);
@@ -137,18 +140,26 @@ int script_run(struct clua_runtime *rt, const script_inputs *in) {
         return -1;
     }
     lua_atpanic(L, panic);
+    watchdog_start(L, rt);
     rt->L = L;
     int rc = 0;
     lua_pushcfunction(L, traceback);
     lua_pushcfunction(L, script_main);
     lua_pushlightuserdata(L, rt);
     lua_pushlightuserdata(L, (void *)in);
-    if (lua_pcall(L, 2, 0, 1) != LUA_OK) {
+    int status = lua_pcall(L, 2, 0, 1);
+    rt->memory_limited = status == LUA_ERRMEM && lua_alloc_hit_limit(pool);
+    if (rt->memory_limited) {
+        snprintf(rt->errmsg, sizeof rt->errmsg,
+                 "%s: stopped: the script needed more than --memory-limit %g MB", rt->script_path,
+                 mb);
+        rc = -1;
+    } else if (status != LUA_OK) {
         keep_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
         rc = -1;
     }
+    rt->L = NULL; /* before closing: an interrupt must not reach a dead state */
     lua_close(L);
     lua_alloc_free(pool);
-    rt->L = NULL;
     return rc;
 }

@@ -124,6 +124,8 @@ store *store_open(const char *path, char *err, size_t errlen) {
     return st;
 }
 
+void store_interrupt(store *st) { sqlite3_interrupt(st->db); }
+
 int store_set_durable(store *st) {
     if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
         return fail(st, "setting synchronous=FULL");

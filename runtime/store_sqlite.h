@@ -23,6 +23,9 @@ store *store_open(const char *path, char *err, size_t errlen);
  * only a crash of the process (which NORMAL in WAL mode already covers). */
 int store_set_durable(store *st);
 
+/* Makes a running statement stop with SQLITE_INTERRUPT (signal-safe). */
+void store_interrupt(store *st);
+
 /* Finalizes every statement (including those cached in cat's tables) and
  * closes the connection. Either may be NULL. */
 void store_close(store *st, catalog *cat);
