@@ -3,6 +3,7 @@
  * The decoder pushes as it parses; a Lua push can raise only a memory
  * error, and no C memory is held when one can. */
 #include "json_codec.h"
+#include "json_internal.h"
 
 #include <lauxlib.h>
 #include <locale.h>
@@ -12,22 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Error paths stay out of the recursive frames, which are many. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#define PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define NOINLINE
-#define PRINTF(f, a)
-#endif
-
-/* The locale's decimal point when it is one character, else '.': printf
- * and strtod follow LC_NUMERIC, JSON always uses '.'. */
-static char locale_point(void) {
-    const char *dp = localeconv()->decimal_point;
-    return dp && dp[0] && !dp[1] ? dp[0] : '.';
-}
 
 /* ---- decoder --------------------------------------------------------- */
 
@@ -250,7 +235,7 @@ static NOINLINE int dec_number(dec *D) {
     if (!copy) return dec_fail(D, s, "out of memory");
     memcpy(copy, s, n);
     copy[n] = '\0';
-    char point = locale_point(), *dot = point != '.' ? strchr(copy, '.') : NULL;
+    char point = json_locale_point(), *dot = point != '.' ? strchr(copy, '.') : NULL;
     if (dot) *dot = point;
     char *stop;
     double v = strtod(copy, &stop);

@@ -3,6 +3,7 @@
  * The encoder only reads (raw access, no metamethods, no allocation by
  * Lua), so it can run outside a protected call and never raises. */
 #include "json_codec.h"
+#include "json_internal.h"
 
 #include <lauxlib.h>
 #include <locale.h>
@@ -15,24 +16,8 @@
 
 const char json_null_sentinel = 0;
 
-/* Error paths stay out of the recursive frames, which are many. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#define PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define NOINLINE
-#define PRINTF(f, a)
-#endif
-
 #define PATH_SHOWN 80 /* an error path longer than this is cut with "..." */
 #define KEY_SHOWN 32  /* bytes of one key shown in an error message */
-
-/* The locale's decimal point when it is one character, else '.': printf
- * and strtod follow LC_NUMERIC, JSON always uses '.'. */
-static char locale_point(void) {
-    const char *dp = localeconv()->decimal_point;
-    return dp && dp[0] && !dp[1] ? dp[0] : '.';
-}
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as d (%.17g always
  * does), with '.' as the decimal point. buf holds at least 32 bytes. */
@@ -41,7 +26,7 @@ static void fmt_double(char *buf, size_t cap, double d) {
         snprintf(buf, cap, "%.*g", prec, d);
         if (prec == 17 || strtod(buf, NULL) == d) break;
     }
-    char point = locale_point();
+    char point = json_locale_point();
     char *c = point != '.' ? strchr(buf, point) : NULL;
     if (c) *c = '.';
 }
