@@ -327,7 +327,7 @@ static int build_create(store *st, const table *t, const char *name) {
                                 "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (");
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
-    bad = bad || strbuf_puts(b, ")) WITHOUT ROWID");
+    bad = bad || strbuf_puts(b, "))");
     return bad ? oom(st) : 0;
 }
 

@@ -1,0 +1,89 @@
+/* inspect: what inspect.c (the entry point and the summary of every table)
+ * and inspect_rows.c (one table's rows) share. Internal to clua_inspect:
+ * the output is built in in->out and written only when every step
+ * succeeded (see inspect.c). */
+#ifndef CLUA_INSPECT_H
+#define CLUA_INSPECT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "connector_lua.h"
+#include "strbuf.h"
+
+/* The tables a connector made: everything but SQLite's and ours. */
+#define USER_TABLES                                                                        \
+    "SELECT name FROM sqlite_master WHERE type = 'table'"                                  \
+    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_clua\\_%' ESCAPE '\\'"
+
+typedef struct inspector {
+    sqlite3 *db;
+    char path[4200];
+    strbuf out; /* the whole output, written at the end */
+    int oom;    /* an append to out failed */
+    char *err;
+    size_t errlen;
+} inspector;
+
+/* One column as shown: its logical type from _clua_columns (NULL while
+ * pending) and its place in the primary key (0: not in it). */
+typedef struct colinfo {
+    char *name;
+    char *type;
+    int has_digits; /* DECIMAL: precision and scale are known */
+    int precision, scale;
+    int pk;
+} colinfo;
+
+typedef struct colset {
+    colinfo *c;
+    int n;
+} colset;
+
+/* ---- output: appends to in->out; a failed append sets in->oom ---- */
+
+void inspect_keep(inspector *in, int rc);
+void inspect_put(inspector *in, const char *s);
+/* A JSON string (RFC 8259); bytes that are not UTF-8 become U+FFFD. */
+void inspect_json_string(inspector *in, const char *s, size_t n);
+/* s as a JSON string, or null for NULL. */
+void inspect_json_cstring(inspector *in, const char *s);
+/* The length of the valid UTF-8 sequence at p, or 0 if there is none. */
+size_t inspect_utf8_len(const unsigned char *p, size_t n);
+
+/* ---- errors: each writes in->err and returns the status to give ---- */
+
+/* "phase "table": sqlite3_errmsg (path)"; table may be NULL. */
+clua_status inspect_db_fail(inspector *in, const char *phase, const char *table);
+clua_status inspect_no_memory(inspector *in);
+
+/* ---- the database ---- */
+
+/* sqlite3_prepare_v2 on in->db: 0, or -1 (then see inspect_db_fail). */
+int inspect_prepare(inspector *in, const char *sql, sqlite3_stmt **s);
+/* Column i of the current row as a malloc'd string, or NULL (NULL value or
+ * no memory). The caller frees it. */
+char *inspect_dup_text(sqlite3_stmt *s, int i);
+
+/* ---- columns and counts ---- */
+
+/* Frees what cs holds and leaves it empty (cs itself is the caller's). */
+void inspect_colset_free(colset *cs);
+/* Fills cs (emptied first) with the columns of table in the runtime's
+ * order, the system columns last. */
+clua_status inspect_load_columns(inspector *in, const char *table, colset *cs);
+const colinfo *inspect_find_column(const colset *cs, const char *name);
+/* Appends the primary-key columns in key order to b, separated by ", ",
+ * each quoted as an identifier (or not) and followed by suffix. */
+int inspect_put_key_columns(strbuf *b, const colset *cs, int quoted, const char *suffix);
+/* All rows of table, and those marked _fivetran_deleted. */
+clua_status inspect_count_rows(inspector *in, const char *table, const colset *cs,
+                               long long *total, long long *deleted);
+
+/* ---- with TABLE (inspect_rows.c) ---- */
+
+/* The newest limit rows (all when limit < 0) of the table named like
+ * asked, as a text table or as JSON. */
+clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json);
+
+#endif

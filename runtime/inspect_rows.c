@@ -1,0 +1,370 @@
+/* inspect TABLE: the newest rows of one table, as an aligned text table
+ * (like sqlite3 -table, long cells cut) or as JSON. Called by clua_inspect
+ * (inspect.c) inside its read transaction; appends to in->out. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+/* A text cell wider than this (in characters) is cut and ends in "...". */
+#define CELL_MAX 40
+
+/* A rendered text cell: a slice of the grid's text and its width. */
+typedef struct cell {
+    size_t off, len;
+    int width;
+} cell;
+
+typedef struct grid {
+    strbuf text;
+    cell *cells;
+    size_t n, cap;
+} grid;
+
+/* ---- values as text and as JSON ---- */
+
+static void put_repeat(inspector *in, char c, int n) {
+    for (int i = 0; i < n; i++) inspect_keep(in, strbuf_putc(&in->out, c));
+}
+
+/* The shortest of %.15g..%.17g that reads back as v, with ".0" added to an
+ * integral value so it still reads as a real: 1.0, 0.1, 1e+300. */
+static void format_real(double v, char *buf, size_t size) {
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, v > 0 ? "Inf" : "-Inf");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    if (!strpbrk(buf, ".e")) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, ".0");
+    }
+}
+
+/* Appends the n bytes at p as lowercase hex digits. */
+static int hex(strbuf *b, const unsigned char *p, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    if (strbuf_reserve(b, 2 * n) != 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        b->p[b->len++] = digits[p[i] >> 4];
+        b->p[b->len++] = digits[p[i] & 15];
+    }
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+/* Column i of the current row as a JSON value: integers exact, reals as
+ * numbers (infinity as null: JSON has none), blobs as hex strings. */
+static void json_value(inspector *in, sqlite3_stmt *s, int i) {
+    char buf[64];
+    switch (sqlite3_column_type(s, i)) {
+    case SQLITE_INTEGER:
+        inspect_keep(in, strbuf_printf(&in->out, "%lld", (long long)sqlite3_column_int64(s, i)));
+        break;
+    case SQLITE_FLOAT: {
+        double v = sqlite3_column_double(s, i);
+        if (!isfinite(v)) {
+            inspect_put(in, "null");
+            break;
+        }
+        format_real(v, buf, sizeof buf);
+        inspect_put(in, buf);
+        break;
+    }
+    case SQLITE_TEXT: {
+        const char *t = (const char *)sqlite3_column_text(s, i);
+        inspect_json_string(in, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
+        break;
+    }
+    case SQLITE_BLOB: {
+        const unsigned char *p = sqlite3_column_blob(s, i);
+        size_t n = (size_t)sqlite3_column_bytes(s, i);
+        inspect_keep(in, strbuf_putc(&in->out, '"') || hex(&in->out, p, n) ||
+                             strbuf_putc(&in->out, '"'));
+        break;
+    }
+    default: inspect_put(in, "null"); break;
+    }
+}
+
+/* ---- with TABLE: its newest rows ---- */
+
+/* The user table named like asked (ASCII case-insensitive, as SQLite
+ * names match), copied into *name; CLUA_ERROR_NOT_FOUND with the list of
+ * tables when there is none. */
+static clua_status find_table(inspector *in, const char *asked, char **name) {
+    sqlite3_stmt *s = NULL;
+    strbuf list = STRBUF_INIT;
+    clua_status status = CLUA_OK;
+    int step;
+    *name = NULL;
+    if (inspect_prepare(in, USER_TABLES " ORDER BY name", &s) != 0) {
+        status = inspect_db_fail(in, "listing the tables of the database", NULL);
+        goto done;
+    }
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        if (!t) continue;
+        if (sqlite3_stricmp(t, asked) == 0) {
+            if (!(*name = inspect_dup_text(s, 0))) status = inspect_no_memory(in);
+            goto done;
+        }
+        if ((list.len && strbuf_puts(&list, ", ")) || strbuf_puts(&list, t)) {
+            status = inspect_no_memory(in);
+            goto done;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        status = inspect_db_fail(in, "listing the tables of the database", NULL);
+        goto done;
+    }
+    status = CLUA_ERROR_NOT_FOUND;
+    if (list.len)
+        snprintf(in->err, in->errlen, "no table \"%s\" in %s; its tables: %s", asked, in->path,
+                 strbuf_cstr(&list));
+    else snprintf(in->err, in->errlen, "no table \"%s\" in %s: it has no tables yet", asked,
+                  in->path);
+done:
+    sqlite3_finalize(s);
+    strbuf_free(&list);
+    return status;
+}
+
+/* SELECT every column, newest first: by _fivetran_synced, and rows synced
+ * in the same millisecond by primary key, highest first (the same order
+ * whatever the table's storage). */
+static clua_status select_rows(inspector *in, const char *table, const colset *cs, long limit,
+                               sqlite3_stmt **out) {
+    strbuf sql = STRBUF_INIT;
+    clua_status status = CLUA_OK;
+    int synced = inspect_find_column(cs, "_fivetran_synced") != NULL, keyed = 0;
+    for (int i = 0; i < cs->n; i++) keyed |= cs->c[i].pk != 0;
+    *out = NULL;
+    int bad = strbuf_puts(&sql, "SELECT ");
+    for (int i = 0; i < cs->n && !bad; i++)
+        bad = (i && strbuf_puts(&sql, ", ")) || strbuf_ident(&sql, cs->c[i].name);
+    bad = bad || strbuf_puts(&sql, " FROM ") || strbuf_ident(&sql, table) ||
+          strbuf_puts(&sql, " ORDER BY ") ||
+          (synced && strbuf_puts(&sql, keyed ? "\"_fivetran_synced\" DESC, "
+                                             : "\"_fivetran_synced\" DESC")) ||
+          inspect_put_key_columns(&sql, cs, 1, " DESC") ||
+          (!synced && !keyed && strbuf_puts(&sql, "NULL")) ||
+          strbuf_puts(&sql, " LIMIT ?1");
+    if (bad) {
+        status = inspect_no_memory(in);
+        goto done;
+    }
+    if (inspect_prepare(in, strbuf_cstr(&sql), out) != 0) {
+        status = inspect_db_fail(in, "reading the rows of", table);
+        goto done;
+    }
+    sqlite3_bind_int64(*out, 1, limit < 0 ? -1 : (sqlite3_int64)limit);
+done:
+    strbuf_free(&sql);
+    return status;
+}
+
+static int grid_add(grid *g, size_t off, int width) {
+    if (g->n == g->cap) {
+        size_t ncap = g->cap ? 2 * g->cap : 64;
+        cell *c = realloc(g->cells, ncap * sizeof *c);
+        if (!c) return -1;
+        g->cells = c;
+        g->cap = ncap;
+    }
+    g->cells[g->n].off = off;
+    g->cells[g->n].len = g->text.len - off;
+    g->cells[g->n].width = width;
+    g->n++;
+    return 0;
+}
+
+/* Appends s to b as one readable line: control characters and bytes that
+ * are not UTF-8 shown as \n, \t, \r or \xNN; cut to CELL_MAX characters
+ * with "..." when longer. Returns the width, or -1 when memory runs out. */
+static int cell_text(strbuf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t cut = b->len;
+    int width = 0, cut_width = 0;
+    for (size_t i = 0; i < n;) {
+        char esc[8];
+        const char *piece = esc;
+        size_t k = inspect_utf8_len(p + i, n - i), plen;
+        int w;
+        if (p[i] < 0x20 || p[i] == 0x7f || k == 0) {
+            if (p[i] == '\n') snprintf(esc, sizeof esc, "\\n");
+            else if (p[i] == '\t') snprintf(esc, sizeof esc, "\\t");
+            else if (p[i] == '\r') snprintf(esc, sizeof esc, "\\r");
+            else snprintf(esc, sizeof esc, "\\x%02x", p[i]);
+            plen = strlen(esc);
+            w = (int)plen;
+            i++;
+        } else {
+            piece = s + i;
+            plen = k;
+            w = 1; /* a wide character counts as one: alignment is approximate there */
+            i += k;
+        }
+        if (width + w > CELL_MAX) {
+            b->len = cut;
+            b->p[cut] = '\0';
+            return strbuf_puts(b, "...") ? -1 : cut_width + 3;
+        }
+        if (strbuf_append(b, piece, plen)) return -1;
+        width += w;
+        if (width <= CELL_MAX - 3) {
+            cut = b->len;
+            cut_width = width;
+        }
+    }
+    return width;
+}
+
+/* Column i of the current row as a text cell, like sqlite3 -table shows it. */
+static int cell_value(grid *g, sqlite3_stmt *s, int i) {
+    strbuf *b = &g->text;
+    size_t off = b->len;
+    char buf[64];
+    int width;
+    switch (sqlite3_column_type(s, i)) {
+    case SQLITE_INTEGER:
+        snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(s, i));
+        width = cell_text(b, buf, strlen(buf));
+        break;
+    case SQLITE_FLOAT:
+        format_real(sqlite3_column_double(s, i), buf, sizeof buf);
+        width = cell_text(b, buf, strlen(buf));
+        break;
+    case SQLITE_TEXT: {
+        const char *t = (const char *)sqlite3_column_text(s, i);
+        width = cell_text(b, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
+        break;
+    }
+    case SQLITE_BLOB: {
+        /* x'0a1b...' with as many bytes as fit; a longer blob ends in "...". */
+        const unsigned char *p = sqlite3_column_blob(s, i);
+        size_t n = (size_t)sqlite3_column_bytes(s, i), shown = n;
+        if (2 * n + 3 > CELL_MAX) shown = (CELL_MAX - 5) / 2;
+        int bad = strbuf_puts(b, "x'") || hex(b, p, shown) ||
+                  strbuf_puts(b, shown < n ? "..." : "'");
+        width = bad ? -1 : (int)(b->len - off);
+        break;
+    }
+    default: width = cell_text(b, "NULL", 4); break;
+    }
+    return width < 0 ? -1 : grid_add(g, off, width);
+}
+
+static void border(inspector *in, const int *widths, int ncols) {
+    inspect_put(in, "+");
+    for (int i = 0; i < ncols; i++) {
+        put_repeat(in, '-', widths[i] + 2);
+        inspect_put(in, "+");
+    }
+    inspect_put(in, "\n");
+}
+
+static void grid_row(inspector *in, const grid *g, size_t first, const int *widths, int ncols) {
+    inspect_put(in, "|");
+    for (int i = 0; i < ncols; i++) {
+        const cell *c = &g->cells[first + (size_t)i];
+        inspect_put(in, " ");
+        inspect_keep(in, strbuf_append(&in->out, strbuf_cstr(&g->text) + c->off, c->len));
+        put_repeat(in, ' ', widths[i] - c->width + 1);
+        inspect_put(in, "|");
+    }
+    inspect_put(in, "\n");
+}
+
+clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json) {
+    sqlite3_stmt *s = NULL;
+    colset cs = {NULL, 0};
+    grid g = {STRBUF_INIT, NULL, 0, 0};
+    int *widths = NULL;
+    char *name = NULL;
+    long long total = 0, deleted = 0, shown = 0;
+    clua_status status;
+    int step;
+    if ((status = find_table(in, asked, &name)) != CLUA_OK ||
+        (status = inspect_load_columns(in, name, &cs)) != CLUA_OK ||
+        (status = inspect_count_rows(in, name, &cs, &total, &deleted)) != CLUA_OK ||
+        (status = select_rows(in, name, &cs, limit, &s)) != CLUA_OK)
+        goto done;
+    if (json) {
+        inspect_put(in, "{\"table\":");
+        inspect_json_cstring(in, name);
+        inspect_put(in, ",\"columns\":[");
+        for (int i = 0; i < cs.n; i++) {
+            if (i) inspect_put(in, ",");
+            inspect_json_cstring(in, cs.c[i].name);
+        }
+        inspect_put(in, "],\"rows\":[");
+    } else {
+        for (int i = 0; i < cs.n; i++) {
+            size_t off = g.text.len;
+            int width = cell_text(&g.text, cs.c[i].name, strlen(cs.c[i].name));
+            if (width < 0 || grid_add(&g, off, width) != 0) {
+                status = inspect_no_memory(in);
+                goto done;
+            }
+        }
+    }
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (json) {
+            inspect_put(in, shown ? ",[" : "[");
+            for (int i = 0; i < cs.n; i++) {
+                if (i) inspect_put(in, ",");
+                json_value(in, s, i);
+            }
+            inspect_put(in, "]");
+        } else {
+            for (int i = 0; i < cs.n; i++)
+                if (cell_value(&g, s, i) != 0) {
+                    status = inspect_no_memory(in);
+                    goto done;
+                }
+        }
+        shown++;
+    }
+    if (step != SQLITE_DONE) {
+        status = inspect_db_fail(in, "reading the rows of", name);
+        goto done;
+    }
+    if (json) {
+        inspect_keep(in,
+                     strbuf_printf(&in->out, "],\"shown\":%lld,\"total\":%lld}\n", shown, total));
+        goto done;
+    }
+    if (cs.n && !(widths = calloc((size_t)cs.n, sizeof *widths))) {
+        status = inspect_no_memory(in);
+        goto done;
+    }
+    for (size_t k = 0; k < g.n; k++) {
+        int *w = &widths[k % (size_t)cs.n];
+        if (g.cells[k].width > *w) *w = g.cells[k].width;
+    }
+    border(in, widths, cs.n);
+    grid_row(in, &g, 0, widths, cs.n);
+    border(in, widths, cs.n);
+    for (long long r = 1; r <= shown; r++) grid_row(in, &g, (size_t)r * (size_t)cs.n, widths, cs.n);
+    if (shown) border(in, widths, cs.n);
+    inspect_keep(in, strbuf_printf(&in->out, "%lld of %lld row%s shown, newest first\n", shown,
+                                   total, total == 1 ? "" : "s"));
+done:
+    sqlite3_finalize(s);
+    inspect_colset_free(&cs);
+    strbuf_free(&g.text);
+    free(g.cells);
+    free(widths);
+    free(name);
+    return status;
+}
