@@ -9,6 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Configuration and state are read whole; past this, a file (or a device
+ * like /dev/zero) is refused rather than allowed to eat the memory. */
+#define FILES_READ_MAX (256 << 20)
+
 int files_read(const char *path, char **out, size_t *len, char *err, size_t errlen) {
     *out = NULL;
     *len = 0;
@@ -31,6 +35,11 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
     int rc = -1;
     if (!buf) goto oom;
     for (;;) {
+        if (n > FILES_READ_MAX) {
+            snprintf(err, errlen, "cannot read %s: larger than %d MiB", path,
+                     FILES_READ_MAX >> 20);
+            goto done;
+        }
         if (cap - n < 2) {
             char *p = realloc(buf, cap * 2);
             if (!p) goto oom;

@@ -484,10 +484,13 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
         }
         if (lua_type(L, -1) == LUA_TTABLE) {
             collect_secrets(L, rt, lua_gettop(L), s, depth + 1);
-        } else if (s && lua_type(L, -1) == LUA_TSTRING) {
+        } else if (s && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)) {
+            /* A number is masked as the text it shows as (a PIN, a port). */
             size_t vlen;
+            lua_pushvalue(L, -1);
             const char *v = lua_tolstring(L, -1, &vlen);
             if (redact_add(&rt->secrets, v, vlen) != 0) luaL_error(L, "out of memory");
+            lua_pop(L, 1);
         }
         lua_pop(L, 1);
     }

@@ -15,6 +15,7 @@ static struct clua_runtime *op_enter(lua_State *L, const char *op) {
     if (rt->phase != RT_PHASE_UPDATE)
         luaL_error(L, "%s: only allowed while update() runs", op);
     if (rt->store_failed) luaL_error(L, "%s: the sync has failed already: %s", op, rt->store_msg);
+    if (rt->interrupted_by || rt->timed_out) luaL_error(L, "%s: the sync is stopping", op);
     return rt;
 }
 

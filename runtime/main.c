@@ -70,9 +70,35 @@ static void usage(FILE *out) {
 static clua_runtime *volatile running;
 static volatile sig_atomic_t stopped_by;
 
+/* A script stuck inside one long C call (a regex, a slow request) never
+ * reaches the instruction where the stop is raised: GRACE seconds after the
+ * stop was asked for, the process ends anyway. Nothing is lost: SQLite
+ * rolls an unfinished transaction back when the database is next opened. */
+#define GRACE 3
+
+static void on_alarm(int signo) {
+    (void)signo;
+    static const char msg[] = "connector-lua: the script did not stop (it is inside a long call); "
+                              "exiting: the database keeps its last checkpoint\n";
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+    _exit(stopped_by ? EXIT_SIGNAL + stopped_by : EXIT_LIMIT);
+}
+
 static void on_signal(int signo) {
     stopped_by = signo;
     if (running) clua_interrupt(running, signo);
+    alarm(GRACE);
+}
+
+/* Installs handler for signo; one-shot when the second signal should end
+ * the process at once. */
+static void handle(int signo, void (*handler)(int), int flags) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(signo, &sa, NULL);
 }
 
 /* A number > 0 (megabytes, seconds). */
@@ -205,8 +231,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "--sandbox")) {
             opt.sandbox = 1;
         } else if ((v = option_value(argc, argv, &i, "--memory-limit", &missing))) {
-            if (parse_positive(v, &opt.memory_limit_mb) != 0)
-                return usage_error("--memory-limit takes a number of megabytes, not", v);
+            if (parse_positive(v, &opt.memory_limit_mb) != 0 || opt.memory_limit_mb < 1)
+                return usage_error("--memory-limit takes a number of megabytes, 1 or more, not", v);
         } else if ((v = option_value(argc, argv, &i, "--timeout", &missing))) {
             if (parse_positive(v, &opt.timeout_seconds) != 0)
                 return usage_error("--timeout takes a number of seconds, not", v);
@@ -272,14 +298,12 @@ int main(int argc, char **argv) {
         return EXIT_SYNC_FAILED;
     }
     running = rt;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the process at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    handle(SIGINT, on_signal, SA_RESETHAND); /* a second Ctrl-C ends the process at once */
+    handle(SIGTERM, on_signal, SA_RESETHAND);
+    handle(SIGALRM, on_alarm, 0);
+    if (opt.timeout_seconds > 0) alarm((unsigned)opt.timeout_seconds + 1 + GRACE);
     clua_status status = clua_sync(rt, &opt);
+    alarm(0);
     running = NULL;
     if (status == CLUA_OK || status == CLUA_ERROR_SCRIPT || status == CLUA_ERROR_STORE ||
         status == CLUA_ERROR_LIMIT || status == CLUA_ERROR_INTERRUPTED) {

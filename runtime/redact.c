@@ -108,6 +108,15 @@ int redact_add(redact_list *l, const char *value, size_t len) {
     return rc;
 }
 
+bool redact_holds_secret(const redact_list *l, const char *s, size_t len) {
+    for (size_t i = 0; i < l->n; i++) {
+        size_t n = l->lens[i];
+        for (size_t at = 0; n && at + n <= len; at++)
+            if (memcmp(s + at, l->values[i], n) == 0) return true;
+    }
+    return false;
+}
+
 void redact_clear(redact_list *l) {
     for (size_t i = 0; i < l->n; i++) free(l->values[i]);
     l->n = 0;

@@ -36,6 +36,8 @@ bool redact_secret_header(const char *name, size_t len);
 /* Adds a secret value (and its percent-encoded form when that differs).
  * An empty value is ignored. Returns 0, or -1 when memory runs out. */
 int redact_add(redact_list *l, const char *value, size_t len);
+/* True when s holds one of the secret values. */
+bool redact_holds_secret(const redact_list *l, const char *s, size_t len);
 void redact_clear(redact_list *l);
 void redact_free(redact_list *l);
 

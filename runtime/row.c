@@ -253,8 +253,16 @@ static void convert_value(lua_State *L, struct clua_runtime *rt, table *t, const
         in.tag = TYPES_IN_INT;
         in.i = in.b;
     }
-    if (types_convert(&c->type, &in, v, rt->msg, sizeof rt->msg) != 0)
+    if (types_convert(&c->type, &in, v, rt->msg, sizeof rt->msg) != 0) {
+        /* The message shows the value cut and escaped, which log masking
+         * would not recognise: a secret is not shown at all. */
+        if (in.tag == TYPES_IN_STRING && redact_holds_secret(&rt->secrets, in.s, in.len)) {
+            types_format(&c->type, type, sizeof type);
+            luaL_error(L, "%s(\"%s\"): column \"%s\" is %s, got a string that holds a secret (%s)",
+                       op, t->name, c->name, type, REDACT_MASK);
+        }
         luaL_error(L, "%s(\"%s\"): column \"%s\" %s", op, t->name, c->name, rt->msg);
+    }
 }
 
 /* The column a row key names (the key at -2, its value at -1), added to the
@@ -308,9 +316,11 @@ static void check_keys(lua_State *L, table *t, const char *op, row_mode mode) {
         if (!t->present[ci])
             luaL_error(L, "%s(\"%s\"): primary-key column \"%s\" is missing", op, t->name,
                        t->cols[ci].name);
-        if (t->vals[ci].tag == TYPES_SQL_NULL)
-            luaL_error(L, "%s(\"%s\"): primary-key column \"%s\" is null", op, t->name,
-                       t->cols[ci].name);
+        /* SQLite stores NaN as NULL: a NaN key is a null key. */
+        const types_value *v = &t->vals[ci];
+        if (v->tag == TYPES_SQL_NULL || (v->tag == TYPES_SQL_REAL && v->f != v->f))
+            luaL_error(L, "%s(\"%s\"): primary-key column \"%s\" is %s", op, t->name,
+                       t->cols[ci].name, v->tag == TYPES_SQL_NULL ? "null" : "NaN");
     }
 }
 

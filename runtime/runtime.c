@@ -241,6 +241,9 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     };
     if (script_run(rt, &in) != 0) {
         status = status_of_script_failure(rt);
+    } else if (rt->interrupted_by) {
+        /* The signal came after update() returned: stop all the same. */
+        status = fail(rt, CLUA_ERROR_INTERRUPTED, "interrupted before the final commit");
     } else if (rt->store_failed) {
         /* The script caught an op's database error and went on: still a failure. */
         status = fail(rt, CLUA_ERROR_STORE, rt->store_msg);

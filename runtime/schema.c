@@ -343,6 +343,20 @@ void schema_apply(lua_State *L, struct clua_runtime *rt, int idx) {
         luaL_error(L, "schema(): must return a list of table declarations, got %s",
                    luaL_typename(L, idx));
     int n = (int)lua_rawlen(L, idx);
+    /* A list and nothing else: one declaration returned bare ({ table = ... })
+     * or a list with holes would otherwise be skipped without a word. */
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        lua_Integer k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        if (k < 1 || k > n) {
+            const char *key = luaL_tolstring(L, -1, NULL);
+            luaL_error(L,
+                       "schema(): must return a list of table declarations, { { table = ... }, "
+                       "... }; got a table with key %s%s",
+                       key, lua_type(L, -2) == LUA_TSTRING ? " (one declaration not in a list?)" : "");
+        }
+    }
     for (int i = 1; i <= n; i++) {
         int top = lua_gettop(L);
         lua_rawgeti(L, idx, i);

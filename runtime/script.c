@@ -135,8 +135,10 @@ int script_run(struct clua_runtime *rt, const script_inputs *in) {
     lua_alloc *pool = lua_alloc_new(mb > 0 ? (size_t)(mb * 1024 * 1024) : 0);
     lua_State *L = pool ? lua_newstate(lua_alloc_fn, pool) : NULL;
     if (!L) {
+        rt->memory_limited = pool && lua_alloc_hit_limit(pool);
         lua_alloc_free(pool);
-        snprintf(rt->errmsg, sizeof rt->errmsg, "cannot create a Lua state: out of memory");
+        snprintf(rt->errmsg, sizeof rt->errmsg, "cannot create a Lua state: %s",
+                 rt->memory_limited ? "--memory-limit is too small" : "out of memory");
         return -1;
     }
     lua_atpanic(L, panic);

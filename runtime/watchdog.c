@@ -32,23 +32,30 @@ static const char *signal_name(int signo) {
     }
 }
 
+/* Raises the stop at every call, return and instruction from now on, so a
+ * script that catches it with pcall meets it again at its next step: the
+ * stop cannot be swallowed, only unwound. */
+static void raise_stop(lua_State *L, lua_Hook hook, const char *msg) {
+    lua_sethook(L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", msg);
+}
+
 static void stop_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    struct clua_runtime *rt = rt_of(L);
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "interrupted by %s", signal_name(rt->interrupted_by));
+    char msg[64];
+    snprintf(msg, sizeof msg, "interrupted by %s", signal_name(rt_of(L)->interrupted_by));
+    raise_stop(L, stop_hook, msg);
 }
 
 static void deadline_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     struct clua_runtime *rt = rt_of(L);
-    if (now_seconds() < rt->deadline) return;
+    if (!rt->timed_out && now_seconds() < rt->deadline) return;
     rt->timed_out = true;
-    lua_sethook(L, NULL, 0, 0);
     char msg[128]; /* lua_pushfstring has no %g */
     snprintf(msg, sizeof msg, "stopped: the sync ran longer than --timeout %g s",
              rt->opt->timeout_seconds);
-    luaL_error(L, "%s", msg);
+    raise_stop(L, deadline_hook, msg);
 }
 
 void watchdog_start(lua_State *L, struct clua_runtime *rt) {
