@@ -80,6 +80,15 @@ void catalog_free(catalog *cat) {
 
 static int byte_order(const char *a, const char *b) { return strcmp(a, b); }
 
+bool table_key_ok(const table *t) {
+    int marked = 0;
+    for (int i = 0; i < t->ncols; i++) marked += t->cols[i].pk_pos > 0;
+    if (marked != t->npk) return false;
+    for (int k = 0; k < t->npk; k++)
+        if (t->pk[k] < 0 || t->pk[k] >= t->ncols || t->cols[t->pk[k]].pk_pos != k + 1) return false;
+    return true;
+}
+
 bool table_hashed(const table *t) {
     return t->npk == 1 && strcmp(t->cols[t->pk[0]].name, CATALOG_ID_COLUMN) == 0;
 }
@@ -113,6 +122,7 @@ static int table_grow(table *t) {
     t->present = present;
     int *pk = realloc(t->pk, (size_t)cap * sizeof *pk);
     if (!pk) return -1;
+    for (int i = t->capcols; i < cap; i++) pk[i] = -1;
     t->pk = pk;
     int *by_name = realloc(t->by_name, (size_t)cap * sizeof *by_name);
     if (!by_name) return -1;

@@ -53,6 +53,10 @@ typedef struct catalog {
 /* The primary key of a table declared without one: a hash of the row. */
 #define CATALOG_ID_COLUMN "_fivetran_id"
 
+/* True when the key's places are exactly 1..npk, each column in its own:
+ * what a damaged _clua_columns could break. */
+bool table_key_ok(const table *t);
+
 /* True when t's primary key is CATALOG_ID_COLUMN, computed by the runtime. */
 bool table_hashed(const table *t);
 

@@ -95,7 +95,7 @@ static int op_checkpoint(lua_State *L) {
     if (json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg) != 0)
         luaL_error(L, "op.checkpoint: the state cannot be saved as JSON: %s", rt->msg);
     if (rt_commit_state(rt, strbuf_cstr(&rt->json), rt->json.len, true) != 0)
-        return luaL_error(L, "%s", rt->store_msg);
+        return luaL_error(L, "op.checkpoint: %s", rt->store_msg);
     rt->summary.checkpoints++;
     op_done(rt);
     return 0;

@@ -227,6 +227,12 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
             status = fail(rt, CLUA_ERROR_NOMEM, "out of memory");
             goto done;
         }
+        /* A run killed between its commit and the rename left state.json
+         * behind the database: bring the copy up to date first. */
+        char err[512];
+        if (found && files_replace(rt->state_path, saved_state.p, saved_state.len, err,
+                                   sizeof err) != 0)
+            log_line(&rt->log, CLUA_LOG_WARNING, "WARNING", err);
     }
     char config_source[4300];
     snprintf(config_source, sizeof config_source, "file %s",
@@ -251,11 +257,15 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
         /* The final commit. Without a checkpoint the run keeps the state it
          * started from, saved so that --state FILE carries over. */
         bool saved = rt->checkpointed;
+        char msg[1400];
         if (!saved && rt_commit_state(rt, strbuf_cstr(&rt->start_state), rt->start_state.len,
-                                      false) != 0)
-            status = fail(rt, CLUA_ERROR_STORE, rt->store_msg);
-        else if (saved && store_commit(rt->st) != 0)
-            status = fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+                                      false) != 0) {
+            snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, rt->store_msg);
+            status = fail(rt, CLUA_ERROR_STORE, msg);
+        } else if (saved && store_commit(rt->st) != 0) {
+            snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, store_error(rt->st));
+            status = fail(rt, CLUA_ERROR_STORE, msg);
+        }
     }
 
 done:

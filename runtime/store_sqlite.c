@@ -78,9 +78,10 @@ static int upgrade_columns_table(sqlite3 *db) {
                         NULL, NULL, NULL);
 }
 
-static int prepare(store *st, const char *sql, sqlite3_stmt **out) {
+/* Prepares sql; a failure says what was being prepared (what), not the SQL. */
+static int prepare(store *st, const char *what, const char *sql, sqlite3_stmt **out) {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-        return fail(st, "preparing %.200s", sql);
+        return fail(st, "preparing %s", what);
     return 0;
 }
 
@@ -114,8 +115,8 @@ store *store_open(const char *path, char *err, size_t errlen) {
         rc = sqlite3_create_function_v2(st->db, "clua_row_id", -1,
                                         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                         NULL, row_id_sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK || prepare(st, "BEGIN IMMEDIATE", &st->begin) != 0 ||
-        prepare(st, "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", &st->rollback) != 0) {
+    if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
+        prepare(st, "COMMIT", "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", "ROLLBACK", &st->rollback) != 0) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st, NULL);
@@ -235,6 +236,14 @@ int store_load_catalog(store *st, catalog *cat) {
     }
     if (rc == 0 && step != SQLITE_DONE) rc = fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
+    for (int i = 0; rc == 0 && i < cat->n; i++)
+        if (!table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
+            snprintf(st->err, sizeof st->err,
+                     "_clua_columns: the primary key of table \"%s\" is recorded wrongly (was it "
+                     "edited?); run `connector-lua reset` to start afresh",
+                     cat->tables[i]->name);
+            rc = -1;
+        }
     return rc;
 }
 
@@ -261,7 +270,7 @@ int store_load_state(store *st, strbuf *out, bool *found) {
 
 int store_save_state(store *st, const char *json, size_t len) {
     sqlite3_stmt *s = NULL;
-    if (prepare(st,
+    if (prepare(st, "the state's save",
                 "INSERT INTO _clua_state(id, state, saved_at)"
                 " VALUES(1, ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
                 " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
@@ -284,7 +293,7 @@ static int exec_sql(store *st, const char *phase, const char *name) {
 static int record_column(store *st, const table *t, int col) {
     const column *c = &t->cols[col];
     sqlite3_stmt *s = NULL;
-    if (prepare(st,
+    if (prepare(st, "a column's record",
                 "INSERT INTO _clua_columns(table_name, column_name, position, logical_type,"
                 " precision, scale, primary_key, declared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                 " ON CONFLICT(table_name, column_name) DO UPDATE SET"
@@ -542,7 +551,9 @@ static int prepare_upsert(store *st, table *t, sqlite3_stmt **out) {
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
                                 "\"_fivetran_deleted\" = 0");
     if (bad) return oom(st);
-    return prepare(st, strbuf_cstr(b), out);
+    char what[600];
+    snprintf(what, sizeof what, "the upsert into \"%s\"", t->name);
+    return prepare(st, what, strbuf_cstr(b), out);
 }
 
 int store_upsert(store *st, table *t, const char *synced) {
@@ -591,7 +602,9 @@ static sqlite3_stmt *update_stmt(store *st, table *t) {
         oom(st);
         return NULL;
     }
-    if (prepare(st, strbuf_cstr(b), &c->update[slot].stmt) != 0) return NULL;
+    char what[600];
+    snprintf(what, sizeof what, "an update of \"%s\"", t->name);
+    if (prepare(st, what, strbuf_cstr(b), &c->update[slot].stmt) != 0) return NULL;
     return c->update[slot].stmt;
 }
 
@@ -617,7 +630,9 @@ int store_delete(store *st, table *t, const char *synced) {
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1, \"_fivetran_synced\" = ?1 WHERE ") ||
             put_pk_match(b, t, 2))
             return oom(st);
-        if (prepare(st, strbuf_cstr(b), &c->del) != 0) return -1;
+        char what[600];
+        snprintf(what, sizeof what, "the delete from \"%s\"", t->name);
+        if (prepare(st, what, strbuf_cstr(b), &c->del) != 0) return -1;
     }
     sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
     bind_pk(c->del, t, 2);
@@ -634,7 +649,9 @@ int store_truncate(store *st, table *t) {
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1 WHERE \"_fivetran_deleted\" = 0"))
             return oom(st);
-        if (prepare(st, strbuf_cstr(b), &c->truncate) != 0) return -1;
+        char what[600];
+        snprintf(what, sizeof what, "the truncate of \"%s\"", t->name);
+        if (prepare(st, what, strbuf_cstr(b), &c->truncate) != 0) return -1;
     }
     if (run(c->truncate) != 0) return fail(st, "truncate of \"%s\"", t->name);
     return 0;

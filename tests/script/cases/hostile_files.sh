@@ -67,7 +67,7 @@ mkdir o/state.json
 run pages.lua --output o
 no_crash
 expect_exit 1
-severe_is "pages.lua:5: cannot replace o/state.json: Is a directory"
+severe_is "pages.lua:5: op.checkpoint: cannot replace o/state.json: Is a directory"
 expect_sql o/warehouse.db "SELECT state FROM _clua_state" '{"n":9}'
 rmdir o/state.json
 run pages.lua --output o
