@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds connector-lua twice, with AddressSanitizer + UndefinedBehaviorSanitizer
-# and plainly, and runs every test (unit and script) in both builds.
-# This is the README's test command, and what CI runs.
+# and plainly, runs every test (unit, script, crash) in both builds, then the
+# script tests once more under valgrind memcheck (any memory error or
+# definite leak fails them). This is the README's test command, and CI's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -15,3 +16,6 @@ echo "== release build"
 cmake -S . -B build > /dev/null
 cmake --build build -j "$jobs" > /dev/null
 (cd build && ctest --output-on-failure -j "$jobs")
+
+echo "== script tests under valgrind memcheck (release build; timing tests left out)"
+(cd build && CLUA_VALGRIND=1 ctest --output-on-failure -j "$jobs" -L script -LE timing)

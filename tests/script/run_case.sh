@@ -23,8 +23,15 @@ fail() {
 write() { mkdir -p "$(dirname "$1")"; cat > "$1"; }
 
 # run ARGS...: runs connector-lua; stdout in ./out, stderr in ./err, status in $RC.
+# With CLUA_VALGRIND=1 it runs under valgrind memcheck: any memory error or
+# definite leak makes the exit status 99, which no expectation accepts.
 run() {
-  "$CLUA" "$@" > out 2> err
+  if [ "${CLUA_VALGRIND:-0}" = 1 ]; then
+    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+      "$CLUA" "$@" > out 2> err
+  else
+    "$CLUA" "$@" > out 2> err
+  fi
   RC=$?
 }
 
