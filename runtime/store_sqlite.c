@@ -102,8 +102,15 @@ store *store_open(const char *path, char *err, size_t errlen) {
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(st->db, 5000);
+        /* A 16 MiB page cache, and the WAL copied into the database every
+         * 10,000 pages (40 MiB) rather than 1,000: pages that several
+         * checkpoints touch are then copied once. Both measured with
+         * tests/bench; the WAL is cut back to 64 MiB after each copy. */
         rc = sqlite3_exec(st->db,
-                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", NULL, NULL, NULL);
+                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                          " PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;"
+                          " PRAGMA journal_size_limit=67108864;",
+                          NULL, NULL, NULL);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = upgrade_columns_table(st->db);
