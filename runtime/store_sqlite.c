@@ -1,12 +1,13 @@
-#include "store_sqlite.h"
-
+/* store_sqlite: the connection, the runtime's own tables, DDL, the
+ * transactions and the hot path's cached statements (store_widen.c holds
+ * the widening of a column). */
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rowhash.h"
+#include "store_internal.h"
 
 /* Distinct column sets of op.update kept prepared per table; a connector
  * rarely uses more, and the oldest is replaced when it does. */
@@ -21,14 +22,6 @@ struct store_cache {
     int evict_next;
 };
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *begin, *commit, *rollback;
-    bool in_tx;
-    strbuf sql; /* scratch for statement text */
-    char path[4096];
-    char err[1024];
-};
 
 static const char SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_columns("
@@ -40,8 +33,7 @@ static const char SCHEMA_SQL[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);";
 
 /* Keeps the first words of the failure and SQLite's reason, once. */
-static int fail(store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(store *st, const char *fmt, ...) {
+int store_fail(store *st, const char *fmt, ...) {
     char phase[512];
     va_list ap;
     va_start(ap, fmt);
@@ -57,15 +49,13 @@ static int fail(store *st, const char *fmt, ...) {
     return -1;
 }
 
-static int oom(store *st) {
+int store_oom(store *st) {
     snprintf(st->err, sizeof st->err, "out of memory");
     return -1;
 }
 
 const char *store_error(const store *st) { return st->err; }
 
-static void widen_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv);
-static void row_id_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* Databases written before _clua_columns had `declared` get it. */
 static int upgrade_columns_table(sqlite3 *db) {
@@ -81,7 +71,7 @@ static int upgrade_columns_table(sqlite3 *db) {
 /* Prepares sql; a failure says what was being prepared (what), not the SQL. */
 static int prepare(store *st, const char *what, const char *sql, sqlite3_stmt **out) {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-        return fail(st, "preparing %s", what);
+        return store_fail(st, "preparing %s", what);
     return 0;
 }
 
@@ -114,14 +104,7 @@ store *store_open(const char *path, char *err, size_t errlen) {
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = upgrade_columns_table(st->db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(st->db, "clua_widen", 5,
-                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                        NULL, widen_sql, NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(st->db, "clua_row_id", -1,
-                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                        NULL, row_id_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = store_register_functions(st->db);
     if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
         prepare(st, "COMMIT", "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", "ROLLBACK", &st->rollback) != 0) {
         snprintf(err, errlen, "cannot open %s: %s", path,
@@ -136,7 +119,7 @@ void store_interrupt(store *st) { sqlite3_interrupt(st->db); }
 
 int store_set_durable(store *st) {
     if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
-        return fail(st, "setting synchronous=FULL");
+        return store_fail(st, "setting synchronous=FULL");
     return 0;
 }
 
@@ -171,14 +154,14 @@ void store_close(store *st, catalog *cat) {
 }
 
 int store_begin(store *st) {
-    if (run(st->begin) != 0) return fail(st, "beginning a transaction");
+    if (run(st->begin) != 0) return store_fail(st, "beginning a transaction");
     st->in_tx = true;
     return 0;
 }
 
 int store_commit(store *st) {
     if (run(st->commit) != 0) {
-        fail(st, "committing");
+        store_fail(st, "committing");
         /* A failed COMMIT may leave the transaction open; end it so the
          * database stays at the last good checkpoint. */
         if (!sqlite3_get_autocommit(st->db)) run(st->rollback);
@@ -192,7 +175,7 @@ int store_commit(store *st) {
 int store_rollback(store *st) {
     st->in_tx = false;
     if (sqlite3_get_autocommit(st->db)) return 0; /* SQLite rolled back already */
-    if (run(st->rollback) != 0) return fail(st, "rolling back");
+    if (run(st->rollback) != 0) return store_fail(st, "rolling back");
     return 0;
 }
 
@@ -210,7 +193,7 @@ int store_load_catalog(store *st, catalog *cat) {
                            " primary_key, declared FROM _clua_columns"
                            " ORDER BY table_name, primary_key = 0, primary_key, position",
                            -1, &s, NULL) != SQLITE_OK)
-        return fail(st, "reading _clua_columns");
+        return store_fail(st, "reading _clua_columns");
     int rc = 0, step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *tname, *cname, *tyname;
@@ -222,7 +205,7 @@ int store_load_catalog(store *st, catalog *cat) {
         }
         table *t = catalog_find(cat, tname, tlen);
         if (!t && !(t = catalog_add(cat, tname, tlen))) {
-            rc = oom(st);
+            rc = store_oom(st);
             break;
         }
         types_type type = {CATALOG_TYPE_PENDING, sqlite3_column_int(s, 3),
@@ -236,12 +219,12 @@ int store_load_catalog(store *st, catalog *cat) {
         }
         int ci = table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5));
         if (ci < 0) {
-            rc = oom(st);
+            rc = store_oom(st);
             break;
         }
         t->cols[ci].declared = sqlite3_column_int(s, 6) != 0;
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = fail(st, "reading _clua_columns");
+    if (rc == 0 && step != SQLITE_DONE) rc = store_fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
     for (int i = 0; rc == 0 && i < cat->n; i++)
         if (!table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
@@ -260,7 +243,7 @@ int store_load_state(store *st, strbuf *out, bool *found) {
     strbuf_clear(out);
     if (sqlite3_prepare_v2(st->db, "SELECT state FROM _clua_state WHERE id = 1", -1, &s, NULL) !=
         SQLITE_OK)
-        return fail(st, "reading the saved state");
+        return store_fail(st, "reading the saved state");
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *p;
@@ -269,8 +252,8 @@ int store_load_state(store *st, strbuf *out, bool *found) {
         *found = true;
     }
     int ret = 0;
-    if (rc == -2) ret = oom(st);
-    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = fail(st, "reading the saved state");
+    if (rc == -2) ret = store_oom(st);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = store_fail(st, "reading the saved state");
     sqlite3_finalize(s);
     return ret;
 }
@@ -285,19 +268,19 @@ int store_save_state(store *st, const char *json, size_t len) {
                 &s) != 0)
         return -1;
     sqlite3_bind_text64(s, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
-    int rc = run(s) == 0 ? 0 : fail(st, "saving the state");
+    int rc = run(s) == 0 ? 0 : store_fail(st, "saving the state");
     sqlite3_finalize(s);
     return rc;
 }
 
 /* Executes the statement text built in st->sql. */
-static int exec_sql(store *st, const char *phase, const char *name) {
+int store_exec(store *st, const char *phase, const char *name) {
     if (sqlite3_exec(st->db, strbuf_cstr(&st->sql), NULL, NULL, NULL) != SQLITE_OK)
-        return fail(st, "%s \"%s\"", phase, name);
+        return store_fail(st, "%s \"%s\"", phase, name);
     return 0;
 }
 
-static int record_column(store *st, const table *t, int col) {
+int store_record_column(store *st, const table *t, int col) {
     const column *c = &t->cols[col];
     sqlite3_stmt *s = NULL;
     if (prepare(st, "a column's record",
@@ -319,7 +302,7 @@ static int record_column(store *st, const table *t, int col) {
     }
     sqlite3_bind_int(s, 7, c->pk_pos);
     sqlite3_bind_int(s, 8, c->declared);
-    int rc = run(s) == 0 ? 0 : fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
+    int rc = run(s) == 0 ? 0 : store_fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
     sqlite3_finalize(s);
     return rc;
 }
@@ -333,7 +316,7 @@ static int put_column_def(strbuf *b, const column *c) {
 }
 
 /* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
-static int build_create(store *st, const table *t, const char *name) {
+int store_build_create(store *st, const table *t, const char *name) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, name) || strbuf_puts(b, " (");
@@ -344,155 +327,15 @@ static int build_create(store *st, const table *t, const char *name) {
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
     bad = bad || strbuf_puts(b, "))");
-    return bad ? oom(st) : 0;
+    return bad ? store_oom(st) : 0;
 }
 
 int store_create_table(store *st, table *t) {
-    if (build_create(st, t, t->name) != 0) return -1;
-    if (exec_sql(st, "creating table", t->name) != 0) return -1;
+    if (store_build_create(st, t, t->name) != 0) return -1;
+    if (store_exec(st, "creating table", t->name) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
-        if (record_column(st, t, i) != 0) return -1;
+        if (store_record_column(st, t, i) != 0) return -1;
     return 0;
-}
-
-/* clua_widen(value, from kind, to kind, precision, scale): a stored value
- * converted to a wider type by the same rules as a value from a script. */
-static void widen_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    (void)argc;
-    int vt = sqlite3_value_type(argv[0]);
-    if (vt == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    types_kind from = (types_kind)sqlite3_value_int(argv[1]);
-    types_type to = {(types_kind)sqlite3_value_int(argv[2]), sqlite3_value_int(argv[3]),
-                     sqlite3_value_int(argv[4])};
-    types_input in;
-    memset(&in, 0, sizeof in);
-    if (vt == SQLITE_INTEGER && from == TYPES_BOOLEAN &&
-        (to.kind == TYPES_STRING || to.kind == TYPES_XML)) {
-        in.tag = TYPES_IN_BOOL;
-        in.b = sqlite3_value_int64(argv[0]) != 0;
-    } else if (vt == SQLITE_INTEGER) {
-        in.tag = TYPES_IN_INT;
-        in.i = sqlite3_value_int64(argv[0]);
-    } else if (vt == SQLITE_FLOAT) {
-        in.tag = TYPES_IN_FLOAT;
-        in.f = sqlite3_value_double(argv[0]);
-    } else {
-        in.tag = TYPES_IN_STRING;
-        in.s = vt == SQLITE_BLOB ? sqlite3_value_blob(argv[0])
-                                 : (const char *)sqlite3_value_text(argv[0]);
-        in.len = (size_t)sqlite3_value_bytes(argv[0]);
-    }
-    types_value out;
-    char err[512];
-    if (types_convert(&to, &in, &out, err, sizeof err) != 0) {
-        sqlite3_result_error(ctx, err, -1);
-        return;
-    }
-    switch (out.tag) {
-    case TYPES_SQL_INT: sqlite3_result_int64(ctx, out.i); break;
-    case TYPES_SQL_REAL: sqlite3_result_double(ctx, out.f); break;
-    case TYPES_SQL_TEXT: sqlite3_result_text64(ctx, out.p, out.len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
-    case TYPES_SQL_BLOB: sqlite3_result_blob64(ctx, out.p, out.len, SQLITE_TRANSIENT); break;
-    default: sqlite3_result_null(ctx); break;
-    }
-}
-
-/* clua_row_id(name, value, name, value, ...): the _fivetran_id of a row
- * whose values (already converted) are given in byte order of the names. */
-static void row_id_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    strbuf bytes = STRBUF_INIT;
-    int bad = 0;
-    for (int i = 0; i + 1 < argc && !bad; i += 2) {
-        types_value v;
-        memset(&v, 0, sizeof v);
-        switch (sqlite3_value_type(argv[i + 1])) {
-        case SQLITE_INTEGER:
-            v.tag = TYPES_SQL_INT;
-            v.i = sqlite3_value_int64(argv[i + 1]);
-            break;
-        case SQLITE_FLOAT:
-            v.tag = TYPES_SQL_REAL;
-            v.f = sqlite3_value_double(argv[i + 1]);
-            break;
-        case SQLITE_NULL: v.tag = TYPES_SQL_NULL; break;
-        default:
-            v.tag = sqlite3_value_type(argv[i + 1]) == SQLITE_BLOB ? TYPES_SQL_BLOB : TYPES_SQL_TEXT;
-            v.p = v.tag == TYPES_SQL_BLOB ? sqlite3_value_blob(argv[i + 1])
-                                          : (const char *)sqlite3_value_text(argv[i + 1]);
-            v.len = (size_t)sqlite3_value_bytes(argv[i + 1]);
-        }
-        const char *name = (const char *)sqlite3_value_text(argv[i]);
-        bad = !name || rowhash_add(&bytes, name, (size_t)sqlite3_value_bytes(argv[i]), &v) != 0;
-    }
-    char hex[33];
-    if (bad) {
-        sqlite3_result_error_nomem(ctx);
-    } else {
-        rowhash_hex(&bytes, hex);
-        sqlite3_result_text(ctx, hex, 32, SQLITE_TRANSIENT);
-    }
-    strbuf_free(&bytes);
-}
-
-/* Appends text as an SQL string literal. */
-static int put_literal(strbuf *b, const char *text) {
-    if (strbuf_putc(b, '\'') != 0) return -1;
-    for (const char *q = text; *q; q++)
-        if ((*q == '\'' && strbuf_putc(b, '\'') != 0) || strbuf_putc(b, *q) != 0) return -1;
-    return strbuf_putc(b, '\'');
-}
-
-/* Appends the SELECT expression of column i while column col is widened. */
-static int put_widened(strbuf *b, const table *t, int i, int col, const types_type *from) {
-    const column *c = &t->cols[i];
-    if (i != col) return strbuf_ident(b, c->name);
-    return strbuf_puts(b, "clua_widen(") || strbuf_ident(b, c->name) ||
-           strbuf_printf(b, ", %d, %d, %d, %d)", (int)from->kind, (int)c->type.kind,
-                         c->type.precision, c->type.scale);
-}
-
-int store_widen_column(store *st, table *t, int col, const types_type *from) {
-    /* SQLite cannot change a column's type in place: copy the table into a
-     * new one with the wider column, converting its values, then swap. */
-    /* The runtime's own name: user tables may not start with _clua_. */
-    const char *tmp = "_clua_widen";
-    store_forget(t);
-    if (build_create(st, t, tmp) != 0 || exec_sql(st, "widening a column of", t->name) != 0)
-        return -1;
-    strbuf *b = &st->sql;
-    strbuf_clear(b);
-    /* A hashed table's ids follow its values: they are computed anew, and
-     * rows that became identical are one row, the last synced. */
-    bool hashed = table_hashed(t);
-    int id = hashed ? t->pk[0] : -1;
-    int bad = strbuf_puts(b, hashed ? "INSERT OR REPLACE INTO " : "INSERT INTO ") ||
-              strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
-    for (int i = 0; i < t->ncols && !bad; i++) {
-        if (i != id) {
-            bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
-            continue;
-        }
-        bad = strbuf_puts(b, "clua_row_id(");
-        for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
-            int ci = t->by_name[r];
-            if (ci == id) continue;
-            bad = (n++ && strbuf_puts(b, ", ")) || put_literal(b, t->cols[ci].name) ||
-                  strbuf_puts(b, ", ") || put_widened(b, t, ci, col, from);
-        }
-        bad = bad || strbuf_puts(b, "), ");
-    }
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\" FROM ") ||
-          strbuf_ident(b, t->name) ||
-          (hashed && strbuf_puts(b, " ORDER BY \"_fivetran_synced\"")) ||
-          strbuf_puts(b, "; DROP TABLE ") || strbuf_ident(b, t->name) ||
-          strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
-          strbuf_puts(b, " RENAME TO ") || strbuf_ident(b, t->name);
-    if (bad) return oom(st);
-    if (exec_sql(st, "widening a column of", t->name) != 0) return -1;
-    return record_column(st, t, col);
 }
 
 int store_add_column(store *st, table *t, int col) {
@@ -500,13 +343,13 @@ int store_add_column(store *st, table *t, int col) {
     strbuf_clear(b);
     if (strbuf_puts(b, "ALTER TABLE ") || strbuf_ident(b, t->name) ||
         strbuf_puts(b, " ADD COLUMN ") || put_column_def(b, &t->cols[col]))
-        return oom(st);
-    if (exec_sql(st, "adding a column to", t->name) != 0) return -1;
+        return store_oom(st);
+    if (store_exec(st, "adding a column to", t->name) != 0) return -1;
     store_forget(t);
-    return record_column(st, t, col);
+    return store_record_column(st, t, col);
 }
 
-int store_set_column_type(store *st, const table *t, int col) { return record_column(st, t, col); }
+int store_set_column_type(store *st, const table *t, int col) { return store_record_column(st, t, col); }
 
 static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     switch (v->tag) {
@@ -519,7 +362,7 @@ static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
 }
 
 static struct store_cache *cache_of(store *st, table *t) {
-    if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) oom(st);
+    if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) store_oom(st);
     return t->cache;
 }
 
@@ -557,7 +400,7 @@ static int prepare_upsert(store *st, table *t, sqlite3_stmt **out) {
     }
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
                                 "\"_fivetran_deleted\" = 0");
-    if (bad) return oom(st);
+    if (bad) return store_oom(st);
     char what[600];
     snprintf(what, sizeof what, "the upsert into \"%s\"", t->name);
     return prepare(st, what, strbuf_cstr(b), out);
@@ -573,7 +416,7 @@ int store_upsert(store *st, table *t, const char *synced) {
         else sqlite3_bind_null(s, i + 1);
     }
     sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
-    if (run(s) != 0) return fail(st, "upsert into \"%s\"", t->name);
+    if (run(s) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }
 
@@ -590,7 +433,7 @@ static sqlite3_stmt *update_stmt(store *st, table *t) {
     free(c->update[slot].mask);
     c->update[slot].stmt = NULL;
     if (!(c->update[slot].mask = malloc((size_t)t->ncols + 1))) {
-        oom(st);
+        store_oom(st);
         return NULL;
     }
     memcpy(c->update[slot].mask, t->present, (size_t)t->ncols);
@@ -606,7 +449,7 @@ static sqlite3_stmt *update_stmt(store *st, table *t) {
     bad = bad || strbuf_printf(b, "\"_fivetran_synced\" = ?%d WHERE ", n + 1) ||
           put_pk_match(b, t, n + 2);
     if (bad) {
-        oom(st);
+        store_oom(st);
         return NULL;
     }
     char what[600];
@@ -623,7 +466,7 @@ int store_update(store *st, table *t, const char *synced) {
         if (t->present[i] && !t->cols[i].pk_pos) bind_value(s, ++n, &t->vals[i]);
     sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
     bind_pk(s, t, n + 2);
-    if (run(s) != 0) return fail(st, "update of \"%s\"", t->name);
+    if (run(s) != 0) return store_fail(st, "update of \"%s\"", t->name);
     return 0;
 }
 
@@ -636,14 +479,14 @@ int store_delete(store *st, table *t, const char *synced) {
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1, \"_fivetran_synced\" = ?1 WHERE ") ||
             put_pk_match(b, t, 2))
-            return oom(st);
+            return store_oom(st);
         char what[600];
         snprintf(what, sizeof what, "the delete from \"%s\"", t->name);
         if (prepare(st, what, strbuf_cstr(b), &c->del) != 0) return -1;
     }
     sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
     bind_pk(c->del, t, 2);
-    if (run(c->del) != 0) return fail(st, "delete from \"%s\"", t->name);
+    if (run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
     return 0;
 }
 
@@ -655,11 +498,11 @@ int store_truncate(store *st, table *t) {
         strbuf_clear(b);
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1 WHERE \"_fivetran_deleted\" = 0"))
-            return oom(st);
+            return store_oom(st);
         char what[600];
         snprintf(what, sizeof what, "the truncate of \"%s\"", t->name);
         if (prepare(st, what, strbuf_cstr(b), &c->truncate) != 0) return -1;
     }
-    if (run(c->truncate) != 0) return fail(st, "truncate of \"%s\"", t->name);
+    if (run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
     return 0;
 }

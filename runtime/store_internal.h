@@ -1,0 +1,37 @@
+/* store_internal: what the files of the SQLite destination share
+ * (store_sqlite.c: connection, DDL, hot path; store_widen.c: widening a
+ * column by rebuilding its table, and the SQL functions that takes). */
+#ifndef CLUA_STORE_INTERNAL_H
+#define CLUA_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store_sqlite.h"
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *begin, *commit, *rollback;
+    bool in_tx;
+    strbuf sql; /* scratch for statement text */
+    char path[4096];
+    char err[1024];
+};
+
+/* Keeps "phase: SQLite's reason" (and the file, for file-level errors) as
+ * the store's error; returns -1. */
+int store_fail(store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int store_oom(store *st);
+
+/* Executes the statement text built in st->sql; a failure names phase and name. */
+int store_exec(store *st, const char *phase, const char *name);
+
+/* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
+int store_build_create(store *st, const table *t, const char *name);
+
+/* Records column col of t in _clua_columns. */
+int store_record_column(store *st, const table *t, int col);
+
+/* Registers clua_widen() and clua_row_id() on the connection. */
+int store_register_functions(sqlite3 *db);
+
+#endif
