@@ -331,6 +331,7 @@ void row_read(lua_State *L, struct clua_runtime *rt, table *t, const char *op, r
     lua_settop(L, 2);
     push_column_cache(L, t); /* 3 */
     memset(t->present, 0, (size_t)t->ncols);
+    bool upsert_hashed = mode == ROW_UPSERT && table_hashed(t); /* once a row, not a column */
     lua_pushnil(L);
     while (lua_next(L, 2)) {
         if (lua_type(L, -2) != LUA_TSTRING) {
@@ -349,7 +350,7 @@ void row_read(lua_State *L, struct clua_runtime *rt, table *t, const char *op, r
             ci = resolve_column(L, rt, t, op, mode);
         }
         if (ci >= 0 && (mode != ROW_KEYS || t->cols[ci].pk_pos)) {
-            if (mode == ROW_UPSERT && table_hashed(t) && t->cols[ci].pk_pos)
+            if (upsert_hashed && t->cols[ci].pk_pos)
                 luaL_error(L,
                            "%s(\"%s\"): column \"_fivetran_id\" is computed by the runtime from "
                            "the row's values",

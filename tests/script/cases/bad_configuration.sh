@@ -2,34 +2,8 @@
 # file (and, for invalid JSON, the line and column), before the script runs;
 # the database stays as the last checkpoint left it.
 
-# unchanged: o/warehouse.db and o/state.json are exactly as the good run
-# (the last checkpoint) left them.
-unchanged() {
-  local now
-  now=$(sqlite3 o/warehouse.db .dump 2>&1)
-  [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
-  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
-  expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
-}
-
-# The last checkpoint: a good run that leaves two rows, one soft-deleted.
-write good.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1, name = "one" })
-  op.upsert("t", { id = 2, name = "two" })
-  op.delete("t", { id = 2 })
-  op.checkpoint({ cursor = 2 })
-end
-LUA
-run good.lua --output o
-expect_exit 0
-expect_file_eq o/state.json '{"cursor":2}'
-sqlite3 o/warehouse.db .dump > before.sql
-cp o/state.json before.json
-unchanged
+# The last checkpoint (o/: two rows, one soft-deleted) and unchanged().
+. "$ROOT/tests/script/last_checkpoint.sh"
 
 write upd.lua <<'LUA'
 function update(configuration, state)
