@@ -1,14 +1,17 @@
 #include "strbuf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int strbuf_reserve(strbuf *b, size_t extra) {
+    /* len + extra + the NUL must fit in a size_t; checked before the sum,
+     * which would wrap to a small number and pass for room we have. */
+    if (extra >= SIZE_MAX - b->len) return -1;
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return 0;
-    if (need < b->len) return -1; /* overflow */
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need) {
         if (cap > ((size_t)-1) / 2) { cap = need; break; }
