@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -469,9 +470,34 @@ static int http_configure_lua(lua_State *L) {
 
 /* ---- secrets and opening ------------------------------------------------ */
 
+/* The configuration value being looked at, named as a script reaches it:
+ * password, db.password, accounts[1].token. */
+typedef struct value_name {
+    char text[256];
+    size_t len;
+} value_name;
+
+/* Appends the key at the top of the stack to name; returns the old length,
+ * to go back to. A name too long for the buffer is cut. */
+static size_t name_push(lua_State *L, value_name *name) {
+    size_t old = name->len, room = sizeof name->text - old;
+    int n = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+        n = snprintf(name->text + old, room, "%s%s", old ? "." : "", lua_tostring(L, -2));
+    else if (lua_isinteger(L, -2))
+        n = snprintf(name->text + old, room, "[" LUA_INTEGER_FMT "]", lua_tointeger(L, -2));
+    else
+        n = snprintf(name->text + old, room, "[?]");
+    name->len = n < 0 ? old : (size_t)n >= room ? sizeof name->text - 1 : old + (size_t)n;
+    return old;
+}
+
 /* Adds the string values under secret names of the table at t (at any
- * depth; everything under a secret name is secret) to rt->secrets. */
-static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool secret, int depth) {
+ * depth; everything under a secret name is secret) to rt->secrets. A value
+ * too short to mask is left out, with a WARNING that names it (not its
+ * value): masking it would rewrite every log line it occurs in. */
+static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool secret, int depth,
+                            value_name *name) {
     if (depth > JSON_MAX_DEPTH) return;
     luaL_checkstack(L, 3, "configuration nested too deep");
     lua_pushnil(L);
@@ -482,16 +508,25 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
             const char *k = lua_tolstring(L, -2, &klen);
             s = s || redact_secret_name(k, klen);
         }
+        size_t back = name_push(L, name);
         if (lua_type(L, -1) == LUA_TTABLE) {
-            collect_secrets(L, rt, lua_gettop(L), s, depth + 1);
+            collect_secrets(L, rt, lua_gettop(L), s, depth + 1, name);
         } else if (s && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)) {
             /* A number is masked as the text it shows as (a PIN, a port). */
             size_t vlen;
             lua_pushvalue(L, -1);
             const char *v = lua_tolstring(L, -1, &vlen);
-            if (redact_add(&rt->secrets, v, vlen) != 0) luaL_error(L, "out of memory");
+            int rc = redact_add(&rt->secrets, v, vlen);
+            if (rc < 0) luaL_error(L, "out of memory");
+            if (rc == REDACT_TOO_SHORT)
+                log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                           "configuration value \"%s\" is too short to be masked as a secret "
+                           "(under %d characters): log lines show it as it is",
+                           name->text, REDACT_MIN_LEN);
             lua_pop(L, 1);
         }
+        name->len = back;
+        name->text[back] = '\0';
         lua_pop(L, 1);
     }
 }
@@ -499,7 +534,9 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
 void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration) {
     configuration = lua_absindex(L, configuration);
     redact_clear(&rt->secrets);
-    if (lua_type(L, configuration) == LUA_TTABLE) collect_secrets(L, rt, configuration, false, 0);
+    value_name name = {"", 0};
+    if (lua_type(L, configuration) == LUA_TTABLE)
+        collect_secrets(L, rt, configuration, false, 0, &name);
 
     http_lib *h = lua_newuserdatauv(L, sizeof *h, 0);
     memset(h, 0, sizeof *h);

@@ -1,6 +1,8 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -22,17 +24,11 @@ const log_name *log_find(const char *name) {
 
 bool log_enabled(const logger *lg, clua_log_level level) { return level >= lg->level; }
 
-void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg) {
-    if (!log_enabled(lg, level)) return;
-    /* Secrets never reach a log line, whoever wrote it: the script, an
-     * error message, the runtime. */
-    if (lg->secrets && lg->secrets->n && lg->scratch) {
-        strbuf_clear(lg->scratch);
-        if (redact_text(lg->secrets, msg, strlen(msg), lg->scratch) == 0)
-            msg = strbuf_cstr(lg->scratch);
-        else
-            msg = "(a log line that could not be masked for want of memory)";
-    }
+#define UNMASKABLE "(a log line that could not be masked for want of memory)"
+
+/* Writes one finished line: to the embedder's callback, or to stderr with
+ * the time and the label. */
+static void emit(const logger *lg, const char *label, const char *msg) {
     if (lg->fn) {
         lg->fn(lg->user, label, msg);
         return;
@@ -47,12 +43,128 @@ void log_line(const logger *lg, clua_log_level level, const char *label, const c
             ts.tv_nsec / 1000000L, label, msg);
 }
 
+static bool has_secrets(const logger *lg) { return lg->secrets && lg->secrets->n > 0; }
+
+void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg) {
+    if (!log_enabled(lg, level)) return;
+    /* The text is the script's or carries its values (its log.* text, an
+     * error message, a traceback): every secret in it is masked. */
+    if (has_secrets(lg) && lg->scratch) {
+        strbuf_clear(lg->scratch);
+        msg = redact_text(lg->secrets, msg, strlen(msg), lg->scratch) == 0
+                  ? strbuf_cstr(lg->scratch)
+                  : UNMASKABLE;
+    }
+    emit(lg, label, msg);
+}
+
+/* Formats the one conversion at *fmt ("%-8.3s", "%zu", "%*d", ...) with its
+ * argument into piece and moves *fmt past it. Integers are widened to
+ * intmax_t so that every length modifier takes one path. Returns 0, or -1
+ * for a conversion log_printf does not take (%n, %ls) or no memory. */
+static int format_one(strbuf *piece, const char **fmt, va_list *ap) {
+    char spec[48];
+    size_t n = 0;
+    const char *q = *fmt + 1;
+    spec[n++] = '%';
+    while (*q && strchr("-+ #0", *q) && n < 8) spec[n++] = *q++;
+    if (*q == '*') {
+        n += (size_t)snprintf(spec + n, sizeof spec - n, "%d", va_arg(*ap, int));
+        q++;
+    }
+    while (*q >= '0' && *q <= '9' && n < 24) spec[n++] = *q++;
+    if (*q == '.') {
+        q++;
+        if (*q == '*') {
+            int prec = va_arg(*ap, int);
+            if (prec >= 0) n += (size_t)snprintf(spec + n, sizeof spec - n, ".%d", prec);
+            q++; /* a negative precision counts as none */
+        } else {
+            spec[n++] = '.';
+            while (*q >= '0' && *q <= '9' && n < 40) spec[n++] = *q++;
+        }
+    }
+    char len[3] = "";
+    for (int i = 0; i < 2 && *q && strchr("hlzjtL", *q); i++) len[i] = *q++;
+    char conv = *q;
+    if (conv == '\0') return -1;
+    *fmt = q + 1;
+    spec[n] = '\0';
+    int rc = -1;
+    char full[56];
+    if (strchr("di", conv)) {
+        intmax_t v = !strcmp(len, "l")    ? va_arg(*ap, long)
+                     : !strcmp(len, "ll") ? va_arg(*ap, long long)
+                     : !strcmp(len, "z")  ? (intmax_t)va_arg(*ap, size_t)
+                     : !strcmp(len, "j")  ? va_arg(*ap, intmax_t)
+                     : !strcmp(len, "t")  ? va_arg(*ap, ptrdiff_t)
+                                          : va_arg(*ap, int);
+        snprintf(full, sizeof full, "%sj%c", spec, conv);
+        rc = strbuf_printf(piece, full, v);
+    } else if (strchr("ouxX", conv)) {
+        uintmax_t v = !strcmp(len, "l")    ? va_arg(*ap, unsigned long)
+                      : !strcmp(len, "ll") ? va_arg(*ap, unsigned long long)
+                      : !strcmp(len, "z")  ? va_arg(*ap, size_t)
+                      : !strcmp(len, "j")  ? va_arg(*ap, uintmax_t)
+                      : !strcmp(len, "t")  ? (uintmax_t)va_arg(*ap, ptrdiff_t)
+                                           : va_arg(*ap, unsigned);
+        snprintf(full, sizeof full, "%sj%c", spec, conv);
+        rc = strbuf_printf(piece, full, v);
+    } else if (strchr("fFeEgGaA", conv) && !strcmp(len, "L")) {
+        snprintf(full, sizeof full, "%sL%c", spec, conv);
+        rc = strbuf_printf(piece, full, va_arg(*ap, long double));
+    } else if (strchr("fFeEgGaA", conv)) {
+        snprintf(full, sizeof full, "%s%c", spec, conv);
+        rc = strbuf_printf(piece, full, va_arg(*ap, double));
+    } else if (conv == 'c' && !len[0]) {
+        snprintf(full, sizeof full, "%sc", spec);
+        rc = strbuf_printf(piece, full, va_arg(*ap, int));
+    } else if (conv == 's' && !len[0]) {
+        snprintf(full, sizeof full, "%ss", spec);
+        rc = strbuf_printf(piece, full, va_arg(*ap, const char *));
+    } else if (conv == 'p') {
+        snprintf(full, sizeof full, "%sp", spec);
+        rc = strbuf_printf(piece, full, va_arg(*ap, void *));
+    }
+    return rc;
+}
+
+/* Formats fmt into out: its own text as it is, each argument with the
+ * secrets masked. */
+static int format_masked(const redact_list *secrets, strbuf *out, const char *fmt, va_list *ap) {
+    strbuf piece = STRBUF_INIT;
+    int rc = 0;
+    while (*fmt && rc == 0) {
+        if (*fmt != '%' || fmt[1] == '%') {
+            size_t n = *fmt == '%' ? 1 : strcspn(fmt, "%");
+            rc = strbuf_append(out, fmt, n);
+            fmt += *fmt == '%' ? 2 : n;
+            continue;
+        }
+        strbuf_clear(&piece);
+        rc = format_one(&piece, &fmt, ap);
+        if (rc == 0) rc = redact_text(secrets, strbuf_cstr(&piece), piece.len, out);
+    }
+    strbuf_free(&piece);
+    return rc;
+}
+
 void log_printf(const logger *lg, clua_log_level level, const char *label, const char *fmt, ...) {
     if (!log_enabled(lg, level)) return;
-    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (!has_secrets(lg)) {
+        char msg[2048];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        emit(lg, label, msg);
+        return;
+    }
+    /* The runtime's own words (fmt) are never rewritten, however short a
+     * secret is; only what is formatted into them can carry one. */
+    strbuf line = STRBUF_INIT;
+    int rc = format_masked(lg->secrets, &line, fmt, &ap);
     va_end(ap);
-    log_line(lg, level, label, msg);
+    emit(lg, label, rc == 0 ? strbuf_cstr(&line) : UNMASKABLE);
+    strbuf_free(&line);
 }

@@ -15,7 +15,7 @@ typedef struct logger {
     clua_log_fn fn; /* NULL: stderr */
     void *user;
     progress *progress; /* a progress line to take off stderr first, or NULL */
-    const redact_list *secrets; /* values masked as *** in every line, or NULL */
+    const redact_list *secrets; /* values masked as *** (see log_line), or NULL */
     strbuf *scratch;            /* where a masked line is built */
 } logger;
 
@@ -36,7 +36,12 @@ const log_name *log_find(const char *name);
 
 bool log_enabled(const logger *lg, clua_log_level level);
 
-/* Writes one line when level passes the logger's threshold. */
+/* Each writes one line when level passes the logger's threshold.
+ * log_line: msg is the script's text or carries its values (a log.* line,
+ *   an error message, a traceback): every secret in it is masked.
+ * log_printf: fmt is the runtime's own words and is never rewritten; each
+ *   argument formatted into it has its secrets masked. Conversions: the
+ *   standard ones but %n and wide characters. */
 void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg);
 void log_printf(const logger *lg, clua_log_level level, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -94,6 +94,7 @@ static int add_one(redact_list *l, const char *value, size_t len) {
 
 int redact_add(redact_list *l, const char *value, size_t len) {
     if (len == 0) return 0;
+    if (len < REDACT_MIN_LEN) return REDACT_TOO_SHORT;
     if (add_one(l, value, len) != 0) return -1;
     static const char hex[] = "0123456789ABCDEF";
     strbuf enc = STRBUF_INIT;

@@ -8,8 +8,8 @@
  * Secret headers: Authorization, Proxy-Authorization, Cookie, Set-Cookie,
  * X-Api-Key, and any header whose name is a secret name.
  * Secret values: the configuration's values under secret names (collected
- * by lib_http when a sync starts); each is replaced by *** wherever it
- * appears, as it is and percent-encoded. */
+ * by lib_http when a sync starts) of at least REDACT_MIN_LEN bytes; each
+ * is replaced by *** wherever it appears, as it is and percent-encoded. */
 #ifndef CLUA_REDACT_H
 #define CLUA_REDACT_H
 
@@ -33,8 +33,15 @@ typedef struct redact_list {
 bool redact_secret_name(const char *name, size_t len);
 bool redact_secret_header(const char *name, size_t len);
 
+/* A value shorter than this is not masked: "a" or "42" would mask every
+ * "a" or "42" in a line while hiding nothing worth hiding. Whoever adds it
+ * says so (lib_http warns once per configuration value). */
+#define REDACT_MIN_LEN 4
+#define REDACT_TOO_SHORT 1
+
 /* Adds a secret value (and its percent-encoded form when that differs).
- * An empty value is ignored. Returns 0, or -1 when memory runs out. */
+ * Returns 0 (an empty value is ignored), REDACT_TOO_SHORT without adding
+ * a value of 1 to REDACT_MIN_LEN - 1 bytes, or -1 when memory runs out. */
 int redact_add(redact_list *l, const char *value, size_t len);
 /* True when s holds one of the secret values. */
 bool redact_holds_secret(const redact_list *l, const char *s, size_t len);
