@@ -2,6 +2,7 @@
  * directory, its lock and its database, hands the Lua side to script.c,
  * and then commits or rolls back to the last checkpoint. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,13 +211,29 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
             goto done;
         }
     }
+    char config_source[4300], state_source[4300];
+    snprintf(config_source, sizeof config_source, "file %s",
+             opt->configuration_file ? opt->configuration_file : "");
+    snprintf(state_source, sizeof state_source, "file %s", opt->state_file ? opt->state_file : "");
+    script_inputs in = {
+        .configuration = config ? config : "{}",
+        .configuration_source = config_source,
+        .configuration_len = config ? config_len : 2,
+        .state = state,
+        .state_source = state_source,
+        .state_len = state_len,
+    };
+    /* Every input is checked (JSON decoded, script compiled) before the
+     * output directory, its lock or its database is made: bad input
+     * creates nothing. */
+    if (script_open(rt, &in) != 0) {
+        status = status_of_script_failure(rt);
+        goto done;
+    }
     status = open_destination(rt, rt->summary.database_path);
     if (status != CLUA_OK) goto done;
 
-    char state_source[4300];
-    if (state) {
-        snprintf(state_source, sizeof state_source, "file %s", opt->state_file);
-    } else {
+    if (!state) {
         bool found;
         snprintf(state_source, sizeof state_source, "saved in %s", rt->summary.database_path);
         if (store_load_state(rt->st, &saved_state, &found) != 0) {
@@ -233,18 +250,9 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
         if (found && files_replace(rt->state_path, saved_state.p, saved_state.len, err,
                                    sizeof err) != 0)
             log_line(&rt->log, CLUA_LOG_WARNING, "WARNING", err);
+        in.state = strbuf_cstr(&saved_state);
+        in.state_len = saved_state.len;
     }
-    char config_source[4300];
-    snprintf(config_source, sizeof config_source, "file %s",
-             opt->configuration_file ? opt->configuration_file : "");
-    script_inputs in = {
-        .configuration = config ? config : "{}",
-        .configuration_source = config_source,
-        .configuration_len = config ? config_len : 2,
-        .state = state ? state : strbuf_cstr(&saved_state),
-        .state_source = state_source,
-        .state_len = state ? state_len : saved_state.len,
-    };
     if (script_run(rt, &in) != 0) {
         status = status_of_script_failure(rt);
     } else if (rt->interrupted_by) {
@@ -281,8 +289,13 @@ done:
         log_printf(&rt->log, CLUA_LOG_INFO, "INFO",
                    "rolled back: the database is as the last checkpoint left it");
     }
-    store_close(rt->st, &rt->cat);
+    script_close(rt); /* still open when the sync failed before script_run */
+    /* Detach, then close: from here a signal's clua_interrupt finds no
+     * store, and never reaches a connection being closed. */
+    store *st = rt->st;
     rt->st = NULL;
+    atomic_signal_fence(memory_order_seq_cst);
+    store_close(st, &rt->cat);
     catalog_free(&rt->cat);
     files_unlock(rt->lock_fd);
     rt->lock_fd = -1;

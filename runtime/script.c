@@ -2,6 +2,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,8 +65,11 @@ static void find_function(lua_State *L, struct clua_runtime *rt, int ret, const 
                    luaL_typename(L, -1));
 }
 
-/* The protected body of a sync's Lua side. */
-static int script_main(lua_State *L) {
+/* The protected body of script_open: everything that checks the inputs,
+ * done before the output directory, its lock or its database exist.
+ * Returns the configuration, the --state file's state (or nil) and the
+ * compiled chunk. */
+static int script_prepare(lua_State *L) {
     struct clua_runtime *rt = lua_touserdata(L, 1);
     const script_inputs *in = lua_touserdata(L, 2);
     lua_settop(L, 0);
@@ -79,7 +83,27 @@ static int script_main(lua_State *L) {
     push_object(L, rt, "configuration", in->configuration_source, in->configuration,
                 in->configuration_len); /* 1 */
     lib_http_open(L, rt, 1); /* after the configuration: its secrets are masked */
-    push_object(L, rt, "state", in->state_source, in->state, in->state_len); /* 2 */
+    if (in->state) push_object(L, rt, "state", in->state_source, in->state, in->state_len);
+    else lua_pushnil(L); /* 2: the saved state comes with the database */
+
+    rt->phase = RT_PHASE_LOAD;
+    if (luaL_loadfilex(L, rt->script_path, "t") != LUA_OK) lua_error(L); /* 3 */
+    return 3;
+}
+
+/* The protected body of script_run: the configuration, the state (nil:
+ * the saved one, in in->state) and the chunk are at 3, 4 and 5. */
+static int script_main(lua_State *L) {
+    struct clua_runtime *rt = lua_touserdata(L, 1);
+    const script_inputs *in = lua_touserdata(L, 2);
+    lua_rotate(L, 1, -2);
+    lua_pop(L, 2); /* 1 configuration, 2 state, 3 chunk */
+
+    if (lua_isnil(L, 2)) {
+        rt->phase = RT_PHASE_INPUT;
+        push_object(L, rt, "state", in->state_source, in->state, in->state_len);
+        lua_replace(L, 2);
+    }
     /* The state this run keeps if it never checkpoints, in the same compact
      * form a checkpoint writes. */
     strbuf_clear(&rt->start_state);
@@ -87,7 +111,6 @@ static int script_main(lua_State *L) {
         luaL_error(L, "state %s: %s", in->state_source, rt->msg);
 
     rt->phase = RT_PHASE_LOAD;
-    if (luaL_loadfilex(L, rt->script_path, "t") != LUA_OK) lua_error(L);
     lua_call(L, 0, 1); /* 3: what the chunk returned */
 
     find_function(L, rt, 3, "schema"); /* 4 */
@@ -130,7 +153,27 @@ static void keep_error(struct clua_runtime *rt, const char *text) {
     if (tb) log_line(&rt->log, CLUA_LOG_FINE, "FINE", tb + 1);
 }
 
-int script_run(struct clua_runtime *rt, const script_inputs *in) {
+static lua_alloc *pool_of(lua_State *L) {
+    void *pool;
+    lua_getallocf(L, &pool);
+    return pool;
+}
+
+/* Keeps the outcome of a protected call: 0, or -1 with rt->errmsg set. */
+static int outcome(struct clua_runtime *rt, lua_State *L, int status) {
+    rt->memory_limited = status == LUA_ERRMEM && lua_alloc_hit_limit(pool_of(L));
+    if (rt->memory_limited) {
+        snprintf(rt->errmsg, sizeof rt->errmsg,
+                 "%s: stopped: the script needed more than --memory-limit %g MB", rt->script_path,
+                 rt->opt->memory_limit_mb);
+        return -1;
+    }
+    if (status == LUA_OK) return 0;
+    keep_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    return -1;
+}
+
+int script_open(struct clua_runtime *rt, const script_inputs *in) {
     double mb = rt->opt->memory_limit_mb;
     lua_alloc *pool = lua_alloc_new(mb > 0 ? (size_t)(mb * 1024 * 1024) : 0);
     lua_State *L = pool ? lua_newstate(lua_alloc_fn, pool) : NULL;
@@ -142,26 +185,36 @@ int script_run(struct clua_runtime *rt, const script_inputs *in) {
         return -1;
     }
     lua_atpanic(L, panic);
+    rt->L = L; /* first: a stop asked for from now on reaches the script */
     watchdog_start(L, rt);
-    rt->L = L;
-    int rc = 0;
-    lua_pushcfunction(L, traceback);
+    lua_pushcfunction(L, traceback); /* 1, for both protected calls */
+    lua_pushcfunction(L, script_prepare);
+    lua_pushlightuserdata(L, rt);
+    lua_pushlightuserdata(L, (void *)in);
+    if (outcome(rt, L, lua_pcall(L, 2, 3, 1)) != 0) {
+        script_close(rt);
+        return -1;
+    }
+    return 0;
+}
+
+int script_run(struct clua_runtime *rt, const script_inputs *in) {
+    lua_State *L = rt->L;
     lua_pushcfunction(L, script_main);
     lua_pushlightuserdata(L, rt);
     lua_pushlightuserdata(L, (void *)in);
-    int status = lua_pcall(L, 2, 0, 1);
-    rt->memory_limited = status == LUA_ERRMEM && lua_alloc_hit_limit(pool);
-    if (rt->memory_limited) {
-        snprintf(rt->errmsg, sizeof rt->errmsg,
-                 "%s: stopped: the script needed more than --memory-limit %g MB", rt->script_path,
-                 mb);
-        rc = -1;
-    } else if (status != LUA_OK) {
-        keep_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
-        rc = -1;
-    }
+    for (int i = 2; i <= 4; i++) lua_pushvalue(L, i); /* what script_open left */
+    int rc = outcome(rt, L, lua_pcall(L, 5, 0, 1));
+    script_close(rt);
+    return rc;
+}
+
+void script_close(struct clua_runtime *rt) {
+    lua_State *L = rt->L;
+    if (!L) return;
+    lua_alloc *pool = pool_of(L);
     rt->L = NULL; /* before closing: an interrupt must not reach a dead state */
+    atomic_signal_fence(memory_order_seq_cst);
     lua_close(L);
     lua_alloc_free(pool);
-    return rc;
 }

@@ -1,7 +1,8 @@
 /* script: the only file that drives Lua. It makes the Lua state, opens the
- * modules, and runs the whole Lua side of a sync inside one protected call
- * with a traceback handler: decode configuration and state, load the
- * script, apply schema(), call update(). */
+ * modules, and runs the Lua side of a sync inside two protected calls with
+ * a traceback handler: first the inputs (decode configuration and state,
+ * compile the script), before the database is opened; then the script's
+ * chunk, schema() and update(). */
 #ifndef CLUA_SCRIPT_H
 #define CLUA_SCRIPT_H
 
@@ -9,7 +10,9 @@
 
 struct clua_runtime;
 
-/* The JSON texts to hand the script, and where they came from (for messages). */
+/* The JSON texts to hand the script, and where they came from (for
+ * messages). state is the --state file's text for script_open (NULL
+ * without one) and the state saved in the database for script_run. */
 typedef struct script_inputs {
     const char *configuration, *configuration_source;
     size_t configuration_len;
@@ -17,8 +20,18 @@ typedef struct script_inputs {
     size_t state_len;
 } script_inputs;
 
-/* Runs the sync's Lua side. Returns 0, or -1 with rt->errmsg set and
- * rt->phase telling where it failed. The Lua state is closed on return. */
+/* Makes the Lua state and checks every input before anything is created on
+ * disk: decodes the configuration and the --state file, compiles the
+ * script. Returns 0, or -1 with rt->errmsg set, rt->phase telling where it
+ * failed, and the Lua state closed. */
+int script_open(struct clua_runtime *rt, const script_inputs *in);
+
+/* Runs the rest of the sync's Lua side: the saved state (when script_open
+ * had no --state file), the script's chunk, schema(), update(). Returns 0,
+ * or -1 as script_open. The Lua state is closed on return. */
 int script_run(struct clua_runtime *rt, const script_inputs *in);
+
+/* Closes the Lua state if one is open (a failure between the two). */
+void script_close(struct clua_runtime *rt);
 
 #endif
