@@ -7,8 +7,14 @@
  * Mapping: object <-> table with string keys; array <-> sequence 1..n;
  * null <-> json.null (a light userdata, JSON_NULL); true/false <-> boolean;
  * a number without fraction or exponent that fits int64 -> integer, any
- * other number -> float. An empty table encodes as {}. Object keys are
- * written in byte order so the same table always gives the same text. */
+ * other number -> float. Object keys are written in byte order so the
+ * same table always gives the same text.
+ *
+ * Arrays stay arrays: the decoder marks every table it makes from a JSON
+ * array (in a weak-keyed set in the registry, so the script's tables stay
+ * plain), and the encoder writes a marked table as an array, an empty one
+ * as []. json.array(t) marks a table the script builds. An unmarked
+ * sequence is an array too; an unmarked empty table is {}. */
 #ifndef CLUA_JSON_CODEC_H
 #define CLUA_JSON_CODEC_H
 
@@ -24,6 +30,12 @@
 /* json.null: a light userdata with this address. */
 extern const char json_null_sentinel;
 #define JSON_NULL ((void *)&json_null_sentinel)
+
+/* Pushes the set of tables marked as arrays (made on first use). */
+void json_push_arrays(lua_State *L);
+
+/* Marks the table at idx as a JSON array. */
+void json_mark_array(lua_State *L, int idx);
 
 /* Appends the JSON text of the Lua value at idx to out. keys is scratch the
  * encoder uses to sort object keys; both buffers belong to the caller and

@@ -24,6 +24,7 @@ typedef struct dec {
     char *err;
     size_t errlen;
     int depth;
+    int arrays; /* stack index of the set of tables marked as arrays */
 } dec;
 
 /* Sets err to "line L, column C: ..." for the byte at `at` and returns -1. */
@@ -302,6 +303,9 @@ static int dec_object(dec *D) {
 
 static int dec_array(dec *D) {
     if (dec_enter(D) != 0) return -1;
+    lua_pushvalue(D->L, -1);
+    lua_pushboolean(D->L, 1);
+    lua_rawset(D->L, D->arrays);
     if (D->p < D->end && *D->p == ']') {
         D->p++;
         D->depth--;
@@ -363,18 +367,44 @@ static int dec_value(dec *D) {
 
 /* Nothing is pushed on failure: the stack goes back to its top on entry
  * (which also closes a half-built luaL_Buffer). */
+void json_push_arrays(lua_State *L) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "clua.json_arrays") == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushliteral(L, "k"); /* weak keys: a mark never keeps a table alive */
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "clua.json_arrays");
+}
+
+void json_mark_array(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    json_push_arrays(L);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 int json_decode(lua_State *L, const char *text, size_t len, char *err, size_t errlen) {
     if (!text) text = "";
-    dec D = {L, text, text, text + len, err, errlen, 0};
     int top = lua_gettop(L);
+    json_push_arrays(L);
+    dec D = {L, text, text, text + len, err, errlen, 0, lua_gettop(L)};
     dec_skip_ws(&D);
-    if (D.p == D.end) return dec_fail(&D, text, "empty input");
+    if (D.p == D.end) {
+        dec_fail(&D, text, "empty input");
+        goto fail;
+    }
     if (dec_value(&D) != 0) goto fail;
     dec_skip_ws(&D);
     if (D.p != D.end) {
         dec_fail(&D, D.p, "unexpected text after the value");
         goto fail;
     }
+    lua_remove(L, D.arrays);
     return 0;
 fail:
     lua_settop(L, top);

@@ -99,6 +99,7 @@ typedef struct enc {
     size_t errlen;
     int depth;
     int npath;
+    int arrays; /* stack index of the set of tables marked as arrays */
     enc_seg path[JSON_MAX_DEPTH + 1];
 } enc;
 
@@ -291,8 +292,16 @@ static NOINLINE int enc_sparse(enc *E, int t, lua_Integer max) {
                     (long long)i);
 }
 
+/* True when the decoder or json.array marked table t as an array. */
+static bool is_marked_array(enc *E, int t) {
+    lua_pushvalue(E->L, t);
+    bool marked = lua_rawget(E->L, E->arrays) != LUA_TNIL;
+    lua_pop(E->L, 1);
+    return marked;
+}
+
 /* A table is an array when its keys are exactly 1..n, an object when they
- * are all strings; an empty table is {}. Anything else is refused with a
+ * are all strings; an empty table is {} unless it is marked as an array. Anything else is refused with a
  * key named: a bad key type as found, the smallest string key of a mixed
  * table, the lowest missing index of a sparse one. */
 static int enc_table(enc *E, int t) {
@@ -337,6 +346,8 @@ static int enc_table(enc *E, int t) {
         rc = enc_array(E, t, nint);
     else if (nstr > 0)
         rc = enc_object(E, t);
+    else if (is_marked_array(E, t))
+        rc = put(E, "[]", 2);
     else
         rc = put(E, "{}", 2);
     E->depth--;
@@ -390,6 +401,8 @@ int json_encode(lua_State *L, int idx, strbuf *out, strbuf *keys, char *err, siz
     E.npath = 0;
     int top = lua_gettop(L);
     idx = lua_absindex(L, idx);
+    json_push_arrays(L);
+    E.arrays = lua_gettop(L);
     strbuf_clear(keys);
     int rc = enc_value(&E, idx);
     strbuf_clear(keys);

@@ -1,5 +1,5 @@
-/* lib_json: json.encode(value), json.decode(text) and the json.null
- * sentinel, over json_codec. */
+/* lib_json: json.encode(value), json.decode(text), json.array(t) and the
+ * json.null sentinel, over json_codec. */
 #include <lauxlib.h>
 
 #include "json_codec.h"
@@ -28,9 +28,24 @@ static int json_decode_lua(lua_State *L) {
     return 1;
 }
 
+/* json.array([t]): t (or a new table) marked so JSON writes it as an
+ * array, [] when empty. */
+static int json_array_lua(lua_State *L) {
+    if (lua_isnoneornil(L, 1)) {
+        lua_settop(L, 0);
+        lua_newtable(L);
+    } else if (lua_type(L, 1) != LUA_TTABLE) {
+        return luaL_error(L, "json.array: expected a table or nothing, got %s", luaL_typename(L, 1));
+    }
+    lua_settop(L, 1);
+    json_mark_array(L, 1);
+    return 1;
+}
+
 static const luaL_Reg json_funcs[] = {
     {"encode", json_encode_lua},
     {"decode", json_decode_lua},
+    {"array", json_array_lua},
     {NULL, NULL},
 };
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,188 @@ static void test_arrays_and_empty(void **state) {
     check(L, "v.k == 2");
     decode(L, "[true,false,null,\"s\"]");
     check(L, "v[1] == true and v[2] == false and v[3] == null and v[4] == 's'");
+}
+
+/* ---- arrays stay arrays ------------------------------------------------ */
+
+static void test_arrays_stay_arrays(void **state) {
+    lua_State *L = *state;
+    assert_round_trip(L, "[]");
+    assert_round_trip(L, "{\"a\":[],\"b\":{},\"c\":[[],{},[[]]]}");
+    decode(L, "{\"x\":[]}");
+    assert_encodes(L, "v.x[1] = 5; return v", "{\"x\":[5]}");
+    decode(L, "[]");
+    assert_encodes(L, "v[1] = nil; return v", "[]");
+    /* a table the script builds is an object when empty, unless marked */
+    assert_encodes(L, "return {}", "{}");
+    push_lua(L, "return {}");
+    json_mark_array(L, -1);
+    lua_setglobal(L, "m");
+    assert_encodes(L, "return { m = m, n = {} }", "{\"m\":[],\"n\":{}}");
+    /* a marked table that gained a string key is not an array */
+    assert_encode_error(L, "m.k = 1; m[1] = 2; return m", "at $: table has both a sequence part and key \"k\"");
+}
+
+/* ---- property: encode(decode(s)) is s, up to white space and key order --- */
+
+typedef struct gen {
+    uint64_t x;          /* xorshift64 state */
+    strbuf src, want;    /* the text with noise, and the text the encoder must give */
+} gen;
+
+static uint32_t rnd(gen *g, uint32_t n) {
+    g->x ^= g->x << 13;
+    g->x ^= g->x >> 7;
+    g->x ^= g->x << 17;
+    return (uint32_t)(g->x % n);
+}
+
+static void both(gen *g, const char *s) {
+    strbuf_puts(&g->src, s);
+    strbuf_puts(&g->want, s);
+}
+
+static void space(gen *g) {
+    static const char *const ws[] = {"", "", " ", "\n", "\t ", "\r\n  "};
+    strbuf_puts(&g->src, ws[rnd(g, 6)]);
+}
+
+/* A string of bytes the encoder treats in each of its ways, each written
+ * in the source in one of the ways JSON allows. */
+static void gen_string(gen *g, strbuf *src, strbuf *want) {
+    strbuf_putc(src, '"');
+    strbuf_putc(want, '"');
+    int n = (int)rnd(g, 6);
+    for (int i = 0; i < n; i++) {
+        switch (rnd(g, 10)) {
+        case 0: strbuf_puts(src, rnd(g, 2) ? "\\\"" : "\\u0022"); strbuf_puts(want, "\\\""); break;
+        case 1: strbuf_puts(src, "\\\\"); strbuf_puts(want, "\\\\"); break;
+        case 2: strbuf_puts(src, rnd(g, 2) ? "\\n" : "\\u000A"); strbuf_puts(want, "\\n"); break;
+        case 3: strbuf_puts(src, rnd(g, 2) ? "/" : "\\/"); strbuf_puts(want, "/"); break;
+        case 4: strbuf_puts(src, "\\u0001"); strbuf_puts(want, "\\u0001"); break;
+        case 5: strbuf_puts(src, rnd(g, 2) ? "\x7f" : "\\u007f"); strbuf_puts(want, "\\u007f"); break;
+        case 6: strbuf_puts(src, rnd(g, 2) ? "\xc3\xa9" : "\\u00e9"); strbuf_puts(want, "\xc3\xa9"); break;
+        case 7: strbuf_puts(src, "\\ud83d\\ude00"); strbuf_puts(want, "\xf0\x9f\x98\x80"); break;
+        default: {
+            char c[2] = {(char)('a' + rnd(g, 26)), 0};
+            strbuf_puts(src, c);
+            strbuf_puts(want, c);
+        }
+        }
+    }
+    strbuf_putc(src, '"');
+    strbuf_putc(want, '"');
+}
+
+static void gen_value(gen *g, int depth);
+
+/* An object with distinct keys in random order; the wanted text has them
+ * in byte order, which for these keys ("k" and two digits) is the order of
+ * their numbers. */
+static void gen_object(gen *g, int depth) {
+    int n = (int)rnd(g, 5), order[5];
+    bool used[100] = {false};
+    for (int i = 0; i < n; i++) {
+        do order[i] = (int)rnd(g, 100); while (used[order[i]]);
+        used[order[i]] = true;
+    }
+    /* the values must land in the wanted text in key order: make each
+     * member apart, then put them in */
+    strbuf msrc[5] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    strbuf mwant[5] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    for (int i = 0; i < n; i++) {
+        strbuf s0 = g->src, w0 = g->want;
+        g->src = msrc[i];
+        g->want = mwant[i];
+        strbuf_printf(&g->src, "\"k%02d\"", order[i]);
+        space(g);
+        strbuf_putc(&g->src, ':');
+        space(g);
+        strbuf_printf(&g->want, "\"k%02d\":", order[i]);
+        gen_value(g, depth + 1);
+        msrc[i] = g->src;
+        mwant[i] = g->want;
+        g->src = s0;
+        g->want = w0;
+    }
+    both(g, "{");
+    for (int i = 0; i < n; i++) {
+        if (i) strbuf_putc(&g->src, ',');
+        space(g);
+        strbuf_append(&g->src, msrc[i].p, msrc[i].len);
+        space(g);
+    }
+    for (int k = 0, w = 0; k < 100; k++)
+        for (int i = 0; i < n; i++)
+            if (order[i] == k) {
+                if (w++) strbuf_putc(&g->want, ',');
+                strbuf_append(&g->want, mwant[i].p, mwant[i].len);
+            }
+    for (int i = 0; i < 5; i++) {
+        strbuf_free(&msrc[i]);
+        strbuf_free(&mwant[i]);
+    }
+    both(g, "}");
+}
+
+static void gen_value(gen *g, int depth) {
+    uint32_t kind = rnd(g, depth > 4 ? 6 : 9);
+    char num[64];
+    switch (kind) {
+    case 0: both(g, "null"); break;
+    case 1: both(g, rnd(g, 2) ? "true" : "false"); break;
+    case 2:
+        snprintf(num, sizeof num, "%lld", (long long)(int64_t)(g->x >> rnd(g, 64)) * (rnd(g, 2) ? 1 : -1));
+        both(g, num);
+        break;
+    case 3: { /* k + 0.5 as 2.5, 25e-1 or 0.25E1 */
+        int k = (int)rnd(g, 2000) - 1000;
+        int tenfold = k * 10 + (k < 0 ? -5 : 5);
+        snprintf(num, sizeof num, "%s%d.5", k < 0 ? "-" : "", k < 0 ? -k : k);
+        strbuf_puts(&g->want, num);
+        if (rnd(g, 2)) snprintf(num, sizeof num, "%de-1", tenfold);
+        strbuf_puts(&g->src, num);
+        break;
+    }
+    case 4: case 5: gen_string(g, &g->src, &g->want); break;
+    case 6: case 7: {
+        int n = (int)rnd(g, 4);
+        both(g, "[");
+        space(g);
+        for (int i = 0; i < n; i++) {
+            if (i) both(g, ",");
+            space(g);
+            gen_value(g, depth + 1);
+            space(g);
+        }
+        both(g, "]");
+        break;
+    }
+    default: gen_object(g, depth);
+    }
+}
+
+static void test_round_trip_property(void **state) {
+    lua_State *L = *state;
+    gen g = {0x9E3779B97F4A7C15ull, STRBUF_INIT, STRBUF_INIT};
+    for (int i = 0; i < 3000; i++) {
+        strbuf_clear(&g.src);
+        strbuf_clear(&g.want);
+        space(&g);
+        gen_value(&g, 0);
+        space(&g);
+        decode_n(L, g.src.p, g.src.len);
+        strbuf out = STRBUF_INIT;
+        char err[256] = "";
+        if (encode_chunk(L, "return v", &out, err, sizeof err) != 0)
+            fail_msg("case %d: %s: %s", i, strbuf_cstr(&g.src), err);
+        if (out.len != g.want.len || memcmp(out.p, g.want.p, out.len) != 0)
+            fail_msg("case %d:\n  source  %s\n  wanted  %s\n  got     %s", i, strbuf_cstr(&g.src),
+                     strbuf_cstr(&g.want), strbuf_cstr(&out));
+        strbuf_free(&out);
+    }
+    strbuf_free(&g.src);
+    strbuf_free(&g.want);
 }
 
 static void test_metamethods_ignored(void **state) {
@@ -552,6 +735,8 @@ int main(void) {
         T(test_float_every_value_round_trips),
         T(test_nested_sorted_objects),
         T(test_arrays_and_empty),
+        T(test_arrays_stay_arrays),
+        T(test_round_trip_property),
         T(test_metamethods_ignored),
         T(test_many_keys_nested),
         T(test_appends_to_out),
