@@ -13,7 +13,7 @@ static char *dup_name(const char *s, size_t len) {
 
 /* SQLite folds ASCII case in identifiers, so the catalog must too: "User"
  * and "user" are one table, and one column. */
-static bool same_name(const char *a, size_t alen, const char *b, size_t blen) {
+bool catalog_same_name(const char *a, size_t alen, const char *b, size_t blen) {
     if (alen != blen) return false;
     for (size_t i = 0; i < alen; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
@@ -26,7 +26,7 @@ static bool same_name(const char *a, size_t alen, const char *b, size_t blen) {
 table *catalog_find(const catalog *cat, const char *name, size_t len) {
     for (int i = 0; i < cat->n; i++) {
         table *t = cat->tables[i];
-        if (same_name(t->name, t->name_len, name, len)) return t;
+        if (catalog_same_name(t->name, t->name_len, name, len)) return t;
     }
     return NULL;
 }
@@ -103,7 +103,7 @@ int catalog_set_source(char **slot, const char *name, size_t len) {
 
 int table_find_column(const table *t, const char *name, size_t len) {
     for (int i = 0; i < t->ncols; i++)
-        if (same_name(t->cols[i].name, t->cols[i].name_len, name, len)) return i;
+        if (catalog_same_name(t->cols[i].name, t->cols[i].name_len, name, len)) return i;
     return -1;
 }
 
@@ -175,11 +175,11 @@ bool catalog_reserved_name(const char *name, size_t len) {
     static const char *const reserved[] = {"_fivetran_synced", "_fivetran_deleted",
                                            CATALOG_ID_COLUMN};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-        if (same_name(reserved[i], strlen(reserved[i]), name, len)) return true;
+        if (catalog_same_name(reserved[i], strlen(reserved[i]), name, len)) return true;
     return false;
 }
 
 bool catalog_reserved_table(const char *name, size_t len) {
-    return (len >= 7 && same_name(name, 7, "sqlite_", 7)) ||
-           (len >= 6 && same_name(name, 6, "_clua_", 6));
+    return (len >= 7 && catalog_same_name(name, 7, "sqlite_", 7)) ||
+           (len >= 6 && catalog_same_name(name, 6, "_clua_", 6));
 }

@@ -34,6 +34,7 @@ typedef struct table {
     int *pk; /* column indexes in primary-key order */
     int npk;
     bool declared; /* named in this run's schema() */
+    bool pending;  /* in the catalog only: created in the database with its first good row */
     char *source;  /* the name a script first used for it this run (NULL: none yet) */
     int by_name_n;
     int *by_name;      /* column indexes in byte order of their names */
@@ -65,6 +66,7 @@ bool table_hashed(const table *t);
 int catalog_set_source(char **slot, const char *name, size_t len);
 
 /* Names match as SQLite matches identifiers: ASCII letters in any case. */
+bool catalog_same_name(const char *a, size_t alen, const char *b, size_t blen);
 table *catalog_find(const catalog *cat, const char *name, size_t len);
 /* Adds an empty table; NULL when memory runs out. */
 table *catalog_add(catalog *cat, const char *name, size_t len);

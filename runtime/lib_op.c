@@ -3,19 +3,71 @@
  * has row.c read the row into the table's scratch (owned by the catalog, so
  * a Lua error leaks nothing), and runs the table's cached statement. */
 #include <lauxlib.h>
+#include <stdio.h>
 
 #include "json_codec.h"
 #include "lib.h"
 #include "row.h"
 #include "rt.h"
 
-/* Refuses an op outside update(), or after the database has failed. */
-static struct clua_runtime *op_enter(lua_State *L, const char *op) {
+/* Upvalue 2 of every op: a value whose __close ends the op's guard, so an
+ * op that raises (and a script that catches it) leaves no op running. */
+#define OP_CLOSER lua_upvalueindex(2)
+
+static void op_leave(lua_State *L, struct clua_runtime *rt) {
+    if (rt->op_thread == L) rt->op_busy = false;
+}
+
+static int op_close(lua_State *L) {
+    struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    op_leave(L, rt);
+    return 0;
+}
+
+/* True when the op that set the guard is still running. An op that raised
+ * inside a coroutine that then died was never closed (Lua closes nothing in
+ * a dead coroutine): that guard is stale. */
+static bool op_running(lua_State *L, struct clua_runtime *rt) {
+    if (!rt->op_busy) return false;
+    if (rt->op_thread == L) return true;
+    int status = lua_status(rt->op_thread);
+    return status == LUA_OK || status == LUA_YIELD;
+}
+
+/* Refuses an op outside update(), after the database has failed, or
+ * inside another op (from a __gc finalizer, a metamethod, or a coroutine
+ * resumed from one): that op's row is half read, and nesting would corrupt
+ * it. Then marks this op as running until it returns or raises. */
+static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     if (rt->phase != RT_PHASE_UPDATE)
         luaL_error(L, "%s: only allowed while update() runs", op);
     if (rt->store_failed) luaL_error(L, "%s: the sync has failed already: %s", op, rt->store_msg);
     if (rt->interrupted_by || rt->timed_out) luaL_error(L, "%s: the sync is stopping", op);
+    if (op_running(L, rt)) {
+        /* A finalizer's error is only a warning to Lua: fail the sync, so
+         * the row it meant to write is not lost without a word. */
+        snprintf(rt->msg, sizeof rt->msg,
+                 "%s was called while another op was running (from a __gc finalizer, a "
+                 "metamethod or a coroutine it resumed): ops cannot nest",
+                 op);
+        if (!rt->store_failed) {
+            rt->store_failed = true;
+            snprintf(rt->store_msg, sizeof rt->store_msg, "%s", rt->msg);
+        }
+        luaL_error(L, "%s", rt->msg);
+    }
+    rt->op_given = lua_gettop(L);
+    lua_settop(L, nargs);
+    rt->op_busy = true;
+    rt->op_thread = L;
+    /* Anchor a coroutine so op_running may ask for its status later. */
+    if (L != rt->L) {
+        lua_pushthread(L);
+        lua_rawseti(L, LUA_REGISTRYINDEX, rt->op_anchor);
+    }
+    lua_pushvalue(L, OP_CLOSER);
+    lua_toclose(L, nargs + 1);
     return rt;
 }
 
@@ -33,64 +85,69 @@ static int store_error_raise(lua_State *L, struct clua_runtime *rt) {
 
 /* An op on a table that does not exist changes nothing, but its row must
  * still be a table: a mistake is reported the same either way. */
-static void check_row_arg(lua_State *L, const char *op) {
+static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op) {
     if (lua_type(L, 2) != LUA_TTABLE)
         luaL_error(L, "%s(\"%s\"): the row must be a table, got %s", op, lua_tostring(L, 1),
-                   luaL_typename(L, 2));
+                   row_arg_typename(L, rt, 2));
 }
 
 static int op_upsert(lua_State *L) {
-    struct clua_runtime *rt = op_enter(L, "op.upsert");
+    struct clua_runtime *rt = op_enter(L, "op.upsert", 2);
     table *t = row_table(L, rt, "op.upsert", true);
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
     if (table_hashed(t)) row_hash(L, rt, t);
     if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
     rt->summary.upserts++;
     op_done(rt);
+    op_leave(L, rt);
     return 0;
 }
 
 static int op_update(lua_State *L) {
-    struct clua_runtime *rt = op_enter(L, "op.update");
+    struct clua_runtime *rt = op_enter(L, "op.update", 2);
     table *t = row_table(L, rt, "op.update", false);
     if (!t) {
-        check_row_arg(L, "op.update");
+        check_row_arg(L, rt, "op.update");
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
         if (store_update(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
     }
     rt->summary.updates++;
     op_done(rt);
+    op_leave(L, rt);
     return 0;
 }
 
 static int op_delete(lua_State *L) {
-    struct clua_runtime *rt = op_enter(L, "op.delete");
+    struct clua_runtime *rt = op_enter(L, "op.delete", 2);
     table *t = row_table(L, rt, "op.delete", false);
     if (!t) {
-        check_row_arg(L, "op.delete");
+        check_row_arg(L, rt, "op.delete");
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
         if (store_delete(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
     }
     rt->summary.deletes++;
     op_done(rt);
+    op_leave(L, rt);
     return 0;
 }
 
 static int op_truncate(lua_State *L) {
-    struct clua_runtime *rt = op_enter(L, "op.truncate");
+    struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
     table *t = row_table(L, rt, "op.truncate", false);
     if (t && store_truncate(rt->st, t) != 0) return store_error_raise(L, rt);
     rt->summary.truncates++;
     op_done(rt);
+    op_leave(L, rt);
     return 0;
 }
 
 static int op_checkpoint(lua_State *L) {
-    struct clua_runtime *rt = op_enter(L, "op.checkpoint");
+    struct clua_runtime *rt = op_enter(L, "op.checkpoint", 1);
     if (lua_type(L, 1) != LUA_TTABLE)
-        luaL_error(L, "op.checkpoint: the state must be a table, got %s", luaL_typename(L, 1));
+        luaL_error(L, "op.checkpoint: the state must be a table, got %s",
+                   row_arg_typename(L, rt, 1));
     strbuf_clear(&rt->json);
     if (json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg) != 0)
         luaL_error(L, "op.checkpoint: the state cannot be saved as JSON: %s", rt->msg);
@@ -98,6 +155,7 @@ static int op_checkpoint(lua_State *L) {
         return luaL_error(L, "op.checkpoint: %s", rt->store_msg);
     rt->summary.checkpoints++;
     op_done(rt);
+    op_leave(L, rt);
     return 0;
 }
 
@@ -107,6 +165,19 @@ static const luaL_Reg op_funcs[] = {
 };
 
 void lib_op_open(lua_State *L, struct clua_runtime *rt) {
-    lib_register(L, rt, "op", op_funcs);
+    rt->op_busy = false;
+    rt->op_thread = NULL;
+    lua_pushboolean(L, 0);
+    rt->op_anchor = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L); /* op */
+    lua_pushlightuserdata(L, rt);
+    lua_newtable(L); /* the closer: an empty table whose __close ends the guard */
+    lua_newtable(L);
+    lua_pushlightuserdata(L, rt);
+    lua_pushcclosure(L, op_close, 1);
+    lua_setfield(L, -2, "__close");
+    lua_setmetatable(L, -2);
+    luaL_setfuncs(L, op_funcs, 2);
+    lua_setglobal(L, "op");
     row_open(L, rt);
 }

@@ -1,5 +1,8 @@
+/* rowhash: the canonical bytes of a row and their XXH3-128 hash. */
 #include "rowhash.h"
 
+#include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,20 +14,28 @@ static int put_u64(strbuf *b, uint64_t v) {
     return strbuf_append(b, le, 8);
 }
 
-int rowhash_add(strbuf *b, const char *name, size_t name_len, const types_value *v) {
-    if (v->tag == TYPES_SQL_NULL) return 0;
-    /* the name and a 0 byte, then a tag and the value */
-    if (strbuf_append(b, name, name_len) != 0 || strbuf_putc(b, '\0') != 0) return -1;
+/* The name and a 0 byte, then a tag, the length and the bytes. */
+static int put_field(strbuf *b, const char *name, size_t name_len, char tag, const char *p,
+                     size_t len) {
+    return strbuf_append(b, name, name_len) || strbuf_putc(b, '\0') || strbuf_putc(b, tag) ||
+           put_u64(b, (uint64_t)len) || strbuf_append(b, p, len);
+}
+
+int rowhash_add(strbuf *b, const char *name, size_t name_len, types_kind kind,
+                const types_value *v) {
+    char num[40];
     switch (v->tag) {
-    case TYPES_SQL_INT: return strbuf_putc(b, 'i') || put_u64(b, (uint64_t)v->i);
-    case TYPES_SQL_REAL: {
-        uint64_t bits;
-        memcpy(&bits, &v->f, sizeof bits);
-        return strbuf_putc(b, 'r') || put_u64(b, bits);
-    }
-    default:
-        return strbuf_putc(b, v->tag == TYPES_SQL_BLOB ? 'b' : 't') ||
-               put_u64(b, (uint64_t)v->len) || strbuf_append(b, v->p, v->len);
+    case TYPES_SQL_NULL: return 0;
+    case TYPES_SQL_INT:
+        if (kind == TYPES_BOOLEAN) snprintf(num, sizeof num, "%s", v->i ? "true" : "false");
+        else snprintf(num, sizeof num, "%" PRId64, v->i);
+        return put_field(b, name, name_len, 't', num, strlen(num));
+    case TYPES_SQL_REAL:
+        if (isnan(v->f)) return 0; /* stored as NULL */
+        types_number_text(v->f, num, sizeof num);
+        return put_field(b, name, name_len, 't', num, strlen(num));
+    case TYPES_SQL_BLOB: return put_field(b, name, name_len, 'b', types_bytes(v), v->len);
+    default: return put_field(b, name, name_len, 't', types_bytes(v), v->len);
     }
 }
 

@@ -1,7 +1,13 @@
 /* rowhash: the _fivetran_id of a row in a table without a primary key, a
  * 128-bit XXH3 hash over the row's non-null values (README, "Tables
  * without a primary key"). The op path and the SQL function that
- * re-keys a table after a widening both build it here, so they agree. */
+ * re-keys a table after a widening both build it here, so they agree.
+ *
+ * Each value is hashed in one canonical form that does not depend on the
+ * column's type, so widening a column never changes an id: a number is
+ * its shortest text (42, 42.0 and "42" are one value), a boolean "true" or
+ * "false", text and JSON their bytes, a BLOB its bytes with a tag of its
+ * own. NULL and NaN (which SQLite stores as NULL) add nothing. */
 #ifndef CLUA_ROWHASH_H
 #define CLUA_ROWHASH_H
 
@@ -10,10 +16,15 @@
 #include "strbuf.h"
 #include "types.h"
 
-/* Appends one column to the bytes being hashed; columns must come in byte
- * order of their names. A NULL value adds nothing. 0, or -1 when memory
+/* The version of the canonical form; a database keyed by an older one is
+ * re-keyed when it is opened (store_sqlite.c). */
+#define ROWHASH_VERSION 2
+
+/* Appends one column of logical type kind to the bytes being hashed;
+ * columns must come in byte order of their names. 0, or -1 when memory
  * runs out. */
-int rowhash_add(strbuf *bytes, const char *name, size_t name_len, const types_value *v);
+int rowhash_add(strbuf *bytes, const char *name, size_t name_len, types_kind kind,
+                const types_value *v);
 
 /* Writes the 32 lowercase hex digits of the hash of bytes into out[33]. */
 void rowhash_hex(const strbuf *bytes, char out[33]);

@@ -13,6 +13,7 @@
 #include "connector_lua.h"
 #include "log.h"
 #include "redact.h"
+#include "row.h"
 #include "store_sqlite.h"
 #include "strbuf.h"
 
@@ -69,6 +70,14 @@ struct clua_runtime {
     int merged;         /* Lua registry ref: the name merges already reported */
     strbuf name;        /* scratch: a normalised name */
     strbuf row_bytes;   /* scratch: the bytes a row's _fivetran_id hashes */
+    row_scratch row;    /* what the current op's row asks of the schema */
+    /* The op running now (lib_op.c): an op called from inside another (a
+     * __gc finalizer, a metamethod) is refused. op_thread is the Lua
+     * thread it runs on, kept alive by the registry ref op_anchor. */
+    bool op_busy;
+    int op_given; /* how many arguments the script gave it */
+    lua_State *op_thread;
+    int op_anchor;
     progress progress;
 
     /* What stops a script from outside (watchdog.c). */

@@ -105,6 +105,10 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
         if (!is_new_table) {
             if (store_add_column(rt->st, t, ci) != 0) raise_store(L, rt);
             rt->summary.schema_changes++;
+            char tyname[48];
+            types_format(&t->cols[ci].type, tyname, sizeof tyname);
+            log_printf(&rt->log, CLUA_LOG_INFO, "INFO", "added column \"%s\" %s to table \"%s\"",
+                       t->cols[ci].name, typed ? tyname : "(type from its first value)", t->name);
         }
         return;
     }

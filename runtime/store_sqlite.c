@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowhash.h"
 #include "store_internal.h"
 
 /* Distinct column sets of op.update kept prepared per table; a connector
@@ -185,6 +186,28 @@ static int column_text(sqlite3_stmt *s, int i, const char **p, size_t *n) {
     return *p != NULL;
 }
 
+/* PRAGMA user_version records the canonical form of the _fivetran_id
+ * values (rowhash.h); older ones are computed anew. A table whose key is
+ * damaged is left to the check that follows. */
+static int upgrade_row_ids(store *st, catalog *cat) {
+    sqlite3_stmt *s = NULL;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "reading the database's version");
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version >= ROWHASH_VERSION) return 0;
+    for (int i = 0; i < cat->n; i++) {
+        table *t = cat->tables[i];
+        if (table_key_ok(t) && t->npk == 1 && table_hashed(t) && store_rekey_table(st, t) != 0)
+            return -1;
+    }
+    strbuf_clear(&st->sql);
+    if (strbuf_printf(&st->sql, "PRAGMA user_version = %d", ROWHASH_VERSION) != 0)
+        return store_oom(st);
+    return store_exec(st, "recording the version of", "_fivetran_id");
+}
+
 int store_load_catalog(store *st, catalog *cat) {
     sqlite3_stmt *s = NULL;
     /* Primary-key columns first, in key order, so table_add_column can place them. */
@@ -226,6 +249,7 @@ int store_load_catalog(store *st, catalog *cat) {
     }
     if (rc == 0 && step != SQLITE_DONE) rc = store_fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
+    if (rc == 0) rc = upgrade_row_ids(st, cat);
     for (int i = 0; rc == 0 && i < cat->n; i++)
         if (!table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
             snprintf(st->err, sizeof st->err,
@@ -355,8 +379,10 @@ static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     switch (v->tag) {
     case TYPES_SQL_INT: sqlite3_bind_int64(s, i, v->i); break;
     case TYPES_SQL_REAL: sqlite3_bind_double(s, i, v->f); break;
-    case TYPES_SQL_TEXT: sqlite3_bind_text64(s, i, v->p, v->len, SQLITE_STATIC, SQLITE_UTF8); break;
-    case TYPES_SQL_BLOB: sqlite3_bind_blob64(s, i, v->p, v->len, SQLITE_STATIC); break;
+    case TYPES_SQL_TEXT:
+        sqlite3_bind_text64(s, i, types_bytes(v), v->len, SQLITE_STATIC, SQLITE_UTF8);
+        break;
+    case TYPES_SQL_BLOB: sqlite3_bind_blob64(s, i, types_bytes(v), v->len, SQLITE_STATIC); break;
     default: sqlite3_bind_null(s, i); break;
     }
 }

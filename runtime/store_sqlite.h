@@ -37,7 +37,9 @@ int store_begin(store *st);
 int store_commit(store *st);
 int store_rollback(store *st);
 
-/* Fills cat with the tables recorded in _clua_columns. */
+/* Fills cat with the tables recorded in _clua_columns. A database whose
+ * _fivetran_id values were made by an older canonical form is re-keyed
+ * (inside the current transaction). */
 int store_load_catalog(store *st, catalog *cat);
 
 /* The saved state into out; *found is false when none was ever saved. */
@@ -51,6 +53,11 @@ int store_add_column(store *st, table *t, int col);
 /* Changes column col from type from to the type it has now in t (wider),
  * converting the stored values; the table is rebuilt to do it. */
 int store_widen_column(store *st, table *t, int col, const types_type *from);
+/* *exact is false when column col holds an integer that a double cannot
+ * represent exactly (widening it to DOUBLE would change that value). */
+int store_column_exact_double(store *st, const table *t, int col, bool *exact);
+/* Recomputes every _fivetran_id of hashed table t (rowhash.h). */
+int store_rekey_table(store *st, table *t);
 /* Records the type a pending column took from its first value. */
 int store_set_column_type(store *st, const table *t, int col);
 

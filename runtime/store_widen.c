@@ -48,38 +48,47 @@ static void widen_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     switch (out.tag) {
     case TYPES_SQL_INT: sqlite3_result_int64(ctx, out.i); break;
     case TYPES_SQL_REAL: sqlite3_result_double(ctx, out.f); break;
-    case TYPES_SQL_TEXT: sqlite3_result_text64(ctx, out.p, out.len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
-    case TYPES_SQL_BLOB: sqlite3_result_blob64(ctx, out.p, out.len, SQLITE_TRANSIENT); break;
+    case TYPES_SQL_TEXT:
+        sqlite3_result_text64(ctx, types_bytes(&out), out.len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+    case TYPES_SQL_BLOB: sqlite3_result_blob64(ctx, types_bytes(&out), out.len, SQLITE_TRANSIENT); break;
     default: sqlite3_result_null(ctx); break;
     }
 }
 
-/* clua_row_id(name, value, name, value, ...): the _fivetran_id of a row
- * whose values (already converted) are given in byte order of the names. */
+/* clua_row_id(name, kind, value, name, kind, value, ...): the _fivetran_id
+ * of a row whose values (already converted, of the logical kinds given) are
+ * given in byte order of the names. */
 static void row_id_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     strbuf bytes = STRBUF_INIT;
     int bad = 0;
-    for (int i = 0; i + 1 < argc && !bad; i += 2) {
+    for (int i = 0; i + 2 < argc && !bad; i += 3) {
+        sqlite3_value *val = argv[i + 2];
         types_value v;
         memset(&v, 0, sizeof v);
-        switch (sqlite3_value_type(argv[i + 1])) {
+        switch (sqlite3_value_type(val)) {
         case SQLITE_INTEGER:
             v.tag = TYPES_SQL_INT;
-            v.i = sqlite3_value_int64(argv[i + 1]);
+            v.i = sqlite3_value_int64(val);
             break;
         case SQLITE_FLOAT:
             v.tag = TYPES_SQL_REAL;
-            v.f = sqlite3_value_double(argv[i + 1]);
+            v.f = sqlite3_value_double(val);
             break;
         case SQLITE_NULL: v.tag = TYPES_SQL_NULL; break;
+        case SQLITE_BLOB:
+            v.tag = TYPES_SQL_BLOB;
+            v.p = sqlite3_value_blob(val);
+            break;
         default:
-            v.tag = sqlite3_value_type(argv[i + 1]) == SQLITE_BLOB ? TYPES_SQL_BLOB : TYPES_SQL_TEXT;
-            v.p = v.tag == TYPES_SQL_BLOB ? sqlite3_value_blob(argv[i + 1])
-                                          : (const char *)sqlite3_value_text(argv[i + 1]);
-            v.len = (size_t)sqlite3_value_bytes(argv[i + 1]);
+            v.tag = TYPES_SQL_TEXT;
+            v.p = (const char *)sqlite3_value_text(val);
         }
+        v.len = (size_t)sqlite3_value_bytes(val);
+        if (v.tag >= TYPES_SQL_TEXT && !v.p) v.p = ""; /* an empty BLOB */
         const char *name = (const char *)sqlite3_value_text(argv[i]);
-        bad = !name || rowhash_add(&bytes, name, (size_t)sqlite3_value_bytes(argv[i]), &v) != 0;
+        bad = !name || rowhash_add(&bytes, name, (size_t)sqlite3_value_bytes(argv[i]),
+                                   (types_kind)sqlite3_value_int(argv[i + 1]), &v) != 0;
     }
     char hex[33];
     if (bad) {
@@ -108,6 +117,57 @@ static int put_widened(strbuf *b, const table *t, int i, int col, const types_ty
                          c->type.precision, c->type.scale);
 }
 
+/* Appends clua_row_id(...) over t's columns, column col being widened
+ * (col -1: none). */
+static int put_row_id(strbuf *b, const table *t, int col, const types_type *from) {
+    int id = t->pk[0];
+    int bad = strbuf_puts(b, "clua_row_id(");
+    for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
+        int ci = t->by_name[r];
+        if (ci == id) continue;
+        bad = (n++ && strbuf_puts(b, ", ")) || put_literal(b, t->cols[ci].name) ||
+              strbuf_printf(b, ", %d, ", (int)t->cols[ci].type.kind) ||
+              put_widened(b, t, ci, col, from);
+    }
+    return bad || strbuf_puts(b, ")");
+}
+
+int store_column_exact_double(store *st, const table *t, int col, bool *exact) {
+    /* Only integers past 2^53 can be inexact; SQLite hands them over for C
+     * to judge. */
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    const char *c = t->cols[col].name;
+    if (strbuf_puts(b, "SELECT ") || strbuf_ident(b, c) || strbuf_puts(b, " FROM ") ||
+        strbuf_ident(b, t->name) || strbuf_puts(b, " WHERE typeof(") || strbuf_ident(b, c) ||
+        strbuf_puts(b, ") = 'integer' AND (") || strbuf_ident(b, c) ||
+        strbuf_puts(b, " > 9007199254740992 OR ") || strbuf_ident(b, c) ||
+        strbuf_puts(b, " < -9007199254740992)"))
+        return store_oom(st);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "reading column \"%s\" of \"%s\"", c, t->name);
+    int rc = SQLITE_DONE;
+    *exact = true;
+    while (*exact && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        *exact = types_exact_double(sqlite3_column_int64(s, 0));
+    int ret = *exact && rc != SQLITE_DONE ? store_fail(st, "reading column \"%s\" of \"%s\"", c, t->name) : 0;
+    sqlite3_finalize(s);
+    return ret;
+}
+
+int store_rekey_table(store *st, table *t) {
+    strbuf *b = &st->sql;
+    strbuf_clear(b);
+    /* OR REPLACE: rows the old form told apart and the new one does not
+     * are one row, as they would be had they arrived today. */
+    if (strbuf_puts(b, "UPDATE OR REPLACE ") || strbuf_ident(b, t->name) ||
+        strbuf_puts(b, " SET ") || strbuf_ident(b, CATALOG_ID_COLUMN) || strbuf_puts(b, " = ") ||
+        put_row_id(b, t, -1, NULL))
+        return store_oom(st);
+    return store_exec(st, "re-keying", t->name);
+}
+
 int store_widen_column(store *st, table *t, int col, const types_type *from) {
     /* SQLite cannot change a column's type in place: copy the table into a
      * new one with the wider column, converting its values, then swap. */
@@ -129,14 +189,7 @@ int store_widen_column(store *st, table *t, int col, const types_type *from) {
             bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
             continue;
         }
-        bad = strbuf_puts(b, "clua_row_id(");
-        for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
-            int ci = t->by_name[r];
-            if (ci == id) continue;
-            bad = (n++ && strbuf_puts(b, ", ")) || put_literal(b, t->cols[ci].name) ||
-                  strbuf_puts(b, ", ") || put_widened(b, t, ci, col, from);
-        }
-        bad = bad || strbuf_puts(b, "), ");
+        bad = put_row_id(b, t, col, from) || strbuf_puts(b, ", ");
     }
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\" FROM ") ||
           strbuf_ident(b, t->name) ||

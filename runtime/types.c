@@ -4,7 +4,10 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "json_internal.h"
 
 static const char *const types_names[TYPES_COUNT] = {
     "BOOLEAN", "SHORT", "INT", "LONG", "DECIMAL", "FLOAT", "DOUBLE",
@@ -62,19 +65,39 @@ void types_format(const types_type *type, char *buf, size_t n) {
         snprintf(buf, n, "%s", types_name(type->kind));
 }
 
-/* A float as Lua 5.4's tostring shows it ("%.14g", "3.0" for integral
- * values). NaN and infinities are spelled out here rather than left to
- * printf so the text is the same on every libc. */
-static void number_text(double f, char *buf, size_t n) {
+void types_number_text(double f, char *buf, size_t n) {
     if (isnan(f)) {
-        snprintf(buf, n, "%s", signbit(f) ? "-nan" : "nan");
+        snprintf(buf, n, "nan");
     } else if (isinf(f)) {
         snprintf(buf, n, "%s", f < 0 ? "-inf" : "inf");
+    } else if (f == 0) {
+        snprintf(buf, n, "0");
     } else {
-        snprintf(buf, n, "%.14g", f);
-        size_t len = strlen(buf);
-        if (buf[strspn(buf, "-0123456789")] == '\0' && len + 2 < n) memcpy(buf + len, ".0", 3);
+        /* The fewest significant digits that read back (17 always do), so
+         * the text is the same whatever path the value took; written out
+         * in full from 1e-4 to below 1e16, as Python's repr does ("30",
+         * "0.0001", "1e-05", "1e+16"). */
+        int digits = 1;
+        for (; digits < 17; digits++) {
+            snprintf(buf, n, "%.*e", digits - 1, f);
+            if (strtod(buf, NULL) == f) break;
+        }
+        snprintf(buf, n, "%.*e", digits - 1, f);
+        int exp10 = atoi(strchr(buf, 'e') + 1);
+        if (exp10 >= -4 && exp10 < 16)
+            snprintf(buf, n, "%.*f", digits - 1 - exp10 > 0 ? digits - 1 - exp10 : 0, f);
+        else
+            snprintf(buf, n, "%.*g", digits, f);
+        /* printf and strtod follow LC_NUMERIC, which a script may change. */
+        char point = json_locale_point(), *c = point != '.' ? strchr(buf, point) : NULL;
+        if (c) *c = '.';
     }
+}
+
+bool types_exact_double(int64_t i) {
+    /* 2^63 is the double nearest INT64_MAX, and it does not fit back. */
+    double d = (double)i;
+    return d < 9223372036854775808.0 && (int64_t)d == i;
 }
 
 void types_describe(const types_input *in, char *buf, size_t n) {
@@ -87,8 +110,9 @@ void types_describe(const types_input *in, char *buf, size_t n) {
         snprintf(buf, n, "integer %" PRId64, in->i);
         return;
     case TYPES_IN_FLOAT:
-        number_text(in->f, num, sizeof num);
-        snprintf(buf, n, "float %s", num);
+        types_number_text(in->f, num, sizeof num);
+        /* As Lua shows a float with an integral value: 32768.0 */
+        snprintf(buf, n, "float %s%s", num, num[strspn(num, "-0123456789")] ? "" : ".0");
         return;
     case TYPES_IN_STRING:
         break;
@@ -118,7 +142,10 @@ static int fail(const types_type *type, const char *detail, const types_input *i
                 char *err, size_t errlen, const char *why, ...) {
     char name[40], got[DESCRIBE_MAX * 4 + 64], reason[128] = "";
     types_format(type, name, sizeof name);
-    types_describe(in, got, sizeof got);
+    if (type->kind == TYPES_DECIMAL && in->tag == TYPES_IN_FLOAT && isfinite(in->f))
+        snprintf(got, sizeof got, "float %.15g", in->f); /* the digits that were checked */
+    else
+        types_describe(in, got, sizeof got);
     if (why) {
         va_list ap;
         va_start(ap, why);
@@ -132,9 +159,10 @@ static int fail(const types_type *type, const char *detail, const types_input *i
     return -1;
 }
 
+/* The text is in out->buf: p stays NULL so a moved value still finds it. */
 static void set_text(types_value *out, size_t len) {
     out->tag = TYPES_SQL_TEXT;
-    out->p = out->buf;
+    out->p = NULL;
     out->len = len;
 }
 
@@ -444,7 +472,7 @@ static int convert_text(const types_type *type, const types_input *in, types_val
         set_text(out, (size_t)snprintf(out->buf, sizeof out->buf, "%" PRId64, in->i));
         return 0;
     case TYPES_IN_FLOAT:
-        number_text(in->f, out->buf, sizeof out->buf);
+        types_number_text(in->f, out->buf, sizeof out->buf);
         set_text(out, strlen(out->buf));
         return 0;
     case TYPES_IN_BOOL:
@@ -476,6 +504,8 @@ int types_convert(const types_type *type, const types_input *in, types_value *ou
     case TYPES_DECIMAL:
         return convert_decimal(type, in, out, err, errlen);
     case TYPES_FLOAT: case TYPES_DOUBLE:
+        if (in->tag == TYPES_IN_INT && !types_exact_double(in->i))
+            return fail(type, NULL, in, err, errlen, "not exact as a double: store it as a string");
         if (in->tag == TYPES_IN_INT) out->f = (double)in->i;
         else if (in->tag == TYPES_IN_FLOAT) out->f = in->f;
         else return fail(type, NULL, in, err, errlen, NULL);

@@ -54,8 +54,9 @@ typedef struct types_input {
     size_t len;
 } types_input;
 
-/* What to bind. TEXT and BLOB point either into the input string (no copy)
- * or into buf, so a types_value must not be copied while p is in use. */
+/* What to bind. TEXT and BLOB point into the input string (p, no copy) or,
+ * when p is NULL, are held in buf itself: read them with types_bytes, so
+ * a types_value may be copied or moved (its array reallocated) safely. */
 typedef enum types_sql_tag {
     TYPES_SQL_NULL,
     TYPES_SQL_INT,
@@ -74,6 +75,20 @@ typedef struct types_value {
     size_t len;
     char buf[TYPES_TEXT_MAX];
 } types_value;
+
+/* The bytes of a TEXT or BLOB value, wherever they are held. */
+static inline const char *types_bytes(const types_value *v) { return v->p ? v->p : v->buf; }
+
+/* A double as the shortest text that reads back to the same value: the
+ * fewest significant digits that strtod returns unchanged, written out in
+ * full for 1e-4 <= |f| < 1e16 and with an exponent otherwise, as Python's
+ * repr does but without a ".0" ("2.5", "5", "30", "0.1", "1e-05",
+ * "1e+16", "1e+300"). -0.0 is "0" (SQLite stores it as 0.0); NaN and the
+ * infinities are "nan", "inf" and "-inf". buf holds at least 32 bytes. */
+void types_number_text(double f, char *buf, size_t n);
+
+/* True when the integer i is exactly a double: (double)i reads back as i. */
+bool types_exact_double(int64_t i);
 
 /* Case-insensitive look-up of a declared type name ("int", "Utc_DateTime").
  * Returns false for an unknown name. "DECIMAL" is found; the caller checks

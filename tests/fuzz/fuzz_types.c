@@ -77,18 +77,20 @@ static void check_fixed_point(const types_type *t, const char *p, size_t len) {
     int rc = types_convert(t, &in, &again, err, sizeof err);
     CHECK(rc == 0, "%s: its own output \"%.*s\" is refused: %s", types_name(t->kind), (int)len, p,
           err);
-    CHECK(again.len == len && memcmp(again.p, p, len) == 0,
+    CHECK(again.len == len && memcmp(types_bytes(&again), p, len) == 0,
           "%s: \"%.*s\" converts again to \"%.*s\"", types_name(t->kind), (int)len, p,
-          (int)again.len, again.p);
+          (int)again.len, types_bytes(&again));
 }
 
 static void check_success(const types_type *t, const types_input *in, const types_value *v) {
-    /* Every byte of text or blob is readable, and a text in buf ends there. */
+    /* Every byte of text or blob is readable, and a text in buf (p NULL)
+     * ends there. */
     volatile unsigned sum = 0;
+    const char *bytes = NULL;
     if (v->tag == TYPES_SQL_TEXT || v->tag == TYPES_SQL_BLOB) {
-        CHECK(v->p != NULL || v->len == 0, "%s: NULL text", types_name(t->kind));
-        for (size_t i = 0; i < v->len; i++) sum += (unsigned char)v->p[i];
-        if (v->p == v->buf)
+        bytes = types_bytes(v);
+        for (size_t i = 0; i < v->len; i++) sum += (unsigned char)bytes[i];
+        if (v->p == NULL)
             CHECK(v->len < TYPES_TEXT_MAX && v->buf[v->len] == '\0', "%s: text in buf unterminated",
                   types_name(t->kind));
     }
@@ -109,24 +111,27 @@ static void check_success(const types_type *t, const types_input *in, const type
     }
     case TYPES_FLOAT: case TYPES_DOUBLE:
         CHECK(v->tag == TYPES_SQL_REAL, "%s not REAL", types_name(t->kind));
+        /* An integer is taken only when a double holds it exactly. */
+        CHECK(in->tag != TYPES_IN_INT || (types_exact_double(in->i) && v->f == (double)in->i),
+              "%s took an integer a double cannot hold", types_name(t->kind));
         break;
     case TYPES_DECIMAL:
         CHECK(v->tag == TYPES_SQL_TEXT, "DECIMAL not TEXT");
-        check_decimal_text(t, v->p, v->len);
-        check_fixed_point(t, v->p, v->len);
+        check_decimal_text(t, bytes, v->len);
+        check_fixed_point(t, bytes, v->len);
         if (in->tag == TYPES_IN_INT) {
             /* An integer keeps its digits: the text without ".000" is it. */
             char want[32];
             snprintf(want, sizeof want, "%lld", (long long)in->i);
             size_t n = t->scale > 0 ? v->len - (size_t)t->scale - 1 : v->len;
-            CHECK(strlen(want) == n && memcmp(want, v->p, n) == 0, "DECIMAL of %s gave %.*s", want,
-                  (int)v->len, v->p);
+            CHECK(strlen(want) == n && memcmp(want, bytes, n) == 0, "DECIMAL of %s gave %.*s", want,
+                  (int)v->len, bytes);
         }
         break;
     case TYPES_NAIVE_DATE: case TYPES_NAIVE_DATETIME: case TYPES_UTC_DATETIME:
         CHECK(in->tag == TYPES_IN_STRING && v->tag == TYPES_SQL_TEXT, "%s", types_name(t->kind));
-        check_stamp_text(t->kind, v->p, v->len);
-        check_fixed_point(t, v->p, v->len);
+        check_stamp_text(t->kind, bytes, v->len);
+        check_fixed_point(t, bytes, v->len);
         break;
     case TYPES_BINARY:
         CHECK(in->tag == TYPES_IN_STRING && v->tag == TYPES_SQL_BLOB && v->len == in->len,
@@ -135,8 +140,17 @@ static void check_success(const types_type *t, const types_input *in, const type
     case TYPES_STRING: case TYPES_XML:
         CHECK(v->tag == TYPES_SQL_TEXT, "%s not TEXT", types_name(t->kind));
         if (in->tag == TYPES_IN_STRING)
-            CHECK(v->len == in->len && memcmp(v->p, in->s, in->len) == 0, "%s changed the string",
+            CHECK(v->len == in->len && memcmp(bytes, in->s, in->len) == 0, "%s changed the string",
                   types_name(t->kind));
+        if (in->tag == TYPES_IN_FLOAT && v->len < 64) {
+            /* A float's text reads back as the same double (NaN as "nan"). */
+            char num[64];
+            memcpy(num, bytes, v->len);
+            num[v->len] = '\0';
+            double back = strtod(num, NULL);
+            CHECK(isnan(in->f) ? strcmp(num, "nan") == 0 : back == in->f,
+                  "%s: float %.17g gave \"%s\"", types_name(t->kind), in->f, num);
+        }
         break;
     default:
         CHECK(0, "kind %d converted", (int)t->kind);

@@ -94,7 +94,7 @@ LUA
   run r.lua --output r
   expect_exit 1
   expect_out "SYNC FAILED"
-  severe_is "r.lua:6: op.upsert(\"t\"): column \"v\" $3"
+  severe_is "r.lua:6: op.upsert(\"t\") id=2: column \"v\" $3"
   [ "$FAILURES" = "$before" ] || echo "  (in: reject $1 $2)" >&2
 }
 

@@ -33,18 +33,18 @@ LUA
 
 # A value that does not fit its declared type.
 misuse 'op.upsert("t", { id = 4, name = "four" }); op.upsert("t", { id = "5", name = "five" })' \
-  'op.upsert("t"): column "id" is INT, got string "5"'
+  'op.upsert("t") id="5": column "id" is INT, got string "5"'
 misuse 'op.upsert("pair", { a = 1, b = "x", n = 70000 })' \
-  'op.upsert("pair"): column "n" is SHORT (-32768 to 32767), got integer 70000'
+  'op.upsert("pair") a=1 b="x": column "n" is SHORT (-32768 to 32767), got integer 70000'
 misuse 'op.update("t", { id = 2, name = {} })' \
-  'op.update("t"): column "name" is STRING, got table'
+  'op.update("t") id=2: column "name" is STRING, got table'
 misuse 'op.delete("pair", { a = 1.5, b = "x" })' \
-  'op.delete("pair"): column "a" is INT, got float 1.5 (not an integer)'
+  'op.delete("pair") a=1.5 b="x": column "a" is INT, got float 1.5 (not an integer)'
 # A primary-key column missing, or null.
 misuse 'op.upsert("t", { name = "no id" })' 'op.upsert("t"): primary-key column "id" is missing'
-misuse 'op.upsert("pair", { a = 1, n = 2 })' 'op.upsert("pair"): primary-key column "b" is missing'
-misuse 'op.update("pair", { b = "x", n = 2 })' 'op.update("pair"): primary-key column "a" is missing'
-misuse 'op.delete("pair", { a = 1 })' 'op.delete("pair"): primary-key column "b" is missing'
+misuse 'op.upsert("pair", { a = 1, n = 2 })' 'op.upsert("pair") a=1: primary-key column "b" is missing'
+misuse 'op.update("pair", { b = "x", n = 2 })' 'op.update("pair") b="x": primary-key column "a" is missing'
+misuse 'op.delete("pair", { a = 1 })' 'op.delete("pair") a=1: primary-key column "b" is missing'
 misuse 'op.delete("t", {})' 'op.delete("t"): primary-key column "id" is missing'
 misuse 'op.upsert("t", { id = json.null, name = "null id" })' 'op.upsert("t"): primary-key column "id" is null'
 # The row is not a table.
@@ -57,4 +57,4 @@ misuse 'op.upsert({ id = 4 })' 'op.upsert: the table name must be a string, got 
 misuse 'op.truncate(nil)' 'op.truncate: the table name must be a string, got nil'
 misuse 'op.checkpoint("cursor=4")' 'op.checkpoint: the state must be a table, got string'
 # A column name that is not a string.
-misuse 'op.upsert("t", { id = 4, "four" })' 'op.upsert("t"): column names must be strings, got number 1'
+misuse 'op.upsert("t", { id = 4, "four" })' 'op.upsert("t") id=4: column names must be strings, got number 1'

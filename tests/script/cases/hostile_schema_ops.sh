@@ -121,7 +121,7 @@ op_call 'op.upsert("t", { id = 1, [2.5] = 1 })' 'op.upsert("t"): column names mu
 op_call 'op.upsert("t", { id = 1, j = { [true] = 1 } })' 'op.upsert("t"): column "j" is JSON: at $: table has a boolean key true'
 op_call 'op.upsert("t", { id = 1, j = { 1, nil, 3 } })' 'op.upsert("t"): column "j" is JSON: at $: table is not a sequence: key 3 but no key 2'
 op_call 'op.upsert("t", { id = 1, _fivetran_deleted = true })' 'op.upsert("t"): column "_fivetran_deleted" is reserved for the runtime'
-op_call 'op.upsert("t", { id = 1, _fivetran_id = "x" })' 'op.upsert("t"): column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
+op_call 'op.upsert("t", { id = 1, _fivetran_id = "x" })' 'op.upsert("t") _fivetran_id="x": column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
 
 # Metatables are not consulted: a row is read with raw access, so a raising
 # __index or __pairs does nothing, and only the row's own fields count.

@@ -120,4 +120,4 @@ end
 LUA
 run bad.lua --output o
 expect_exit 1
-severe_is 'bad.lua:2: op.upsert("user_accounts"): column "user_id" is INT, got string "x"'
+severe_is 'bad.lua:2: op.upsert("user_accounts") user_id="x": column "user_id" is INT, got string "x"'

@@ -58,8 +58,9 @@ cmp -s ids.first ids.second || { fail "a second run changed the _fivetran_id val
 expect_sql o/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM free" "3|0"
 
 # The ids are the documented hash: XXH3-128 over, for each non-null column in
-# byte order of names, the name, a 0 byte, then i + 8-byte LE integer,
-# r + the double's 8 LE bytes, or t/b + 8-byte LE length + the bytes.
+# byte order of names, the name, a 0 byte, then t + 8-byte LE length + the
+# canonical text (a number's shortest text: 1, 1.5; a boolean's true/false;
+# text and JSON as their bytes), or b + 8-byte LE length + the bytes of a BLOB.
 # Checked against libxxhash directly (the same library, not the runtime).
 write xx.c <<'C'
 #include <stdio.h>
@@ -78,9 +79,9 @@ else
   # the pieces of the hashed bytes
   le() { local i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( ($1 >> (8 * i)) & 255 )))"; done; }
   col() { printf '%s\0' "$1"; }
-  int() { printf i; le "$1"; }
-  real_bits() { printf r; le "$1"; }
   text() { printf t; le "${#1}"; printf '%s' "$1"; }
+  int() { text "$1"; }   # a number hashes as its shortest text
+  real() { text "$1"; }
   # expect_hash TABLE WHERE: the row's id is the hash of the file bytes
   expect_hash() { expect_sql o/warehouse.db "SELECT _fivetran_id FROM $1 WHERE $2" "$(./xx < bytes)"; }
   { col a; int 1; col b; text x; } > bytes; expect_hash free "a = 1 AND b = 'x'"
@@ -88,6 +89,6 @@ else
   { col a; int 1; } > bytes; expect_hash free "a = 1 AND b IS NULL"
   { col n; int 1; col name; text a; } > bytes; expect_hash decl "name = 'a' AND n = 1"
   { col name; text 1; } > bytes; expect_hash decl "name = '1'"
-  # 1.5 is the double 0x3FF8000000000000; raw is the 2 bytes 00 01
-  { col price; real_bits 0x3FF8000000000000; col raw; printf b; le 2; printf '\0\1'; } > bytes; expect_hash decl "price = 1.5"
+  # the double 1.5 is the text "1.5"; raw is the 2 bytes 00 01
+  { col price; real 1.5; col raw; printf b; le 2; printf '\0\1'; } > bytes; expect_hash decl "price = 1.5"
 fi

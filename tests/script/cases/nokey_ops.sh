@@ -51,9 +51,9 @@ expect_out "Deletes        | 2"
 expect_err 'refused: ops.lua:11: op.update("free"): table "free" has no primary key, so the row must give its _fivetran_id'
 expect_err 'refused: ops.lua:12: op.delete("free"): table "free" has no primary key, so the row must give its _fivetran_id'
 expect_err 'refused: ops.lua:13: op.delete("decl"): table "decl" has no primary key, so the row must give its _fivetran_id'
-expect_err 'refused: ops.lua:14: op.upsert("free"): column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
-expect_err 'refused: ops.lua:15: op.upsert("decl"): column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
-expect_err 'refused: ops.lua:16: op.upsert("keyed"): column "_fivetran_id" is reserved for the runtime'
+expect_err 'refused: ops.lua:14: op.upsert("free") _fivetran_id="abc": column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
+expect_err "refused: ops.lua:15: op.upsert(\"decl\") _fivetran_id=\"$DID\": column \"_fivetran_id\" is computed by the runtime from the row's values"
+expect_err 'refused: ops.lua:16: op.upsert("keyed") id=1: column "_fivetran_id" is reserved for the runtime'
 expect_no_err "accepted"
 # the update changed the row it names (its id stays), the delete soft-deleted
 # the row it names, the unknown id touched nothing

@@ -59,7 +59,7 @@ LUA
 run no_key.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-expect_err 'no_key.lua:9: op.delete("pair"): primary-key column "code" is missing'
+expect_err 'no_key.lua:9: op.delete("pair") id=2: primary-key column "code" is missing'
 expect_sql o/warehouse.db "SELECT count(*) FROM pair WHERE _fivetran_deleted = 0" "2"
 
 # A null key is refused too.

@@ -35,13 +35,13 @@ misuse name_nil     'op.delete(nil, { id = 1 })'     'op.delete: the table name 
 misuse trunc_table  'op.truncate({})'                'op.truncate: the table name must be a string, got table'
 misuse row_string   'op.upsert("item", "id=3")'      'op.upsert("item"): the row must be a table, got string'
 misuse row_nil      'op.update("item", nil)'         'op.update("item"): the row must be a table, got nil'
-misuse id_given     'op.upsert("loose", { id = 3 }); op.upsert("loose", { _fivetran_id = "x" })' 'op.upsert("loose"): column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
+misuse id_given     'op.upsert("loose", { id = 3 }); op.upsert("loose", { _fivetran_id = "x" })' 'op.upsert("loose") _fivetran_id="x": column "_fivetran_id" is computed by the runtime from the row'"'"'s values'
 misuse id_missing   'op.upsert("loose", { id = 3 }); op.update("loose", { id = 3 })' 'op.update("loose"): table "loose" has no primary key, so the row must give its _fivetran_id'
 misuse state_string 'op.checkpoint("x")'             'op.checkpoint: the state must be a table, got string'
 misuse state_func   'op.checkpoint({ f = print })'   'op.checkpoint: the state cannot be saved as JSON: at $.f: cannot encode a function'
-misuse col_number   'op.upsert("item", { id = 3, [5] = "x" })' 'op.upsert("item"): column names must be strings, got number 5'
-misuse col_reserved 'op.upsert("item", { id = 3, _fivetran_deleted = true })' 'op.upsert("item"): column "_fivetran_deleted" is reserved for the runtime'
-misuse val_function 'op.upsert("item", { id = 3, name = print })' 'op.upsert("item"): column "name" is STRING, got function'
+misuse col_number   'op.upsert("item", { id = 3, [5] = "x" })' 'op.upsert("item") id=3: column names must be strings, got number 5'
+misuse col_reserved 'op.upsert("item", { id = 3, _fivetran_deleted = true })' 'op.upsert("item") id=3: column "_fivetran_deleted" is reserved for the runtime'
+misuse val_function 'op.upsert("item", { id = 3, name = print })' 'op.upsert("item") id=3: column "name" is STRING, got function'
 
 # Operations outside update(): at the chunk's top level, and in schema().
 write top.lua <<LUA

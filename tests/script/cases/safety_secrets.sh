@@ -73,7 +73,7 @@ expect_err "INFO     secrets: *** *** *** *** *** *** *** *** *** *** *** *** **
 expect_err "WARNING  plain: not-secret-monkey not-secret-keyboard not-secret-user not-secret-auth not-secret-turkey db.example"
 expect_err "SEVERE   in text: user=not-secret-user;password=***;"
 expect_err "INFO     twice: ******"
-expect_err 'INFO     caught: sec.lua:15: op.upsert("t"): column "n" is INT, got a string that holds a secret (***)'
+expect_err 'INFO     caught: sec.lua:15: op.upsert("t") id=1: column "n" is INT, got a string that holds a secret (***)'
 no_secret_in err
 no_secret_in out
 # The data is the script's: stored as given.
@@ -95,7 +95,7 @@ fails() {
   :
 }
 fails raise "sec.lua:20: login failed for not-secret-user with ***"
-fails op 'sec.lua:21: op.upsert("t"): column "n" is INT, got a string that holds a secret (***)'
+fails op 'sec.lua:21: op.upsert("t") id=3: column "n" is INT, got a string that holds a secret (***)'
 fails nested "sec.lua:23: token *** refused" --log-level fine
 expect_err "stack traceback:"
 fails table 'sec.lua:26: op.upsert: table name "***" is empty or holds a NUL byte'

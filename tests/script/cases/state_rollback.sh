@@ -99,8 +99,8 @@ run caught.lua --output a
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 1"
-expect_err 'WARNING  caught: caught.lua:2: op.upsert("t"): column "id" is INT, got string "abc"'
-expect_err 'WARNING  caught: caught.lua:4: op.upsert("t"): column "v" is STRING, got table'
+expect_err 'WARNING  caught: caught.lua:2: op.upsert("t") id="abc": column "id" is INT, got string "abc"'
+expect_err 'WARNING  caught: caught.lua:4: op.upsert("t") id=20: column "v" is STRING, got table'
 expect_no_err "SEVERE"
 expect_sql a/warehouse.db "SELECT id, v FROM t WHERE id >= 20 OR v = 'bad key' ORDER BY id" "21|after"
 expect_file_eq a/state.json '{"next":22}'

@@ -42,8 +42,8 @@ reject '"INT"' '2147483648' 'is INT (-2147483648 to 2147483647), got integer 214
 reject '"INT"' '-2147483649' 'is INT (-2147483648 to 2147483647), got integer -2147483649'
 reject '"INT"' '2^40' 'is INT (-2147483648 to 2147483647), got float 1099511627776.0'
 # 9223372036854775808 is past every Lua integer: Lua reads it as a float
-reject '"LONG"' '9223372036854775808' 'is LONG (-9223372036854775808 to 9223372036854775807), got float 9.2233720368548e+18'
-reject '"LONG"' '-2^64' 'is LONG (-9223372036854775808 to 9223372036854775807), got float -1.844674407371e+19'
+reject '"LONG"' '9223372036854775808' 'is LONG (-9223372036854775808 to 9223372036854775807), got float 9.223372036854776e+18'
+reject '"LONG"' '-2^64' 'is LONG (-9223372036854775808 to 9223372036854775807), got float -1.8446744073709552e+19'
 # Not an integer.
 reject '"INT"' '1.5' 'is INT, got float 1.5 (not an integer)'
 reject '"SHORT"' '-0.25' 'is SHORT, got float -0.25 (not an integer)'
@@ -68,7 +68,7 @@ end
 LUA
 run upd.lua --output o
 expect_exit 1
-severe_is 'upd.lua:6: op.update("t"): column "s" is SHORT (-32768 to 32767), got integer 40000'
+severe_is 'upd.lua:6: op.update("t") id=1: column "s" is SHORT (-32768 to 32767), got integer 40000'
 write del.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
@@ -80,5 +80,5 @@ end
 LUA
 run del.lua --output o
 expect_exit 1
-severe_is 'del.lua:6: op.delete("t"): column "id" is INT, got string "1"'
+severe_is 'del.lua:6: op.delete("t") id="1": column "id" is INT, got string "1"'
 expect_sql o/warehouse.db "SELECT count(*), sum(s), sum(_fivetran_deleted) FROM t" "6|-32760|0"

@@ -71,7 +71,7 @@ end
 LUA
 run bad.lua --output o
 expect_exit 1
-severe_is 'bad.lua:5: op.upsert("t"): column "u" is UTC_DATETIME, got string "2024-01-01T00:00:00" (no UTC offset: add Z or +hh:mm)'
+severe_is 'bad.lua:5: op.upsert("t") id=3: column "u" is UTC_DATETIME, got string "2024-01-01T00:00:00" (no UTC offset: add Z or +hh:mm)'
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # A name that only looks like a type is not one.

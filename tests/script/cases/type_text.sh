@@ -21,14 +21,15 @@ LUA
 run ok.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
-# Numbers and booleans become text as Lua's tostring writes them.
+# Numbers become the shortest text that reads back to the same value (a
+# float 3.0 is "3", -0.0 is "0"); booleans "true"/"false".
 expect_sql o/warehouse.db "SELECT id, quote(s), typeof(s), quote(x), typeof(x) FROM t WHERE id NOT IN (1, 5) ORDER BY id" \
 $'2|\'42\'|text|\'-7\'|text
-3|\'1.5\'|text|\'3.0\'|text
+3|\'1.5\'|text|\'3\'|text
 4|\'true\'|text|\'false\'|text
 6|\'\'|text|\'\'|text
 7|\'-9223372036854775808\'|text|\'1e+100\'|text
-8|\'-0.0\'|text|\'0.1\'|text'
+8|\'0\'|text|\'0.1\'|text'
 expect_sql o/warehouse.db "SELECT s, hex(s), typeof(s), x, typeof(x) FROM t WHERE id = 1" \
   "héllo|68C3A96C6C6F|text|<a b='1'>2</a>|text"
 # Embedded NUL bytes are kept: the whole string is stored, as TEXT.

@@ -26,11 +26,11 @@ end
 LUA
 run decl.lua --output o
 expect_exit 0
-expect_err 'refused: decl.lua:6: op.upsert("t"): column "v" is LONG, got float 2.5 (not an integer)'
-expect_err 'refused: decl.lua:6: op.upsert("t"): column "d" is DOUBLE, got string "x"'
-expect_err 'refused: decl.lua:6: op.upsert("t"): column "b" is BOOLEAN, got integer 1'
-expect_err 'refused: decl.lua:6: op.upsert("t"): column "s" is STRING, got table'
-expect_err 'refused: decl.lua:6: op.upsert("t"): column "v" is LONG, got string "12"'
+expect_err 'refused: decl.lua:6: op.upsert("t") id=2: column "v" is LONG, got float 2.5 (not an integer)'
+expect_err 'refused: decl.lua:6: op.upsert("t") id=3: column "d" is DOUBLE, got string "x"'
+expect_err 'refused: decl.lua:6: op.upsert("t") id=4: column "b" is BOOLEAN, got integer 1'
+expect_err 'refused: decl.lua:6: op.upsert("t") id=5: column "s" is STRING, got table'
+expect_err 'refused: decl.lua:6: op.upsert("t") id=6: column "v" is LONG, got string "12"'
 expect_no_err "accepted"
 expect_no_err "widened"
 expect_out "SchemaChanges  | 1"
@@ -54,7 +54,7 @@ LUA
 run nodecl.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-severe_is 'nodecl.lua:3: op.upsert("t"): column "v" is LONG, got float 2.5 (not an integer)'
+severe_is 'nodecl.lua:3: op.upsert("t") id=9: column "v" is LONG, got float 2.5 (not an integer)'
 expect_no_err "widened"
 expect_sql o/warehouse.db "SELECT logical_type, declared FROM _clua_columns WHERE table_name = 't' AND column_name = 'v'" "LONG|1"
 expect_sql o/warehouse.db "SELECT count(*), group_concat(DISTINCT typeof(v)) FROM t" "2|integer"
@@ -89,8 +89,8 @@ run later.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 1"
 expect_err 'widened column "w" of table "t" from LONG to DOUBLE'
-expect_err 'refused: later.lua:5: op.upsert("t"): column "u" is LONG, got float 0.5 (not an integer)'
-expect_err 'refused: later.lua:5: op.upsert("t"): column "w" is DOUBLE, got string "x"'
+expect_err 'refused: later.lua:5: op.upsert("t") id=11: column "u" is LONG, got float 0.5 (not an integer)'
+expect_err 'refused: later.lua:5: op.upsert("t") id=12: column "w" is DOUBLE, got string "x"'
 expect_no_err "accepted"
 expect_sql o/warehouse.db "SELECT column_name, logical_type, declared FROM _clua_columns WHERE table_name = 't' AND column_name IN ('u', 'w') ORDER BY 1" \
 $'u|LONG|1\nw|DOUBLE|1'
@@ -105,5 +105,5 @@ end
 LUA
 run after.lua --output o
 expect_exit 1
-severe_is 'after.lua:2: op.upsert("t"): column "u" is LONG, got string "text"'
+severe_is 'after.lua:2: op.upsert("t") id=13: column "u" is LONG, got string "text"'
 expect_sql o/warehouse.db "SELECT logical_type FROM _clua_columns WHERE table_name = 't' AND column_name = 'u'" "LONG"

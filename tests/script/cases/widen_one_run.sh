@@ -59,7 +59,7 @@ b2d 1.0:real,0.0:real,2.5:real,0.0:real
 b2s 'true':text,'false':text,'yes':text,'true':text
 l2d 1.0:real,-2.0:real,0.5:real,3.0:real
 l2s '1':text,'-2':text,'x':text,'3':text
-d2s '1.5':text,'0.25':text,'x':text,'2.0':text
+d2s '1.5':text,'0.25':text,'x':text,'2':text
 l2tbl '5':text,'-1':text,'{\"a\":1,\"b\":[true]}':text,'6':text
 b2tbl 'true':text,'false':text,'[1,2]':text,'false':text
 js '{\"a\":1}':text,'{}':text,'5':text,'\"s\"':text
