@@ -35,7 +35,12 @@ static void load(void) {
         BIND(easy_perform, "curl_easy_perform") || BIND(easy_getinfo, "curl_easy_getinfo") ||
         BIND(easy_reset, "curl_easy_reset") || BIND(easy_cleanup, "curl_easy_cleanup") ||
         BIND(easy_strerror, "curl_easy_strerror") || BIND(getdate, "curl_getdate") ||
-        BIND(slist_append, "curl_slist_append") || BIND(slist_free_all, "curl_slist_free_all")) {
+        BIND(slist_append, "curl_slist_append") || BIND(slist_free_all, "curl_slist_free_all") ||
+        BIND(multi_init, "curl_multi_init") || BIND(multi_add_handle, "curl_multi_add_handle") ||
+        BIND(multi_remove_handle, "curl_multi_remove_handle") ||
+        BIND(multi_perform, "curl_multi_perform") || BIND(multi_poll, "curl_multi_poll") ||
+        BIND(multi_info_read, "curl_multi_info_read") ||
+        BIND(multi_cleanup, "curl_multi_cleanup")) {
         memset(&curl_lazy, 0, sizeof curl_lazy);
         dlclose(lib);
     }

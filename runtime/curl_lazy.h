@@ -22,6 +22,14 @@ typedef struct curl_lazy_api {
     time_t (*getdate)(const char *, const time_t *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
+    /* The multi interface: a transfer the caller can stop between polls. */
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_perform)(CURLM *, int *);
+    CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+    CURLMsg *(*multi_info_read)(CURLM *, int *);
+    CURLMcode (*multi_cleanup)(CURLM *);
 } curl_lazy_api;
 
 extern curl_lazy_api curl_lazy;
@@ -43,5 +51,12 @@ int curl_lazy_load(char *err, size_t errlen);
 #define curl_getdate curl_lazy.getdate
 #define curl_slist_append curl_lazy.slist_append
 #define curl_slist_free_all curl_lazy.slist_free_all
+#define curl_multi_init curl_lazy.multi_init
+#define curl_multi_add_handle curl_lazy.multi_add_handle
+#define curl_multi_remove_handle curl_lazy.multi_remove_handle
+#define curl_multi_perform curl_lazy.multi_perform
+#define curl_multi_poll curl_lazy.multi_poll
+#define curl_multi_info_read curl_lazy.multi_info_read
+#define curl_multi_cleanup curl_lazy.multi_cleanup
 
 #endif

@@ -33,6 +33,25 @@ static void sleep_seconds(double s) {
     }
 }
 
+/* Whether the request must stop now; once it must, it stays stopped. */
+static bool should_stop(http_client *c) {
+    if (!c->stopped && c->stop) c->stopped = c->stop(c->stop_user);
+    return c->stopped;
+}
+
+/* Waits s seconds (a back-off, the rate limit) in slices of
+ * HTTP_STOP_POLL_MS, so a stop ends the wait at once. Returns whether a
+ * stop came. */
+static bool wait_unless_stopped(http_client *c, double s) {
+    double end = mono_now() + s;
+    for (;;) {
+        if (should_stop(c)) return true;
+        double left = end - mono_now();
+        if (!(left > 0)) return false;
+        sleep_seconds(left < HTTP_STOP_POLL_MS / 1000.0 ? left : HTTP_STOP_POLL_MS / 1000.0);
+    }
+}
+
 /* xorshift64*: jitter needs no more. A value in [0, 1). */
 static double random01(http_client *c) {
     c->rng ^= c->rng >> 12;
@@ -53,9 +72,11 @@ void http_client_init(http_client *c, const logger *log, const redact_list *secr
 }
 
 void http_client_free(http_client *c) {
-    /* Both exist only once libcurl is loaded. */
+    /* These exist only once libcurl is loaded. */
     if (c->curl) curl_easy_cleanup(c->curl);
     c->curl = NULL;
+    if (c->multi) curl_multi_cleanup(c->multi);
+    c->multi = NULL;
     if (c->req_headers) curl_slist_free_all(c->req_headers);
     c->req_headers = NULL;
     strbuf_free(&c->curl_lines);
@@ -242,6 +263,49 @@ static CURLcode build_header_list(http_client *c) {
     return CURLE_OK;
 }
 
+/* libcurl's progress callback: a nonzero return aborts the transfer
+ * (CURLE_ABORTED_BY_CALLBACK) in the middle of receiving. */
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return should_stop(user) ? 1 : 0;
+}
+
+/* Runs the transfer of h on the client's multi handle (which keeps the
+ * connections for the next request), looking at the stop at least every
+ * HTTP_STOP_POLL_MS: curl_easy_perform would sleep up to a second between
+ * two progress callbacks while the server is silent. */
+static CURLcode transfer(http_client *c, CURL *h) {
+    if (!c->multi && !(c->multi = curl_multi_init())) {
+        snprintf(c->curl_err, sizeof c->curl_err, "out of memory (curl_multi_init)");
+        return CURLE_OUT_OF_MEMORY;
+    }
+    if (curl_multi_add_handle(c->multi, h) != CURLM_OK) {
+        snprintf(c->curl_err, sizeof c->curl_err, "curl_multi_add_handle failed");
+        return CURLE_FAILED_INIT;
+    }
+    CURLcode rc = CURLE_OK;
+    int running = 1;
+    while (running) {
+        if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+            snprintf(c->curl_err, sizeof c->curl_err, "curl_multi_perform failed");
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (running && should_stop(c)) {
+            rc = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (running) curl_multi_poll(c->multi, NULL, 0, HTTP_STOP_POLL_MS, NULL);
+    }
+    CURLMsg *m;
+    int left;
+    while (!running && (m = curl_multi_info_read(c->multi, &left)))
+        if (m->msg == CURLMSG_DONE && m->easy_handle == h) rc = m->data.result;
+    curl_multi_remove_handle(c->multi, h); /* ends a transfer still running */
+    return rc;
+}
+
 static CURLcode live_attempt(http_client *c, const http_request *req) {
     if (curl_lazy_load(c->curl_err, sizeof c->curl_err) != 0) return CURLE_FAILED_INIT;
     if (build_header_list(c) != CURLE_OK) return CURLE_OUT_OF_MEMORY;
@@ -252,7 +316,9 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
     CURL *h = c->curl;
     curl_easy_reset(h); /* keeps the connections open for the next request */
     c->curl_err[0] = '\0';
-    long ms = (long)(req->set.timeout * 1000);
+    /* timeout is checked to be in (0, HTTP_MAX_SECONDS] (lib_http), so the
+     * milliseconds fit a long; under 1 ms counts as 1 ms. */
+    long ms = (long)ceil(req->set.timeout * 1000);
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -269,6 +335,11 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
     curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    /* A stopped request must not wait for a DNS lookup to finish. */
+    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, req->set.verify ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, req->set.verify ? 2L : 0L);
     if (strcmp(req->method, "HEAD") == 0) {
@@ -284,7 +355,8 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         }
     }
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = transfer(c, h);
+    if (c->stopped) return rc;
     if (rc == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
     else describe_failure(c, rc, req);
     return rc;
@@ -374,9 +446,13 @@ static const char *response_header(const http_client *c, const char *name, char 
     return NULL;
 }
 
-static void rate_wait(http_client *c, double per_second) {
-    if (per_second > 0 && c->last_start > 0) sleep_seconds(c->last_start + 1.0 / per_second - mono_now());
+/* Waits for the rate limit; returns whether a stop came instead. */
+static bool rate_wait(http_client *c, double per_second) {
+    if (per_second > 0 && c->last_start > 0 &&
+        wait_unless_stopped(c, c->last_start + 1.0 / per_second - mono_now()))
+        return true;
     c->last_start = mono_now();
+    return false;
 }
 
 /* "429 Too Many Requests" */
@@ -397,12 +473,14 @@ int http_client_perform(http_client *c, const http_request *req) {
     int max = 1 + (req->set.retries > 0 ? req->set.retries : 0);
     int rc = 0;
     char st[64], buf[256];
+    c->stopped = false;
     for (int k = 1;; k++) {
         c->attempts = k;
         c->status = 0;
         strbuf_clear(&c->headers);
         strbuf_clear(&c->body);
         double t0 = mono_now();
+        if (should_stop(c) || (!replaying && rate_wait(c, req->set.per_second))) break;
         if (replaying) {
             rc = replay_attempt(c, req, url);
             if (rc < 0) {
@@ -410,9 +488,9 @@ int http_client_perform(http_client *c, const http_request *req) {
                 return -1;
             }
         } else {
-            rate_wait(c, req->set.per_second);
             t0 = mono_now();
             rc = (int)live_attempt(c, req);
+            if (c->stopped) break; /* not an exchange: nothing to record or retry */
             if (c->cassette && record(c, req, url, (CURLcode)rc) != 0) {
                 snprintf(c->err, sizeof c->err, "%s %s: cannot record: out of memory",
                          req->method, url);
@@ -447,7 +525,11 @@ int http_client_perform(http_client *c, const http_request *req) {
                    "http: %s %s: %s; retry %d of %d in %.2f s (%s%s%s)", req->method, url, what, k,
                    max - 1, wait, ra ? "Retry-After: " : "backoff", ra ? ra : "",
                    replaying ? "; replay: not waiting" : "");
-        if (!replaying) sleep_seconds(wait);
+        if (!replaying && wait_unless_stopped(c, wait)) break;
+    }
+    if (c->stopped) {
+        snprintf(c->err, sizeof c->err, "%s %s: stopped", req->method, url);
+        return -1;
     }
     if (rc) {
         const char *detail = http_client_redact(c, c->curl_err, strlen(c->curl_err), false);

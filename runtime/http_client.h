@@ -35,6 +35,13 @@ typedef struct http_settings {
 
 http_settings http_settings_default(void);
 
+/* What a script may set (http.configure, a request's options): seconds. */
+#define HTTP_MAX_SECONDS 86400.0     /* timeout, backoff, max_delay: a day */
+#define HTTP_MAX_PER_SECOND 1000000.0 /* rate_limit.per_second, from 1/HTTP_MAX_SECONDS */
+
+/* The longest a stop waits to be seen, in a transfer or a wait. */
+#define HTTP_STOP_POLL_MS 50
+
 typedef struct http_request {
     const char *method; /* "GET", "POST", ... */
     const char *url;    /* with its query string */
@@ -49,7 +56,14 @@ typedef struct http_client {
     http_cassette *cassette; /* NULL, or recording or replaying */
     http_settings defaults;  /* http.configure{} */
 
+    /* Asked before and during every attempt and wait; true stops the
+     * request at once (a signal, --timeout). NULL: never. */
+    bool (*stop)(void *user);
+    void *stop_user;
+    bool stopped; /* the last request ended because stop said so */
+
     void *curl;                     /* CURL *, made at the first live request */
+    void *multi;                    /* CURLM * that runs it, so a stop is seen between polls */
     struct curl_slist *req_headers; /* the request's headers, for libcurl */
     strbuf curl_lines;              /* the same as NUL-ended lines, until libcurl is loaded */
     strbuf req_lines;               /* the same, as "Name: value\n" lines */
@@ -80,7 +94,8 @@ int http_client_add_header(http_client *c, const char *name, size_t nlen, const 
 
 /* Sends the request with the headers added since the last clear, retrying
  * as the settings say. Returns 0 with c->status, c->headers and c->body
- * set (whatever the status), or -1 with c->err set, e.g.
+ * set (whatever the status), or -1 with c->err set (and c->stopped when
+ * c->stop ended it: within HTTP_STOP_POLL_MS, in a transfer or a wait), e.g.
  *   GET https://x.invalid/a?api_key=*** failed: DNS lookup failed (Could not resolve host: x.invalid)
  *   GET http://127.0.0.1:1/ failed after 4 attempts: connection refused (...) */
 int http_client_perform(http_client *c, const http_request *req);

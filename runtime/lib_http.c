@@ -18,6 +18,7 @@
 #include "json_codec.h"
 #include "lib.h"
 #include "rt.h"
+#include "watchdog.h"
 
 #define CLIENT_META "clua.http_client"
 #define RESPONSE_META "clua.http_response"
@@ -86,17 +87,22 @@ static int field(lua_State *L, int idx, const char *name) {
     return lua_getfield(L, idx, name);
 }
 
+/* A number of seconds in [0, HTTP_MAX_SECONDS] ((0, ...] when min_open):
+ * anything else is refused with the range, never clamped. */
 static double number_opt(lua_State *L, int idx, const char *fname, const char *name, double dflt,
-                         double min, bool min_open) {
+                         bool min_open) {
     double v = dflt;
     if (field(L, idx, name) != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TNUMBER)
             luaL_error(L, "%s: %s must be a number of seconds, got %s", fname, name,
                        luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
-        if (!isfinite(v) || v < min || (min_open && v == min))
-            luaL_error(L, "%s: %s must be a number %s %d, got %f", fname, name,
-                       min_open ? ">" : ">=", (int)min, (lua_Number)v);
+        bool low = !(v > 0 || (!min_open && v == 0)); /* NaN too */
+        if (low || !(v <= HTTP_MAX_SECONDS))
+            luaL_error(L, "%s: %s must be a number %s %d, got %f (seconds: %s 0, at most %d)",
+                       fname, name, low ? (min_open ? ">" : ">=") : "<=",
+                       low ? 0 : (int)HTTP_MAX_SECONDS, (lua_Number)v,
+                       min_open ? "more than" : "from", (int)HTTP_MAX_SECONDS);
     }
     lua_pop(L, 1);
     return v;
@@ -113,8 +119,8 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         set->retries = (int)lua_tointeger(L, -1);
     }
     lua_pop(L, 1);
-    set->backoff = number_opt(L, idx, fname, "backoff", set->backoff, 0, false);
-    set->timeout = number_opt(L, idx, fname, "timeout", set->timeout, 0, true);
+    set->backoff = number_opt(L, idx, fname, "backoff", set->backoff, false);
+    set->timeout = number_opt(L, idx, fname, "timeout", set->timeout, true);
     if (field(L, idx, "verify") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TBOOLEAN)
             luaL_error(L, "%s: verify must be a boolean, got %s", fname, luaL_typename(L, -1));
@@ -122,7 +128,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
     }
     lua_pop(L, 1);
     if (!configure) return;
-    set->max_delay = number_opt(L, idx, fname, "max_delay", set->max_delay, 0, false);
+    set->max_delay = number_opt(L, idx, fname, "max_delay", set->max_delay, false);
     int t = field(L, idx, "rate_limit");
     if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
         set->per_second = 0;
@@ -133,9 +139,15 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         int r = lua_gettop(L);
         check_keys(L, r, fname, (const char *const[]){"per_second", NULL}, 0);
         lua_getfield(L, r, "per_second");
-        if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) > 0) ||
-            !isfinite(lua_tonumber(L, -1)))
-            luaL_error(L, "%s: rate_limit.per_second must be a number > 0", fname);
+        /* At least one request a day: 1/per_second is a wait, in seconds. */
+        double ps = lua_tonumber(L, -1);
+        if (lua_type(L, -1) != LUA_TNUMBER || !(ps >= 1 / HTTP_MAX_SECONDS) ||
+            !(ps <= HTTP_MAX_PER_SECOND))
+            luaL_error(L,
+                       "%s: rate_limit.per_second must be a number of requests a second from "
+                       "1/%d (one a day) to %d, got %s",
+                       fname, (int)HTTP_MAX_SECONDS, (int)HTTP_MAX_PER_SECOND,
+                       luaL_tolstring(L, -1, NULL));
         set->per_second = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
@@ -417,8 +429,12 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
                    "http: TLS verification is off (verify = false) for %s %s", method,
                    http_client_redact(&h->client, req.url, strlen(req.url), true));
     }
-    if (http_client_perform(&h->client, &req) != 0)
+    if (http_client_perform(&h->client, &req) != 0) {
+        /* A signal or --timeout: the same stop the script's next
+         * instruction would raise, not an HTTP error it could retry. */
+        if (h->client.stopped) watchdog_raise_pending(L);
         return luaL_error(L, "%s: %s", fname, h->client.err);
+    }
     push_response(L, h, method);
     long status = h->client.status;
     if (raise && status >= 400) {
@@ -531,6 +547,9 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
     }
 }
 
+/* http_client's stop: a signal or the --timeout deadline. */
+static bool stop_requested(void *user) { return watchdog_stop_pending(user); }
+
 void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration) {
     configuration = lua_absindex(L, configuration);
     redact_clear(&rt->secrets);
@@ -541,6 +560,8 @@ void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration) {
     http_lib *h = lua_newuserdatauv(L, sizeof *h, 0);
     memset(h, 0, sizeof *h);
     http_client_init(&h->client, &rt->log, &rt->secrets, rt->cassette);
+    h->client.stop = stop_requested;
+    h->client.stop_user = rt;
     if (luaL_newmetatable(L, CLIENT_META)) {
         lua_pushcfunction(L, lib_gc);
         lua_setfield(L, -2, "__gc");

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <lua.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "connector_lua.h"
@@ -66,55 +68,160 @@ static void usage(FILE *out) {
           out);
 }
 
-/* The sync a signal stops, and the signal that stopped it. */
+/* The summary and the verdict, written with write(2) and our own digits
+ * only, so that a signal handler may write them too. */
+typedef struct outbuf {
+    char text[8192];
+    size_t len;
+} outbuf;
+
+static void out_str(outbuf *o, const char *s) {
+    while (*s && o->len < sizeof o->text) o->text[o->len++] = *s++;
+}
+
+/* s left-aligned in width columns, as "%-*s" would. */
+static void out_padded(outbuf *o, const char *s, size_t width) {
+    out_str(o, s);
+    for (size_t n = strlen(s); n < width; n++) out_str(o, " ");
+}
+
+static void out_int(outbuf *o, long long v) {
+    char digits[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    do digits[n++] = (char)('0' + u % 10);
+    while ((u /= 10) && n < (int)sizeof digits);
+    if (v < 0) out_str(o, "-");
+    while (n > 0) {
+        char c[2] = {digits[--n], '\0'};
+        out_str(o, c);
+    }
+}
+
+/* The summary (when s is not NULL) and then verdict, on stdout. */
+static void write_summary(const clua_summary *s, double elapsed, const char *dir,
+                          const char *verdict) {
+    outbuf o = {.len = 0};
+    if (s) {
+        const struct {
+            const char *name;
+            long long n;
+        } rows[] = {
+            {"Upserts", s->upserts},     {"Updates", s->updates},
+            {"Deletes", s->deletes},     {"Truncates", s->truncates},
+            {"SchemaChanges", s->schema_changes}, {"Checkpoints", s->checkpoints},
+        };
+        out_str(&o, "Operation      | Calls\n---------------+-----------\n");
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            out_padded(&o, rows[i].name, 15);
+            out_str(&o, "| ");
+            out_int(&o, rows[i].n);
+            out_str(&o, "\n");
+        }
+        long long ms = elapsed > 0 && elapsed < 1e12 ? (long long)(elapsed * 1000 + 0.5) : 0;
+        out_str(&o, "\nElapsed: ");
+        out_int(&o, ms / 1000);
+        out_str(&o, ms % 1000 < 10 ? ".00" : ms % 1000 < 100 ? ".0" : ".");
+        out_int(&o, ms % 1000);
+        out_str(&o, " s\nData:    ");
+        out_str(&o, s->database_path);
+        out_str(&o, "\nState:   ");
+        out_str(&o, dir);
+        out_str(&o, "/state.json\n");
+    }
+    out_str(&o, verdict);
+    out_str(&o, "\n");
+    for (size_t at = 0; at < o.len;) {
+        ssize_t n = write(STDOUT_FILENO, o.text + at, o.len - at);
+        if (n <= 0 && errno != EINTR) break;
+        if (n > 0) at += (size_t)n;
+    }
+}
+
+static double mono_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The sync a signal stops, the signal that stopped it, and what a forced
+ * exit needs to report it. */
 static clua_runtime *volatile running;
 static volatile sig_atomic_t stopped_by;
+static char output_dir[4096];
+static double started;
 
-/* A script stuck inside one long C call (a regex, a slow request) never
- * reaches the instruction where the stop is raised: GRACE seconds after the
- * stop was asked for, the process ends anyway. Nothing is lost: SQLite
- * rolls an unfinished transaction back when the database is next opened. */
+/* A script stuck inside one long C call (a regex) never reaches the
+ * instruction where the stop is raised: GRACE seconds after the stop was
+ * asked for, the process ends anyway. Nothing is lost: SQLite rolls an
+ * unfinished transaction back when the database is next opened. */
 #define GRACE 3
+
+/* Ends the process from a signal handler, reported as any failed sync is:
+ * why on stderr, then the summary and SYNC FAILED on stdout. */
+static void forced_exit(int code, const char *why) {
+    if (write(STDERR_FILENO, why, strlen(why)) < 0) { /* nothing more to do */ }
+    clua_runtime *rt = running;
+    if (rt) write_summary(clua_summary_of(rt), mono_seconds() - started, output_dir, "SYNC FAILED");
+    _exit(code);
+}
 
 static void on_alarm(int signo) {
     (void)signo;
-    static const char msg[] = "connector-lua: the script did not stop (it is inside a long call); "
-                              "exiting: the database keeps its last checkpoint\n";
-    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
-    _exit(stopped_by ? EXIT_SIGNAL + stopped_by : EXIT_LIMIT);
+    forced_exit(stopped_by ? EXIT_SIGNAL + stopped_by : EXIT_LIMIT,
+                "connector-lua: the script did not stop (it is inside a long call); "
+                "exiting: the database keeps its last checkpoint\n");
 }
 
 static void on_signal(int signo) {
+    if (!running) return; /* the sync is over: its report is being written */
+    if (stopped_by)       /* the second one: at once */
+        forced_exit(EXIT_SIGNAL + stopped_by,
+                    "connector-lua: stopped at once by a second signal; the database keeps "
+                    "its last checkpoint\n");
     stopped_by = signo;
-    if (running) clua_interrupt(running, signo);
+    clua_interrupt(running, signo);
     alarm(GRACE);
 }
 
-/* Installs handler for signo; one-shot when the second signal should end
- * the process at once. */
-static void handle(int signo, void (*handler)(int), int flags) {
+/* Installs handler for signo; the other stop signals wait while it runs,
+ * so two handlers never write a report at once. */
+static void handle(int signo, void (*handler)(int)) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
-    sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
     sigaction(signo, &sa, NULL);
 }
 
-/* A number > 0 (megabytes, seconds). */
-static int parse_positive(const char *s, double *out) {
+/* The largest --memory-limit (megabytes) and --timeout (seconds): the
+ * bytes and the alarm they become fit their integers. */
+#define MAX_LIMIT 1e9
+#define MAX_LIMIT_TEXT "1000000000"
+
+/* A number from min to MAX_LIMIT (more than 0 when min is 0). */
+static int parse_limit_number(const char *s, double min, double *out) {
     char *end;
     errno = 0;
     double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno != 0 || !(d > 0) || d > 1e9) return -1;
+    if (end == s || *end != '\0' || errno != 0 || !(d > 0) || d < min || !(d <= MAX_LIMIT))
+        return -1;
     *out = d;
     return 0;
 }
 
-static int usage_error(const char *what, const char *arg) {
-    fprintf(stderr, "connector-lua: %s%s%s\nTry 'connector-lua --help' for more.\n", what,
-            arg ? ": " : "", arg ? arg : "");
+/* "connector-lua: WHAT: ARG HINT" and where to read more. */
+static int usage_error_hint(const char *what, const char *arg, const char *hint) {
+    fprintf(stderr, "connector-lua: %s%s%s%s\nTry 'connector-lua --help' for more.\n", what,
+            arg ? ": " : "", arg ? arg : "", hint);
     return EXIT_USAGE;
+}
+
+static int usage_error(const char *what, const char *arg) {
+    return usage_error_hint(what, arg, "");
 }
 
 static int exit_code(clua_status status) {
@@ -125,22 +232,6 @@ static int exit_code(clua_status status) {
     case CLUA_ERROR_LIMIT: return EXIT_LIMIT;
     default: return EXIT_SYNC_FAILED;
     }
-}
-
-static void print_summary(const clua_summary *s, const char *dir) {
-    const struct {
-        const char *name;
-        long long n;
-    } rows[] = {
-        {"Upserts", s->upserts},     {"Updates", s->updates},
-        {"Deletes", s->deletes},     {"Truncates", s->truncates},
-        {"SchemaChanges", s->schema_changes}, {"Checkpoints", s->checkpoints},
-    };
-    printf("%-15s| %s\n%s\n", "Operation", "Calls", "---------------+-----------");
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        printf("%-15s| %lld\n", rows[i].name, rows[i].n);
-    printf("\nElapsed: %.3f s\nData:    %s\nState:   %s/state.json\n", s->elapsed_seconds,
-           s->database_path, dir);
 }
 
 /* Takes the value of --name VALUE or --name=VALUE; returns NULL if absent. */
@@ -231,11 +322,13 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "--sandbox")) {
             opt.sandbox = 1;
         } else if ((v = option_value(argc, argv, &i, "--memory-limit", &missing))) {
-            if (parse_positive(v, &opt.memory_limit_mb) != 0 || opt.memory_limit_mb < 1)
-                return usage_error("--memory-limit takes a number of megabytes, 1 or more, not", v);
+            if (parse_limit_number(v, 1, &opt.memory_limit_mb) != 0)
+                return usage_error_hint("--memory-limit takes a number of megabytes, 1 or more, not",
+                                        v, " (from 1 to " MAX_LIMIT_TEXT ")");
         } else if ((v = option_value(argc, argv, &i, "--timeout", &missing))) {
-            if (parse_positive(v, &opt.timeout_seconds) != 0)
-                return usage_error("--timeout takes a number of seconds, not", v);
+            if (parse_limit_number(v, 0, &opt.timeout_seconds) != 0)
+                return usage_error_hint("--timeout takes a number of seconds, not", v,
+                                        " (more than 0, at most " MAX_LIMIT_TEXT ")");
         } else if (!strcmp(a, "--durable")) {
             opt.durable = 1;
         } else if ((v = option_value(argc, argv, &i, "--naming", &missing))) {
@@ -297,22 +390,24 @@ int main(int argc, char **argv) {
         fputs("connector-lua: out of memory\n", stderr);
         return EXIT_SYNC_FAILED;
     }
+    if (opt.output_dir) snprintf(output_dir, sizeof output_dir, "%s", opt.output_dir);
+    else clua_default_output_dir(opt.script, output_dir, sizeof output_dir);
+    started = mono_seconds();
     running = rt;
-    handle(SIGINT, on_signal, SA_RESETHAND); /* a second Ctrl-C ends the process at once */
-    handle(SIGTERM, on_signal, SA_RESETHAND);
-    handle(SIGALRM, on_alarm, 0);
+    handle(SIGINT, on_signal);
+    handle(SIGTERM, on_signal);
+    handle(SIGALRM, on_alarm);
+    /* The deadline itself is --timeout's; this is the GRACE after it. */
     if (opt.timeout_seconds > 0) alarm((unsigned)opt.timeout_seconds + 1 + GRACE);
     clua_status status = clua_sync(rt, &opt);
     alarm(0);
     running = NULL;
-    if (status == CLUA_OK || status == CLUA_ERROR_SCRIPT || status == CLUA_ERROR_STORE ||
-        status == CLUA_ERROR_LIMIT || status == CLUA_ERROR_INTERRUPTED) {
-        char dir[4096];
-        if (opt.output_dir) snprintf(dir, sizeof dir, "%s", opt.output_dir);
-        else clua_default_output_dir(opt.script, dir, sizeof dir);
-        print_summary(clua_summary_of(rt), dir);
-    }
-    puts(status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
+    /* A sync that started reports what it did; bad input only fails. */
+    bool started_sync = status == CLUA_OK || status == CLUA_ERROR_SCRIPT ||
+                        status == CLUA_ERROR_STORE || status == CLUA_ERROR_LIMIT ||
+                        status == CLUA_ERROR_INTERRUPTED;
+    write_summary(started_sync ? clua_summary_of(rt) : NULL, clua_summary_of(rt)->elapsed_seconds,
+                  output_dir, status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
     clua_close(rt);
     if (status == CLUA_ERROR_INTERRUPTED) return EXIT_SIGNAL + (int)stopped_by;
     return exit_code(status);

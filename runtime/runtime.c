@@ -158,6 +158,26 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     return CLUA_OK;
 }
 
+/* memory_limit_mb and timeout_seconds as an embedder may give them: at
+ * most 1e9 (megabytes, seconds), so that the bytes and the deadline they
+ * become are exact; 0 or less is no limit. The command checks the same. */
+static clua_status check_limits(clua_runtime *rt, const clua_options *opt) {
+    char msg[256];
+    if (!(opt->memory_limit_mb <= 1e9)) {
+        snprintf(msg, sizeof msg,
+                 "memory_limit_mb must be a number of megabytes up to 1000000000 (0: no limit), "
+                 "got %g", opt->memory_limit_mb);
+        return fail(rt, CLUA_ERROR_INPUT, msg);
+    }
+    if (!(opt->timeout_seconds <= 1e9)) {
+        snprintf(msg, sizeof msg,
+                 "timeout_seconds must be a number of seconds up to 1000000000 (0: no limit), "
+                 "got %g", opt->timeout_seconds);
+        return fail(rt, CLUA_ERROR_INPUT, msg);
+    }
+    return CLUA_OK;
+}
+
 static clua_status status_of_script_failure(const clua_runtime *rt) {
     if (rt->interrupted_by) return CLUA_ERROR_INTERRUPTED;
     if (rt->timed_out || rt->memory_limited) return CLUA_ERROR_LIMIT;
@@ -195,6 +215,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
         status = fail(rt, CLUA_ERROR_INPUT, "no script given");
         goto done;
     }
+    status = check_limits(rt, opt);
+    if (status != CLUA_OK) goto done;
     if (opt->output_dir) snprintf(rt->dir, sizeof rt->dir, "%s", opt->output_dir);
     else clua_default_output_dir(opt->script, rt->dir, sizeof rt->dir);
     snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s/warehouse.db",

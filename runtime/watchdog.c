@@ -62,6 +62,9 @@ void watchdog_start(lua_State *L, struct clua_runtime *rt) {
     memcpy(lua_getextraspace(L), &rt, sizeof rt);
     if (rt->opt->timeout_seconds > 0)
         lua_sethook(L, deadline_hook, LUA_MASKCOUNT, WATCHDOG_STRIDE);
+    /* A stop asked for before there was a script to stop. */
+    if (rt->interrupted_by)
+        lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 void watchdog_interrupt(struct clua_runtime *rt, int signo) {
@@ -70,5 +73,17 @@ void watchdog_interrupt(struct clua_runtime *rt, int signo) {
     /* lua_sethook is safe here (lua.c does the same on Ctrl-C); the hook
      * fires at the next call, return or instruction. */
     if (L) lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-    if (rt->st) store_interrupt(rt->st);
+    store *st = rt->st; /* read once: the runtime clears it before closing */
+    if (st) store_interrupt(st);
+}
+
+bool watchdog_stop_pending(const struct clua_runtime *rt) {
+    if (rt->interrupted_by || rt->timed_out) return true;
+    return rt->opt && rt->opt->timeout_seconds > 0 && now_seconds() >= rt->deadline;
+}
+
+void watchdog_raise_pending(lua_State *L) {
+    struct clua_runtime *rt = rt_of(L);
+    if (rt->interrupted_by) stop_hook(L, NULL);
+    if (watchdog_stop_pending(rt)) deadline_hook(L, NULL);
 }

@@ -1,0 +1,134 @@
+# Stops are prompt and always reported (timing). SIGINT, SIGTERM and
+# --timeout end a sync that is inside an HTTP transfer or a retry's wait
+# at once (libcurl is polled every 50 ms; the old way waited for the
+# transfer, or was killed 3 s later without a report), and every stopped
+# sync -- also one ended by force, by a second signal or after the grace
+# period -- prints its summary and SYNC FAILED. The margins are generous:
+# "at once" is checked as "under 1 s", against the 3 s or more it took.
+. "$ROOT/tests/http/helpers.sh"
+start_server
+
+# stoprun.py SIGNALS MARKER -- ARGS...: runs ARGS (stdout in ./out, stderr in
+# ./err), waits (at most 20 s) for the file MARKER, sends each signal of
+# SIGNALS (comma-separated, 0.3 s apart) after SIG_DELAY seconds, and prints
+# "STATUS SECONDS": the exit status and the seconds from the first signal to
+# the exit ("none" sends no signal and times from the marker).
+write stoprun.py <<'PY'
+import os, signal, subprocess, sys, time
+sigs = [] if sys.argv[1] == "none" else [getattr(signal, s) for s in sys.argv[1].split(",")]
+marker, args = sys.argv[2], sys.argv[4:]
+with open("out", "wb") as out, open("err", "wb") as err:
+    p = subprocess.Popen(args, stdout=out, stderr=err)
+    deadline = time.time() + 20
+    while not os.path.exists(marker) and p.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    if not os.path.exists(marker):
+        p.kill(); p.wait(); print("no-marker 0"); sys.exit(0)
+    time.sleep(float(os.environ.get("SIG_DELAY", "0.3")))
+    t0 = time.time()
+    for i, s in enumerate(sigs):
+        if i: time.sleep(0.3)
+        if p.poll() is None: p.send_signal(s)
+    try:
+        rc = p.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        p.kill(); p.wait(); print("hung 0"); sys.exit(0)
+    print(rc if rc >= 0 else "signal%d" % -rc, "%.3f" % (time.time() - t0))
+PY
+
+# stopped WHAT STATUS MAX SEVERE SIGNALS [connector-lua ARGS]: the run of ARGS
+# ends with STATUS within MAX seconds of the first signal, with one SEVERE
+# line SEVERE (a regular expression), the summary and SYNC FAILED.
+stopped() {
+  local what=$1 status=$2 max=$3 severe=$4 sigs=$5 before=$FAILURES got rc secs
+  shift 5
+  rm -rf o marker
+  got=$(python3 stoprun.py "$sigs" marker -- "$CLUA" "$@")
+  rc=${got% *}
+  secs=${got#* }
+  [ "$rc" = "$status" ] || { fail "$what: exit status '$rc', expected $status"; show_output; }
+  awk -v s="$secs" -v m="$max" 'BEGIN { exit !(s < m) }' ||
+    fail "$what: took $secs s to stop, expected under $max s"
+  expect_out "Checkpoints    | 1"
+  expect_out "SYNC FAILED"
+  if [ -n "$severe" ]; then
+    [ "$(grep -c ' SEVERE ' err)" = 1 ] && grep -qE "^[0-9:.]+ SEVERE   $severe\$" err ||
+      { fail "$what: expected one SEVERE line matching: $severe"; show_output; }
+  fi
+  [ "$FAILURES" = "$before" ] || echo "  (in: stopped $what)" >&2
+  :
+}
+
+# Each script checkpoints, makes the marker, then waits on the server.
+write slow.lua <<LUA
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  op.checkpoint({ n = 1 })
+  op.upsert("t", { id = 2 })
+  io.open("marker", "w"):close()
+  http.get("$BASE/slow?seconds=10", { retries = 0 })
+  op.upsert("t", { id = 3 })
+end
+LUA
+write backoff.lua <<LUA
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  op.checkpoint({ n = 1 })
+  http.configure{ backoff = 8, retries = 3 }
+  io.open("marker", "w"):close()
+  http.get("$BASE/status/500")
+end
+LUA
+write caught.lua <<LUA
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  op.checkpoint({ n = 1 })
+  io.open("marker", "w"):close()
+  local ok, err = pcall(http.get, "$BASE/slow?seconds=10", { retries = 0 })
+  log.warning("caught: " .. tostring(err))
+  op.upsert("t", { id = 3 })
+  op.checkpoint({ n = 2 })
+end
+LUA
+write ratelimit.lua <<LUA
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  op.checkpoint({ n = 1 })
+  http.configure{ rate_limit = { per_second = 0.1 } }
+  http.get("$BASE/echo")
+  io.open("marker", "w"):close()
+  http.get("$BASE/echo") -- waits 10 s for the rate limit
+end
+LUA
+
+stopped "SIGINT in a slow transfer" 130 1 'slow\.lua(:6)?: interrupted by SIGINT' SIGINT slow.lua --output o
+expect_err "INFO     rolled back: the database is as the last checkpoint left it"
+expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
+stopped "SIGTERM in a slow transfer" 143 1 'slow\.lua(:6)?: interrupted by SIGTERM' SIGTERM slow.lua --output o
+stopped "SIGTERM in a retry's back-off" 143 1 'backoff\.lua(:6)?: interrupted by SIGTERM' SIGTERM backoff.lua --output o
+expect_err "retry 1 of 3 in"
+stopped "SIGINT in a rate-limit wait" 130 1 'ratelimit\.lua(:7)?: interrupted by SIGINT' SIGINT ratelimit.lua --output o
+# A pcall around the request does not swallow the stop.
+stopped "SIGINT caught by pcall" 130 1 'caught\.lua(:[0-9]+)?: interrupted by SIGINT' SIGINT caught.lua --output o
+expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
+# --timeout during a transfer: stopped at the deadline, not 3 s past it.
+SIG_DELAY=0 stopped "--timeout in a slow transfer" 5 1.5 'slow\.lua(:6)?: stopped: the sync ran longer than --timeout 0\.8 s' none slow.lua --output o --timeout 0.8
+expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
+
+# Ended by force, still reported. A script inside one long C call cannot be
+# stopped between instructions: a second signal ends it at once ...
+write longcall.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  op.checkpoint({ n = 1 })
+  io.open("marker", "w"):close()
+  local r = string.rep("a", 5000):find(".-.-.-.-b")
+end
+LUA
+stopped "a second SIGINT" 130 1.3 '' SIGINT,SIGINT longcall.lua --output o
+expect_err "connector-lua: stopped at once by a second signal; the database keeps its last checkpoint"
+expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
+# ... and one signal ends it after the 3 s grace period.
+stopped "one SIGTERM in a long call" 143 6 '' SIGTERM longcall.lua --output o
+expect_err "connector-lua: the script did not stop (it is inside a long call)"
+expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
