@@ -338,8 +338,10 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
     /* A stopped request must not wait for a DNS lookup to finish. */
     curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, req->set.verify ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, req->set.verify ? 2L : 0L);
     if (strcmp(req->method, "HEAD") == 0) {

@@ -1,5 +1,6 @@
 /* Unit tests for http_client's pure parts: Retry-After in both forms, the
- * back-off with its jitter and cap, and the reason phrases. The requests
+ * back-off with its jitter and cap, the reason phrases, and that a stop
+ * ends a request before an attempt and during a back-off wait. The requests
  * themselves are tested through the real binary (tests/script/cases/http_*). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,11 +68,63 @@ static void test_defaults(void **state) {
     assert_true(s.per_second == 0.0);
 }
 
+/* A stop asked for in the log line that announces a retry, i.e. just
+ * before the back-off wait. */
+static bool stop_now;
+static int stop_calls;
+static bool stop_fn(void *user) {
+    (void)user;
+    stop_calls++;
+    return stop_now;
+}
+static void stop_at_retry(void *user, const char *level, const char *msg) {
+    (void)user, (void)level;
+    if (strstr(msg, "retry 1 of 3")) stop_now = true;
+}
+
+static void test_stop_before_attempt(void **state) {
+    (void)state;
+    redact_list secrets = REDACT_INIT;
+    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL};
+    http_client c;
+    http_client_init(&c, &lg, &secrets, NULL);
+    c.stop = stop_fn;
+    stop_now = true;
+    http_request req = {.method = "GET", .url = "http://127.0.0.1:1/", .set = c.defaults};
+    assert_int_equal(http_client_perform(&c, &req), -1);
+    assert_true(c.stopped);
+    assert_string_equal(c.err, "GET http://127.0.0.1:1/: stopped");
+    http_client_free(&c);
+}
+
+/* Port 1 refuses at once: a retryable failure, then a back-off of at least
+ * 500 s that the stop must end (were it not, the test would hang). */
+static void test_stop_ends_backoff(void **state) {
+    (void)state;
+    redact_list secrets = REDACT_INIT;
+    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL};
+    http_client c;
+    http_client_init(&c, &lg, &secrets, NULL);
+    c.stop = stop_fn;
+    stop_now = false;
+    stop_calls = 0;
+    http_request req = {.method = "GET", .url = "http://127.0.0.1:1/", .set = c.defaults};
+    req.set.backoff = 1000;
+    req.set.max_delay = 1000;
+    assert_int_equal(http_client_perform(&c, &req), -1);
+    assert_true(c.stopped);
+    assert_int_equal(c.attempts, 1);
+    assert_true(stop_calls >= 2);
+    assert_string_equal(c.err, "GET http://127.0.0.1:1/: stopped");
+    http_client_free(&c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_after_seconds), cmocka_unit_test(test_retry_after_date),
         cmocka_unit_test(test_backoff), cmocka_unit_test(test_reason),
-        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_defaults), cmocka_unit_test(test_stop_before_attempt),
+        cmocka_unit_test(test_stop_ends_backoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
