@@ -55,4 +55,8 @@ void lib_json_open(lua_State *L, struct clua_runtime *rt) {
     lua_pushlightuserdata(L, JSON_NULL);
     lua_setfield(L, -2, "null");
     lua_pop(L, 1);
+    /* Made now, not in the middle of an op's json_encode (where a
+     * collection could run finalizers). */
+    json_push_arrays(L);
+    lua_pop(L, 1);
 }

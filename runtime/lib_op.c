@@ -10,28 +10,44 @@
 #include "row.h"
 #include "rt.h"
 
-/* Upvalue 2 of every op: a value whose __close ends the op's guard, so an
- * op that raises (and a script that catches it) leaves no op running. */
-#define OP_CLOSER lua_upvalueindex(2)
+static int op_upsert(lua_State *L);
+static int op_update(lua_State *L);
+static int op_delete(lua_State *L);
+static int op_truncate(lua_State *L);
+static int op_checkpoint(lua_State *L);
 
-static void op_leave(lua_State *L, struct clua_runtime *rt) {
-    if (rt->op_thread == L) rt->op_busy = false;
+static void op_leave(struct clua_runtime *rt) { rt->op_busy = false; }
+
+static bool is_op(lua_CFunction f) {
+    return f && (f == op_upsert || f == op_update || f == op_delete || f == op_truncate ||
+                 f == op_checkpoint);
 }
 
-static int op_close(lua_State *L) {
-    struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
-    op_leave(L, rt);
-    return 0;
+/* True when thread T has an op's frame on its call stack, from level
+ * `from` up. */
+static bool op_on_stack(lua_State *T, int from) {
+    lua_Debug ar;
+    if (!lua_checkstack(T, 1)) return true; /* cannot tell: refuse rather than risk it */
+    for (int level = from; lua_getstack(T, level, &ar); level++) {
+        lua_getinfo(T, "f", &ar);
+        bool op = is_op(lua_tocfunction(T, -1));
+        lua_pop(T, 1);
+        if (op) return true;
+    }
+    return false;
 }
 
-/* True when the op that set the guard is still running. An op that raised
- * inside a coroutine that then died was never closed (Lua closes nothing in
- * a dead coroutine): that guard is stale. */
+/* True when the op that set the guard is still running, so this op would
+ * run inside it. The guard is set on entry and cleared on return, and not
+ * cleared when an op raises: that is what keeps the hot path free of any
+ * cleanup. So a guard found set is checked against the call stack of the
+ * thread that set it (the op calling this is level 0 of its own thread).
+ * A coroutine that died or yielded is not inside an op (ops never yield). */
 static bool op_running(lua_State *L, struct clua_runtime *rt) {
     if (!rt->op_busy) return false;
-    if (rt->op_thread == L) return true;
-    int status = lua_status(rt->op_thread);
-    return status == LUA_OK || status == LUA_YIELD;
+    lua_State *T = rt->op_thread;
+    if (T != L && lua_status(T) != LUA_OK) return false;
+    return op_on_stack(T, T == L ? 1 : 0);
 }
 
 /* Refuses an op outside update(), after the database has failed, or
@@ -61,13 +77,11 @@ static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
     lua_settop(L, nargs);
     rt->op_busy = true;
     rt->op_thread = L;
-    /* Anchor a coroutine so op_running may ask for its status later. */
+    /* Keep a coroutine alive so op_running may look at it later. */
     if (L != rt->L) {
         lua_pushthread(L);
         lua_rawseti(L, LUA_REGISTRYINDEX, rt->op_anchor);
     }
-    lua_pushvalue(L, OP_CLOSER);
-    lua_toclose(L, nargs + 1);
     return rt;
 }
 
@@ -99,7 +113,7 @@ static int op_upsert(lua_State *L) {
     if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
     rt->summary.upserts++;
     op_done(rt);
-    op_leave(L, rt);
+    op_leave(rt);
     return 0;
 }
 
@@ -114,7 +128,7 @@ static int op_update(lua_State *L) {
     }
     rt->summary.updates++;
     op_done(rt);
-    op_leave(L, rt);
+    op_leave(rt);
     return 0;
 }
 
@@ -129,7 +143,7 @@ static int op_delete(lua_State *L) {
     }
     rt->summary.deletes++;
     op_done(rt);
-    op_leave(L, rt);
+    op_leave(rt);
     return 0;
 }
 
@@ -139,7 +153,7 @@ static int op_truncate(lua_State *L) {
     if (t && store_truncate(rt->st, t) != 0) return store_error_raise(L, rt);
     rt->summary.truncates++;
     op_done(rt);
-    op_leave(L, rt);
+    op_leave(rt);
     return 0;
 }
 
@@ -155,7 +169,7 @@ static int op_checkpoint(lua_State *L) {
         return luaL_error(L, "op.checkpoint: %s", rt->store_msg);
     rt->summary.checkpoints++;
     op_done(rt);
-    op_leave(L, rt);
+    op_leave(rt);
     return 0;
 }
 
@@ -169,15 +183,6 @@ void lib_op_open(lua_State *L, struct clua_runtime *rt) {
     rt->op_thread = NULL;
     lua_pushboolean(L, 0);
     rt->op_anchor = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_newtable(L); /* op */
-    lua_pushlightuserdata(L, rt);
-    lua_newtable(L); /* the closer: an empty table whose __close ends the guard */
-    lua_newtable(L);
-    lua_pushlightuserdata(L, rt);
-    lua_pushcclosure(L, op_close, 1);
-    lua_setfield(L, -2, "__close");
-    lua_setmetatable(L, -2);
-    luaL_setfuncs(L, op_funcs, 2);
-    lua_setglobal(L, "op");
+    lib_register(L, rt, "op", op_funcs);
     row_open(L, rt);
 }

@@ -255,11 +255,14 @@ static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
         types_format(type, tyname, sizeof tyname);
         row_fail(r, "column \"%s\" is %s, got %s", c->name, tyname, luaL_typename(L, vidx));
     }
-    /* On the ladder a boolean is the number 0 or 1. */
+    /* On the ladder a boolean is the number 0 or 1 (and stays a boolean
+     * to the row's hash). */
+    bool boolean = false;
     if (!c->declared && in.tag == TYPES_IN_BOOL &&
         (type->kind == TYPES_LONG || type->kind == TYPES_DOUBLE)) {
         in.tag = TYPES_IN_INT;
         in.i = in.b;
+        boolean = true;
     }
     if (types_convert(type, &in, v, rt->msg, sizeof rt->msg) != 0) {
         /* The message shows the value cut and escaped, which log masking
@@ -271,6 +274,7 @@ static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
         }
         row_fail(r, "column \"%s\" %s", c->name, rt->msg);
     }
+    v->boolean = boolean;
 }
 
 /* Checks the value at vidx for existing column ci and converts it,
@@ -396,6 +400,7 @@ static void check_row(reader *r) {
     lua_State *L = r->L;
     table *t = r->t;
     bool upsert_hashed = r->mode == ROW_UPSERT && table_hashed(t); /* once a row, not a column */
+    int room = 0; /* stack slots known to be free for kept strings */
     lua_pushnil(L);
     while (lua_next(L, ROW_ARG_ROW)) {
         if (lua_type(L, -2) != LUA_TSTRING) {
@@ -423,7 +428,10 @@ static void check_row(reader *r) {
             t->present[ci] = 1;
             /* A string value is bound where it is: keep it alive until the op ends. */
             if (lua_type(L, -1) == LUA_TSTRING) {
-                if (!lua_checkstack(L, 2)) luaL_error(L, "%s: out of memory (Lua stack)", r->op);
+                if (room-- == 0) {
+                    if (!lua_checkstack(L, 32)) luaL_error(L, "%s: out of memory (Lua stack)", r->op);
+                    room = 16;
+                }
                 lua_pushvalue(L, -2);
                 continue;
             }
