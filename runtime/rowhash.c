@@ -27,12 +27,13 @@ int rowhash_add(strbuf *b, const char *name, size_t name_len, types_kind kind,
     switch (v->tag) {
     case TYPES_SQL_NULL: return 0;
     case TYPES_SQL_INT:
-        if (kind == TYPES_BOOLEAN) snprintf(num, sizeof num, "%s", v->i ? "true" : "false");
+        if (kind == TYPES_BOOLEAN || v->boolean) snprintf(num, sizeof num, "%s", v->i ? "true" : "false");
         else snprintf(num, sizeof num, "%" PRId64, v->i);
         return put_field(b, name, name_len, 't', num, strlen(num));
     case TYPES_SQL_REAL:
         if (isnan(v->f)) return 0; /* stored as NULL */
-        types_number_text(v->f, num, sizeof num);
+        if (v->boolean) snprintf(num, sizeof num, "%s", v->f != 0 ? "true" : "false");
+        else types_number_text(v->f, num, sizeof num);
         return put_field(b, name, name_len, 't', num, strlen(num));
     case TYPES_SQL_BLOB: return put_field(b, name, name_len, 'b', types_bytes(v), v->len);
     default: return put_field(b, name, name_len, 't', types_bytes(v), v->len);

@@ -4,10 +4,12 @@
  * re-keys a table after a widening both build it here, so they agree.
  *
  * Each value is hashed in one canonical form that does not depend on the
- * column's type, so widening a column never changes an id: a number is
- * its shortest text (42, 42.0 and "42" are one value), a boolean "true" or
- * "false", text and JSON their bytes, a BLOB its bytes with a tag of its
- * own. NULL and NaN (which SQLite stores as NULL) add nothing. */
+ * column's type: a number is its shortest text (42, 42.0 and "42" are one
+ * value), a boolean "true" or "false" (also where a number column holds it
+ * as 1 or 0), text and JSON their bytes, a BLOB its bytes with a tag of its
+ * own. NULL and NaN (which SQLite stores as NULL) add nothing. So a row
+ * sent again after its column widened gives the id it was stored with, and
+ * widening never has to compute ids anew. */
 #ifndef CLUA_ROWHASH_H
 #define CLUA_ROWHASH_H
 

@@ -1,8 +1,9 @@
 /* store_widen: widening a column by rebuilding its table. SQLite cannot
  * change a column's type in place, so the table is copied into a new one
  * with the wider column, its values converted by clua_widen() (the same
- * rules as a value from a script), and a hashed table re-keyed by
- * clua_row_id() (the same hash as the op path). */
+ * rules as a value from a script). clua_row_id() (the same hash as the op
+ * path) re-keys the hashed tables of a database written before the
+ * canonical form of rowhash.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,9 +118,8 @@ static int put_widened(strbuf *b, const table *t, int i, int col, const types_ty
                          c->type.precision, c->type.scale);
 }
 
-/* Appends clua_row_id(...) over t's columns, column col being widened
- * (col -1: none). */
-static int put_row_id(strbuf *b, const table *t, int col, const types_type *from) {
+/* Appends clua_row_id(...) over t's columns as they are stored. */
+static int put_row_id(strbuf *b, const table *t) {
     int id = t->pk[0];
     int bad = strbuf_puts(b, "clua_row_id(");
     for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
@@ -127,7 +127,7 @@ static int put_row_id(strbuf *b, const table *t, int col, const types_type *from
         if (ci == id) continue;
         bad = (n++ && strbuf_puts(b, ", ")) || put_literal(b, t->cols[ci].name) ||
               strbuf_printf(b, ", %d, ", (int)t->cols[ci].type.kind) ||
-              put_widened(b, t, ci, col, from);
+              strbuf_ident(b, t->cols[ci].name);
     }
     return bad || strbuf_puts(b, ")");
 }
@@ -163,7 +163,7 @@ int store_rekey_table(store *st, table *t) {
      * are one row, as they would be had they arrived today. */
     if (strbuf_puts(b, "UPDATE OR REPLACE ") || strbuf_ident(b, t->name) ||
         strbuf_puts(b, " SET ") || strbuf_ident(b, CATALOG_ID_COLUMN) || strbuf_puts(b, " = ") ||
-        put_row_id(b, t, -1, NULL))
+        put_row_id(b, t))
         return store_oom(st);
     return store_exec(st, "re-keying", t->name);
 }
@@ -178,24 +178,14 @@ int store_widen_column(store *st, table *t, int col, const types_type *from) {
         return -1;
     strbuf *b = &st->sql;
     strbuf_clear(b);
-    /* A hashed table's ids follow its values: they are computed anew, and
-     * rows that became identical are one row, the last synced. */
-    bool hashed = table_hashed(t);
-    int id = hashed ? t->pk[0] : -1;
-    int bad = strbuf_puts(b, hashed ? "INSERT OR REPLACE INTO " : "INSERT INTO ") ||
-              strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
-    for (int i = 0; i < t->ncols && !bad; i++) {
-        if (i != id) {
-            bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
-            continue;
-        }
-        bad = put_row_id(b, t, col, from) || strbuf_puts(b, ", ");
-    }
+    /* A hashed table keeps its ids: they hash each value in a form that
+     * widening does not change (rowhash.h). */
+    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
+    for (int i = 0; i < t->ncols && !bad; i++)
+        bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\" FROM ") ||
-          strbuf_ident(b, t->name) ||
-          (hashed && strbuf_puts(b, " ORDER BY \"_fivetran_synced\"")) ||
-          strbuf_puts(b, "; DROP TABLE ") || strbuf_ident(b, t->name) ||
-          strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
+          strbuf_ident(b, t->name) || strbuf_puts(b, "; DROP TABLE ") ||
+          strbuf_ident(b, t->name) || strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
           strbuf_puts(b, " RENAME TO ") || strbuf_ident(b, t->name);
     if (bad) return store_oom(st);
     if (store_exec(st, "widening a column of", t->name) != 0) return -1;

@@ -72,6 +72,8 @@ void types_number_text(double f, char *buf, size_t n) {
         snprintf(buf, n, "%s", f < 0 ? "-inf" : "inf");
     } else if (f == 0) {
         snprintf(buf, n, "0");
+    } else if (f == floor(f) && f >= -9223372036854775808.0 && f < 9223372036854775808.0) {
+        snprintf(buf, n, "%lld", (long long)f);
     } else {
         /* The fewest significant digits that read back (17 always do), so
          * the text is the same whatever path the value took; written out
@@ -491,6 +493,7 @@ int types_convert(const types_type *type, const types_input *in, types_value *ou
     out->p = NULL;
     out->len = 0;
     out->buf[0] = '\0';
+    out->boolean = false;
     if (errlen > 0) err[0] = '\0';
 
     switch (type->kind) {

@@ -69,6 +69,7 @@ typedef enum types_sql_tag {
 
 typedef struct types_value {
     types_sql_tag tag;
+    bool boolean; /* a boolean that a number column holds as 1 or 0 (rowhash.h) */
     int64_t i;
     double f;
     const char *p;
@@ -79,12 +80,14 @@ typedef struct types_value {
 /* The bytes of a TEXT or BLOB value, wherever they are held. */
 static inline const char *types_bytes(const types_value *v) { return v->p ? v->p : v->buf; }
 
-/* A double as the shortest text that reads back to the same value: the
- * fewest significant digits that strtod returns unchanged, written out in
- * full for 1e-4 <= |f| < 1e16 and with an exponent otherwise, as Python's
- * repr does but without a ".0" ("2.5", "5", "30", "0.1", "1e-05",
- * "1e+16", "1e+300"). -0.0 is "0" (SQLite stores it as 0.0); NaN and the
- * infinities are "nan", "inf" and "-inf". buf holds at least 32 bytes. */
+/* A double as the shortest text that reads back to the same value. An
+ * integral value below 2^63 is its integer's digits, so a number reads the
+ * same whichever way it came ("5", "30", "1152921504606846976"); any other
+ * has the fewest significant digits that strtod returns unchanged, written
+ * out in full from 1e-4 to below 1e16 and with an exponent otherwise, as
+ * Python's repr does ("2.5", "0.1", "1e-05", "1.5e+16", "1e+300"). -0.0 is
+ * "0" (SQLite stores it as 0.0); NaN and the infinities are "nan", "inf"
+ * and "-inf". buf holds at least 32 bytes. */
 void types_number_text(double f, char *buf, size_t n);
 
 /* True when the integer i is exactly a double: (double)i reads back as i. */
