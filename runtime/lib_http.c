@@ -429,6 +429,7 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
                    "http: TLS verification is off (verify = false) for %s %s", method,
                    http_client_redact(&h->client, req.url, strlen(req.url), true));
     }
+    h->client.cassette = rt->cassette; /* opened after this module (runtime.c) */
     if (http_client_perform(&h->client, &req) != 0) {
         /* A signal or --timeout: the same stop the script's next
          * instruction would raise, not an HTTP error it could retry. */
@@ -559,7 +560,7 @@ void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration) {
 
     http_lib *h = lua_newuserdatauv(L, sizeof *h, 0);
     memset(h, 0, sizeof *h);
-    http_client_init(&h->client, &rt->log, &rt->secrets, rt->cassette);
+    http_client_init(&h->client, &rt->log, &rt->secrets, NULL); /* cassette: at each request */
     h->client.stop = stop_requested;
     h->client.stop_user = rt;
     if (luaL_newmetatable(L, CLIENT_META)) {

@@ -225,14 +225,6 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
 
     status = read_inputs(rt, opt, &config, &config_len, &state, &state_len);
     if (status != CLUA_OK) goto done;
-    if (opt->record_file || opt->replay_file) {
-        char err[1024];
-        rt->cassette = http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
-        if (!rt->cassette) {
-            status = fail(rt, CLUA_ERROR_INPUT, err);
-            goto done;
-        }
-    }
     char config_source[4300], state_source[4300];
     snprintf(config_source, sizeof config_source, "file %s",
              opt->configuration_file ? opt->configuration_file : "");
@@ -251,6 +243,16 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     if (script_open(rt, &in) != 0) {
         status = status_of_script_failure(rt);
         goto done;
+    }
+    /* After the inputs: recording starts a new cassette file (replacing
+     * one), which bad input must not cost. No request is made before. */
+    if (opt->record_file || opt->replay_file) {
+        char err[1024];
+        rt->cassette = http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
+        if (!rt->cassette) {
+            status = fail(rt, CLUA_ERROR_INPUT, err);
+            goto done;
+        }
     }
     status = open_destination(rt, rt->summary.database_path);
     if (status != CLUA_OK) goto done;

@@ -72,3 +72,20 @@ run good.lua --output o --configuration conf/ok.json
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id FROM t" "1"
 [ -e o/.lock ] || fail "o/.lock missing after a good run"
+
+# --record does not start (and so empty) its cassette for bad input: a
+# cassette recorded before is kept as it was, a new one is not created.
+printf '{"connector_lua_cassette": 1, "exchanges": []}\n' > keep.json
+cp keep.json keep.orig
+rm -rf o
+run good.lua --output o --configuration conf/bad.json --record keep.json
+expect_exit 3
+cmp -s keep.json keep.orig || fail "keep.json was changed: $(cat keep.json)"
+run syntax.lua --output o --record new.json
+expect_exit 1
+[ ! -e new.json ] || fail "new.json was created"
+[ ! -e o ] || fail "o/ was created"
+# Good input records as before.
+run good.lua --output o --record new.json
+expect_exit 0
+expect_err "recorded 0 HTTP exchanges in new.json"
