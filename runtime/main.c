@@ -402,10 +402,9 @@ int main(int argc, char **argv) {
     clua_status status = clua_sync(rt, &opt);
     alarm(0);
     running = NULL;
-    /* A sync that started reports what it did; bad input only fails. */
-    bool started_sync = status == CLUA_OK || status == CLUA_ERROR_SCRIPT ||
-                        status == CLUA_ERROR_STORE || status == CLUA_ERROR_LIMIT ||
-                        status == CLUA_ERROR_INTERRUPTED;
+    /* A sync that started reports what it did; bad input and a busy
+     * directory only fail. */
+    bool started_sync = status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY;
     write_summary(started_sync ? clua_summary_of(rt) : NULL, clua_summary_of(rt)->elapsed_seconds,
                   output_dir, status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
     clua_close(rt);
