@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "inspect.h"
+#include "store_sqlite.h"
 
 /* ---- output and errors ---- */
 
@@ -22,9 +23,9 @@ void inspect_keep(inspector *in, int rc) {
 
 void inspect_put(inspector *in, const char *s) { inspect_keep(in, strbuf_puts(&in->out, s)); }
 
-clua_status inspect_db_fail(inspector *in, const char *phase, const char *table) {
-    snprintf(in->err, in->errlen, "%s%s%s%s: %s (%s)", phase, table ? " \"" : "",
-             table ? table : "", table ? "\"" : "", sqlite3_errmsg(in->db), in->path);
+clua_status inspect_db_fail(inspector *in, const char *phase, const char *tname) {
+    snprintf(in->err, in->errlen, "%s%s%s%s: %s (%s)", phase, tname ? " \"" : "",
+             tname ? tname : "", tname ? "\"" : "", sqlite3_errmsg(in->db), in->path);
     return CLUA_ERROR_STORE;
 }
 
@@ -113,7 +114,7 @@ char *inspect_dup_text(sqlite3_stmt *s, int i) {
  * placed them (_clua_columns.position: key first), the system columns
  * last. A column _clua_columns does not know (the system columns) takes
  * the type SPEC §4 gives it; one it knows with a NULL type is pending. */
-clua_status inspect_load_columns(inspector *in, const char *table, colset *cs) {
+clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
     sqlite3_stmt *s = NULL;
     clua_status status = CLUA_OK;
     int step, cap = 0;
@@ -126,10 +127,10 @@ clua_status inspect_load_columns(inspector *in, const char *table, colset *cs) {
                         " ORDER BY p.name IN ('_fivetran_synced', '_fivetran_deleted'),"
                         " c.position IS NULL, c.position, p.cid",
                         &s) != 0) {
-        status = inspect_db_fail(in, "reading the columns of", table);
+        status = inspect_db_fail(in, "reading the columns of", tname);
         goto done;
     }
-    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, tname, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         if (cs->n == cap) {
             int ncap = cap ? 2 * cap : 16;
@@ -170,7 +171,7 @@ clua_status inspect_load_columns(inspector *in, const char *table, colset *cs) {
         c->scale = sqlite3_column_int(s, 3);
         c->pk = sqlite3_column_int(s, 4);
     }
-    if (step != SQLITE_DONE) status = inspect_db_fail(in, "reading the columns of", table);
+    if (step != SQLITE_DONE) status = inspect_db_fail(in, "reading the columns of", tname);
 done:
     sqlite3_finalize(s);
     return status;
@@ -198,7 +199,7 @@ int inspect_put_key_columns(strbuf *b, const colset *cs, int quoted, const char 
     return 0;
 }
 
-clua_status inspect_count_rows(inspector *in, const char *table, const colset *cs,
+clua_status inspect_count_rows(inspector *in, const char *tname, const colset *cs,
                                long long *total, long long *deleted) {
     sqlite3_stmt *s = NULL;
     strbuf sql = STRBUF_INIT;
@@ -208,12 +209,12 @@ clua_status inspect_count_rows(inspector *in, const char *table, const colset *c
         strbuf_puts(&sql, inspect_find_column(cs, "_fivetran_deleted")
                               ? "\"_fivetran_deleted\" <> 0"
                               : "0") ||
-        strbuf_puts(&sql, "), 0) FROM ") || strbuf_ident(&sql, table)) {
+        strbuf_puts(&sql, "), 0) FROM ") || strbuf_ident(&sql, tname)) {
         status = inspect_no_memory(in);
         goto done;
     }
     if (inspect_prepare(in, strbuf_cstr(&sql), &s) != 0 || sqlite3_step(s) != SQLITE_ROW) {
-        status = inspect_db_fail(in, "counting the rows of", table);
+        status = inspect_db_fail(in, "counting the rows of", tname);
         goto done;
     }
     *total = sqlite3_column_int64(s, 0);
@@ -390,9 +391,14 @@ static clua_status open_db(inspector *in, const char *dir) {
         status = CLUA_ERROR_INPUT;
         goto done;
     }
+    if (store_check_files(in->path, in->err, in->errlen) != 0) {
+        status = CLUA_ERROR_INPUT;
+        goto done;
+    }
     /* Read-only and without the directory's lock: a running sync keeps
      * writing, and this connection sees its last commit. */
-    if (sqlite3_open_v2(in->path, &in->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(in->path, &in->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
+        SQLITE_OK) {
         status = in->db ? inspect_db_fail(in, "opening the database", NULL) : inspect_no_memory(in);
         goto done;
     }
@@ -417,7 +423,7 @@ done:
     return status;
 }
 
-clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
+clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
                          char *err, size_t errlen) {
     inspector in;
     char fallback[1];
@@ -427,7 +433,7 @@ clua_status clua_inspect(const char *dir, const char *table, long limit, int jso
     in.err[0] = '\0';
     clua_status status = open_db(&in, dir);
     if (status != CLUA_OK) goto done;
-    status = table ? inspect_show_rows(&in, table, limit, json) : show_summary(&in, json);
+    status = tname ? inspect_show_rows(&in, tname, limit, json) : show_summary(&in, json);
     if (status != CLUA_OK) goto done;
     if (in.oom) {
         status = inspect_no_memory(&in);

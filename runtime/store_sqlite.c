@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rowhash.h"
 #include "store_internal.h"
@@ -83,14 +84,51 @@ static int run(sqlite3_stmt *stmt) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* What a path that must be a plain file is instead, or NULL when it is one
+ * or does not exist. */
+static const char *not_plain(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) != 0) return NULL; /* absent: SQLite creates it */
+    if (S_ISREG(sb.st_mode)) return NULL;
+    if (S_ISLNK(sb.st_mode)) return "a symbolic link";
+    if (S_ISDIR(sb.st_mode)) return "a directory";
+    if (S_ISFIFO(sb.st_mode)) return "a FIFO";
+    if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)) return "a device";
+    return "not a regular file";
+}
+
+int store_check_files(const char *path, char *err, size_t errlen) {
+    /* SQLITE_OPEN_NOFOLLOW covers the database itself; its journal files
+     * are opened by name, so a link planted there is refused here, before
+     * SQLite follows it (or fails with "unable to open database file"). */
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[4200];
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        const char *what = not_plain(file);
+        if (what) {
+            snprintf(err, errlen,
+                     "%s is %s, not a file: refusing to open it (remove it: the runtime opens "
+                     "only plain files there, never through a link)",
+                     file, what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 store *store_open(const char *path, char *err, size_t errlen) {
+    if (store_check_files(path, err, errlen) != 0) return NULL;
     store *st = calloc(1, sizeof *st);
     if (!st) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     snprintf(st->path, sizeof st->path, "%s", path);
-    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &st->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                 SQLITE_OPEN_NOFOLLOW,
+                             NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(st->db, 5000);
         /* A 16 MiB page cache, and the WAL copied into the database every

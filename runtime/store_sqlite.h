@@ -13,11 +13,16 @@
 
 typedef struct store store;
 
-/* Opens (creating if need be) the database at path, in WAL mode with
- * synchronous=NORMAL, and makes sure the runtime's own tables exist:
+/* Opens (creating if need be) the database at path, never through a
+ * symbolic link (store_check_files), in WAL mode with synchronous=NORMAL, and makes sure the runtime's own tables exist:
  * _clua_columns (the logical type of every column) and _clua_state.
  * Returns NULL with err set on failure. */
 store *store_open(const char *path, char *err, size_t errlen);
+
+/* Refuses a database at path whose file or journal files (-wal, -shm,
+ * -journal) exist as anything but regular files (a planted symbolic link,
+ * FIFO or device): -1 with err naming the file and what it is. */
+int store_check_files(const char *path, char *err, size_t errlen);
 
 /* synchronous=FULL: a committed checkpoint survives a power loss too, not
  * only a crash of the process (which NORMAL in WAL mode already covers). */
