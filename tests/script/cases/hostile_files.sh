@@ -147,7 +147,7 @@ mkdir o/warehouse.db
 run pages.lua --output o
 no_crash
 expect_exit 1
-severe_is "cannot open o/warehouse.db: unable to open database file"
+severe_is "o/warehouse.db is a directory, not a file: refusing to open it (remove it: the runtime opens only plain files there, never through a link)"
 rmdir o/warehouse.db
 # After reset the next run starts afresh.
 run reset --output o
