@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 #include <locale.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -224,19 +225,35 @@ static int enc_key_cmp(const void *a, const void *b) {
  * allocation that could raise), the keys collected in E->keys after the
  * parent levels' segment, sorted, then written. A nested level may
  * realloc E->keys, so entries are read by offset each time. */
-static int enc_object(enc *E, int t) {
+/* Members of an object whose values wait on the Lua stack while the keys
+ * are sorted; a larger object keeps them in a table instead, since the
+ * stack holds at most LUAI_MAXSTACK (1,000,000) values. */
+#define OBJECT_ON_STACK 4096
+
+static int enc_object(enc *E, int t, size_t members) {
     lua_State *L = E->L;
     strbuf *keys = E->keys;
     size_t base = keys->len;
     int top = lua_gettop(L);
+    int spill = 0; /* stack index of the table holding the values, or 0 */
+    if (members > OBJECT_ON_STACK) {
+        lua_createtable(L, members > INT_MAX ? INT_MAX : (int)members, 0);
+        spill = lua_gettop(L);
+    }
     lua_pushnil(L);
-    for (;;) {
+    for (int i = 1;; i++) {
         if (!lua_checkstack(L, 2)) return enc_fail(E, "table too large for the Lua stack");
         if (!lua_next(L, t)) break;
-        lua_insert(L, -2); /* keep the value, leave the key on top for lua_next */
         enc_key k;
-        k.s = lua_tolstring(L, -1, &k.len); /* a string already: no conversion */
-        k.idx = lua_gettop(L) - 1;
+        /* The key stays valid: the table, on the stack, keeps it. */
+        k.s = lua_tolstring(L, -2, &k.len); /* a string already: no conversion */
+        if (spill) {
+            lua_rawseti(L, spill, i); /* the value, by its place */
+            k.idx = i;
+        } else {
+            lua_insert(L, -2); /* keep the value, leave the key on top for lua_next */
+            k.idx = lua_gettop(L) - 1;
+        }
         if (strbuf_append(keys, (const char *)&k, sizeof k) != 0) return enc_oom(E);
     }
     size_t n = (keys->len - base) / sizeof(enc_key);
@@ -249,7 +266,13 @@ static int enc_object(enc *E, int t) {
             put(E, ":", 1) != 0)
             return -1;
         E->path[E->npath++] = (enc_seg){k.s, k.len, 0};
-        if (enc_value(E, k.idx) != 0) return -1;
+        int at = k.idx;
+        if (spill) {
+            lua_rawgeti(L, spill, k.idx);
+            at = lua_gettop(L);
+        }
+        if (enc_value(E, at) != 0) return -1;
+        if (spill) lua_pop(L, 1);
         E->npath--;
     }
     keys->len = base;
@@ -345,7 +368,7 @@ static int enc_table(enc *E, int t) {
     else if (nint > 0)
         rc = enc_array(E, t, nint);
     else if (nstr > 0)
-        rc = enc_object(E, t);
+        rc = enc_object(E, t, nstr);
     else if (is_marked_array(E, t))
         rc = put(E, "[]", 2);
     else

@@ -450,6 +450,24 @@ static void test_many_keys_nested(void **state) {
     strbuf_free(&keys);
 }
 
+/* An object with more members than the Lua stack holds values (1,000,000)
+ * encodes, in key order. (A state file of a million keys once failed with
+ * "table too large for the Lua stack".) */
+static void test_huge_object(void **state) {
+    lua_State *L = *state;
+    push_lua(L, "local t = {} for i = 1, 1000001 do t[string.format('k%07d', i)] = i end return t");
+    lua_setglobal(L, "v");
+    strbuf out = STRBUF_INIT;
+    char err[256] = "";
+    if (encode_chunk(L, "return v", &out, err, sizeof err) != 0) fail_msg("%s", err);
+    const char *head = "{\"k0000001\":1,\"k0000002\":2,";
+    assert_true(strncmp(out.p, head, strlen(head)) == 0);
+    assert_non_null(strstr(out.p, ",\"k1000001\":1000001}"));
+    decode_n(L, out.p, out.len);
+    check(L, "v.k0500000 == 500000");
+    strbuf_free(&out);
+}
+
 static void test_appends_to_out(void **state) {
     lua_State *L = *state;
     strbuf out = STRBUF_INIT, keys = STRBUF_INIT;
@@ -739,6 +757,7 @@ int main(void) {
         T(test_round_trip_property),
         T(test_metamethods_ignored),
         T(test_many_keys_nested),
+        T(test_huge_object),
         T(test_appends_to_out),
         T(test_string_escapes_encode),
         T(test_string_escapes_decode),
