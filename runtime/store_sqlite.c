@@ -156,6 +156,8 @@ store *store_open(const char *path, char *err, size_t errlen) {
 
 void store_interrupt(store *st) { sqlite3_interrupt(st->db); }
 
+int store_column_limit(const store *st) { return sqlite3_limit(st->db, SQLITE_LIMIT_COLUMN, -1); }
+
 int store_set_durable(store *st) {
     if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(st, "setting synchronous=FULL");

@@ -28,6 +28,10 @@ int store_check_files(const char *path, char *err, size_t errlen);
  * only a crash of the process (which NORMAL in WAL mode already covers). */
 int store_set_durable(store *st);
 
+/* The most columns SQLite allows in a table (SQLITE_LIMIT_COLUMN, 2000 as
+ * Debian builds it), the runtime's two system columns included. */
+int store_column_limit(const store *st);
+
 /* Makes a running statement stop with SQLITE_INTERRUPT (signal-safe). */
 void store_interrupt(store *st);
 
