@@ -46,8 +46,11 @@ int store_fail(store *st, const char *fmt, ...) {
     int code = sqlite3_errcode(st->db) & 0xff;
     bool file_level = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR ||
                       code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
-    snprintf(st->err, sizeof st->err, "%s: %s%s%s%s", phase, sqlite3_errmsg(st->db),
-             file_level ? " (" : "", file_level ? st->path : "", file_level ? ")" : "");
+    /* "disk I/O error" says little: the system's reason says what to do. */
+    int os = file_level ? sqlite3_system_errno(st->db) : 0;
+    snprintf(st->err, sizeof st->err, "%s: %s%s%s%s%s%s", phase, sqlite3_errmsg(st->db),
+             file_level ? " (" : "", file_level ? st->path : "", os ? ": " : "",
+             os ? strerror(os) : "", file_level ? ")" : "");
     return -1;
 }
 
@@ -146,8 +149,10 @@ store *store_open(const char *path, char *err, size_t errlen) {
     if (rc == SQLITE_OK) rc = store_register_functions(st->db);
     if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
         prepare(st, "COMMIT", "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", "ROLLBACK", &st->rollback) != 0) {
-        snprintf(err, errlen, "cannot open %s: %s", path,
-                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        int os = st->db ? sqlite3_system_errno(st->db) : 0;
+        snprintf(err, errlen, "cannot open %s: %s%s%s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory", os ? ": " : "",
+                 os ? strerror(os) : "");
         store_close(st, NULL);
         return NULL;
     }
