@@ -62,11 +62,14 @@ bool redact_secret_header(const char *name, size_t len) {
     return redact_secret_name(name, len);
 }
 
+/* Inserts one form, kept ordered by first byte and, within a first byte,
+ * longest first (so a secret that contains another is masked whole). */
 static int add_one(redact_list *l, const char *value, size_t len) {
-    for (size_t i = 0; i < l->n; i++)
+    unsigned char c0 = (unsigned char)value[0];
+    for (size_t i = l->start[c0]; i < l->start[c0 + 1]; i++)
         if (l->lens[i] == len && memcmp(l->values[i], value, len) == 0) return 0;
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
+        size_t cap = l->cap ? l->cap * 2 : 16;
         char **v = realloc(l->values, cap * sizeof *v);
         if (!v) return -1;
         l->values = v;
@@ -79,33 +82,197 @@ static int add_one(redact_list *l, const char *value, size_t len) {
     if (!copy) return -1;
     memcpy(copy, value, len);
     copy[len] = '\0';
-    /* Longest first. */
-    size_t at = l->n;
-    while (at > 0 && l->lens[at - 1] < len) {
-        l->values[at] = l->values[at - 1];
-        l->lens[at] = l->lens[at - 1];
-        at--;
-    }
+    size_t at = l->start[c0];
+    while (at < l->start[c0 + 1] && l->lens[at] >= len) at++;
+    memmove(l->values + at + 1, l->values + at, (l->n - at) * sizeof *l->values);
+    memmove(l->lens + at + 1, l->lens + at, (l->n - at) * sizeof *l->lens);
     l->values[at] = copy;
     l->lens[at] = len;
     l->n++;
+    for (int c = c0 + 1; c <= 256; c++) l->start[c]++;
+    return 0;
+}
+
+/* Adds the form in f, unless it is too short to mask. */
+static int add_form(redact_list *l, const strbuf *f) {
+    return f->len >= REDACT_MIN_LEN ? add_one(l, f->p, f->len) : 0;
+}
+
+/* ---- the forms a secret takes ------------------------------------------- */
+
+static const char HEX_UPPER[] = "0123456789ABCDEF", HEX_LOWER[] = "0123456789abcdef";
+
+/* Percent-encoding as lib_http writes a query value (everything but
+ * A-Z a-z 0-9 - . _ ~), in upper- or lower-case hex, with a space as %20
+ * or as + (HTML forms). */
+static int percent_form(const char *s, size_t n, bool upper, bool plus, strbuf *out) {
+    const char *hex = upper ? HEX_UPPER : HEX_LOWER;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int rc = isalnum(c) || in_set((char)c, "-._~") ? strbuf_putc(out, (char)c)
+                 : plus && c == ' '                    ? strbuf_putc(out, '+')
+                                                       : strbuf_printf(out, "%%%c%c", hex[c >> 4], hex[c & 15]);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+/* How JSON encoders differ in writing a string's characters. With no flag:
+ * as json_encode.c's enc_string writes it (" \ and the named control
+ * escapes, other control bytes and DEL as \u00xx, the rest as it is). */
+enum {
+    JSON_SLASH = 1, /* '/' as \/ (PHP, some Java encoders) */
+    JSON_ASCII = 2, /* each character past DEL as \uxxxx, UTF-16 (Python's ensure_ascii) */
+    JSON_UPPER = 4, /* \u00AB rather than \u00ab */
+    JSON_BYTES = 8, /* each byte past DEL as \u00xx (bytes read as Latin-1) */
+    JSON_HTML = 16  /* < > & as \u003c \u003e \u0026 (Go) */
+};
+
+/* The code point of the valid UTF-8 sequence at p and its length, or 0. */
+static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp) {
+    size_t k;
+    unsigned v;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) k = 2, v = p[0] & 0x1fu;
+    else if ((p[0] & 0xf0) == 0xe0) k = 3, v = p[0] & 0x0fu;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4) k = 4, v = p[0] & 0x07u;
+    else return 0;
+    if (n < k) return 0;
+    for (size_t j = 1; j < k; j++) {
+        if ((p[j] & 0xc0) != 0x80) return 0;
+        v = v << 6 | (p[j] & 0x3fu);
+    }
+    if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+        (k == 4 && (v < 0x10000 || v > 0x10ffff)))
+        return 0;
+    *cp = v;
+    return k;
+}
+
+static int put_u(strbuf *out, unsigned u, bool upper) {
+    const char *hex = upper ? HEX_UPPER : HEX_LOWER;
+    return strbuf_printf(out, "\\u%c%c%c%c", hex[u >> 12 & 15], hex[u >> 8 & 15], hex[u >> 4 & 15],
+                         hex[u & 15]);
+}
+
+/* The inside of a JSON string holding s, as the encoder `flags` writes it. */
+static int json_form(const char *s, size_t n, int flags, strbuf *out) {
+    const unsigned char *p = (const unsigned char *)s;
+    bool upper = flags & JSON_UPPER;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        const char *named = c == '"'    ? "\\\""
+                            : c == '\\' ? "\\\\"
+                            : c == '\n' ? "\\n"
+                            : c == '\r' ? "\\r"
+                            : c == '\t' ? "\\t"
+                            : c == '\b' ? "\\b"
+                            : c == '\f' ? "\\f"
+                            : c == '/' && (flags & JSON_SLASH) ? "\\/"
+                                                               : NULL;
+        unsigned cp;
+        size_t k;
+        int rc;
+        if (named) {
+            rc = strbuf_puts(out, named);
+        } else if (c < 0x20 || c == 0x7f || ((flags & JSON_HTML) && in_set((char)c, "<>&")) ||
+                   (c >= 0x80 && (flags & JSON_BYTES))) {
+            rc = put_u(out, c, upper);
+        } else if (c >= 0x80 && (flags & JSON_ASCII) && (k = utf8_decode(p + i, n - i, &cp))) {
+            if (cp >= 0x10000)
+                rc = put_u(out, 0xd800 + ((cp - 0x10000) >> 10), upper) ||
+                     put_u(out, 0xdc00 + ((cp - 0x10000) & 0x3ff), upper);
+            else
+                rc = put_u(out, cp, upper);
+            i += k - 1;
+        } else if (c >= 0x80 && (flags & JSON_ASCII)) {
+            rc = put_u(out, c, upper); /* not UTF-8: what a Latin-1 reading gives */
+        } else {
+            rc = strbuf_putc(out, (char)c);
+        }
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+/* The base64 characters that depend on s alone when s starts `align`
+ * bytes (0 to 2) into a group of three, as in the base64 of "user:" s
+ * (Basic auth): the characters that mix in a neighbour's bits are left
+ * off both edges. */
+static int base64_form(const char *s, size_t n, size_t align, bool url, strbuf *out) {
+    static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *alphabet = url ? safe : std;
+    unsigned char *buf = calloc(align + n + 2, 1);
+    if (!buf) return -1;
+    memcpy(buf + align, s, n);
+    size_t first = (8 * align + 5) / 6, end = (8 * align + 8 * n) / 6;
+    int rc = strbuf_reserve(out, end - first + 1);
+    for (size_t j = first; j < end && rc == 0; j++) {
+        size_t bit = 6 * j, at = bit / 8;
+        unsigned v = ((unsigned)buf[at] << 8 | buf[at + 1]) >> (10 - bit % 8) & 63u;
+        rc = strbuf_putc(out, alphabet[v]);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Each adds the forms of one kind; 0 or -1. f and g are scratch. */
+static int add_percent_forms(redact_list *l, const char *v, size_t len, strbuf *f) {
+    for (int k = 0; k < 4; k++) {
+        strbuf_clear(f);
+        if (percent_form(v, len, k & 1, k & 2, f) != 0 || add_form(l, f) != 0) return -1;
+    }
+    return 0;
+}
+
+static int add_json_forms(redact_list *l, const char *v, size_t len, strbuf *f, strbuf *g) {
+    static const int one[] = {0,          JSON_SLASH, JSON_ASCII, JSON_ASCII | JSON_UPPER,
+                              JSON_UPPER, JSON_BYTES, JSON_HTML,  JSON_ASCII | JSON_SLASH};
+    for (size_t k = 0; k < COUNT(one); k++) {
+        strbuf_clear(f);
+        if (json_form(v, len, one[k], f) != 0 || add_form(l, f) != 0) return -1;
+    }
+    /* JSON inside JSON: a request body a server echoes in its JSON reply,
+     * an error message that quotes one. */
+    static const int twice[] = {0, JSON_ASCII};
+    for (size_t a = 0; a < COUNT(twice); a++)
+        for (size_t b = 0; b < COUNT(twice); b++) {
+            strbuf_clear(f);
+            strbuf_clear(g);
+            if (json_form(v, len, twice[a], g) != 0 ||
+                json_form(strbuf_cstr(g), g->len, twice[b], f) != 0 || add_form(l, f) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+static int add_base64_forms(redact_list *l, const char *v, size_t len, strbuf *f, strbuf *g) {
+    for (int url = 0; url < 2; url++)
+        for (size_t align = 0; align < 3; align++) {
+            strbuf_clear(f);
+            if (base64_form(v, len, align, url, f) != 0 || add_form(l, f) != 0) return -1;
+            /* ... and inside a JSON string written with \/ */
+            strbuf_clear(g);
+            if (!url && (json_form(strbuf_cstr(f), f->len, JSON_SLASH, g) != 0 ||
+                         add_form(l, g) != 0))
+                return -1;
+        }
     return 0;
 }
 
 int redact_add(redact_list *l, const char *value, size_t len) {
     if (len == 0) return 0;
+    /* The derived forms of a short secret are left out with it: they would
+     * unmask it by difference and mask short runs of common text. */
     if (len < REDACT_MIN_LEN) return REDACT_TOO_SHORT;
     if (add_one(l, value, len) != 0) return -1;
-    static const char hex[] = "0123456789ABCDEF";
-    strbuf enc = STRBUF_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < len && rc == 0; i++) {
-        unsigned char c = (unsigned char)value[i];
-        if (isalnum(c) || in_set((char)c, "-._~")) rc = strbuf_putc(&enc, (char)c);
-        else rc = strbuf_printf(&enc, "%%%c%c", hex[c >> 4], hex[c & 15]);
-    }
-    if (rc == 0 && enc.len != len) rc = add_one(l, enc.p, enc.len);
-    strbuf_free(&enc);
+    strbuf f = STRBUF_INIT, g = STRBUF_INIT;
+    int rc = add_percent_forms(l, value, len, &f) != 0 || add_json_forms(l, value, len, &f, &g) != 0 ||
+                     add_base64_forms(l, value, len, &f, &g) != 0
+                 ? -1
+                 : 0;
+    strbuf_free(&f);
+    strbuf_free(&g);
     return rc;
 }
 
@@ -121,6 +288,7 @@ bool redact_holds_secret(const redact_list *l, const char *s, size_t len) {
 void redact_clear(redact_list *l) {
     for (size_t i = 0; i < l->n; i++) free(l->values[i]);
     l->n = 0;
+    memset(l->start, 0, sizeof l->start);
 }
 
 void redact_free(redact_list *l) {
@@ -134,9 +302,10 @@ int redact_text(const redact_list *l, const char *s, size_t len, strbuf *out) {
     size_t from = 0, i = 0;
     while (i < len) {
         size_t hit = 0;
-        for (size_t k = 0; k < l->n && !hit; k++)
-            if (l->lens[k] <= len - i && s[i] == l->values[k][0] &&
-                memcmp(s + i, l->values[k], l->lens[k]) == 0)
+        unsigned char c = (unsigned char)s[i];
+        /* Only the forms that start with this byte, longest first. */
+        for (size_t k = l->start[c]; k < l->start[c + 1] && !hit; k++)
+            if (l->lens[k] <= len - i && memcmp(s + i, l->values[k], l->lens[k]) == 0)
                 hit = l->lens[k];
         if (!hit) {
             i++;
