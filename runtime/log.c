@@ -24,10 +24,77 @@ const log_name *log_find(const char *name) {
 
 bool log_enabled(const logger *lg, clua_log_level level) { return level >= lg->level; }
 
-#define UNMASKABLE "(a log line that could not be masked for want of memory)"
+#define UNMASKABLE "(a log line that could not be masked and escaped for want of memory)"
+
+/* ---- safe for a terminal ------------------------------------------------ */
+
+/* The length of the valid UTF-8 sequence at p (no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0 if there is none. */
+static size_t utf8_len(const unsigned char *p, size_t n) {
+    size_t k;
+    unsigned cp;
+    if (p[0] < 0x80) return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) k = 2, cp = p[0] & 0x1fu;
+    else if ((p[0] & 0xf0) == 0xe0) k = 3, cp = p[0] & 0x0fu;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4) k = 4, cp = p[0] & 0x07u;
+    else return 0;
+    if (n < k) return 0;
+    for (size_t j = 1; j < k; j++) {
+        if ((p[j] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (p[j] & 0x3fu);
+    }
+    if (k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return 0;
+    if (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) return 0;
+    return k;
+}
+
+/* How many bytes at p pass to a terminal as they are (0: the byte at p is
+ * to be escaped). Kept: printable ASCII, valid UTF-8 past the C1 controls
+ * U+0080-U+009F (8-bit ESC [ and OSC), and newline and tab in multi-line
+ * text (a traceback). */
+static size_t safe_len(const unsigned char *p, size_t n, bool multiline) {
+    if (p[0] == '\n' || p[0] == '\t') return multiline ? 1 : 0;
+    if (p[0] < 0x20 || p[0] == 0x7f) return 0;
+    size_t k = utf8_len(p, n);
+    if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) return 0;
+    return k;
+}
+
+static bool is_safe(const char *s, size_t n, bool multiline) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = safe_len(p + i, n - i, multiline)) == 0) return false;
+    return true;
+}
+
+/* Appends s to out as inspect TABLE shows text: \n, \t, \r, and \xNN for
+ * any other byte safe_len does not pass (both bytes of a C1 control). */
+static int put_safe(strbuf *out, const char *s, size_t n, bool multiline) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n;) {
+        size_t k = safe_len(p + i, n - i, multiline);
+        if (k) {
+            i += k;
+            continue;
+        }
+        if (strbuf_append(out, s + run, i - run) != 0) return -1;
+        size_t bytes = p[i] == 0xc2 && utf8_len(p + i, n - i) == 2 ? 2 : 1;
+        for (size_t j = i; j < i + bytes; j++) {
+            int rc = p[j] == '\n'   ? strbuf_puts(out, "\\n")
+                     : p[j] == '\t' ? strbuf_puts(out, "\\t")
+                     : p[j] == '\r' ? strbuf_puts(out, "\\r")
+                                    : strbuf_printf(out, "\\x%02x", p[j]);
+            if (rc != 0) return -1;
+        }
+        i += bytes;
+        run = i;
+    }
+    return strbuf_append(out, s + run, n - run);
+}
 
 /* Writes one finished line: to the embedder's callback, or to stderr with
- * the time and the label. */
+ * the time and the label. msg is already masked and escaped. */
 static void emit(const logger *lg, const char *label, const char *msg) {
     if (lg->fn) {
         lg->fn(lg->user, label, msg);
@@ -43,19 +110,38 @@ static void emit(const logger *lg, const char *label, const char *msg) {
             ts.tv_nsec / 1000000L, label, msg);
 }
 
-static bool has_secrets(const logger *lg) { return lg->secrets && lg->secrets->n > 0; }
+static bool has_secrets(const redact_list *secrets) { return secrets && secrets->n > 0; }
 
 void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg) {
     if (!log_enabled(lg, level)) return;
     /* The text is the script's or carries its values (its log.* text, an
-     * error message, a traceback): every secret in it is masked. */
-    if (has_secrets(lg) && lg->scratch) {
-        strbuf_clear(lg->scratch);
-        msg = redact_text(lg->secrets, msg, strlen(msg), lg->scratch) == 0
-                  ? strbuf_cstr(lg->scratch)
-                  : UNMASKABLE;
+     * error message, a traceback): every secret in it is masked, then what
+     * a terminal would act on is escaped. A line that needs neither is
+     * written as it is, without allocating (out of memory is logged too). */
+    size_t len = strlen(msg);
+    bool mask = has_secrets(lg->secrets);
+    if (!mask && is_safe(msg, len, true)) {
+        emit(lg, label, msg);
+        return;
     }
-    emit(lg, label, msg);
+    strbuf masked = STRBUF_INIT, safe = STRBUF_INIT;
+    int rc = 0;
+    if (mask) {
+        strbuf *m = lg->scratch ? lg->scratch : &masked;
+        strbuf_clear(m);
+        rc = redact_text(lg->secrets, msg, len, m);
+        if (rc == 0) {
+            msg = strbuf_cstr(m);
+            len = m->len;
+        }
+    }
+    if (rc == 0 && !is_safe(msg, len, true)) {
+        rc = put_safe(&safe, msg, len, true);
+        msg = strbuf_cstr(&safe);
+    }
+    emit(lg, label, rc == 0 ? msg : UNMASKABLE);
+    strbuf_free(&masked);
+    strbuf_free(&safe);
 }
 
 /* Formats the one conversion at *fmt ("%-8.3s", "%zu", "%*d", ...) with its
@@ -130,9 +216,10 @@ static int format_one(strbuf *piece, const char **fmt, va_list *ap) {
 }
 
 /* Formats fmt into out: its own text as it is, each argument with the
- * secrets masked. */
+ * secrets masked and then escaped on one line (a name or a value never
+ * starts a new line). secrets may be NULL. */
 static int format_masked(const redact_list *secrets, strbuf *out, const char *fmt, va_list *ap) {
-    strbuf piece = STRBUF_INIT;
+    strbuf piece = STRBUF_INIT, masked = STRBUF_INIT;
     int rc = 0;
     while (*fmt && rc == 0) {
         if (*fmt != '%' || fmt[1] == '%') {
@@ -143,9 +230,17 @@ static int format_masked(const redact_list *secrets, strbuf *out, const char *fm
         }
         strbuf_clear(&piece);
         rc = format_one(&piece, &fmt, ap);
-        if (rc == 0) rc = redact_text(secrets, strbuf_cstr(&piece), piece.len, out);
+        if (rc != 0) break;
+        const strbuf *arg = &piece;
+        if (has_secrets(secrets)) {
+            strbuf_clear(&masked);
+            rc = redact_text(secrets, strbuf_cstr(&piece), piece.len, &masked);
+            arg = &masked;
+        }
+        if (rc == 0) rc = put_safe(out, strbuf_cstr(arg), arg->len, false);
     }
     strbuf_free(&piece);
+    strbuf_free(&masked);
     return rc;
 }
 
@@ -153,15 +248,9 @@ void log_printf(const logger *lg, clua_log_level level, const char *label, const
     if (!log_enabled(lg, level)) return;
     va_list ap;
     va_start(ap, fmt);
-    if (!has_secrets(lg)) {
-        char msg[2048];
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        emit(lg, label, msg);
-        return;
-    }
     /* The runtime's own words (fmt) are never rewritten, however short a
-     * secret is; only what is formatted into them can carry one. */
+     * secret is; only what is formatted into them can carry one, or a
+     * byte a terminal would act on. */
     strbuf line = STRBUF_INIT;
     int rc = format_masked(lg->secrets, &line, fmt, &ap);
     va_end(ap);

@@ -41,7 +41,13 @@ bool log_enabled(const logger *lg, clua_log_level level);
  *   an error message, a traceback): every secret in it is masked.
  * log_printf: fmt is the runtime's own words and is never rewritten; each
  *   argument formatted into it has its secrets masked. Conversions: the
- *   standard ones but %n and wide characters. */
+ *   standard ones but %n and wide characters.
+ * Every line is safe for a terminal, on stderr and in the embedder's
+ * callback alike: after masking, control bytes, DEL, bytes that are not
+ * UTF-8 and the C1 controls U+0080-U+009F are shown as \r or \xNN, as
+ * inspect TABLE shows them. Newline and tab stay as they are in log_line's
+ * text (a traceback spans lines); in log_printf's arguments (a name, a
+ * value, a URL) they are shown as \n and \t, so no argument starts a line. */
 void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg);
 void log_printf(const logger *lg, clua_log_level level, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

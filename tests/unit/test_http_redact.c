@@ -1,6 +1,7 @@
 /* Unit tests for redact: which names and headers are secret, and the text,
  * URLs and header lines that come out with the secrets masked, in every
- * form a secret takes (a property test over random secrets). */
+ * form a secret takes (a property test over random secrets); and for log:
+ * masking and escaping for a terminal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -444,6 +445,40 @@ static void test_secret_forms_random(void **state) {
     lua_close(L);
 }
 
+/* ---- log lines are safe for a terminal ---------------------------------- */
+
+static void test_log_escapes(void **state) {
+    (void)state;
+    logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, NULL, NULL};
+    /* A script's text: escapes shown, newline and tab kept (a traceback). */
+    log_line(&lg, CLUA_LOG_INFO, "INFO",
+             "a\x1b[31mred\x1b]0;title\x07 \r\x7f \x9b \xc2\x9b\xc2\xa0 \xc3\xa9 \xe6\x97\xa5 \xff "
+             "\xc3(\n\tnext line");
+    assert_string_equal(strbuf_cstr(&captured),
+                        "a\\x1b[31mred\\x1b]0;title\\x07 \\r\\x7f \\x9b \\xc2\\x9b\xc2\xa0 \xc3\xa9 "
+                        "\xe6\x97\xa5 \\xff \\xc3(\n\tnext line");
+    log_line(&lg, CLUA_LOG_INFO, "INFO", "plain text");
+    assert_string_equal(strbuf_cstr(&captured), "plain text");
+    /* A name formatted into the runtime's words: on one line. */
+    log_printf(&lg, CLUA_LOG_WARNING, "WARNING", "added column \"%s\" to table \"%s\"",
+               "c\x1b[2J", "t\nSEVERE fake\tx");
+    assert_string_equal(strbuf_cstr(&captured),
+                        "added column \"c\\x1b[2J\" to table \"t\\nSEVERE fake\\tx\"");
+    /* With secrets: masked first, then escaped. */
+    redact_list l = REDACT_INIT;
+    strbuf scratch = STRBUF_INIT;
+    assert_int_equal(redact_add(&l, "se\x1b[cret", 8), 0);
+    lg.secrets = &l;
+    lg.scratch = &scratch;
+    log_line(&lg, CLUA_LOG_INFO, "INFO", "x se\x1b[cret \x1b[0m");
+    assert_string_equal(strbuf_cstr(&captured), "x *** \\x1b[0m");
+    log_printf(&lg, CLUA_LOG_INFO, "INFO", "v=%s", "se\x1b[cret\x1b");
+    assert_string_equal(strbuf_cstr(&captured), "v=***\\x1b");
+    redact_free(&l);
+    strbuf_free(&scratch);
+    strbuf_free(&captured);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secret_names), cmocka_unit_test(test_secret_headers),
@@ -451,6 +486,7 @@ int main(void) {
         cmocka_unit_test(test_headers),      cmocka_unit_test(test_log_masks_data_only),
         cmocka_unit_test(test_log_formats_like_printf),
         cmocka_unit_test(test_secret_forms), cmocka_unit_test(test_secret_forms_random),
+        cmocka_unit_test(test_log_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
