@@ -1,10 +1,13 @@
 #include "http_cassette.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "files.h"
 #include "json_codec.h"
@@ -14,7 +17,8 @@
 struct http_cassette {
     char path[4096];
     bool replaying;
-    /* recording */
+    /* recording: into tmp, renamed over path when complete */
+    char tmp[4200];
     FILE *f;
     size_t written;
     char werr[1024]; /* the first write failure, or "" */
@@ -216,6 +220,26 @@ static void load_exchange(lua_State *L, http_exchange *x, size_t i) {
     lua_settop(L, e);
 }
 
+/* What the decoded JSON value at idx is, in JSON's words. */
+static const char *json_kind(lua_State *L, int idx) {
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL: return "nothing (it is missing)";
+    case LUA_TBOOLEAN: return "a boolean";
+    case LUA_TNUMBER: return "a number";
+    case LUA_TSTRING: return "a string";
+    case LUA_TLIGHTUSERDATA: return "null";
+    case LUA_TTABLE: break;
+    default: return "something else";
+    }
+    /* The decoder marks each table it makes from an array: {} and {"a": 1}
+     * are objects, not an empty list. */
+    json_push_arrays(L);
+    lua_pushvalue(L, idx);
+    bool array = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return array ? "an array" : "an object";
+}
+
 static int load(lua_State *L) {
     load_ctx *ctx = lua_touserdata(L, 1);
     http_cassette *c = ctx->c;
@@ -226,9 +250,13 @@ static int load(lua_State *L) {
     lua_getfield(L, top, MARKER);
     if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != 1)
         return luaL_error(L, "not a cassette: \"" MARKER "\": 1 is missing");
-    if (lua_getfield(L, top, "exchanges") != LUA_TTABLE)
-        return luaL_error(L, "\"exchanges\" must be an array");
+    lua_getfield(L, top, "exchanges");
     int ex = lua_gettop(L);
+    const char *got = json_kind(L, ex);
+    if (strcmp(got, "an array") != 0)
+        return luaL_error(L, "\"exchanges\" must be an array of exchanges ([{\"request\": ...}, "
+                             "...]), got %s",
+                          got);
     size_t n = (size_t)lua_rawlen(L, ex);
     if (n) {
         c->x = calloc(n, sizeof *c->x);
@@ -304,8 +332,88 @@ static void free_exchange(http_exchange *x) {
 static void cassette_free(http_cassette *c) {
     for (size_t i = 0; i < c->n; i++) free_exchange(&c->x[i]);
     free(c->x);
-    if (c->f) fclose(c->f);
+    if (c->f) {
+        fclose(c->f);
+        unlink(c->tmp); /* never finished: the cassette at path stays as it was */
+    }
     free(c);
+}
+
+/* What a path the recording writes must be instead of a plain file, or
+ * NULL when it is one or does not exist. */
+static const char *not_plain(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode)) return NULL;
+    if (S_ISLNK(sb.st_mode)) return "a symbolic link";
+    if (S_ISDIR(sb.st_mode)) return "a directory";
+    if (S_ISFIFO(sb.st_mode)) return "a FIFO";
+    if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)) return "a device";
+    return "not a regular file";
+}
+
+static void refuse(char *err, size_t errlen, const char *path, const char *what) {
+    snprintf(err, errlen,
+             "cassette %s is %s, not a file: refusing to write it (remove it: --record writes "
+             "only a plain file, never through a link)",
+             path, what);
+}
+
+/* Starts the recording in c->tmp, beside the cassette: created anew
+ * (O_EXCL: a link, FIFO or device planted there is never opened), and
+ * renamed over the cassette by http_cassette_close, so a reader sees the
+ * last complete recording and a link planted at the cassette is replaced,
+ * never followed. */
+static int start_recording(http_cassette *c, char *err, size_t errlen) {
+    const char *what = not_plain(c->path);
+    if (what) {
+        refuse(err, errlen, c->path, what);
+        return -1;
+    }
+    if (snprintf(c->tmp, sizeof c->tmp, "%s.tmp", c->path) >= (int)sizeof c->tmp) {
+        snprintf(err, errlen, "cannot write cassette %s: path too long", c->path);
+        return -1;
+    }
+    /* A plain file left there by a run that was killed is ours to replace;
+     * anything else is refused. */
+    what = not_plain(c->tmp);
+    if (what) {
+        refuse(err, errlen, c->tmp, what);
+        return -1;
+    }
+    if (unlink(c->tmp) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot write cassette %s: %s: %s", c->path, c->tmp, strerror(errno));
+        return -1;
+    }
+    int fd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        if (errno == EEXIST) /* planted between the check and the open */
+            snprintf(err, errlen,
+                     "cannot write cassette %s: %s appeared while it was being created: refusing "
+                     "to write through it",
+                     c->path, c->tmp);
+        else
+            snprintf(err, errlen, "cannot write cassette %s: %s", c->path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        refuse(err, errlen, c->tmp, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    c->f = fdopen(fd, "w");
+    if (!c->f) {
+        snprintf(err, errlen, "cannot write cassette %s: %s", c->path, strerror(errno));
+        close(fd);
+        unlink(c->tmp);
+        return -1;
+    }
+    fputs("{\n  \"" MARKER "\": 1,\n  \"exchanges\": [", c->f);
+    if (fflush(c->f) != 0) {
+        snprintf(err, errlen, "cannot write cassette %s: %s", c->path, strerror(errno));
+        return -1; /* cassette_free closes and removes the temporary */
+    }
+    return 0;
 }
 
 http_cassette *http_cassette_open(const char *record_path, const char *replay_path, char *err,
@@ -326,20 +434,43 @@ http_cassette *http_cassette_open(const char *record_path, const char *replay_pa
         if (read_replay(c, err, errlen) != 0) goto fail;
         return c;
     }
-    c->f = fopen(c->path, "w");
-    if (!c->f) {
-        snprintf(err, errlen, "cannot write cassette %s: %s", c->path, strerror(errno));
-        goto fail;
-    }
-    fputs("{\n  \"" MARKER "\": 1,\n  \"exchanges\": [", c->f);
-    if (fflush(c->f) != 0) {
-        snprintf(err, errlen, "cannot write cassette %s: %s", c->path, strerror(errno));
-        goto fail;
-    }
+    if (start_recording(c, err, errlen) != 0) goto fail;
     return c;
 fail:
     cassette_free(c);
     return NULL;
+}
+
+/* Ends the recording: the file is completed, flushed to disk and renamed
+ * over the cassette. Returns 0, or -1 with c->werr set; the temporary is
+ * removed on failure unless it holds a complete recording. */
+static int finish_recording(http_cassette *c) {
+    FILE *f = c->f;
+    c->f = NULL;
+    fputs(c->written ? "\n  ]\n}\n" : "]\n}\n", f);
+    errno = 0;
+    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) keep_write_error(c);
+    if (fclose(f) != 0) keep_write_error(c);
+    if (c->werr[0]) {
+        unlink(c->tmp);
+        return -1;
+    }
+    /* Planted while the sync ran: rename would replace it, not follow it,
+     * but it is refused all the same, the recording kept beside it. */
+    const char *what = not_plain(c->path);
+    if (what) {
+        refuse(c->werr, sizeof c->werr, c->path, what);
+        size_t n = strlen(c->werr);
+        snprintf(c->werr + n, sizeof c->werr - n, "; the recording is in %s", c->tmp);
+        return -1;
+    }
+    if (rename(c->tmp, c->path) != 0) {
+        snprintf(c->werr, sizeof c->werr, "cannot write cassette %s: %s", c->path,
+                 strerror(errno));
+        unlink(c->tmp);
+        return -1;
+    }
+    return 0;
 }
 
 int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen) {
@@ -350,19 +481,12 @@ int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t e
             log_printf(log, CLUA_LOG_WARNING, "WARNING",
                        "replay: %zu of %zu recorded exchanges in %s were not requested",
                        c->n - c->next, c->n, c->path);
+    } else if (finish_recording(c) != 0) {
+        snprintf(err, errlen, "%s", c->werr);
+        rc = -1;
     } else {
-        fputs(c->written ? "\n  ]\n}\n" : "]\n}\n", c->f);
-        errno = 0;
-        int closed = fclose(c->f);
-        c->f = NULL;
-        if (closed != 0 && !c->werr[0]) keep_write_error(c);
-        if (c->werr[0]) {
-            snprintf(err, errlen, "%s", c->werr);
-            rc = -1;
-        } else {
-            log_printf(log, CLUA_LOG_INFO, "INFO", "recorded %zu HTTP exchange%s in %s",
-                       c->written, c->written == 1 ? "" : "s", c->path);
-        }
+        log_printf(log, CLUA_LOG_INFO, "INFO", "recorded %zu HTTP exchange%s in %s", c->written,
+                   c->written == 1 ? "" : "s", c->path);
     }
     cassette_free(c);
     return rc;
