@@ -1,5 +1,6 @@
 #include "lua_alloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +23,23 @@ typedef struct slab {
     /* blocks follow, aligned to GRAIN */
 } slab;
 
+/* Small allocations between two calls of the stop check. */
+#define POLL_EVERY 1024
+
 struct lua_alloc {
     void *free[CLASSES]; /* free blocks of each class, linked through their first word */
     slab *slabs;
     size_t limit, in_use, peak;
     int hit_limit;
+    /* The last request refused for the limit, to tell Lua's retry after
+     * its emergency collection (the same request again) from a new one. */
+    const void *failed_ptr;
+    size_t failed_osize, failed_nsize;
+    int failed_pending, limit_reached;
+    lua_alloc_stop_fn stop;
+    void *stop_user;
+    unsigned polls;
+    int stopped;
 };
 
 #define SLAB_HEAD ((sizeof(slab) + GRAIN - 1) / GRAIN * GRAIN)
@@ -40,6 +53,50 @@ lua_alloc *lua_alloc_new(size_t limit) {
 size_t lua_alloc_in_use(const lua_alloc *a) { return a->in_use; }
 size_t lua_alloc_peak(const lua_alloc *a) { return a->peak; }
 int lua_alloc_hit_limit(const lua_alloc *a) { return a->hit_limit; }
+int lua_alloc_limit_reached(const lua_alloc *a) { return a->limit_reached || a->failed_pending; }
+
+bool lua_alloc_would_exceed(const lua_alloc *a, size_t extra) {
+    return a->limit && (extra > a->limit || a->in_use > a->limit - extra);
+}
+
+void lua_alloc_set_stop(lua_alloc *a, lua_alloc_stop_fn stop, void *user) {
+    a->stop = stop;
+    a->stop_user = user;
+    a->stopped = 0;
+    a->polls = 0;
+}
+
+/* Whether a growing request must fail because the script is stopping. */
+static int must_stop(lua_alloc *a, size_t nsize) {
+    if (a->stopped) return 1;
+    if (!a->stop || (nsize <= SMALL_MAX && ++a->polls % POLL_EVERY != 0)) return 0;
+    a->stopped = a->stop(a->stop_user, false);
+    return a->stopped;
+}
+
+static bool is_retry(const lua_alloc *a, const void *ptr, size_t osize, size_t nsize) {
+    return a->failed_pending && a->failed_ptr == ptr && a->failed_osize == osize &&
+           a->failed_nsize == nsize;
+}
+
+/* A growing request within the limit, or past it (refused). A refusal is
+ * final unless Lua's retry after its emergency collection, the same
+ * request again, comes next and fits: only then did the script not hold
+ * too much. Some refusals are never retried (a luaL_Buffer's), so the
+ * refusal counts at once, and is forgotten if the retry fits. */
+static void note_request(lua_alloc *a, const void *ptr, size_t osize, size_t nsize, bool fits) {
+    bool retry = is_retry(a, ptr, osize, nsize);
+    if (a->failed_pending && (!retry || !fits)) a->limit_reached = 1;
+    a->failed_pending = 0;
+    if (fits) return;
+    a->hit_limit = 1;
+    if (a->limit_reached) return;
+    a->failed_pending = 1;
+    a->failed_ptr = ptr;
+    a->failed_osize = osize;
+    a->failed_nsize = nsize;
+    if (a->stop) a->stop(a->stop_user, true);
+}
 
 void lua_alloc_free(lua_alloc *a) {
     if (!a) return;
@@ -89,9 +146,11 @@ void *lua_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize) {
         }
         return NULL;
     }
-    if (nsize > old && a->limit && a->in_use - old + nsize > a->limit) {
-        a->hit_limit = 1;
-        return NULL;
+    if (nsize > old) {
+        if (must_stop(a, nsize)) return NULL;
+        bool fits = !a->limit || a->in_use - old + nsize <= a->limit;
+        if (a->limit) note_request(a, ptr, osize, nsize, fits);
+        if (!fits) return NULL;
     }
     void *p;
     if (!POOLED(old) && !POOLED(nsize)) {

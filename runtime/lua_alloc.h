@@ -6,6 +6,7 @@
 #ifndef CLUA_LUA_ALLOC_H
 #define CLUA_LUA_ALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct lua_alloc lua_alloc;
@@ -23,6 +24,27 @@ size_t lua_alloc_peak(const lua_alloc *a);
 
 /* True once an allocation has failed for the limit. */
 int lua_alloc_hit_limit(const lua_alloc *a);
+
+/* True once an allocation has failed for the limit and was not then
+ * satisfied by Lua's retry after its emergency collection: the script
+ * holds more than the limit allows, and must stop even if it caught the
+ * "not enough memory" error. */
+int lua_alloc_limit_reached(const lua_alloc *a);
+
+/* Whether holding extra more bytes would pass the limit (false without
+ * one): for C code that is about to make something the script will hold,
+ * such as a response body, and wants to refuse it before it is made. */
+bool lua_alloc_would_exceed(const lua_alloc *a, size_t extra);
+
+/* The stop check, stop(user, false): asked on every large allocation and
+ * every 1024th small one. Once it returns true, every allocation that
+ * grows fails (Lua raises "not enough memory"), so a long call into C that
+ * allocates (a gsub on a huge string) ends within one allocation. Also
+ * called as stop(user, true), its result ignored, when an allocation is
+ * refused for the limit: the limit may have been reached. A new check (or
+ * NULL) clears the failing state. */
+typedef bool (*lua_alloc_stop_fn)(void *user, bool refused);
+void lua_alloc_set_stop(lua_alloc *a, lua_alloc_stop_fn stop, void *user);
 
 /* Frees every slab; call after lua_close. */
 void lua_alloc_free(lua_alloc *a);
