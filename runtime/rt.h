@@ -85,6 +85,8 @@ struct clua_runtime {
     bool timed_out;
     double deadline; /* CLOCK_MONOTONIC seconds, with a timeout */
     bool memory_limited; /* the script went past --memory-limit */
+    bool closing;          /* the Lua state is being closed: finalizers run */
+    double close_deadline; /* CLOCK_MONOTONIC seconds they may run until */
     strbuf log_scratch; /* a log line with its secrets masked */
 };
 

@@ -10,6 +10,13 @@
 #include <lua.h>
 #include <stdbool.h>
 
+/* Registry key of a table whose keys (weak) are the metatables the script
+ * gave a __gc finalizer, through setmetatable or debug.setmetatable: the
+ * watchdog runs those finalizers under a deadline at close. */
+#define SANDBOX_GC_METATABLES "clua.gc_metatables"
+
+/* Opens the libraries; setmetatable (and debug.setmetatable) also note
+ * metatables with a __gc in SANDBOX_GC_METATABLES. */
 void sandbox_open_libs(lua_State *L, bool sandboxed);
 
 #endif

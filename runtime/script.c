@@ -159,17 +159,27 @@ static lua_alloc *pool_of(lua_State *L) {
     return pool;
 }
 
-/* Keeps the outcome of a protected call: 0, or -1 with rt->errmsg set. */
+/* Keeps the outcome of a protected call: 0, or -1 with rt->errmsg set. A
+ * stop (a signal, --timeout, --memory-limit) fails the call even if the
+ * script caught it and returned; its message is the one the watchdog gave,
+ * with the script's line when the error still carries it. */
 static int outcome(struct clua_runtime *rt, lua_State *L, int status) {
-    rt->memory_limited = status == LUA_ERRMEM && lua_alloc_hit_limit(pool_of(L));
-    if (rt->memory_limited) {
-        snprintf(rt->errmsg, sizeof rt->errmsg,
-                 "%s: stopped: the script needed more than --memory-limit %g MB", rt->script_path,
-                 rt->opt->memory_limit_mb);
+    lua_alloc *pool = pool_of(L);
+    if (!rt->interrupted_by && !rt->timed_out &&
+        ((status == LUA_ERRMEM && lua_alloc_hit_limit(pool)) || lua_alloc_limit_reached(pool)))
+        rt->memory_limited = true;
+    /* Only strings: converting another value would allocate. */
+    const char *text = status != LUA_OK && lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                                         : NULL;
+    char stop[160];
+    bool stopped = watchdog_stop_message(rt, stop, sizeof stop);
+    if (stopped && (rt->memory_limited || rt->timed_out || status != LUA_OK)) {
+        if (text && strstr(text, stop)) keep_error(rt, text);
+        else snprintf(rt->errmsg, sizeof rt->errmsg, "%s: %s", rt->script_path, stop);
         return -1;
     }
     if (status == LUA_OK) return 0;
-    keep_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    keep_error(rt, text ? text : "(no message)");
     return -1;
 }
 
@@ -215,6 +225,7 @@ void script_close(struct clua_runtime *rt) {
     lua_alloc *pool = pool_of(L);
     rt->L = NULL; /* before closing: an interrupt must not reach a dead state */
     atomic_signal_fence(memory_order_seq_cst);
+    watchdog_close(L, rt); /* the script's finalizers run under a deadline */
     lua_close(L);
     lua_alloc_free(pool);
 }

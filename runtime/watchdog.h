@@ -1,17 +1,21 @@
 /* watchdog: what stops a running script from outside it: a deadline
- * (--timeout, checked by an instruction-count hook) and an interrupt
- * (SIGINT or SIGTERM, through clua_interrupt). Either raises a Lua error
- * at the script's next instruction, so the sync rolls back to its last
- * checkpoint like any other failure. */
+ * (--timeout), the memory limit once passed, and an interrupt (SIGINT or
+ * SIGTERM, through clua_interrupt). They are checked by an
+ * instruction-count hook on every thread (coroutines too) and by the
+ * allocator, which fails every allocation once a stop is due, so a long
+ * call into C that allocates ends too. The stop is a Lua error raised
+ * again at every step until the script has unwound, so the sync rolls
+ * back to its last checkpoint like any other failure. */
 #ifndef CLUA_WATCHDOG_H
 #define CLUA_WATCHDOG_H
 
 #include <lua.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct clua_runtime;
 
-/* Arms the deadline hook when rt has a timeout; remembers rt in L. */
+/* Arms the hook and the allocator's check; remembers rt in L. */
 void watchdog_start(lua_State *L, struct clua_runtime *rt);
 
 /* Async-signal-safe: makes the running script stop with an error naming
@@ -26,5 +30,15 @@ bool watchdog_stop_pending(const struct clua_runtime *rt);
 /* Raises the pending stop in L with the message the hooks give (and keeps
  * raising it, as they do); returns when no stop is pending. */
 void watchdog_raise_pending(lua_State *L);
+
+/* The stop's message ("interrupted by SIGTERM", "stopped: ..."), or false
+ * when no stop was noted. */
+bool watchdog_stop_message(const struct clua_runtime *rt, char *msg, size_t size);
+
+/* Before lua_close: the script's __gc finalizers (see sandbox.c) then run
+ * each in a coroutine, all of them within a short deadline, and one that
+ * fails or loops is stopped and logged as a WARNING. Also lifts the stop
+ * from the allocator so they may run at all. */
+void watchdog_close(lua_State *L, struct clua_runtime *rt);
 
 #endif
