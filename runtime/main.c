@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,11 +152,22 @@ static volatile sig_atomic_t stopped_by;
 static char output_dir[4096];
 static double started;
 
-/* A script stuck inside one long C call (a regex) never reaches the
- * instruction where the stop is raised: GRACE seconds after the stop was
- * asked for, the process ends anyway. Nothing is lost: SQLite rolls an
- * unfinished transaction back when the database is next opened. */
-#define GRACE 3
+/* A script stuck inside one long C call that does not allocate (a regex)
+ * never reaches the instruction where the stop is raised: GRACE seconds
+ * after the stop was asked for (or after --timeout's deadline), the
+ * process ends anyway. Nothing is lost: SQLite rolls an unfinished
+ * transaction back when the database is next opened. */
+#define GRACE 1.0
+
+/* Arms SIGALRM seconds from now (0: disarms it); async-signal-safe. */
+static void alarm_in(double seconds) {
+    struct itimerval it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
 
 /* Ends the process from a signal handler, reported as any failed sync is:
  * why on stderr, then the summary and SYNC FAILED on stdout. */
@@ -181,7 +193,7 @@ static void on_signal(int signo) {
                     "its last checkpoint\n");
     stopped_by = signo;
     clua_interrupt(running, signo);
-    alarm(GRACE);
+    alarm_in(GRACE);
 }
 
 /* Installs handler for signo; the other stop signals wait while it runs,
@@ -398,9 +410,9 @@ int main(int argc, char **argv) {
     handle(SIGTERM, on_signal);
     handle(SIGALRM, on_alarm);
     /* The deadline itself is --timeout's; this is the GRACE after it. */
-    if (opt.timeout_seconds > 0) alarm((unsigned)opt.timeout_seconds + 1 + GRACE);
+    if (opt.timeout_seconds > 0) alarm_in(opt.timeout_seconds + GRACE);
     clua_status status = clua_sync(rt, &opt);
-    alarm(0);
+    alarm_in(0);
     running = NULL;
     /* A sync that started reports what it did; bad input and a busy
      * directory only fail. */
