@@ -23,13 +23,24 @@ Routes
   GET /cookie         answers with Set-Cookie and a body echoing ?value=
   GET /redirect?to=P  302 to P
   GET /text           a body that is not JSON
+  GET /big?bytes=N    N bytes of "x", streamed 64 KiB at a time (never held
+                      whole); with Content-Length: N, or chunked (no length)
+                      with &chunked=1
+  GET /gzipbomb?bytes=N
+                      N zero bytes gzip-compressed (about 1 KiB a MiB, sent
+                      as it is read), chunked, with Content-Encoding: gzip
+  GET /bigheaders?bytes=N
+                      a small body after about N bytes of X-Pad-K headers
+                      (1000 bytes each), or one X-Pad of N bytes with &line=1
 """
 import argparse
 import json
 import os
+import struct
 import sys
 import threading
 import time
+import zlib
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -106,7 +117,87 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(302, b"", {"Location": q.get("to", "/echo")}, "text/plain")
         if url.path == "/text":
             return self.reply(200, b"<html>not json</html>", None, "text/html")
+        if url.path == "/big":
+            return self.big(int(q.get("bytes", "0")), q.get("chunked") == "1")
+        if url.path == "/gzipbomb":
+            return self.gzipbomb(int(q.get("bytes", "0")))
+        if url.path == "/bigheaders":
+            return self.bigheaders(int(q.get("bytes", "0")), q.get("line") == "1")
         return self.reply(404, {"error": "no route " + url.path})
+
+    def send_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def stream(self, pieces, length=None, headers=None):
+        """Sends the byte strings pieces yields, one at a time, as the body;
+        a client that hangs up ends it quietly."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+        try:
+            for data in pieces:
+                if not data:
+                    continue
+                if length is None:
+                    self.send_chunk(data)
+                else:
+                    self.wfile.write(data)
+            if length is None:
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def big(self, n, chunked):
+        block = b"x" * 65536
+
+        def pieces():
+            left = n
+            while left > 0:
+                yield block[:min(left, len(block))]
+                left -= len(block)
+        self.stream(pieces(), None if chunked else n)
+
+    def gzipbomb(self, n):
+        zeros = bytes(1 << 20)
+        # After a full flush each MiB of zeros deflates to the same ~1 KiB,
+        # made once: the server sends gigabytes' worth without compressing them.
+        z = zlib.compressobj(9, zlib.DEFLATED, -15)
+        block = z.compress(zeros) + z.flush(zlib.Z_FULL_FLUSH)
+
+        def pieces():
+            yield b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip header
+            crc = 0
+            for _ in range(n // len(zeros)):
+                crc = zlib.crc32(zeros, crc)
+                yield block
+            rest = zlib.compressobj(9, zlib.DEFLATED, -15)
+            tail = zeros[:n % len(zeros)]
+            crc = zlib.crc32(tail, crc)
+            yield rest.compress(tail) + rest.flush()
+            yield struct.pack("<II", crc, n & 0xFFFFFFFF)
+        self.stream(pieces(), None, {"Content-Encoding": "gzip"})
+
+    def bigheaders(self, n, one_line):
+        self.send_response(200)
+        if one_line:
+            self.send_header("X-Pad", "p" * n)
+        else:
+            for k in range(n // 1000 + 1):
+                self.send_header("X-Pad-%d" % k, "p" * 1000)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "2")
+        try:
+            self.end_headers()
+            self.wfile.write(b"ok")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def items(self, q):
         if ARGS.token and self.headers.get("Authorization") != "Bearer " + ARGS.token:
