@@ -11,7 +11,8 @@
 
 http_settings http_settings_default(void) {
     return (http_settings){.retries = 3, .backoff = 1.0, .max_delay = 60.0, .timeout = 30.0,
-                           .per_second = 0.0, .verify = true};
+                           .per_second = 0.0, .verify = true,
+                           .max_response_bytes = HTTP_DEFAULT_MAX_RESPONSE};
 }
 
 static double mono_now(void) {
@@ -87,6 +88,12 @@ void http_client_free(http_client *c) {
     strbuf_free(&c->red2);
 }
 
+void http_client_trim(http_client *c) {
+    if (c->body.cap > HTTP_KEEP_BYTES) strbuf_free(&c->body);
+    if (c->headers.cap > HTTP_KEEP_BYTES) strbuf_free(&c->headers);
+    if (c->red2.cap > HTTP_KEEP_BYTES) strbuf_free(&c->red2); /* a redacted body */
+}
+
 void http_client_clear_headers(http_client *c) {
     if (c->req_headers) curl_slist_free_all(c->req_headers);
     c->req_headers = NULL;
@@ -158,22 +165,148 @@ double http_backoff_delay(double backoff, double max_delay, int k, double random
 
 /* ---- one attempt -------------------------------------------------------- */
 
+/* The value of the response header `name`, or NULL; in buf. */
+static const char *response_header(const http_client *c, const char *name, char *buf, size_t cap) {
+    size_t n = strlen(name);
+    const char *p = strbuf_cstr(&c->headers);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
+            const char *v = p + n + 1;
+            while (*v == ' ' || *v == '\t') v++;
+            snprintf(buf, cap, "%.*s", (int)(p + len - v), v);
+            return buf;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    return NULL;
+}
+
+/* Returning other than the length given ends the transfer with
+ * CURLE_WRITE_ERROR; c->over then says why. */
 static size_t on_header(char *p, size_t size, size_t n, void *user) {
     http_client *c = user;
     size_t len = size * n, l = len;
+    /* Counted over every response of the attempt: a server cannot get past
+     * the cap with 1xx responses or redirects. */
+    if (len > HTTP_MAX_HEADER_BYTES - c->header_bytes) {
+        c->over = HTTP_OVER_HEADERS;
+        return 0;
+    }
+    c->header_bytes += len;
     while (l && (p[l - 1] == '\r' || p[l - 1] == '\n')) l--;
     if (l >= 5 && memcmp(p, "HTTP/", 5) == 0) { /* a new response: 1xx, a redirect */
         strbuf_clear(&c->headers);
+        c->in_headers = true;
         return len;
     }
-    if (l == 0) return len;
+    if (l == 0) {
+        c->in_headers = false;
+        return len;
+    }
     if (strbuf_append(&c->headers, p, l) != 0 || strbuf_putc(&c->headers, '\n') != 0) return 0;
     return len;
 }
 
+/* The Content-Length of the response being received, -1 when it has none
+ * or its body is encoded (then it counts the encoded bytes, not the body). */
+static curl_off_t plain_content_length(http_client *c) {
+    curl_off_t cl = -1;
+    char enc[64];
+    if (response_header(c, "content-encoding", enc, sizeof enc) && strcasecmp(enc, "identity") != 0)
+        return -1;
+    if (curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK) return -1;
+    return cl;
+}
+
+/* The body's cap: the smaller of max_response_bytes and what
+ * --memory-limit leaves. */
+static void set_cap(http_client *c) {
+    c->body_cap = c->max_response;
+    c->body_cap_is = HTTP_OVER_MAX_RESPONSE;
+    if (c->memory_limited && c->memory_left < c->body_cap) {
+        c->body_cap = c->memory_left;
+        c->body_cap_is = HTTP_OVER_MEMORY;
+    }
+}
+
+/* Starts an attempt's bounds. */
+static void start_bounds(http_client *c, const http_request *req) {
+    c->over = HTTP_OVER_NONE;
+    c->header_bytes = 0;
+    c->in_headers = false;
+    c->length_checked = false;
+    c->announced = -1;
+    c->max_response = req->set.max_response_bytes;
+    c->memory_limited = req->memory_limited;
+    c->memory_left = req->memory_left;
+    c->more_memory = req->more_memory;
+    c->more_memory_user = req->more_memory_user;
+    set_cap(c);
+}
+
+/* Whether a body of total bytes is within the bounds; if not, c->over says
+ * which it passes. Before the memory bound fails a body, more_memory may
+ * make room, once, as Lua's allocator collects before it fails. */
+static bool body_fits(http_client *c, uint64_t total) {
+    if (total <= c->body_cap) return true;
+    if (c->body_cap_is == HTTP_OVER_MEMORY && c->more_memory) {
+        size_t (*more)(void *) = c->more_memory;
+        c->more_memory = NULL;
+        c->memory_left = more(c->more_memory_user);
+        set_cap(c);
+        if (total <= c->body_cap) return true;
+    }
+    c->over = c->body_cap_is;
+    return false;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *user) {
     http_client *c = user;
-    return strbuf_append(&c->body, p, size * n) == 0 ? size * n : 0;
+    size_t len = size * n;
+    /* Refused at the first bytes when the server says the body is longer:
+     * nothing of it is kept. */
+    if (!c->length_checked) {
+        c->length_checked = true;
+        curl_off_t cl = plain_content_length(c);
+        if (cl >= 0 && !body_fits(c, (uint64_t)cl)) {
+            c->announced = (long long)cl;
+            return 0;
+        }
+    }
+    /* The decoded bytes, as they come: a gzip bomb stops at the cap. */
+    if (!body_fits(c, (uint64_t)c->body.len + len)) return 0;
+    return strbuf_append(&c->body, p, len) == 0 ? len : 0;
+}
+
+/* Says in c->curl_err why the response was too large; line_cap: libcurl
+ * refused one header line (its own cap, 100 KiB), not this file. */
+static void describe_over(http_client *c, const http_request *req, bool line_cap) {
+    char len[64] = "";
+    if (c->announced >= 0) snprintf(len, sizeof len, " (Content-Length: %lld)", c->announced);
+    switch (c->over) {
+    case HTTP_OVER_MAX_RESPONSE:
+        snprintf(c->curl_err, sizeof c->curl_err,
+                 "the response%s is larger than max_response_bytes (%zu bytes); raise it with "
+                 "http.configure{max_response_bytes = ...}",
+                 len, req->set.max_response_bytes);
+        break;
+    case HTTP_OVER_MEMORY:
+        snprintf(c->curl_err, sizeof c->curl_err,
+                 "the response%s is larger than what --memory-limit leaves the script (%zu bytes)",
+                 len, c->memory_left);
+        break;
+    case HTTP_OVER_HEADERS:
+        if (line_cap)
+            snprintf(c->curl_err, sizeof c->curl_err,
+                     "a response header line is longer than libcurl takes (100 KiB)");
+        else
+            snprintf(c->curl_err, sizeof c->curl_err,
+                     "the response headers are larger than %zu bytes", HTTP_MAX_HEADER_BYTES);
+        break;
+    case HTTP_OVER_NONE: break;
+    }
 }
 
 static bool retryable_code(long code) {
@@ -359,7 +492,11 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
     }
     CURLcode rc = transfer(c, h);
     if (c->stopped) return rc;
+    /* libcurl (7.x) fails a header line past its cap as out of memory. */
+    bool line_cap = rc == CURLE_OUT_OF_MEMORY && c->in_headers && !c->over;
+    if (line_cap) c->over = HTTP_OVER_HEADERS;
     if (rc == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
+    else if (c->over) describe_over(c, req, line_cap);
     else describe_failure(c, rc, req);
     return rc;
 }
@@ -375,6 +512,11 @@ static int replay_attempt(http_client *c, const http_request *req, const char *s
         return x->error_code;
     }
     c->status = x->status;
+    /* The same bounds as a live response, whatever the cassette holds. */
+    if (!body_fits(c, x->body_len)) {
+        describe_over(c, req, false);
+        return CURLE_WRITE_ERROR;
+    }
     if (strbuf_puts(&c->headers, x->headers) != 0 ||
         strbuf_append(&c->body, x->body, x->body_len) != 0) {
         snprintf(c->curl_err, sizeof c->curl_err, "out of memory");
@@ -430,24 +572,6 @@ static int record(http_client *c, const http_request *req, const char *shown_url
     return ok ? 0 : -1;
 }
 
-/* The value of the response header `name`, or NULL; in buf. */
-static const char *response_header(const http_client *c, const char *name, char *buf, size_t cap) {
-    size_t n = strlen(name);
-    const char *p = strbuf_cstr(&c->headers);
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
-            const char *v = p + n + 1;
-            while (*v == ' ' || *v == '\t') v++;
-            snprintf(buf, cap, "%.*s", (int)(p + len - v), v);
-            return buf;
-        }
-        p += len + (nl ? 1 : 0);
-    }
-    return NULL;
-}
-
 /* Waits for the rate limit; returns whether a stop came instead. */
 static bool rate_wait(http_client *c, double per_second) {
     if (per_second > 0 && c->last_start > 0 &&
@@ -481,6 +605,7 @@ int http_client_perform(http_client *c, const http_request *req) {
         c->status = 0;
         strbuf_clear(&c->headers);
         strbuf_clear(&c->body);
+        start_bounds(c, req);
         double t0 = mono_now();
         if (should_stop(c) || (!replaying && rate_wait(c, req->set.per_second))) break;
         if (replaying) {
@@ -504,7 +629,8 @@ int http_client_perform(http_client *c, const http_request *req) {
                        rc ? http_client_redact(c, c->curl_err, strlen(c->curl_err), false)
                           : status_text(c->status, st, sizeof st),
                        mono_now() - t0);
-        if (rc ? !retryable_code(rc) : !retryable_status(c->status)) break;
+        /* A response too large is as large the next time. */
+        if (c->over || (rc ? !retryable_code(rc) : !retryable_status(c->status))) break;
         const char *what = rc ? http_client_redact(c, c->curl_err, strlen(c->curl_err), false)
                               : status_text(c->status, st, sizeof st);
         if (k >= max) {
@@ -529,13 +655,16 @@ int http_client_perform(http_client *c, const http_request *req) {
                    replaying ? "; replay: not waiting" : "");
         if (!replaying && wait_unless_stopped(c, wait)) break;
     }
+    if (c->over) strbuf_free(&c->body); /* what came before the cap, now of no use */
     if (c->stopped) {
         snprintf(c->err, sizeof c->err, "%s %s: stopped", req->method, url);
         return -1;
     }
     if (rc) {
         const char *detail = http_client_redact(c, c->curl_err, strlen(c->curl_err), false);
-        if (c->attempts > 1)
+        if (c->over)
+            snprintf(c->err, sizeof c->err, "%s %s: %s", req->method, url, detail);
+        else if (c->attempts > 1)
             snprintf(c->err, sizeof c->err, "%s %s failed after %d attempts: %s", req->method, url,
                      c->attempts, detail);
         else snprintf(c->err, sizeof c->err, "%s %s failed: %s", req->method, url, detail);

@@ -17,6 +17,7 @@
 #include "http_client.h"
 #include "json_codec.h"
 #include "lib.h"
+#include "lua_alloc.h"
 #include "rt.h"
 #include "watchdog.h"
 
@@ -28,6 +29,9 @@ typedef struct http_lib {
     strbuf url;        /* the URL with its query string */
     strbuf json, keys; /* a json= body */
     bool verify_warned;
+    bool busy;          /* a request is being performed */
+    lua_State *L;       /* the state performing it, for more_memory */
+    struct clua_runtime *rt;
 } http_lib;
 
 typedef struct key_ref {
@@ -50,9 +54,11 @@ static int lib_gc(lua_State *L) {
 
 static const char *const call_keys[] = {"method",  "url",     "query", "headers",
                                         "body",    "json",    "timeout", "retries",
-                                        "backoff", "raise",   "verify", NULL};
+                                        "backoff", "raise",   "verify", "max_response_bytes",
+                                        NULL};
 static const char *const configure_keys[] = {"retries", "backoff",    "max_delay", "timeout",
-                                             "verify",  "rate_limit", NULL};
+                                             "verify",  "rate_limit", "max_response_bytes",
+                                             NULL};
 
 /* Refuses a key of the options table at idx that is not in keys (from
  * index `first` on): a misspelt option must not pass unnoticed. */
@@ -108,8 +114,8 @@ static double number_opt(lua_State *L, int idx, const char *fname, const char *n
     return v;
 }
 
-/* Reads retries, backoff, timeout, verify (and, for http.configure,
- * max_delay and rate_limit) over set. */
+/* Reads retries, backoff, timeout, verify, max_response_bytes (and, for
+ * http.configure, max_delay and rate_limit) over set. */
 static void settings_opt(lua_State *L, int idx, const char *fname, http_settings *set,
                          bool configure) {
     if (field(L, idx, "retries") != LUA_TNIL) {
@@ -125,6 +131,20 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         if (lua_type(L, -1) != LUA_TBOOLEAN)
             luaL_error(L, "%s: verify must be a boolean, got %s", fname, luaL_typename(L, -1));
         set->verify = lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
+    if (field(L, idx, "max_response_bytes") != LUA_TNIL) {
+        /* 2^20 is a float in Lua: a float with an integer value is taken. */
+        int exact = 0;
+        lua_Integer n = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &exact) : 0;
+        if (!exact || n < 1 || (lua_Unsigned)n > HTTP_MAX_MAX_RESPONSE)
+            luaL_error(L,
+                       "%s: max_response_bytes must be an integer number of bytes from 1 to "
+                       "%I (1 TiB), got %s",
+                       fname, (lua_Integer)HTTP_MAX_MAX_RESPONSE,
+                       lua_type(L, -1) == LUA_TNUMBER ? luaL_tolstring(L, -1, NULL)
+                                                      : luaL_typename(L, -1));
+        set->max_response_bytes = (size_t)n;
     }
     lua_pop(L, 1);
     if (!configure) return;
@@ -362,11 +382,48 @@ static int resp_json(lua_State *L) {
 
 /* ---- the calls ---------------------------------------------------------- */
 
+/* With --memory-limit, the bytes the limit leaves the script now: a body
+ * being received counts against it, since it becomes a Lua string. Garbage
+ * not yet collected counts as held. Returns false without a limit. */
+static bool memory_left(lua_State *L, const struct clua_runtime *rt, size_t *limit,
+                        size_t *left) {
+    void *pool;
+    double mb = rt->opt->memory_limit_mb;
+    if (!(mb > 0) || lua_getallocf(L, &pool) != lua_alloc_fn) return false;
+    *limit = (size_t)(mb * 1024 * 1024); /* as script.c gives it to the allocator */
+    size_t used = lua_alloc_in_use(pool);
+    *left = used < *limit ? *limit - used : 0;
+    return true;
+}
+
+/* http_client's more_memory: a full collection, as Lua's allocator makes
+ * before it fails, then what the limit leaves. Finalizers it runs cannot
+ * reach the client: http.* refuses to run while h->busy. */
+static size_t collect_memory(void *user) {
+    http_lib *h = user;
+    size_t limit = 0, left = 0;
+    lua_gc(h->L, LUA_GCCOLLECT);
+    memory_left(h->L, h->rt, &limit, &left);
+    return left;
+}
+
+/* Stops the script as --memory-limit does for any allocation past it (the
+ * same message and exit status): asks Lua for more than the whole limit,
+ * which the allocator refuses and keeps as the limit hit; Lua then raises
+ * its memory error. Does not return. */
+static int raise_memory_limit(lua_State *L, size_t limit) {
+    lua_newuserdatauv(L, limit + 1, 0);
+    return luaL_error(L, "--memory-limit: not reached"); /* the allocator raised already */
+}
+
 /* The request: method and URL at mi and ui, options at oi (0: none);
  * method and url may be options only for http.request. */
 static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, bool url_in_opts) {
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     http_lib *h = lib_of(L);
+    if (h->busy)
+        return luaL_error(L, "%s: cannot make a request while another one runs (from a __gc "
+                             "finalizer)", fname);
     if (oi) check_keys(L, oi, fname, call_keys, url_in_opts ? 0 : 2);
 
     char method[24];
@@ -430,10 +487,24 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
                    http_client_redact(&h->client, req.url, strlen(req.url), true));
     }
     h->client.cassette = rt->cassette; /* opened after this module (runtime.c) */
-    if (http_client_perform(&h->client, &req) != 0) {
+    size_t limit = 0;
+    req.memory_limited = memory_left(L, rt, &limit, &req.memory_left);
+    req.more_memory = req.memory_limited ? collect_memory : NULL;
+    req.more_memory_user = h;
+    h->L = L;
+    h->rt = rt;
+    h->busy = true;
+    int failed = http_client_perform(&h->client, &req);
+    h->busy = false;
+    if (failed) {
+        http_client_trim(&h->client);
         /* A signal or --timeout: the same stop the script's next
          * instruction would raise, not an HTTP error it could retry. */
         if (h->client.stopped) watchdog_raise_pending(L);
+        if (h->client.over == HTTP_OVER_MEMORY) {
+            log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING", "%s: %s", fname, h->client.err);
+            return raise_memory_limit(L, limit);
+        }
         return luaL_error(L, "%s: %s", fname, h->client.err);
     }
     push_response(L, h, method);
@@ -451,9 +522,11 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
         char attempts[48] = "";
         if (h->client.attempts > 1)
             snprintf(attempts, sizeof attempts, " after %d attempts", h->client.attempts);
+        http_client_trim(&h->client);
         return luaL_error(L, "%s: %s %s returned %s%s%s%s", fname, method,
                           strbuf_cstr(&h->client.red), st, attempts, n ? ": " : "", snippet);
     }
+    http_client_trim(&h->client); /* the body is a Lua string now */
     return 1;
 }
 
