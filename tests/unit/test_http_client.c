@@ -1,12 +1,17 @@
 /* Unit tests for http_client's pure parts: Retry-After in both forms, the
- * back-off with its jitter and cap, the reason phrases, and that a stop
- * ends a request before an attempt and during a back-off wait. The requests
- * themselves are tested through the real binary (tests/script/cases/http_*). */
+ * back-off with its jitter and cap, the reason phrases, that a stop ends a
+ * request before an attempt and during a back-off wait, and the response
+ * size bounds as a replayed response meets them. The requests themselves
+ * are tested through the real binary (tests/script/cases/http_*,
+ * hostile_http_bombs.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -66,6 +71,146 @@ static void test_defaults(void **state) {
     assert_true(s.backoff == 1.0);
     assert_true(s.verify);
     assert_true(s.per_second == 0.0);
+    assert_true(s.max_response_bytes == (size_t)256 * 1024 * 1024);
+}
+
+/* ---- response size bounds, through a replayed cassette ---- */
+
+static void quiet(void *user, const char *level, const char *msg) {
+    (void)user, (void)level, (void)msg;
+}
+
+#define BODY_URL "http://127.0.0.1:9/big"
+
+/* A cassette holding one 200 response to GET BODY_URL with a body of
+ * `bytes` x's, opened for replay; its path in path (to unlink). */
+static http_cassette *cassette_with_body(size_t bytes, char *path, size_t cap) {
+    snprintf(path, cap, "%s/test_http_client.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"connector_lua_cassette\": 1, \"exchanges\": [{\"request\": {\"method\": \"GET\", "
+               "\"url\": \"" BODY_URL "\", \"headers\": []}, \"response\": {\"status\": 200, "
+               "\"headers\": [\"Content-Length: %zu\"], \"body\": \"", bytes);
+    for (size_t i = 0; i < bytes; i++) fputc('x', f);
+    fputs("\"}}]}\n", f);
+    assert_int_equal(fclose(f), 0);
+    char err[256];
+    http_cassette *c = http_cassette_open(NULL, path, err, sizeof err);
+    if (!c) fail_msg("%s", err);
+    return c;
+}
+
+/* Replays the one exchange of a cassette with a body of `bytes` under
+ * max_response_bytes max (and memory_left left, when left != SIZE_MAX).
+ * Returns http_client_perform's result; c is left to the caller to free. */
+static size_t (*more_memory)(void *user);
+static int replay_body(http_client *c, size_t bytes, size_t max, size_t left) {
+    static redact_list secrets = REDACT_INIT;
+    static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL};
+    char path[512], err[256];
+    http_cassette *cas = cassette_with_body(bytes, path, sizeof path);
+    http_client_init(c, &lg, &secrets, cas);
+    http_request req = {.method = "GET", .url = BODY_URL, .set = c->defaults};
+    req.set.max_response_bytes = max;
+    req.memory_limited = left != SIZE_MAX;
+    req.memory_left = left;
+    req.more_memory = more_memory;
+    int rc = http_client_perform(c, &req);
+    c->cassette = NULL;
+    http_cassette_close(cas, &lg, err, sizeof err);
+    unlink(path);
+    return rc;
+}
+
+static void test_body_at_cap(void **state) {
+    (void)state;
+    http_client c;
+    assert_int_equal(replay_body(&c, 2048, 2048, SIZE_MAX), 0);
+    assert_int_equal(c.over, HTTP_OVER_NONE);
+    assert_int_equal(c.body.len, 2048);
+    http_client_free(&c);
+}
+
+/* One byte past the cap: a failure that names the cap and the option, and
+ * is not retried (the default is 3 retries). */
+static void test_body_past_cap(void **state) {
+    (void)state;
+    http_client c;
+    assert_int_equal(replay_body(&c, 2049, 2048, SIZE_MAX), -1);
+    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.attempts, 1);
+    assert_false(c.stopped);
+    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than max_response_bytes "
+                               "(2048 bytes); raise it with http.configure{max_response_bytes = ...}");
+    assert_int_equal(c.body.len, 0); /* nothing of it kept */
+    http_client_free(&c);
+}
+
+/* What --memory-limit leaves, when smaller than max_response_bytes, is the
+ * bound that counts, and is named as such. */
+static void test_body_past_memory(void **state) {
+    (void)state;
+    http_client c;
+    assert_int_equal(replay_body(&c, 2049, 4096, 2048), -1);
+    assert_int_equal(c.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+                               "leaves the script (2048 bytes)");
+    http_client_free(&c);
+    assert_int_equal(replay_body(&c, 2048, 1024, 4096), -1);
+    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    http_client_free(&c);
+    assert_int_equal(replay_body(&c, 2048, 4096, 2048), 0);
+    http_client_free(&c);
+}
+
+/* Before the memory bound fails a body, more_memory is asked once for
+ * room (lib_http collects Lua's garbage then); the bound is then what it
+ * says. */
+static int more_calls;
+static size_t more_4096(void *user) {
+    (void)user;
+    more_calls++;
+    return 4096;
+}
+static void test_body_more_memory(void **state) {
+    (void)state;
+    http_client c;
+    more_memory = more_4096;
+    more_calls = 0;
+    assert_int_equal(replay_body(&c, 3000, 8192, 2048), 0);
+    assert_int_equal(more_calls, 1);
+    assert_int_equal(c.body.len, 3000);
+    http_client_free(&c);
+    more_calls = 0;
+    assert_int_equal(replay_body(&c, 5000, 8192, 2048), -1);
+    assert_int_equal(more_calls, 1);
+    assert_int_equal(c.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+                               "leaves the script (4096 bytes)");
+    http_client_free(&c);
+    /* not asked when max_response_bytes is the bound */
+    more_calls = 0;
+    assert_int_equal(replay_body(&c, 5000, 1024, 2048), -1);
+    assert_int_equal(more_calls, 0);
+    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    http_client_free(&c);
+    more_memory = NULL;
+}
+
+/* A large body is not kept once handed over; a small one is, for reuse. */
+static void test_trim(void **state) {
+    (void)state;
+    http_client c;
+    assert_int_equal(replay_body(&c, HTTP_KEEP_BYTES + 1, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
+    http_client_trim(&c);
+    assert_null(c.body.p);
+    http_client_free(&c);
+    assert_int_equal(replay_body(&c, 10, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
+    http_client_trim(&c);
+    assert_non_null(c.body.p);
+    http_client_free(&c);
 }
 
 /* A stop asked for in the log line that announces a retry, i.e. just
@@ -124,7 +269,9 @@ int main(void) {
         cmocka_unit_test(test_retry_after_seconds), cmocka_unit_test(test_retry_after_date),
         cmocka_unit_test(test_backoff), cmocka_unit_test(test_reason),
         cmocka_unit_test(test_defaults), cmocka_unit_test(test_stop_before_attempt),
-        cmocka_unit_test(test_stop_ends_backoff),
+        cmocka_unit_test(test_stop_ends_backoff), cmocka_unit_test(test_body_at_cap),
+        cmocka_unit_test(test_body_past_cap), cmocka_unit_test(test_body_past_memory),
+        cmocka_unit_test(test_body_more_memory), cmocka_unit_test(test_trim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
