@@ -138,6 +138,20 @@ get_script "/big?bytes=$((25 * MiB))&chunked=1" "" \
 run get.lua --output o --memory-limit 50
 expect_exit 0
 expect_err "INFO     got 200 26214400"
+# A finalizer that collection runs cannot make a request in the middle of
+# another one.
+write fin.lua <<LUA
+function update(configuration, state)
+  local t = {} for i = 1, 30 do t[i] = string.rep("x", 2^20) .. i end
+  setmetatable(t, { __gc = function()
+    log.info("in gc", pcall(http.get, "$BASE/big?bytes=10"))
+  end })
+  t = nil
+  http.get("$BASE/big?bytes=$((25 * MiB))&chunked=1")
+end
+LUA
+run fin.lua --output o --memory-limit 50
+expect_err "INFO     in gc false http.get: cannot make a request while another one runs (from a __gc finalizer)"
 
 # Headers: 400 KB of them, or one line of 150 KB, fail at once (no retry);
 # 200 KB of them are taken.
