@@ -13,7 +13,29 @@
  * like /dev/zero) is refused rather than allowed to eat the memory. */
 #define FILES_READ_MAX (256 << 20)
 
-int files_read(const char *path, char **out, size_t *len, char *err, size_t errlen) {
+/* The end of a message refusing what was planted in the output directory. */
+#define FILES_REFUSED                                                                        \
+    "refusing to open it (remove it: the runtime opens only plain files there, never "      \
+    "through a link)"
+
+/* What the file of mode m is, for a message: "a symbolic link", "a FIFO" ... */
+static const char *kind_of(mode_t m) {
+    if (S_ISREG(m)) return "a file";
+    if (S_ISLNK(m)) return "a symbolic link";
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+    if (S_ISSOCK(m)) return "a socket";
+    return "not a regular file";
+}
+
+/* Whether a read that failed with EINTR ends (a stop is pending) or is tried again. */
+static bool read_stopped(bool (*stop)(void *), void *arg) {
+    return !stop || stop(arg);
+}
+
+int files_read_or_stop(const char *path, char **out, size_t *len, bool (*stop)(void *),
+                       void *arg, char *err, size_t errlen) {
     *out = NULL;
     *len = 0;
     struct stat st;
@@ -25,15 +47,21 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
         snprintf(err, errlen, "cannot read %s: it is a directory", path);
         return -1;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    int rc = -1;
-    if (!buf) goto oom;
+    char *buf = NULL;
+    int rc = -1, fd = -1;
+    /* A FIFO blocks here until a writer comes; a signal ends the wait. */
+    for (;;) {
+        if (stop && stop(arg)) { /* came before the wait began */
+            errno = EINTR;
+            fd = -1;
+            goto failed;
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd >= 0) break;
+        if (errno != EINTR || read_stopped(stop, arg)) goto failed;
+    }
+    if (!(buf = malloc(cap))) goto oom;
     for (;;) {
         if (n > FILES_READ_MAX) {
             snprintf(err, errlen, "cannot read %s: larger than %d MiB", path,
@@ -46,13 +74,11 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
             buf = p;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0 && errno == EINTR && !read_stopped(stop, arg)) continue;
+        if (got < 0) goto failed;
         if (got == 0) break;
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        goto done;
+        n += (size_t)got;
     }
     buf[n] = '\0';
     *out = buf;
@@ -60,12 +86,24 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
     buf = NULL;
     rc = 0;
     goto done;
+failed:
+    if (errno == EINTR && stop) {
+        snprintf(err, errlen, "reading %s was interrupted", path);
+        rc = -2;
+    } else {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    }
+    goto done;
 oom:
     snprintf(err, errlen, "cannot read %s: out of memory", path);
 done:
     free(buf);
-    fclose(f);
+    if (fd >= 0) close(fd);
     return rc;
+}
+
+int files_read(const char *path, char **out, size_t *len, char *err, size_t errlen) {
+    return files_read_or_stop(path, out, len, NULL, NULL, err, errlen);
 }
 
 int files_replace(const char *path, const char *data, size_t len, char *err, size_t errlen) {
@@ -74,15 +112,38 @@ int files_replace(const char *path, const char *data, size_t len, char *err, siz
         snprintf(err, errlen, "cannot write %s: path too long", path);
         return -1;
     }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+    /* The temporary name is the runtime's: what is there (a file a killed
+     * run left, or a link, FIFO or device someone planted) is removed, and
+     * a new file is made with O_EXCL, which never follows a link. */
+    if (unlink(tmp) != 0 && errno != ENOENT) {
+        if (errno == EISDIR) snprintf(err, errlen, "cannot write %s: it is a directory", tmp);
+        else snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         return -1;
     }
-    size_t put = fwrite(data, 1, len, f);
-    int failed = put != len || fputc('\n', f) == EOF;
-    int saved = errno;
-    if (fclose(f) != 0 && !failed) {
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            snprintf(err, errlen, "cannot write %s: something else was put there while it was "
+                                  "being replaced: refusing to open it",
+                     tmp);
+        else snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int failed = 0, saved = 0;
+    for (size_t at = 0; at <= len && !failed;) {
+        /* The data, then a newline. */
+        const char *p = at < len ? data + at : "\n";
+        size_t want = at < len ? len - at : 1;
+        ssize_t put = write(fd, p, want);
+        if (put < 0 && errno == EINTR) continue;
+        if (put <= 0) {
+            failed = 1;
+            saved = put < 0 ? errno : ENOSPC;
+        } else {
+            at += (size_t)put;
+        }
+    }
+    if (close(fd) != 0 && !failed) {
         failed = 1;
         saved = errno;
     }
@@ -91,6 +152,8 @@ int files_replace(const char *path, const char *data, size_t len, char *err, siz
         unlink(tmp);
         return -1;
     }
+    /* rename replaces the name path, whatever it is (a link too: its
+     * target is never touched). */
     if (rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot replace %s: %s", path, strerror(errno));
         unlink(tmp);
@@ -99,7 +162,34 @@ int files_replace(const char *path, const char *data, size_t len, char *err, siz
     return 0;
 }
 
-int files_mkdirs(const char *dir, char *err, size_t errlen) {
+/* Checks prefix, a part of the output directory's path dir (or all of it),
+ * that exists: a directory, not a link to one. */
+static int check_part(const char *dir, const char *prefix, char *err, size_t errlen) {
+    struct stat st;
+    if (lstat(prefix, &st) != 0) {
+        snprintf(err, errlen, "cannot use %s as the output directory: %s: %s", dir, prefix,
+                 strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) return 0;
+    if (S_ISLNK(st.st_mode))
+        snprintf(err, errlen,
+                 "cannot use %s as the output directory: %s is a symbolic link, and the runtime "
+                 "never opens its files through one (give the real path, as readlink -f %s "
+                 "prints it)",
+                 dir, prefix, prefix);
+    else if (strcmp(prefix, dir) == 0)
+        snprintf(err, errlen, "cannot use %s as the output directory: it is %s, not a directory",
+                 dir, kind_of(st.st_mode));
+    else
+        snprintf(err, errlen, "cannot use %s as the output directory: %s is %s, not a directory",
+                 dir, prefix, kind_of(st.st_mode));
+    return -1;
+}
+
+/* Walks the path dir part by part ("a", "a/b", ...), creating the parts
+ * that are missing when create is set, and checking each. */
+static int walk_dir(const char *dir, int create, char *err, size_t errlen) {
     char path[4096];
     size_t n = strlen(dir);
     if (n == 0 || n >= sizeof path) {
@@ -107,39 +197,82 @@ int files_mkdirs(const char *dir, char *err, size_t errlen) {
         return -1;
     }
     memcpy(path, dir, n + 1);
-    /* Create each prefix in turn; one that exists already is fine. */
     for (size_t i = 1; i <= n; i++) {
         if (path[i] != '/' && path[i] != '\0') continue;
+        if (path[i - 1] == '/') continue; /* "a//b", "a/" */
         char c = path[i];
         path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        if (create && mkdir(path, 0777) != 0 && errno != EEXIST) {
             snprintf(err, errlen, "cannot create directory %s: %s", path, strerror(errno));
             return -1;
         }
+        /* Checked before anything is made below it: nothing is created
+         * through a link either. */
+        if (check_part(dir, path, err, errlen) != 0) return -1;
         path[i] = c;
     }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "cannot use %s as the output directory: not a directory", dir);
-        return -1;
-    }
     return 0;
+}
+
+int files_check_dir(const char *dir, char *err, size_t errlen) {
+    return walk_dir(dir, 0, err, errlen);
+}
+
+int files_mkdirs(const char *dir, char *err, size_t errlen) {
+    return walk_dir(dir, 1, err, errlen);
+}
+
+/* The pid a lock file holds, if it holds one (digits and a newline): a
+ * file found there may hold anything, and none of it is shown. */
+static void read_pid(int fd, char *pid, size_t size) {
+    ssize_t got = pread(fd, pid, size - 1, 0);
+    size_t n = got > 0 ? (size_t)got : 0;
+    pid[n] = '\0';
+    size_t digits = strspn(pid, "0123456789");
+    if (digits == 0 || digits > 10 || (pid[digits] != '\n' && pid[digits] != '\0'))
+        pid[0] = '\0';
+    else pid[digits] = '\0';
 }
 
 int files_lock(const char *dir, char *err, size_t errlen) {
     char path[4200];
     snprintf(path, sizeof path, "%s/.lock", dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    struct stat st;
+    /* Looked at first, so that a device is not even opened; the checks on
+     * the opened file below catch one that was swapped in since. */
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, kind_of(st.st_mode));
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
     if (fd < 0) {
+        if (errno == ELOOP)
+            snprintf(err, errlen, "%s is a symbolic link, not a file: " FILES_REFUSED, path);
+        else snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, kind_of(st.st_mode));
+        close(fd);
+        return -1;
+    }
+    if (st.st_nlink != 1) {
+        /* A hard link: writing the pid would write into the other file. */
+        snprintf(err, errlen, "%s is a file with %lu names (a hard link to another file): "
+                              FILES_REFUSED,
+                 path, (unsigned long)st.st_nlink);
+        close(fd);
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int busy = errno == EWOULDBLOCK;
-        char pid[32] = "";
-        ssize_t got = pread(fd, pid, sizeof pid - 1, 0);
-        pid[got > 0 ? got : 0] = '\0';
-        pid[strcspn(pid, "\n")] = '\0';
+        char pid[32];
+        read_pid(fd, pid, sizeof pid);
         if (busy)
             snprintf(err, errlen,
                      "another connector-lua run (pid %s) is using %s; wait for it to finish",

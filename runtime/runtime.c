@@ -2,6 +2,7 @@
  * directory, its lock and its database, hands the Lua side to script.c,
  * and then commits or rolls back to the last checkpoint. */
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,26 @@ static double mono_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static bool stop_asked(void *rt) { return ((clua_runtime *)rt)->interrupted_by != 0; }
+
+/* An input file (what names it, and its path) read whole. A read that
+ * SIGINT or SIGTERM ends (a FIFO no one writes to) is CLUA_ERROR_INTERRUPTED,
+ * so the command ends with the signal's exit status. */
+static clua_status read_input(clua_runtime *rt, const char *what, const char *path, char **out,
+                              size_t *len) {
+    char err[1024];
+    int rc = files_read_or_stop(path, out, len, stop_asked, rt, err, sizeof err);
+    if (rc == 0) return CLUA_OK;
+    if (rc == -2) {
+        int signo = rt->interrupted_by;
+        snprintf(err, sizeof err, "interrupted by %s while reading the %s file %s",
+                 signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal", what,
+                 path);
+        return fail(rt, CLUA_ERROR_INTERRUPTED, err);
+    }
+    return fail(rt, CLUA_ERROR_INPUT, err);
+}
+
 /* Reads the script's inputs before anything is opened: a bad file costs nothing. */
 static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char **config,
                                size_t *config_len, char **state, size_t *state_len) {
@@ -133,12 +154,12 @@ static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char *
         snprintf(err, sizeof err, "cannot read script %s: %s", opt->script, strerror(errno));
         return fail(rt, CLUA_ERROR_INPUT, err);
     }
-    if (opt->configuration_file &&
-        files_read(opt->configuration_file, config, config_len, err, sizeof err) != 0)
-        return fail(rt, CLUA_ERROR_INPUT, err);
-    if (opt->state_file && files_read(opt->state_file, state, state_len, err, sizeof err) != 0)
-        return fail(rt, CLUA_ERROR_INPUT, err);
-    return CLUA_OK;
+    clua_status status = CLUA_OK;
+    if (opt->configuration_file)
+        status = read_input(rt, "configuration", opt->configuration_file, config, config_len);
+    if (status == CLUA_OK && opt->state_file)
+        status = read_input(rt, "state", opt->state_file, state, state_len);
+    return status;
 }
 
 /* Opens the output directory, its lock and its database, and begins the
@@ -335,11 +356,17 @@ done:
 
 clua_status clua_reset(const char *dir, char *msg, size_t msg_size) {
     struct stat sb;
-    if (stat(dir, &sb) != 0) {
+    if (lstat(dir, &sb) != 0 && errno == ENOENT) {
         snprintf(msg, msg_size, "nothing to reset: %s does not exist", dir);
         return CLUA_OK;
     }
     char err[1024];
+    /* A link at dir is not followed: reset would remove another
+     * directory's files. */
+    if (files_check_dir(dir, err, sizeof err) != 0) {
+        snprintf(msg, msg_size, "%s", err);
+        return CLUA_ERROR_STORE;
+    }
     int fd = files_lock(dir, err, sizeof err);
     if (fd == -2) {
         snprintf(msg, msg_size, "%s", err);
