@@ -42,7 +42,10 @@ typedef enum clua_log_level {
 } clua_log_level;
 
 /* Receives each log line that passes the level: the level's name ("INFO",
- * "WARNING", ...) and the message, without the timestamp or newline. */
+ * "WARNING", ...) and the message, without the timestamp or newline, with
+ * secrets masked and escaped for a terminal exactly as on stderr (control
+ * bytes, DEL, C1 controls and bytes that are not UTF-8 as \r or \xNN;
+ * newline and tab kept in a script's own text). */
 typedef void (*clua_log_fn)(void *user, const char *level, const char *message);
 
 typedef struct clua_options {
