@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "files.h"
 #include "inspect.h"
 #include "store_sqlite.h"
 
@@ -58,6 +60,56 @@ size_t inspect_utf8_len(const unsigned char *p, size_t n) {
     return k;
 }
 
+/* Whether the valid UTF-8 sequence at p (k bytes) is a C1 control,
+ * U+0080..U+009F: a terminal may read U+009B as CSI, the start of a
+ * sequence, as it reads ESC [. */
+static int is_c1(const unsigned char *p, size_t k) {
+    return k == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+int inspect_text(strbuf *b, const char *s, size_t n, int max) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t cut = b->len;
+    int width = 0, cut_width = 0;
+    for (size_t i = 0; i < n;) {
+        char esc[16];
+        const char *piece = esc;
+        size_t k = inspect_utf8_len(p + i, n - i), plen;
+        int w;
+        if (p[i] < 0x20 || p[i] == 0x7f || k == 0 || is_c1(p + i, k)) {
+            if (p[i] == '\n') snprintf(esc, sizeof esc, "\\n");
+            else if (p[i] == '\t') snprintf(esc, sizeof esc, "\\t");
+            else if (p[i] == '\r') snprintf(esc, sizeof esc, "\\r");
+            else if (k == 2) snprintf(esc, sizeof esc, "\\x%02x\\x%02x", p[i], p[i + 1]);
+            else snprintf(esc, sizeof esc, "\\x%02x", p[i]);
+            plen = strlen(esc);
+            w = (int)plen;
+            i += k == 2 ? 2 : 1;
+        } else {
+            piece = s + i;
+            plen = k;
+            w = 1; /* a wide character counts as one: alignment is approximate there */
+            i += k;
+        }
+        if (max > 0 && width + w > max) {
+            b->len = cut;
+            b->p[cut] = '\0';
+            return strbuf_puts(b, "...") ? -1 : cut_width + 3;
+        }
+        if (strbuf_append(b, piece, plen)) return -1;
+        width += w;
+        if (max > 0 && width <= max - 3) {
+            cut = b->len;
+            cut_width = width;
+        }
+    }
+    return width;
+}
+
+void inspect_put_text(inspector *in, const char *s) {
+    if (inspect_text(&in->out, s, strlen(s), 0) < 0) in->oom = 1;
+}
+
 /* ---- JSON (RFC 8259) ---- */
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so the output
@@ -70,10 +122,13 @@ void inspect_json_string(inspector *in, const char *s, size_t n) {
         k = inspect_utf8_len(p + i, n - i);
         if (p[i] == '"' || p[i] == '\\') {
             inspect_keep(in, strbuf_putc(b, '\\') || strbuf_putc(b, (char)p[i]));
-        } else if (p[i] < 0x20) {
+        } else if (p[i] < 0x20 || p[i] == 0x7f || is_c1(p + i, k)) {
+            /* DEL and the C1 controls too: JSON allows them raw, but the
+             * output may go to a terminal. */
             const char *esc = p[i] == '\n' ? "\\n" : p[i] == '\r' ? "\\r" : p[i] == '\t' ? "\\t"
                             : p[i] == '\b' ? "\\b" : p[i] == '\f' ? "\\f" : NULL;
-            inspect_keep(in, esc ? strbuf_puts(b, esc) : strbuf_printf(b, "\\u%04x", p[i]));
+            unsigned cp = k == 2 ? (unsigned)p[i + 1] : p[i];
+            inspect_keep(in, esc ? strbuf_puts(b, esc) : strbuf_printf(b, "\\u%04x", cp));
         } else if (k == 0) {
             inspect_keep(in, strbuf_puts(b, "\\ufffd"));
             k = 1;
@@ -82,6 +137,25 @@ void inspect_json_string(inspector *in, const char *s, size_t n) {
         }
     }
     inspect_keep(in, strbuf_putc(b, '"'));
+}
+
+/* A valid JSON text as it is, except for what a terminal could take for a
+ * control: in valid JSON such bytes can only be inside strings, where
+ * \u00XX (or \ufffd for a byte that is not UTF-8) means the same. */
+static void put_json_text(inspector *in, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0, k; i < n; i += k) {
+        k = inspect_utf8_len(p + i, n - i);
+        if (k == 0) {
+            inspect_put(in, "\\ufffd");
+            k = 1;
+        } else if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' && p[i] != '\r') ||
+                   p[i] == 0x7f || is_c1(p + i, k)) {
+            inspect_keep(in, strbuf_printf(&in->out, "\\u%04x", k == 2 ? p[i + 1] : p[i]));
+        } else {
+            inspect_keep(in, strbuf_append(&in->out, s + i, k));
+        }
+    }
 }
 
 void inspect_json_cstring(inspector *in, const char *s) {
@@ -233,20 +307,47 @@ static void type_text(const colinfo *c, char *buf, size_t size) {
     else snprintf(buf, size, "%s", c->type);
 }
 
+/* Appends s escaped (inspect_text) and padded with spaces to width characters. */
+static void put_padded(inspector *in, const char *s, int width) {
+    int w = inspect_text(&in->out, s, strlen(s), 0);
+    if (w < 0) in->oom = 1;
+    for (; w >= 0 && w < width; w++) inspect_keep(in, strbuf_putc(&in->out, ' '));
+}
+
+/* The width of s as inspect_text shows it. */
+static int shown_width(inspector *in, const char *s) {
+    strbuf b = STRBUF_INIT;
+    int w = inspect_text(&b, s, strlen(s), 0);
+    strbuf_free(&b);
+    if (w < 0) in->oom = 1;
+    return w < 0 ? 0 : w;
+}
+
+/* One table as text. Names are shown escaped (inspect_text): a name that
+ * holds ESC [31m or an OSC title sequence reaches the terminal as text. */
 static void table_text(inspector *in, const char *name, const colset *cs, long long total,
                        long long deleted) {
     char type[128];
     int namew = 0, typew = 0;
     long long live = total - deleted;
-    inspect_keep(in, strbuf_printf(&in->out, "\nTable %s: %lld live row%s, %lld deleted\n", name,
-                                   live, live == 1 ? "" : "s", deleted));
+    inspect_put(in, "\nTable ");
+    inspect_put_text(in, name);
+    inspect_keep(in, strbuf_printf(&in->out, ": %lld live row%s, %lld deleted\n", live,
+                                   live == 1 ? "" : "s", deleted));
     inspect_put(in, "  primary key: ");
-    size_t before = in->out.len;
-    inspect_keep(in, inspect_put_key_columns(&in->out, cs, 0, ""));
-    if (in->out.len == before) inspect_put(in, "(none)");
+    int npk = 0;
+    for (int i = 0; i < cs->n; i++)
+        if (cs->c[i].pk > npk) npk = cs->c[i].pk;
+    for (int k = 1; k <= npk; k++)
+        for (int i = 0; i < cs->n; i++)
+            if (cs->c[i].pk == k) {
+                if (k > 1) inspect_put(in, ", ");
+                inspect_put_text(in, cs->c[i].name);
+            }
+    if (npk == 0) inspect_put(in, "(none)");
     inspect_put(in, "\n");
     for (int i = 0; i < cs->n; i++) {
-        int n = (int)strlen(cs->c[i].name);
+        int n = shown_width(in, cs->c[i].name);
         type_text(&cs->c[i], type, sizeof type);
         if (n > namew) namew = n;
         if ((int)strlen(type) > typew) typew = (int)strlen(type);
@@ -254,10 +355,16 @@ static void table_text(inspector *in, const char *name, const colset *cs, long l
     for (int i = 0; i < cs->n; i++) {
         const colinfo *c = &cs->c[i];
         type_text(c, type, sizeof type);
-        if (c->pk)
-            inspect_keep(in, strbuf_printf(&in->out, "  %-*s  %-*s  key %d\n", namew, c->name,
-                                           typew, type, c->pk));
-        else inspect_keep(in, strbuf_printf(&in->out, "  %-*s  %s\n", namew, c->name, type));
+        inspect_put(in, "  ");
+        put_padded(in, c->name, namew);
+        inspect_put(in, "  ");
+        if (c->pk) {
+            put_padded(in, type, typew);
+            inspect_keep(in, strbuf_printf(&in->out, "  key %d\n", c->pk));
+        } else {
+            put_padded(in, type, 0);
+            inspect_put(in, "\n");
+        }
     }
 }
 
@@ -310,14 +417,19 @@ static clua_status show_state(inspector *in, int json) {
     if (json) {
         inspect_put(in, ",\"state\":");
         /* Only a state that is not JSON (never written by a sync) goes in as a string. */
-        if (state && sqlite3_column_int(s, 2)) inspect_put(in, state);
+        if (state && sqlite3_column_int(s, 2))
+            put_json_text(in, state, (size_t)sqlite3_column_bytes(s, 0));
         else inspect_json_cstring(in, state);
         inspect_put(in, ",\"state_saved_at\":");
         inspect_json_cstring(in, saved);
         inspect_put(in, "}\n");
     } else if (state) {
-        inspect_keep(in, strbuf_printf(&in->out, "\nState (saved %s): %s\n",
-                                       saved ? saved : "?", state));
+        /* As stored: a sync writes it escaped, but it may have been put there by hand. */
+        inspect_put(in, "\nState (saved ");
+        inspect_put_text(in, saved ? saved : "?");
+        inspect_put(in, "): ");
+        inspect_keep(in, inspect_text(&in->out, state, (size_t)sqlite3_column_bytes(s, 0), 0) < 0);
+        inspect_put(in, "\n");
     } else {
         inspect_put(in, "\nState: (none)\n");
     }
@@ -340,7 +452,9 @@ static clua_status show_summary(inspector *in, int json) {
         inspect_json_cstring(in, in->path);
         inspect_put(in, ",\"tables\":[");
     } else {
-        inspect_keep(in, strbuf_printf(&in->out, "Database: %s\n", in->path));
+        inspect_put(in, "Database: ");
+        inspect_put_text(in, in->path);
+        inspect_put(in, "\n");
     }
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
@@ -372,6 +486,32 @@ done:
 
 /* ---- the entry point ---- */
 
+/* The first read failed. In WAL mode even a reader must create
+ * warehouse.db-wal and -shm beside the database (unless a sync has them
+ * open), which a directory it cannot write to refuses: SQLite then says
+ * only "unable to open database file" or "attempt to write a readonly
+ * database". (immutable=1 would read without them, but wrongly while a
+ * sync writes, so it is not used.) */
+static clua_status unreadable(inspector *in, const char *dir) {
+    const char *why = NULL, *fix = NULL;
+    if (access(dir, W_OK) != 0) {
+        if (errno == EROFS) {
+            why = "is on a read-only file system";
+            fix = "mount it writable";
+        } else if (errno == EACCES || errno == EPERM) {
+            why = "is not writable by this user";
+            fix = "inspect needs write permission on the directory";
+        }
+    }
+    if (!why) return inspect_db_fail(in, "reading the database", NULL);
+    snprintf(in->err, in->errlen,
+             "cannot read %s: %s %s, and SQLite must create warehouse.db-wal and "
+             "warehouse.db-shm there to read a database in WAL mode (%s, or inspect a copy: "
+             "cp -r %s /tmp/copy && connector-lua inspect --output /tmp/copy)",
+             in->path, dir, why, fix, dir);
+    return CLUA_ERROR_STORE;
+}
+
 static clua_status open_db(inspector *in, const char *dir) {
     sqlite3_stmt *s = NULL;
     clua_status status = CLUA_OK;
@@ -391,7 +531,10 @@ static clua_status open_db(inspector *in, const char *dir) {
         status = CLUA_ERROR_INPUT;
         goto done;
     }
-    if (store_check_files(in->path, in->err, in->errlen) != 0) {
+    /* SQLite would refuse a path through a link with "unable to open
+     * database file": say which part is one. */
+    if (files_check_dir(dir, in->err, in->errlen) != 0 ||
+        store_check_files(in->path, in->err, in->errlen) != 0) {
         status = CLUA_ERROR_INPUT;
         goto done;
     }
@@ -409,7 +552,7 @@ static clua_status open_db(inspector *in, const char *dir) {
                         " AND name IN ('_clua_columns', '_clua_state')",
                         &s) != 0 ||
         sqlite3_step(s) != SQLITE_ROW) {
-        status = inspect_db_fail(in, "reading the database", NULL);
+        status = unreadable(in, dir);
         goto done;
     }
     if (sqlite3_column_int(s, 0) != 2) {
@@ -421,6 +564,15 @@ static clua_status open_db(inspector *in, const char *dir) {
 done:
     sqlite3_finalize(s);
     return status;
+}
+
+/* The message escaped as the output is (inspect_text): it may quote table
+ * names (the list of tables, SQLite's own words) and paths. */
+static void safe_err(inspector *in) {
+    strbuf b = STRBUF_INIT;
+    if (inspect_text(&b, in->err, strlen(in->err), 0) >= 0)
+        snprintf(in->err, in->errlen, "%s", strbuf_cstr(&b));
+    strbuf_free(&b);
 }
 
 clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
@@ -444,6 +596,7 @@ clua_status clua_inspect(const char *dir, const char *tname, long limit, int jso
         status = CLUA_ERROR_STORE;
     }
 done:
+    if (status != CLUA_OK) safe_err(&in);
     if (in.db && !sqlite3_get_autocommit(in.db))
         sqlite3_exec(in.db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(in.db);

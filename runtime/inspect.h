@@ -50,6 +50,15 @@ void inspect_json_string(inspector *in, const char *s, size_t n);
 void inspect_json_cstring(inspector *in, const char *s);
 /* The length of the valid UTF-8 sequence at p, or 0 if there is none. */
 size_t inspect_utf8_len(const unsigned char *p, size_t n);
+/* Appends s (n bytes) to b as one line that is safe for a terminal: control
+ * characters (C0, DEL and the C1 controls U+0080..U+009F, which include
+ * ESC's 8-bit forms) and bytes that are not UTF-8 are shown as \n, \t, \r
+ * or \xNN, so no name or value can move the cursor, set a colour or a
+ * window title. With max > 0, cut to max characters with "..." when
+ * longer. Returns the width in characters, or -1 when memory runs out. */
+int inspect_text(strbuf *b, const char *s, size_t n, int max);
+/* inspect_text of the C string s with no cut into in->out. */
+void inspect_put_text(inspector *in, const char *s);
 
 /* ---- errors: each writes in->err and returns the status to give ---- */
 

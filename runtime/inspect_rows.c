@@ -188,45 +188,8 @@ static int grid_add(grid *g, size_t off, int width) {
     return 0;
 }
 
-/* Appends s to b as one readable line: control characters and bytes that
- * are not UTF-8 shown as \n, \t, \r or \xNN; cut to CELL_MAX characters
- * with "..." when longer. Returns the width, or -1 when memory runs out. */
 static int cell_text(strbuf *b, const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t cut = b->len;
-    int width = 0, cut_width = 0;
-    for (size_t i = 0; i < n;) {
-        char esc[8];
-        const char *piece = esc;
-        size_t k = inspect_utf8_len(p + i, n - i), plen;
-        int w;
-        if (p[i] < 0x20 || p[i] == 0x7f || k == 0) {
-            if (p[i] == '\n') snprintf(esc, sizeof esc, "\\n");
-            else if (p[i] == '\t') snprintf(esc, sizeof esc, "\\t");
-            else if (p[i] == '\r') snprintf(esc, sizeof esc, "\\r");
-            else snprintf(esc, sizeof esc, "\\x%02x", p[i]);
-            plen = strlen(esc);
-            w = (int)plen;
-            i++;
-        } else {
-            piece = s + i;
-            plen = k;
-            w = 1; /* a wide character counts as one: alignment is approximate there */
-            i += k;
-        }
-        if (width + w > CELL_MAX) {
-            b->len = cut;
-            b->p[cut] = '\0';
-            return strbuf_puts(b, "...") ? -1 : cut_width + 3;
-        }
-        if (strbuf_append(b, piece, plen)) return -1;
-        width += w;
-        if (width <= CELL_MAX - 3) {
-            cut = b->len;
-            cut_width = width;
-        }
-    }
-    return width;
+    return inspect_text(b, s, n, CELL_MAX);
 }
 
 /* Column i of the current row as a text cell, like sqlite3 -table shows it. */
