@@ -169,7 +169,7 @@ LUA
 
   # 2. The deadline is only checked between Lua instructions: one long C
   #    call (string.find with heavy backtracking) runs on past it, so the
-  #    command ends the process a grace of 3 s after the deadline.
+  #    command ends the process 1 s after the deadline.
   write longcall.lua <<'LUA'
 function update(configuration, state)
   local r = string.rep("a", 3000):find(".-.-.-.-b")
