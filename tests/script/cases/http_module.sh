@@ -231,7 +231,7 @@ end
 LUA
 run misuse.lua --output o
 expect_exit 0
-expect_err 'misuse.lua:4: http.get: unknown option "heders" (options: query, headers, body, json, timeout, retries, backoff, raise, verify)'
+expect_err 'misuse.lua:4: http.get: unknown option "heders" (options: query, headers, body, json, timeout, retries, backoff, raise, verify, max_response_bytes)'
 expect_err 'misuse.lua:5: http.get: the URL must start with http:// or https://, got "ftp://x.invalid/"'
 expect_err "misuse.lua:6: http.get: the URL must be a string, got number"
 expect_err 'misuse.lua:7: http.request: "GE T" is not an HTTP method'
@@ -243,5 +243,5 @@ expect_err 'misuse.lua:12: http.get: "Bad Name" is not a valid header name'
 expect_err 'misuse.lua:13: http.get: query parameter "a" must be a string, number, boolean or a list of them, got function'
 expect_err "misuse.lua:14: http.get: json: at \$.f: cannot encode a function"
 expect_err 'misuse.lua:15: http.configure: unknown option "per_minute" (options: per_second)'
-expect_err 'misuse.lua:16: http.configure: unknown option "url" (options: retries, backoff, max_delay, timeout, verify, rate_limit)'
+expect_err 'misuse.lua:16: http.configure: unknown option "url" (options: retries, backoff, max_delay, timeout, verify, rate_limit, max_response_bytes)'
 expect_err "misuse.lua:17: http.get: the options must be a table, got string"
