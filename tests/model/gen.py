@@ -410,7 +410,8 @@ def render(plan, run_index):
         out.append('    { table = "%s", %scolumns = { %s } },' % (d["table"], pk, cols))
     out += ["  }", "end", "function update(configuration, state)",
             "  ids = configuration.ids",
-            '  log.info("STATE-IN " .. json.encode(state))']
+            # in hex: log lines escape bytes a terminal would act on
+            '  log.info("STATE-IN " .. json.encode(state):gsub(".", function(c) return string.format("%02x", c:byte()) end))']
     for s in run["steps"]:
         call = "P" if s["mode"] == "pcall" else "B"
         op, t = s["op"], lua_string(s["table"].encode())

@@ -152,7 +152,8 @@ class Seed:
                 if a != b:
                     self.diff("op outcome: model", a, "binary", b, "(first difference)")
                     break
-        got_in = [line.split(b"STATE-IN ", 1)[1] for line in log if b"STATE-IN " in line]
+        got_in = [bytes.fromhex(line.split(b"STATE-IN ", 1)[1].strip().decode())
+                  for line in log if b"STATE-IN " in line]
         if want["state_in"] is None and got_in:
             self.diff("update() ran, the model says it must not")
         elif want["state_in"] is not None and (
