@@ -45,7 +45,9 @@ void json_mark_array(lua_State *L, int idx);
  *   at $: table has both a sequence part and key "name"
  *   at $.a.a.a...: nesting deeper than 1000
  *   out of memory
- * Never raises a Lua error; leaves the Lua stack as it found it. */
+ * Raises only Lua's own memory errors (a large object's values are held in a
+ * table, and the set of arrays is made on first use); leaves the Lua
+ * stack as it found it. */
 int json_encode(lua_State *L, int idx, strbuf *out, strbuf *keys, char *err, size_t errlen);
 
 /* Parses text (len bytes; need not be NUL-terminated) and pushes the one
