@@ -1,5 +1,6 @@
-/* lib_log: log.debug/fine/info/warning/error/severe/critical(...). The
- * arguments are turned into text as print() does and joined by spaces. */
+/* lib_log: log.debug/fine/info/warning/error/severe/critical(...), and
+ * print(...) as log.info. The arguments are turned into text as Lua's
+ * print does and joined by spaces. */
 #include <lauxlib.h>
 
 #include "lib.h"
@@ -32,4 +33,10 @@ void lib_log_open(lua_State *L, struct clua_runtime *rt) {
         lua_setfield(L, -2, log_names[i].lua);
     }
     lua_setglobal(L, "log");
+    /* print(...) is log.info(...): one INFO line on stderr, secrets masked,
+     * instead of raw text in the middle of the summary on stdout. */
+    lua_pushlightuserdata(L, rt);
+    lua_pushinteger(L, log_find("info") - log_names);
+    lua_pushcclosure(L, log_write, 2);
+    lua_setglobal(L, "print");
 }
