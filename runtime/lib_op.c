@@ -98,11 +98,30 @@ static int store_error_raise(lua_State *L, struct clua_runtime *rt) {
 }
 
 /* An op on a table that does not exist changes nothing, but its row must
- * still be a table: a mistake is reported the same either way. */
+ * still be a table: a mistake is reported the same either way. A WARNING
+ * says so once per table name, since a misspelt name would otherwise do
+ * nothing without a word. */
 static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op) {
     if (lua_type(L, 2) != LUA_TTABLE)
         luaL_error(L, "%s(\"%s\"): the row must be a table, got %s", op, lua_tostring(L, 1),
                    row_arg_typename(L, rt, 2));
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "clua.missing_tables") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "clua.missing_tables");
+    }
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        lua_pushvalue(L, 1);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -4);
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "%s(\"%s\"): no table \"%s\" has had a row yet, so this changes nothing "
+                   "(said once per table)",
+                   op, lua_tostring(L, 1), lua_tostring(L, 1));
+    }
+    lua_pop(L, 2);
 }
 
 static int op_upsert(lua_State *L) {
