@@ -78,6 +78,8 @@ static int script_prepare(lua_State *L) {
     lib_log_open(L, rt);
     lib_json_open(L, rt);
     lib_uuid_open(L, rt);
+    lib_base64_open(L, rt);
+    lib_hash_open(L, rt);
 
     rt->phase = RT_PHASE_INPUT;
     push_object(L, rt, "configuration", in->configuration_source, in->configuration,
