@@ -1,6 +1,6 @@
 /* lib: the modules a script can call (op, log, json, uuid, base64, hash,
- * http), each in its own lib_*.c file and registered as a global table whose
- * functions carry the runtime as their upvalue. */
+ * time, http), each in its own lib_*.c file and registered as a global table
+ * whose functions carry the runtime as their upvalue. */
 #ifndef CLUA_LIB_H
 #define CLUA_LIB_H
 
@@ -18,6 +18,7 @@ void lib_json_open(lua_State *L, struct clua_runtime *rt);
 void lib_uuid_open(lua_State *L, struct clua_runtime *rt);
 void lib_base64_open(lua_State *L, struct clua_runtime *rt);
 void lib_hash_open(lua_State *L, struct clua_runtime *rt);
+void lib_time_open(lua_State *L, struct clua_runtime *rt);
 /* http; collects the secret values of the configuration table at index
  * configuration into rt->secrets first. */
 void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration);

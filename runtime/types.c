@@ -355,25 +355,32 @@ static bool valid_date(const stamp *t) {
 }
 
 #define REASON_DATETIME_FORMAT "not YYYY-MM-DDTHH:MM:SS[.fff]"
+#define REASON_INSTANT_FORMAT \
+    "not YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.fff]] with an optional Z, +hh:mm or +hhmm"
 #define REASON_BAD_OFFSET "bad UTC offset: use Z, +hh:mm or +hhmm"
 
-/* Parses a date, a time and an optional UTC offset. Returns a reason, or
- * NULL. A trailing text that starts like an offset is taken for one, so
+/* Parses a date, a time (its seconds may be left out when seconds_optional)
+ * and an optional UTC offset. Returns a reason, or NULL. A trailing text that starts like an offset is taken for one, so
  * that "+05:00" gets a message about offsets and not about the format. */
-static const char *parse_datetime(const char *s, size_t len, stamp *t) {
+static const char *parse_datetime(const char *s, size_t len, stamp *t, bool seconds_optional) {
     memset(t, 0, sizeof *t);
-    if (!parse_date(s, len, t) || len < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        s[13] != ':' || s[16] != ':' || !digits(s + 11, 2, &t->hour) ||
-        !digits(s + 14, 2, &t->minute) || !digits(s + 17, 2, &t->second))
+    if (!parse_date(s, len, t) || len < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        s[13] != ':' || !digits(s + 11, 2, &t->hour) || !digits(s + 14, 2, &t->minute))
         return REASON_DATETIME_FORMAT;
-    size_t i = 19;
-    if (i < len && s[i] == '.') {
-        size_t start = ++i;
-        for (; i < len && is_digit(s[i]); i++)
-            if (i - start < 3) t->milli = t->milli * 10 + (s[i] - '0');
-        if (i == start) return REASON_DATETIME_FORMAT;
-        if (i - start > 9) return "more than 9 digits after the seconds";
-        for (size_t k = i - start; k < 3; k++) t->milli *= 10;
+    size_t i = 16;
+    if (i < len && s[i] == ':') {
+        if (len < 19 || !digits(s + 17, 2, &t->second)) return REASON_DATETIME_FORMAT;
+        i = 19;
+        if (i < len && s[i] == '.') {
+            size_t start = ++i;
+            for (; i < len && is_digit(s[i]); i++)
+                if (i - start < 3) t->milli = t->milli * 10 + (s[i] - '0');
+            if (i == start) return REASON_DATETIME_FORMAT;
+            if (i - start > 9) return "more than 9 digits after the seconds";
+            for (size_t k = i - start; k < 3; k++) t->milli *= 10;
+        }
+    } else if (!seconds_optional) {
+        return REASON_DATETIME_FORMAT;
     }
     const char *o = s + i;
     size_t olen = len - i;
@@ -443,7 +450,7 @@ static int convert_datetime(const types_type *type, const types_input *in, types
     bool utc = type->kind == TYPES_UTC_DATETIME;
     stamp t;
     if (in->tag != TYPES_IN_STRING) return fail(type, NULL, in, err, errlen, NULL);
-    const char *why = parse_datetime(in->s, in->len, &t);
+    const char *why = parse_datetime(in->s, in->len, &t, false);
     /* For a naive column any offset-like suffix, even a malformed one,
      * points at the declaration rather than at the offset's syntax. */
     if (!utc && t.has_offset) why = "has a UTC offset: declare the column UTC_DATETIME";
@@ -458,6 +465,36 @@ static int convert_datetime(const types_type *type, const types_input *in, types
                      t.month, t.day, t.hour, t.minute, t.second, t.milli, utc ? "Z" : "");
     set_text(out, (size_t)n);
     return 0;
+}
+
+/* Days from 1970-01-01 to the given proleptic Gregorian date, negative
+ * before it (H. Hinnant's days_from_civil): no timegm, no time zone. */
+static int64_t days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+const char *types_parse_instant(const char *s, size_t len, int64_t *ms) {
+    stamp t;
+    const char *why;
+    if (len == 10) {
+        memset(&t, 0, sizeof t);
+        why = parse_date(s, len, &t) ? (valid_date(&t) ? NULL : "not a calendar date")
+                                     : REASON_INSTANT_FORMAT;
+    } else {
+        why = parse_datetime(s, len, &t, true);
+        if (why && strcmp(why, REASON_DATETIME_FORMAT) == 0) why = REASON_INSTANT_FORMAT;
+    }
+    if (why) return why;
+    int64_t v = days_from_civil(t.year, t.month, t.day) * 86400000 +
+                ((int64_t)(t.hour * 60 + t.minute - t.offset) * 60 + t.second) * 1000 + t.milli;
+    if (v < TYPES_INSTANT_MIN || v > TYPES_INSTANT_MAX) return "outside years 0001 to 9999 in UTC";
+    *ms = v;
+    return NULL;
 }
 
 /* ---- text ---- */

@@ -141,4 +141,18 @@ void types_describe(const types_input *in, char *buf, size_t n);
 int types_convert(const types_type *type, const types_input *in, types_value *out,
                   char *err, size_t errlen);
 
+/* The instants types_parse_instant gives and time.format takes, in
+ * milliseconds since 1970-01-01T00:00:00Z: 0001-01-01T00:00:00.000Z to
+ * 9999-12-31T23:59:59.999Z. */
+#define TYPES_INSTANT_MIN INT64_C(-62135596800000)
+#define TYPES_INSTANT_MAX INT64_C(253402300799999)
+
+/* Reads "YYYY-MM-DD" or "YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]]" with "Z",
+ * "+hh:mm", "+hhmm" (or "-") or no offset (read as UTC), a real calendar
+ * date, into milliseconds since the Unix epoch; fractions past
+ * milliseconds are cut (at most 9 digits). Returns NULL, or a reason for
+ * a message ("not a calendar date", "bad UTC offset: ..."), a static
+ * string. The instant must lie from TYPES_INSTANT_MIN to _MAX. */
+const char *types_parse_instant(const char *s, size_t len, int64_t *ms);
+
 #endif

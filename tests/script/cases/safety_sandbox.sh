@@ -38,7 +38,7 @@ expect_exit 0
 got=$(types)
 want="io=nil package=nil require=nil debug=nil dofile=nil loadfile=nil os.execute=nil os.remove=nil os.rename=nil os.exit=nil os.tmpname=nil os.setlocale=nil os.difftime=nil load=function string.dump=function os.time=function os.date=function os.clock=function os.getenv=function utf8.char=function coroutine.wrap=function math.floor=function table.concat=function string.format=function pcall=function error=function setmetatable=function collectgarbage=function op.upsert=function op.checkpoint=function log.info=function json.encode=function json.decode=function uuid.v4=function http.get=function http.request=function http.configure=function "
 [ "$got" = "$want" ] || fail "--sandbox: got $got"
-expect_err "INFO     globals: _G _VERSION assert base64 collectgarbage coroutine error getmetatable hash http ipairs json load log math next op os pairs pcall print rawequal rawget rawlen rawset select setmetatable string table tonumber tostring type update utf8 uuid warn xpcall"
+expect_err "INFO     globals: _G _VERSION assert base64 collectgarbage coroutine error getmetatable hash http ipairs json load log math next op os pairs pcall print rawequal rawget rawlen rawset select setmetatable string table time tonumber tostring type update utf8 uuid warn xpcall"
 expect_err "INFO     os: clock date getenv time"
 
 # Without --sandbox: everything.
@@ -47,7 +47,7 @@ expect_exit 0
 got=$(types)
 [ "$got" = "$(echo "$want" | sed 's/=nil /=function /g; s/^io=function/io=table/; s/package=function/package=table/; s/debug=function/debug=table/')" ] ||
   fail "without --sandbox: got $got"
-expect_err "INFO     globals: _G _VERSION assert base64 collectgarbage coroutine debug dofile error getmetatable hash http io ipairs json load loadfile log math next op os package pairs pcall print rawequal rawget rawlen rawset require select setmetatable string table tonumber tostring type update utf8 uuid warn xpcall"
+expect_err "INFO     globals: _G _VERSION assert base64 collectgarbage coroutine debug dofile error getmetatable hash http io ipairs json load loadfile log math next op os package pairs pcall print rawequal rawget rawlen rawset require select setmetatable string table time tonumber tostring type update utf8 uuid warn xpcall"
 expect_err "INFO     os: clock date difftime execute exit getenv remove rename setlocale time tmpname"
 
 # Each forbidden thing, used on line 4 after an upsert: a plain Lua error
