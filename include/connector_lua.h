@@ -30,7 +30,8 @@ typedef enum clua_status {
     CLUA_ERROR_NOMEM,
     CLUA_ERROR_LIMIT,       /* the script went past memory_limit_mb or timeout_seconds */
     CLUA_ERROR_INTERRUPTED, /* clua_interrupt stopped the sync (SIGINT, SIGTERM) */
-    CLUA_ERROR_NOT_FOUND /* clua_inspect: the database has no such table */
+    CLUA_ERROR_NOT_FOUND, /* clua_inspect: the database has no such table */
+    CLUA_ERROR_OWNER      /* the output directory belongs to another connector (take_over) */
 } clua_status;
 
 /* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
@@ -64,6 +65,10 @@ typedef struct clua_options {
     double timeout_seconds;         /* > 0: stop the script after this long */
     const char *record_file;        /* save every HTTP exchange to this cassette (JSON) */
     const char *replay_file;        /* serve HTTP from this cassette, no network */
+    int strict;                     /* 1: a table or column schema() did not declare is an
+                                       error, and so is op.update/delete/truncate of one */
+    int take_over;                  /* 1: run even if the database belongs to another
+                                       script, and make this one its owner */
 } clua_options;
 
 /* What a sync did: the SDK's counters, the time it took and where the data is. */
@@ -83,7 +88,10 @@ clua_runtime *clua_open(void);
 
 /* Runs one sync: schema(), then update(), committing at each op.checkpoint()
  * and when update() returns. On failure everything after the last checkpoint
- * is rolled back and clua_errmsg says why. */
+ * is rolled back and clua_errmsg says why. The database records the file
+ * name of the script that made it (its owner); a sync of a script of
+ * another name is refused with CLUA_ERROR_OWNER before anything runs or is
+ * written, unless take_over is set. */
 clua_status clua_sync(clua_runtime *rt, const clua_options *options);
 
 /* The summary of the last sync (zeroes before the first). Owned by rt. */

@@ -23,6 +23,7 @@ enum {
     EXIT_BAD_INPUT = 3,   /* script, configuration or state file missing or invalid */
     EXIT_BUSY = 4,        /* another run holds the output directory */
     EXIT_LIMIT = 5,       /* --memory-limit or --timeout stopped the script; rolled back */
+    EXIT_OWNER = 6,       /* the output directory belongs to another connector */
     EXIT_SIGNAL = 128     /* + the signal: SIGINT (130) or SIGTERM (143); rolled back */
 };
 
@@ -49,6 +50,10 @@ static void usage(FILE *out) {
           "  --sandbox             no io, os.execute, require, debug, dofile or binary chunks\n"
           "  --memory-limit MB     stop the script when its Lua memory passes MB\n"
           "  --timeout SECONDS     stop the script when the sync has run this long\n"
+          "  --strict              a table or column that schema() does not declare is an\n"
+          "                        error, and so is op.update/delete/truncate of a table\n"
+          "  --take-over           run even though the output directory belongs to a\n"
+          "                        script of another name, and make it this one's\n"
           "  -h, --help            show this help\n"
           "  -V, --version         show the version\n"
           "\n"
@@ -65,6 +70,8 @@ static void usage(FILE *out) {
           "     (also: inspect finds no database)\n"
           "  4  another connector-lua run is using the output directory\n"
           "  5  --memory-limit or --timeout stopped the script; rolled back\n"
+          "  6  the output directory belongs to a script of another name (its\n"
+          "     database records it); the script did not run\n"
           "  130, 143  SIGINT or SIGTERM stopped the sync; rolled back\n",
           out);
 }
@@ -242,6 +249,7 @@ static int exit_code(clua_status status) {
     case CLUA_ERROR_INPUT: return EXIT_BAD_INPUT;
     case CLUA_ERROR_BUSY: return EXIT_BUSY;
     case CLUA_ERROR_LIMIT: return EXIT_LIMIT;
+    case CLUA_ERROR_OWNER: return EXIT_OWNER;
     default: return EXIT_SYNC_FAILED;
     }
 }
@@ -343,6 +351,10 @@ int main(int argc, char **argv) {
                                         " (more than 0, at most " MAX_LIMIT_TEXT ")");
         } else if (!strcmp(a, "--durable")) {
             opt.durable = 1;
+        } else if (!strcmp(a, "--strict")) {
+            opt.strict = 1;
+        } else if (!strcmp(a, "--take-over")) {
+            opt.take_over = 1;
         } else if ((v = option_value(argc, argv, &i, "--naming", &missing))) {
             if (strcmp(v, "source") != 0 && strcmp(v, "normalize") != 0)
                 return usage_error("--naming takes normalize or source, not", v);
@@ -414,9 +426,10 @@ int main(int argc, char **argv) {
     clua_status status = clua_sync(rt, &opt);
     alarm_in(0);
     running = NULL;
-    /* A sync that started reports what it did; bad input and a busy
-     * directory only fail. */
-    bool started_sync = status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY;
+    /* A sync that started reports what it did; bad input, a busy
+     * directory and another connector's directory only fail. */
+    bool started_sync = status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
+                        status != CLUA_ERROR_OWNER;
     write_summary(started_sync ? clua_summary_of(rt) : NULL, clua_summary_of(rt)->elapsed_seconds,
                   output_dir, status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
     clua_close(rt);

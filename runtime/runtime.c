@@ -50,9 +50,14 @@ const clua_summary *clua_summary_of(const clua_runtime *rt) { return &rt->summar
 
 const char *clua_errmsg(const clua_runtime *rt) { return rt->errmsg; }
 
-char *clua_default_output_dir(const char *script, char *buf, size_t size) {
+/* The script's file name, which names its connector ("orders.lua"). */
+static const char *script_name(const char *script) {
     const char *base = strrchr(script, '/');
-    base = base ? base + 1 : script;
+    return base ? base + 1 : script;
+}
+
+char *clua_default_output_dir(const char *script, char *buf, size_t size) {
+    const char *base = script_name(script);
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
     snprintf(buf, size, "files/%.*s", (int)n, base);
@@ -162,8 +167,35 @@ static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char *
     return status;
 }
 
-/* Opens the output directory, its lock and its database, and begins the
- * first transaction. */
+/* A database belongs to the script (by file name) that made it: another
+ * script is refused before it runs, unless it takes the database over. A
+ * database without an owner (made before owners were recorded, or whose
+ * first run failed before any commit) is adopted. The owner is written in
+ * this run's first transaction, so it is kept with the first checkpoint. */
+static clua_status claim_destination(clua_runtime *rt) {
+    char owner[1024], msg[4096 + 2400];
+    const char *name = script_name(rt->opt->script);
+    if (store_owner(rt->st, owner, sizeof owner) != 0)
+        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    if (strcmp(owner, name) == 0) return CLUA_OK;
+    if (owner[0] && !rt->opt->take_over) {
+        snprintf(msg, sizeof msg,
+                 "%s belongs to the connector \"%s\", not \"%s\": use another --output, empty "
+                 "it with 'connector-lua reset --output %s', or pass --take-over to give it to "
+                 "\"%s\"",
+                 rt->dir, owner, name, rt->dir, name);
+        return fail(rt, CLUA_ERROR_OWNER, msg);
+    }
+    if (owner[0])
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "--take-over: %s belonged to the connector \"%s\"; it is now \"%s\"'s",
+                   rt->dir, owner, name);
+    if (store_set_owner(rt->st, name) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    return CLUA_OK;
+}
+
+/* Opens the output directory, its lock and its database, checks that the
+ * database belongs to this script, and begins the first transaction. */
 static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     char err[1024];
     if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
@@ -174,7 +206,15 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     if (!rt->st) return fail(rt, CLUA_ERROR_STORE, err);
     if (rt->opt->durable && store_set_durable(rt->st) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
-    if (store_begin(rt->st) != 0 || store_load_catalog(rt->st, &rt->cat) != 0)
+    if (store_begin(rt->st) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    clua_status status = claim_destination(rt);
+    if (status == CLUA_ERROR_OWNER) {
+        /* Nothing was done, so there is nothing to roll back or report. */
+        store_close(rt->st, &rt->cat);
+        rt->st = NULL;
+    }
+    if (status != CLUA_OK) return status;
+    if (store_load_catalog(rt->st, &rt->cat) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
     return CLUA_OK;
 }

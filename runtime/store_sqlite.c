@@ -32,7 +32,8 @@ static const char SCHEMA_SQL[] =
     " primary_key INTEGER NOT NULL DEFAULT 0, declared INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(table_name, column_name));"
     "CREATE TABLE IF NOT EXISTS _clua_state("
-    " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);";
+    " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS _clua_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 /* Keeps the first words of the failure and SQLite's reason, once. */
 int store_fail(store *st, const char *fmt, ...) {
@@ -338,6 +339,36 @@ int store_save_state(store *st, const char *json, size_t len) {
         return -1;
     sqlite3_bind_text64(s, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
     int rc = run(s) == 0 ? 0 : store_fail(st, "saving the state");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_owner(store *st, char *owner, size_t size) {
+    sqlite3_stmt *s = NULL;
+    owner[0] = '\0';
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM _clua_meta WHERE key = 'owner'", -1, &s,
+                           NULL) != SQLITE_OK)
+        return store_fail(st, "reading the database's owner");
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *p;
+        size_t n;
+        if (column_text(s, 0, &p, &n)) snprintf(owner, size, "%.*s", (int)n, p);
+    }
+    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "reading the database's owner");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+int store_set_owner(store *st, const char *owner) {
+    sqlite3_stmt *s = NULL;
+    if (prepare(st, "the owner's record",
+                "INSERT INTO _clua_meta(key, value) VALUES('owner', ?1)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                &s) != 0)
+        return -1;
+    sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+    int rc = run(s) == 0 ? 0 : store_fail(st, "recording the database's owner");
     sqlite3_finalize(s);
     return rc;
 }

@@ -15,7 +15,8 @@ typedef struct store store;
 
 /* Opens (creating if need be) the database at path, never through a
  * symbolic link (store_check_files), in WAL mode with synchronous=NORMAL, and makes sure the runtime's own tables exist:
- * _clua_columns (the logical type of every column) and _clua_state.
+ * _clua_columns (the logical type of every column), _clua_state and
+ * _clua_meta (the owner).
  * Returns NULL with err set on failure. */
 store *store_open(const char *path, char *err, size_t errlen);
 
@@ -55,6 +56,12 @@ int store_load_catalog(store *st, catalog *cat);
 int store_load_state(store *st, strbuf *out, bool *found);
 /* Saves state (JSON text) inside the current transaction. */
 int store_save_state(store *st, const char *json, size_t len);
+
+/* The connector that owns the database (the file name of the script that
+ * made it) into owner; "" when none is recorded (a database made before
+ * owners were). set_owner records one inside the current transaction. */
+int store_owner(store *st, char *owner, size_t size);
+int store_set_owner(store *st, const char *owner);
 
 /* DDL, recorded in _clua_columns in the same transaction. */
 int store_create_table(store *st, table *t);

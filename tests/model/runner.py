@@ -119,7 +119,10 @@ class Seed:
     def run_all(self):
         out = os.path.join(self.work, "out")
         for i in range(len(self.plan["runs"])):
-            script = os.path.join(self.work, "run%d.lua" % (i + 1))
+            # Every run is the same connector (one file name; a database
+            # belongs to its script's file name), kept in its own directory.
+            script = os.path.join(self.work, "run%d" % (i + 1), "connector.lua")
+            os.makedirs(os.path.dirname(script), exist_ok=True)
             with open(script, "w") as f:
                 f.write(gen.render(self.plan, i))
             before, _ = read_db(os.path.join(out, "warehouse.db"))

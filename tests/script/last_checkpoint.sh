@@ -1,6 +1,9 @@
 # Sourced by the bad_* cases: a good run into o/ that checkpoints two rows
 # (one soft-deleted) with state {"cursor":2}, and unchanged(), which checks
 # that o/warehouse.db and o/state.json are still exactly as it left them.
+# The good run's script is connector.lua, and the cases write their failing
+# scripts under the same name: the same connector, run again (a database
+# belongs to the script, by file name, that made it).
 
 # unchanged: o/warehouse.db and o/state.json are exactly as the good run
 # (the last checkpoint) left them.
@@ -13,7 +16,7 @@ unchanged() {
 }
 
 # The last checkpoint: a good run that leaves two rows, one soft-deleted.
-write good.lua <<'LUA'
+write connector.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
 end
@@ -24,7 +27,7 @@ function update(configuration, state)
   op.checkpoint({ cursor = 2 })
 end
 LUA
-run good.lua --output o
+run connector.lua --output o
 expect_exit 0
 expect_file_eq o/state.json '{"cursor":2}'
 sqlite3 o/warehouse.db .dump > before.sql

@@ -265,7 +265,7 @@ static void test_create_table_ddl(void **state) {
                         "_fivetran_deleted|INTEGER|1|0");
     /* The runtime's own tables exist beside it. */
     assert_string_equal(q(fx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-                        "_clua_columns\n_clua_state\nuser");
+                        "_clua_columns\n_clua_meta\n_clua_state\nuser");
 }
 
 static void test_create_table_key_order(void **state) {
@@ -698,6 +698,34 @@ static void test_close_rolls_back_open_transaction(void **state) {
     assert_string_equal(q(fx, "SELECT id FROM people"), "1");
 }
 
+/* ---- the owner ---- */
+
+/* A new database has no owner; one recorded in a transaction is kept by
+ * its commit and gone with its rollback, and a second replaces the first. */
+static void test_owner(void **state) {
+    fixture *fx = *state;
+    char owner[64] = "stale";
+    ok(fx, store_owner(fx->st, owner, sizeof owner));
+    assert_string_equal(owner, "");
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_set_owner(fx->st, "orders.lua"));
+    ok(fx, store_rollback(fx->st));
+    ok(fx, store_owner(fx->st, owner, sizeof owner));
+    assert_string_equal(owner, "");
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_set_owner(fx->st, "orders.lua"));
+    ok(fx, store_commit(fx->st));
+    reopen(fx);
+    ok(fx, store_owner(fx->st, owner, sizeof owner));
+    assert_string_equal(owner, "orders.lua");
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_set_owner(fx->st, "products.lua"));
+    ok(fx, store_commit(fx->st));
+    ok(fx, store_owner(fx->st, owner, sizeof owner));
+    assert_string_equal(owner, "products.lua");
+    assert_string_equal(q(fx, "SELECT key, value FROM _clua_meta"), "owner|products.lua");
+}
+
 /* ---- state ---- */
 
 static void test_state_round_trip(void **state) {
@@ -983,6 +1011,7 @@ int main(void) {
         T(test_rollback_discards),
         T(test_close_rolls_back_open_transaction),
         T(test_state_round_trip),
+        T(test_owner),
         T(test_load_catalog),
         T(test_error_constraint),
         T(test_error_table_dropped_behind_back),

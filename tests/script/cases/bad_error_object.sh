@@ -8,13 +8,13 @@
 # raises EXPR MESSAGE: update() upserts a row, then error(EXPR).
 raises() {
   local before=$FAILURES
-  write e.lua <<LUA
+  write connector.lua <<LUA
 function update(configuration, state)
   op.upsert("t", { id = 3, name = "three" })
   error($1)
 end
 LUA
-  run e.lua --output o
+  run connector.lua --output o
   expect_exit 1
   expect_out "SYNC FAILED"
   severe_is "$2"
@@ -22,12 +22,12 @@ LUA
   [ "$FAILURES" = "$before" ] || echo "  (in: raises $1)" >&2
 }
 
-raises '{ code = 503, message = "unavailable" }' "e.lua: (error object is a table value)"
-raises '' "e.lua: (error object is a nil value)"
-raises 'true' "e.lua: (error object is a boolean value)"
-raises 'print' "e.lua: (error object is a function value)"
+raises '{ code = 503, message = "unavailable" }' "connector.lua: (error object is a table value)"
+raises '' "connector.lua: (error object is a nil value)"
+raises 'true' "connector.lua: (error object is a boolean value)"
+raises 'print' "connector.lua: (error object is a function value)"
 # A number is shown as its text; a table with __tostring as what it returns.
-raises '42' "e.lua: 42"
-raises 'setmetatable({}, { __tostring = function() return "HttpError 503" end })' "e.lua: HttpError 503"
+raises '42' "connector.lua: 42"
+raises 'setmetatable({}, { __tostring = function() return "HttpError 503" end })' "connector.lua: HttpError 503"
 # A string raised at level 0 has no line; the message still names the script.
-raises '"plain message", 0' "e.lua: plain message"
+raises '"plain message", 0' "connector.lua: plain message"

@@ -6,7 +6,7 @@
 . "$ROOT/tests/script/last_checkpoint.sh"
 
 # Ops of every kind, then an error: none of them is kept.
-write bad.lua <<'LUA'
+write connector.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
 end
@@ -19,16 +19,16 @@ function update(configuration, state)
   return page.items
 end
 LUA
-run bad.lua --output o
+run connector.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
 expect_out "Upserts        | 2"
-severe_is "bad.lua:10: attempt to index a nil value (local 'page')"
+severe_is "connector.lua:10: attempt to index a nil value (local 'page')"
 unchanged
 expect_sql o/warehouse.db "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'extra'" "0"
 
 # The line is the one that raised, in a helper function.
-write helper.lua <<'LUA'
+write connector.lua <<'LUA'
 local function fetch(cursor)
   op.upsert("t", { id = cursor + 1, name = "next" })
   error("HTTP 503 from the source")
@@ -37,32 +37,32 @@ function update(configuration, state)
   fetch(state.cursor)
 end
 LUA
-run helper.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "helper.lua:3: HTTP 503 from the source"
+severe_is "connector.lua:3: HTTP 503 from the source"
 unchanged
 
 # error(msg, 2) blames the caller's line.
-write level.lua <<'LUA'
+write connector.lua <<'LUA'
 local function check(ok) if not ok then error("check failed", 2) end end
 function update(configuration, state)
   op.upsert("t", { id = 9, name = "nine" })
   check(false)
 end
 LUA
-run level.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "level.lua:4: check failed"
+severe_is "connector.lua:4: check failed"
 unchanged
 
 # A run started from that state goes on from the checkpoint (cursor = 2).
-write resume.lua <<'LUA'
+write connector.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = state.cursor + 1, name = "three" })
   op.checkpoint({ cursor = state.cursor + 1 })
 end
 LUA
-run resume.lua --output o
+run connector.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1\n3|three|0'
 expect_file_eq o/state.json '{"cursor":3}'

@@ -7,10 +7,10 @@
 . "$ROOT/tests/script/last_checkpoint.sh"
 
 # declares RETURN MESSAGE: schema() returning the Lua expression RETURN
-# fails with `s.lua: MESSAGE`; nothing changes.
+# fails with `connector.lua: MESSAGE`; nothing changes.
 declares() {
   local before=$FAILURES
-  write s.lua <<LUA
+  write connector.lua <<LUA
 function schema(configuration)
   return $1
 end
@@ -18,10 +18,10 @@ function update(configuration, state)
   op.upsert("t", { id = 3, name = "three" })
 end
 LUA
-  run s.lua --output o
+  run connector.lua --output o
   expect_exit 1
   expect_out "SYNC FAILED"
-  severe_is "s.lua: $2"
+  severe_is "connector.lua: $2"
   unchanged
   [ "$FAILURES" = "$before" ] || echo "  (in: declares $1)" >&2
 }

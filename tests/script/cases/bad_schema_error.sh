@@ -4,7 +4,7 @@
 # The last checkpoint (o/: two rows, one soft-deleted) and unchanged().
 . "$ROOT/tests/script/last_checkpoint.sh"
 
-write bad.lua <<'LUA'
+write connector.lua <<'LUA'
 function schema(configuration)
   if not configuration.api_key then
     error("configuration needs api_key")
@@ -15,39 +15,39 @@ function update(configuration, state)
   op.upsert("t", { id = 3, name = "three" })
 end
 LUA
-run bad.lua --output o
+run connector.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
 expect_out "Upserts        | 0"
-severe_is "bad.lua:3: configuration needs api_key"
+severe_is "connector.lua:3: configuration needs api_key"
 unchanged
 
 # A runtime error, after schema() declared a new table: it is not created.
-write call.lua <<'LUA'
+write connector.lua <<'LUA'
 function schema(configuration)
   local decl = { { table = "t", primary_key = { "id" } }, { table = "u", primary_key = { "k" } } }
   return helpers.extend(decl)
 end
 function update(configuration, state) end
 LUA
-run call.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "call.lua:3: attempt to index a nil value (global 'helpers')"
+severe_is "connector.lua:3: attempt to index a nil value (global 'helpers')"
 unchanged
 
 # schema() that fails after returning: the declarations are applied in
 # order, so table u is made before the error in the second one; it is
 # rolled back with the rest.
-write late.lua <<'LUA'
+write connector.lua <<'LUA'
 function schema(configuration)
   return { { table = "u", primary_key = { "k" }, columns = { k = "STRING" } },
            { table = "v", primary_key = { "k" }, columns = { k = "NUMBER" } } }
 end
 function update(configuration, state) end
 LUA
-run late.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is 'late.lua: schema(): table "v" column "k": unknown type "NUMBER" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
+severe_is 'connector.lua: schema(): table "v" column "k": unknown type "NUMBER" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
 unchanged
 expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name IN ('u', 'v')" "0"
 expect_sql o/warehouse.db "SELECT count(*) FROM _clua_columns WHERE table_name IN ('u', 'v')" "0"

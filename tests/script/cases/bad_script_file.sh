@@ -30,34 +30,34 @@ expect_exit 3
 [ ! -e files ] || fail "a missing script created $(find files | tr '\n' ' ')"
 
 # An empty script defines no update().
-write empty.lua < /dev/null
-run empty.lua --output o
+write connector.lua < /dev/null
+run connector.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-severe_is "empty.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
+severe_is "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
 unchanged
 
 # Only a schema(), returned in a table: still no update().
-write only_schema.lua <<'LUA'
+write connector.lua <<'LUA'
 return { schema = function(configuration) return {} end }
 LUA
-run only_schema.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "only_schema.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
+severe_is "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
 unchanged
 
 # update that is not a function.
-write not_fn.lua <<'LUA'
+write connector.lua <<'LUA'
 update = "op.upsert"
 LUA
-run not_fn.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "not_fn.lua: update must be a function, got string"
+severe_is "connector.lua: update must be a function, got string"
 unchanged
-write ret_not_fn.lua <<'LUA'
+write connector.lua <<'LUA'
 return { update = 5 }
 LUA
-run ret_not_fn.lua --output o
+run connector.lua --output o
 expect_exit 1
-severe_is "ret_not_fn.lua: update must be a function, got number"
+severe_is "connector.lua: update must be a function, got number"
 unchanged

@@ -7,10 +7,10 @@
 . "$ROOT/tests/script/last_checkpoint.sh"
 
 # misuse CALL MESSAGE: update() does a good upsert, an update and a delete
-# (lines 6-8), then CALL on line 9, which fails with `m.lua:9: MESSAGE`.
+# (lines 6-8), then CALL on line 9, which fails with `connector.lua:9: MESSAGE`.
 misuse() {
   local before=$FAILURES
-  write m.lua <<LUA
+  write connector.lua <<LUA
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } },
            { table = "pair", primary_key = { "a", "b" }, columns = { a = "INT", b = "STRING", n = "SHORT" } } }
@@ -22,10 +22,10 @@ function update(configuration, state)
   $1
 end
 LUA
-  run m.lua --output o
+  run connector.lua --output o
   expect_exit 1
   expect_out "SYNC FAILED"
-  severe_is "m.lua:9: $2"
+  severe_is "connector.lua:9: $2"
   unchanged
   expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'pair'" "0"
   [ "$FAILURES" = "$before" ] || echo "  (in: misuse $1)" >&2

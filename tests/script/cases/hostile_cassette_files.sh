@@ -79,7 +79,7 @@ function update(configuration, state)
   g:close()
 end
 LUA
-run peek.lua --output o --record t.json
+run peek.lua --output peek --record t.json
 expect_exit 0
 expect_err "INFO     old cassette during the sync: true"
 
@@ -92,7 +92,7 @@ function update(configuration, state)
 end
 LUA
 printf '{}' > p.json
-run plant.lua --output o --record p.json
+run plant.lua --output plant --record p.json
 expect_exit 1
 severe_is "cassette p.json is a symbolic link, $MSG; the recording is in p.json.tmp"
 untouched

@@ -9,17 +9,18 @@ function update(configuration, state)
   op.checkpoint({ n = 1 })
 end
 LUA
-write plain.lua <<'LUA'
+run k.lua --output o
+expect_exit 0
+# The same connector, run again without its schema().
+write k.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { a = 1, b = 2, v = "y" })
 end
 LUA
-run k.lua --output o
-expect_exit 0
 for damage in "primary_key = 3 WHERE column_name = 'a'" "primary_key = 2 WHERE column_name = 'a'"; do
   cp o/warehouse.db saved.db
   sqlite3 o/warehouse.db "UPDATE _clua_columns SET $damage"
-  run plain.lua --output o
+  run k.lua --output o
   expect_exit 1
   severe_is '_clua_columns: the primary key of table "t" is recorded wrongly (was it edited?); run `connector-lua reset` to start afresh'
   expect_sql o/warehouse.db "SELECT a, b, v FROM t" "1|2|x"
@@ -29,11 +30,11 @@ done
 # SQLite refuses the upsert, the sync fails, the data stays.
 cp o/warehouse.db saved.db
 sqlite3 o/warehouse.db "UPDATE _clua_columns SET primary_key = 0 WHERE column_name = 'b'"
-run plain.lua --output o
+run k.lua --output o
 expect_exit 1
 expect_err 'preparing the upsert into "t": ON CONFLICT clause does not match'
 expect_sql o/warehouse.db "SELECT a, b, v FROM t" "1|2|x"
 cp saved.db o/warehouse.db
-run plain.lua --output o
+run k.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT a, b, v FROM t" "1|2|y"

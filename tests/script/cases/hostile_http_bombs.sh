@@ -127,7 +127,7 @@ function update(configuration, state)
   op.upsert("t", { id = 1 })
 end
 LUA
-run pcall.lua --output o --memory-limit 50
+run pcall.lua --output pcall --memory-limit 50
 [ "$RC" != 0 ] || { fail "a body past --memory-limit was caught by pcall and the sync succeeded"; show_output; }
 get_script "/big?bytes=$((10 * MiB))&chunked=1"
 run get.lua --output o --memory-limit 50
@@ -152,7 +152,7 @@ function update(configuration, state)
   http.get("$BASE/big?bytes=$((25 * MiB))&chunked=1")
 end
 LUA
-run fin.lua --output o --memory-limit 50
+run fin.lua --output fin --memory-limit 50
 expect_err "INFO     in gc false http.get: cannot make a request while another one runs (from a __gc finalizer)"
 
 # Headers: 400 KB of them, or one line of 150 KB, fail at once (no retry);
@@ -198,7 +198,7 @@ function update(configuration, state)
   try(http.get, "$BASE/big?bytes=2")
 end
 LUA
-run range.lua --output o
+run range.lua --output range
 expect_exit 0
 RANGE="max_response_bytes must be an integer number of bytes from 1 to 1099511627776 (1 TiB), got"
 for v in 0 -1 1.5 1099511627777.0 inf string boolean; do

@@ -65,6 +65,7 @@ function schema(configuration)
 end
 function update(configuration, state) end
 LUA
+rm -rf o # a fresh directory for another connector
 run raise.lua --output o
 no_crash
 expect_exit 1
@@ -137,6 +138,7 @@ function update(configuration, state)
   op.checkpoint(setmetatable({ cursor = 1 }, { __pairs = function() error("state trap") end }))
 end
 LUA
+rm -rf o # a fresh directory for another connector
 run meta.lua --output o
 no_crash
 expect_exit 0
@@ -148,6 +150,7 @@ write outside.lua <<'LUA'
 op.upsert("t", { id = 1 })
 function update(configuration, state) end
 LUA
+rm -rf o # a fresh directory for another connector
 run outside.lua --output o
 no_crash
 expect_exit 1

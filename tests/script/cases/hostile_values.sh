@@ -50,15 +50,16 @@ h = lambda v: hashlib.sha256(v).hexdigest()
 print(h(s) == h(want_s), h(b) == h(want_b), j == b'"' + want_s + b'"', x == want_s)
 PY
 [ "$(python3 hash.py)" = "True True True True" ] || fail "10 MB values differ: $(python3 hash.py)"
-# The state keeps them too, and the next run gets them back exactly.
+# The state keeps them too, and the next run (of the same connector,
+# now reading its state) gets them back exactly.
 [ "$(head -c 40 o/state.json)" = '{"bad":"'$'\xff\xfe''","big":"0123456789abcdef01234' ] || fail "state.json: $(head -c 40 o/state.json)"
-write back.lua <<'LUA'
+write big.lua <<'LUA'
 function update(c, state)
   log.info("nul", #state.nul, state.nul == "a\0b", "bad", state.bad == "\xff\xfe", "big", #state.big,
            state.big == string.rep("0123456789abcdef", 10 * 65536))
 end
 LUA
-run back.lua --output o
+run big.lua --output o
 expect_exit 0
 expect_err "INFO     nul 3 true bad true big 10485760 true"
 

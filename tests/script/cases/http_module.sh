@@ -2,7 +2,7 @@
 # responses, retries on 429/5xx with Retry-After honoured (the wait is
 # measured by the server), back-off, the rate limit, and the error text of
 # each transport failure. Waits are kept short (Retry-After: 1, back-off
-# 0.05 s).
+# 0.05 s). Each script runs into its own directory (files/NAME, the default).
 . "$ROOT/tests/http/helpers.sh"
 start_server --log requests.log
 
@@ -33,7 +33,7 @@ function update(configuration, state)
   log.info("cookie", r.headers["set-cookie"])
 end
 LUA
-run basic.lua --output o
+run basic.lua
 expect_exit 0
 expect_err "INFO     get 200 application/json GET a=1&a=2&b=x%20y%26z&flag=true 5 application/json connector-lua/"
 expect_err "INFO     query fixed=1&more=2"
@@ -51,7 +51,7 @@ function update(configuration, state)
   local r = http.get("$BASE/status/404", { raise = true })
 end
 LUA
-run raise.lua --output o
+run raise.lua
 expect_exit 1
 severe_is "raise.lua:2: http.get: GET $BASE/status/404 returned 404 Not Found: {\"status\": 404}"
 
@@ -62,7 +62,7 @@ function update(configuration, state)
   r:json()
 end
 LUA
-run notjson.lua --output o
+run notjson.lua
 expect_exit 1
 severe_is "notjson.lua:3: resp:json(): the body of GET $BASE/text is not JSON: line 1, column 1: expected a value, found '<'"
 
@@ -75,7 +75,7 @@ function update(configuration, state)
   log.info("got", r.status, r.body)
 end
 LUA
-run retry.lua --output o
+run retry.lua
 expect_exit 0
 expect_err "INFO     http: GET $BASE/once/r500/500: 500 Internal Server Error; retry 1 of 3 in 0.0"
 expect_err 's (backoff)'
@@ -91,7 +91,7 @@ function update(configuration, state)
   log.info("got", r.status)
 end
 LUA
-run r429.lua --output o
+run r429.lua
 expect_exit 0
 expect_err "INFO     http: GET $BASE/once/r429/429?retry_after=1: 429 Too Many Requests; retry 1 of 3 in 1.00 s (Retry-After: 1)"
 expect_err "INFO     got 200"
@@ -105,7 +105,7 @@ function update(configuration, state)
   log.info("got", r.status)
 end
 LUA
-run rdate.lua --output o
+run rdate.lua
 expect_exit 0
 expect_err "503 Service Unavailable; retry 1 of 3 in"
 expect_err "(Retry-After: "
@@ -125,7 +125,7 @@ function update(configuration, state)
   http.get("$BASE/once/ex2/503?times=9", { retries = 1, backoff = 0.01, raise = true })
 end
 LUA
-run exhaust.lua --output o
+run exhaust.lua
 expect_exit 1
 expect_err "retry 2 of 2 in"
 expect_err "WARNING  http: GET $BASE/once/ex/502?times=9: still 502 Bad Gateway after 3 attempts"
@@ -142,7 +142,7 @@ function update(configuration, state)
   log.info("got", r.status)
 end
 LUA
-run toolong.lua --output o
+run toolong.lua
 expect_exit 0
 expect_err "WARNING  http: GET $BASE/once/long/429?retry_after=3600: 429 Too Many Requests asks to retry after 3600, longer than max_delay 2 s: not retrying"
 expect_err "INFO     got 429"
@@ -156,7 +156,7 @@ function update(configuration, state)
   for i = 1, 5 do http.get("$BASE/echo?i=" .. i) end
 end
 LUA
-run rate.lua --output o
+run rate.lua
 expect_exit 0
 awk 'NR == 1 { t = $1 } END { d = $1 - t; if (NR != 5 || d < 0.3) { print "5 requests took " d " s"; exit 1 } }' requests.log ||
   fail "rate limit not kept: $(cat requests.log)"
@@ -169,7 +169,7 @@ function update(configuration, state)
   http.get("http://127.0.0.1:$CLOSED/x", { retries = 1, backoff = 0.01 })
 end
 LUA
-run refused.lua --output o
+run refused.lua
 expect_exit 1
 expect_err "INFO     http: GET http://127.0.0.1:$CLOSED/x: connection refused (Failed to connect to 127.0.0.1 port $CLOSED"
 severe_is "refused.lua:2: http.get: GET http://127.0.0.1:$CLOSED/x failed after 2 attempts: connection refused (Failed to connect to 127.0.0.1 port $CLOSED after 0 ms: Couldn't connect to server)"
@@ -182,7 +182,7 @@ function update(configuration, state)
   error(err, 0)
 end
 LUA
-run timeout.lua --output o
+run timeout.lua
 expect_exit 1
 expect_err "WARNING  timeout.lua:2: http.get: GET $BASE/slow?seconds=3 failed: timed out after 0.3 s (Operation timed out after 3"
 
@@ -193,7 +193,7 @@ function update(configuration, state)
   http.post("https://nothing.invalid/v1/items", { retries = 0, timeout = 5 })
 end
 LUA
-run dns.lua --output o
+run dns.lua
 expect_exit 1
 expect_err "SEVERE   dns.lua:2: http.post: POST https://nothing.invalid/v1/items failed: "
 grep -qE "failed: (DNS lookup failed|timed out after 5 s)" err || fail "DNS failure not named: $(cat err)"
@@ -204,7 +204,7 @@ function update(configuration, state)
   http.get("https://127.0.0.1:$PORT/echo", { retries = 0 })
 end
 LUA
-run tls.lua --output o
+run tls.lua
 expect_exit 1
 expect_err "SEVERE   tls.lua:2: http.get: GET https://127.0.0.1:$PORT/echo failed: TLS handshake failed ("
 
@@ -229,7 +229,7 @@ function update(configuration, state)
   try(function() http.get(base, "opts") end)
 end
 LUA
-run misuse.lua --output o
+run misuse.lua
 expect_exit 0
 expect_err 'misuse.lua:4: http.get: unknown option "heders" (options: query, headers, body, json, timeout, retries, backoff, raise, verify, max_response_bytes)'
 expect_err 'misuse.lua:5: http.get: the URL must start with http:// or https://, got "ftp://x.invalid/"'

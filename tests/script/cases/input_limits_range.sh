@@ -28,7 +28,7 @@ function update(configuration, state)
   try(function() http.configure{ rate_limit = { per_second = 1000000 } } end)
 end
 LUA
-run opts.lua --output o
+run opts.lua --output opts
 expect_exit 0
 expect_err "opts.lua:6: http.configure: timeout must be a number <= 86400, got 1e+300 (seconds: more than 0, at most 86400)"
 expect_err "opts.lua:7: http.configure: timeout must be a number <= 86400, got 86400.5 (seconds: more than 0, at most 86400)"

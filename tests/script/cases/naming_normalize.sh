@@ -112,12 +112,13 @@ expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_sql o/warehouse.db "SELECT count(*) FROM order_items" "1"
 
-# Messages name the normalised table and column.
-write bad.lua <<'LUA'
+# Messages name the normalised table and column (the same connector, run
+# again with a bad op).
+write n.lua <<'LUA'
 function update(configuration, state)
   op.upsert("UserAccounts", { userID = "x" })
 end
 LUA
-run bad.lua --output o
+run n.lua --output o
 expect_exit 1
-severe_is 'bad.lua:2: op.upsert("user_accounts") user_id="x": column "user_id" is INT, got string "x"'
+severe_is 'n.lua:2: op.upsert("user_accounts") user_id="x": column "user_id" is INT, got string "x"'

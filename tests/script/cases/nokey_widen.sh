@@ -30,18 +30,18 @@ expect_exit 0
 expect_sql o/warehouse.db "SELECT group_concat(_fivetran_id, ',') FROM (SELECT _fivetran_id FROM free ORDER BY k)" \
   "$(sqlite3 fresh/warehouse.db "SELECT group_concat(_fivetran_id, ',') FROM (SELECT _fivetran_id FROM free ORDER BY k)")"
 
-# Widened by schema(), across runs: x INT, then STRING.
-write one.lua <<'LUA'
+# Widened by schema(), across runs of one connector: x INT, then STRING.
+write h.lua <<'LUA'
 function schema(configuration) return { { table = "h", columns = { x = "INT" } } } end
 function update(configuration, state) op.upsert("h", { x = 1 }) end
 LUA
-write two.lua <<'LUA'
+run h.lua --output s
+expect_exit 0
+write h.lua <<'LUA'
 function schema(configuration) return { { table = "h", columns = { x = "STRING" } } } end
 function update(configuration, state) op.upsert("h", { x = 1 }) end
 LUA
-run one.lua --output s
-expect_exit 0
-run two.lua --output s
+run h.lua --output s
 expect_exit 0
 expect_out "SchemaChanges  | 1"
 expect_sql s/warehouse.db "SELECT count(*), group_concat(quote(x)) FROM h" "1|'1'"

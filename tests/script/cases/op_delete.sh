@@ -7,7 +7,7 @@ SCHEMA='function schema(configuration)
       columns = { id = "INT", code = "STRING", val = "INT" } },
   }
 end'
-write first.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("item", { id = 1, name = "one" })
@@ -19,12 +19,12 @@ function update(configuration, state)
   op.checkpoint({})
 end
 LUA
-run first.lua --output o
+run item.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM pair" "4|0"
 sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'; UPDATE pair SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
-write second.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.delete("item", { id = 2 })
@@ -35,7 +35,7 @@ function update(configuration, state)
 end
 LUA
 T0=$(date -u +%Y-%m-%dT%H:%M:%S)
-run second.lua --output o
+run item.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 0"
@@ -50,25 +50,25 @@ expect_sql o/warehouse.db "SELECT 'item', id FROM item WHERE _fivetran_synced >=
   $'a|2\nb|1\nitem|2'
 
 # A missing primary-key column is an error naming it.
-write no_key.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.delete("pair", { id = 2 })
 end
 LUA
-run no_key.lua --output o
+run item.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-expect_err 'no_key.lua:9: op.delete("pair") id=2: primary-key column "code" is missing'
+expect_err 'item.lua:9: op.delete("pair") id=2: primary-key column "code" is missing'
 expect_sql o/warehouse.db "SELECT count(*) FROM pair WHERE _fivetran_deleted = 0" "2"
 
 # A null key is refused too.
-write null_key.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.delete("item", { id = json.null })
 end
 LUA
-run null_key.lua --output o
+run item.lua --output o
 expect_exit 1
-expect_err 'null_key.lua:9: op.delete("item"): primary-key column "id" is null'
+expect_err 'item.lua:9: op.delete("item"): primary-key column "id" is null'

@@ -1,31 +1,33 @@
 # Misused operations: each is a Lua error that names the operation, the
 # table and what was wrong, with the script's file and line; the sync fails
-# (exit 1) and nothing after the last checkpoint is kept.
+# (exit 1) and nothing after the last checkpoint is kept. Every script is
+# item.lua, the connector that made o/, kept in a directory named after
+# its case (a database belongs to a script's file name, not its directory).
 SCHEMA='function schema(configuration) return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } } end'
-write good.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("item", { id = 1, name = "kept" })
   op.checkpoint({ n = 1 })
 end
 LUA
-run good.lua --output o
+run item.lua --output o
 expect_exit 0
 
-# misuse NAME LUA MESSAGE: NAME.lua runs LUA on its line 3 inside update(),
-# after an upsert that must be rolled back; stderr must show MESSAGE at
-# NAME.lua:3.
+# misuse NAME LUA MESSAGE: NAME/item.lua runs LUA on its line 3 inside
+# update(), after an upsert that must be rolled back; stderr must show
+# MESSAGE at NAME/item.lua:3.
 misuse() {
-  write "$1.lua" <<LUA
+  write "$1/item.lua" <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("item", { id = 2, name = "rolled back" }); $2
 end
 LUA
-  run "$1.lua" --output o
+  run "$1/item.lua" --output o
   expect_exit 1
   expect_out "SYNC FAILED"
-  expect_err "SEVERE   $1.lua:3: $3"
+  expect_err "SEVERE   $1/item.lua:3: $3"
   expect_sql o/warehouse.db "SELECT id, name FROM item" "1|kept"
   expect_file_eq o/state.json '{"n":1}'
 }
@@ -44,38 +46,38 @@ misuse col_reserved 'op.upsert("item", { id = 3, _fivetran_deleted = true })' 'o
 misuse val_function 'op.upsert("item", { id = 3, name = print })' 'op.upsert("item") id=3: column "name" is STRING, got function'
 
 # Operations outside update(): at the chunk's top level, and in schema().
-write top.lua <<LUA
+write top/item.lua <<LUA
 $SCHEMA
 op.upsert("item", { id = 5 })
 function update(configuration, state) end
 LUA
-run top.lua --output o
+run top/item.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-expect_err "SEVERE   top.lua:2: op.upsert: only allowed while update() runs"
+expect_err "SEVERE   top/item.lua:2: op.upsert: only allowed while update() runs"
 
-write in_schema.lua <<'LUA'
+write in_schema/item.lua <<'LUA'
 function schema(configuration)
   op.checkpoint({ from = "schema" })
   return { { table = "item", primary_key = { "id" } } }
 end
 function update(configuration, state) end
 LUA
-run in_schema.lua --output o
+run in_schema/item.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-expect_err "SEVERE   in_schema.lua:2: op.checkpoint: only allowed while update() runs"
+expect_err "SEVERE   in_schema/item.lua:2: op.checkpoint: only allowed while update() runs"
 
-write in_schema2.lua <<'LUA'
+write in_schema2/item.lua <<'LUA'
 function schema(configuration)
   op.truncate("item")
   return {}
 end
 function update(configuration, state) end
 LUA
-run in_schema2.lua --output o
+run in_schema2/item.lua --output o
 expect_exit 1
-expect_err "SEVERE   in_schema2.lua:2: op.truncate: only allowed while update() runs"
+expect_err "SEVERE   in_schema2/item.lua:2: op.truncate: only allowed while update() runs"
 
 expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM item" "1|kept|0"
 expect_file_eq o/state.json '{"n":1}'

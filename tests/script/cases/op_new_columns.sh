@@ -7,7 +7,7 @@ SCHEMA='function schema(configuration)
     { table = "tag", primary_key = { "code" }, columns = { n = "INT" } },
   }
 end'
-write first.lua <<LUA
+write cols.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("ev", { id = 1, flag = true, n = 5, f = 1.5, s = "hi",
@@ -20,7 +20,7 @@ function update(configuration, state)
   op.checkpoint({})
 end
 LUA
-run first.lua --output o
+run cols.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 # 2 tables + flag, n, f, s, obj, late, via_update
@@ -51,14 +51,14 @@ expect_sql o/warehouse.db "SELECT code, typeof(code), n FROM tag" "abc|text|1"
 
 # A later run adds a column to a table that has rows: they get NULL; the
 # columns known already are no schema change.
-write second.lua <<LUA
+write cols.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("ev", { id = 5, flag = true, n = 1, f = 0.5, s = "s", obj = {}, added = 1.25 })
   op.upsert("tag", { code = "xyz", n = 2, more = "m" })
 end
 LUA
-run second.lua --output o
+run cols.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 2"
 expect_sql o/warehouse.db "SELECT id, quote(added) FROM ev ORDER BY id" $'1|NULL\n2|NULL\n3|NULL\n4|NULL\n5|1.25'
@@ -67,6 +67,6 @@ expect_sql o/warehouse.db "SELECT logical_type, position FROM _clua_columns WHER
 expect_sql o/warehouse.db "SELECT logical_type FROM _clua_columns WHERE table_name = 'tag' AND column_name = 'more'" "STRING"
 
 # The same calls again: nothing new.
-run second.lua --output o
+run cols.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"

@@ -6,7 +6,7 @@ SCHEMA='function schema(configuration)
     { table = "other", primary_key = { "id" }, columns = { id = "INT" } },
   }
 end'
-write first.lua <<LUA
+write trunc.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   for id = 1, 3 do op.upsert("item", { id = id, name = "v" .. id }) end
@@ -15,12 +15,12 @@ function update(configuration, state)
   op.checkpoint({})
 end
 LUA
-run first.lua --output o
+run trunc.lua --output o
 expect_exit 0
 expect_out "Truncates      | 0"
 sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
-write second.lua <<LUA
+write trunc.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.truncate("item")
@@ -30,7 +30,7 @@ function update(configuration, state)
 end
 LUA
 T0=$(date -u +%Y-%m-%dT%H:%M:%S)
-run second.lua --output o
+run trunc.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Truncates      | 2"
@@ -45,14 +45,14 @@ expect_sql o/warehouse.db "SELECT id, _fivetran_deleted FROM other" "7|0"
 expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'no_such_table'" "0"
 
 # A truncate rolled back with its run leaves the rows live.
-write failing.lua <<LUA
+write trunc.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.truncate("other")
   error("source went away")
 end
 LUA
-run failing.lua --output o
+run trunc.lua --output o
 expect_exit 1
-expect_err "failing.lua:9: source went away"
+expect_err "trunc.lua:9: source went away"
 expect_sql o/warehouse.db "SELECT id, _fivetran_deleted FROM other" "7|0"

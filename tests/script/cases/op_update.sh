@@ -9,7 +9,7 @@ SCHEMA='function schema(configuration)
       columns = { id = "INT", c1 = "INT", c2 = "INT", c3 = "INT", c4 = "INT" } },
   }
 end'
-write first.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("item", { id = 1, name = "one", qty = 10, note = "n1" })
@@ -38,7 +38,7 @@ function update(configuration, state)
   op.checkpoint({})
 end
 LUA
-run first.lua --output o
+run item.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 7"
@@ -52,14 +52,14 @@ expect_sql o/warehouse.db "SELECT id, c1, c2, c3, c4 FROM wide ORDER BY id" \
 
 # An update of the key columns only keeps the values and sets _fivetran_synced.
 sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
-write keys_only.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.update("item", { id = 3 })
 end
 LUA
 T0=$(date -u +%Y-%m-%dT%H:%M:%S)
-run keys_only.lua --output o
+run item.lua --output o
 expect_exit 0
 expect_out "Updates        | 1"
 expect_sql o/warehouse.db "SELECT id, name, qty, note, extra FROM item WHERE id = 3" "3|three|32|n3|x3"
@@ -68,7 +68,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM item WHERE _fivetran_synced = '2
 
 # A missing primary-key column is an error naming the column; the run is
 # rolled back to its last checkpoint.
-write no_key.lua <<LUA
+write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.update("item", { id = 1, name = "changed" })
@@ -77,9 +77,9 @@ function update(configuration, state)
   op.update("item", { name = "nobody" })
 end
 LUA
-run no_key.lua --output o
+run item.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-expect_err 'no_key.lua:13: op.update("item"): primary-key column "id" is missing'
+expect_err 'item.lua:13: op.update("item"): primary-key column "id" is missing'
 expect_sql o/warehouse.db "SELECT id, name FROM item ORDER BY id" $'1|changed\n2|two\n3|three\n5|five'
 expect_file_eq o/state.json '{"step":1}'

@@ -1,11 +1,12 @@
 # op.upsert: inserts, replaces the whole row (a column left out becomes
 # NULL), revives a soft-deleted row, sets _fivetran_synced, and is counted.
-# Two scripts share one output directory: first.lua, then second.lua.
+# Two versions of one connector share one output directory: first/ups.lua,
+# then second/ups.lua (the same file name: the same connector).
 SCHEMA='function schema(configuration)
   return { { table = "item", primary_key = { "id" },
              columns = { id = "INT", name = "STRING", qty = "INT", note = "STRING" } } }
 end'
-write first.lua <<LUA
+write first/ups.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   op.upsert("item", { id = 1, name = "one", qty = 10, note = "n1" })
@@ -15,7 +16,7 @@ function update(configuration, state)
   op.checkpoint({ run = 1 })
 end
 LUA
-write second.lua <<LUA
+write second/ups.lua <<LUA
 $SCHEMA
 function update(configuration, state)
   -- replaces row 1: qty and note are not supplied, so they become NULL
@@ -35,7 +36,7 @@ SYNCED_GLOB='[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0
 ROWS="SELECT id, name, quote(qty), quote(note), _fivetran_deleted FROM item ORDER BY id"
 
 T0=$(date -u +%Y-%m-%dT%H:%M:%S)
-run first.lua --output o
+run first/ups.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 3"
@@ -50,7 +51,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM item WHERE _fivetran_synced GLOB
 sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
 T1=$(date -u +%Y-%m-%dT%H:%M:%S)
-run second.lua --output o
+run second/ups.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 6"

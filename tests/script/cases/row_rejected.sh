@@ -42,14 +42,14 @@ expect_err 'refused: op.upsert("t"): primary-key column "id" is missing'
 expect_err 'refused: op.upsert("t") id=2: column "d" is NAIVE_DATE (YYYY-MM-DD), got string "2024-02-30" (not a calendar date)'
 expect_err 'refused: op.upsert("fresh"): column "b" cannot hold a function'
 # the table a refused row did not create is made by the next good one
-write later.lua <<'LUA'
+write rej.lua <<'LUA'
 function update(configuration, state)
   assert(not pcall(op.upsert, "fresh", { a = 1, b = print }))
   assert(not pcall(op.update, "fresh", { _fivetran_id = "x", a = 2 }) == false)
   op.upsert("fresh", { a = 1 })
 end
 LUA
-run later.lua --output o
+run rej.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 2"
 expect_sql o/warehouse.db "SELECT a FROM fresh" "1"

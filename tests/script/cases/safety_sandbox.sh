@@ -97,6 +97,7 @@ function update(configuration, state)
   os.exit(0)
 end
 LUA
+rm -rf o
 run exit.lua --output o --sandbox
 expect_exit 1
 severe_is "exit.lua:3: attempt to call a nil value (field 'exit')"
@@ -109,6 +110,7 @@ function schema(configuration)
 end
 function update(configuration, state) end
 LUA
+rm -rf o
 run schema_io.lua --output o --sandbox
 expect_exit 1
 severe_is "schema_io.lua:2: attempt to index a nil value (global 'io')"

@@ -3,7 +3,7 @@
 # counts only real changes, so the same declaration again counts 0, and
 # declaring a column that data had already typed, with that type, counts 0.
 
-write one.lua <<'LUA'
+write add.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", a = "STRING" } } }
 end
@@ -13,11 +13,11 @@ function update(configuration, state)
   op.checkpoint({ run = 1 })
 end
 LUA
-run one.lua --output o
+run add.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 2"        # table t, column extra
 
-write two.lua <<'LUA'
+write add.lua <<'LUA'
 function schema(configuration)
   return {
     { table = "t", primary_key = { "id" },
@@ -31,7 +31,7 @@ function update(configuration, state)
   op.checkpoint({ run = 2 })
 end
 LUA
-run two.lua --output o
+run add.lua --output o
 expect_exit 0
 # columns b, price, at and table u; extra was there with that type already
 expect_out "SchemaChanges  | 4"
@@ -52,7 +52,7 @@ expect_sql o/warehouse.db "SELECT name FROM sqlite_master WHERE type = 'table' A
 expect_file_eq o/state.json '{"run":2}'
 
 # The same declaration again: nothing changes.
-run two.lua --output o
+run add.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "3"

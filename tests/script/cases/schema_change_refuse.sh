@@ -2,9 +2,10 @@
 # type, another primary key) stop the run before update() and before any
 # write: the message says what changed and that `connector-lua reset`
 # starts afresh, and warehouse.db and state.json are byte for byte what they
-# were. After a reset the new declaration is taken.
+# were. After a reset the new declaration is taken. Each refused version of
+# the connector is NAME/conn.lua: the same file name, so the same connector.
 
-write one.lua <<'LUA'
+write conn.lua <<'LUA'
 function schema(configuration)
   return {
     { table = "k", primary_key = { "id" },
@@ -20,7 +21,7 @@ function update(configuration, state)
   op.checkpoint({ cursor = "c1" })
 end
 LUA
-run one.lua --output o
+run conn.lua --output o
 expect_exit 0
 cp o/warehouse.db db.before
 cp o/state.json state.before
@@ -30,11 +31,11 @@ expect_file_eq state.before '{"cursor":"c1"}'
 HINT='run `connector-lua reset` to start afresh'
 
 # refuse NAME DECLS MESSAGE: schema() returning DECLS is refused with the one
-# SEVERE line `NAME.lua: schema(): MESSAGE`; update() never runs; nothing
+# SEVERE line `NAME/conn.lua: schema(): MESSAGE`; update() never runs; nothing
 # in the output directory changed.
 refuse() {
   local before=$FAILURES
-  write "$1.lua" <<LUA
+  write "$1/conn.lua" <<LUA
 function schema(configuration)
   return { $2 }
 end
@@ -44,10 +45,10 @@ function update(configuration, state)
   op.checkpoint({ cursor = "changed" })
 end
 LUA
-  run "$1.lua" --output o
+  run "$1/conn.lua" --output o
   expect_exit 1
   expect_out "SYNC FAILED"
-  severe_is "$1.lua: schema(): $3"
+  severe_is "$1/conn.lua: schema(): $3"
   expect_err 'connector-lua reset'
   expect_no_err "update ran"
   cmp -s db.before o/warehouse.db || fail "warehouse.db changed"
@@ -90,7 +91,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'fres
 expect_sql o/warehouse.db "SELECT logical_type FROM _clua_columns WHERE table_name = 'k' AND column_name = 'a'" "INT"
 
 # The old declaration still runs against the untouched database.
-run one.lua --output o
+run conn.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_sql o/warehouse.db "SELECT count(*) FROM k" "2"
@@ -100,7 +101,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM h" "1"
 "$CLUA" reset --output o > out 2> err
 RC=$?
 expect_exit 0
-run long_to_int.lua --output o
+run long_to_int/conn.lua --output o
 expect_exit 0
 expect_err "update ran"
 expect_sql o/warehouse.db "SELECT column_name, logical_type FROM _clua_columns WHERE table_name = 'k' ORDER BY column_name" $'id|INT\nl|INT'

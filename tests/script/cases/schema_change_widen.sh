@@ -13,7 +13,7 @@ snap() {
   done > "$1"
 }
 
-write one.lua <<'LUA'
+write widen.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
     columns = { id = "INT", i = "INT", s = "INT", d = { type = "DECIMAL", precision = 15, scale = 2 },
@@ -29,7 +29,7 @@ function update(configuration, state)
   op.checkpoint({ run = 1 })
 end
 LUA
-run one.lua --output o
+run widen.lua --output o
 expect_exit 0
 snap before.txt
 expect_file_eq before.txt "i 2147483647:integer,-1:integer
@@ -45,7 +45,7 @@ dt '2024-01-02T02:04:05.000Z':text,'1999-12-31T23:59:59.500Z':text
 j '{\"a\":1}':text,'\"q\"':text
 ds '1.50':text,'-999.99':text"
 
-write two.lua <<'LUA'
+write widen.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
     columns = { id = "INT", i = "LONG", s = "STRING", d = { type = "DECIMAL", precision = 16, scale = 3 },
@@ -59,7 +59,7 @@ function update(configuration, state)
   op.checkpoint({ run = 2 })
 end
 LUA
-run two.lua --output o
+run widen.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "SchemaChanges  | 12"
@@ -107,7 +107,7 @@ expect_err 'widened column "b" of table "t" from BOOLEAN to INT'
 expect_file_eq o/state.json '{"run":2}'
 
 # The widened declaration again: nothing to do.
-run two.lua --output o
+run widen.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_no_err "widened"

@@ -3,7 +3,8 @@
 # the last checkpoint's, and the next run ends with exactly the data of an
 # uninterrupted run. A kill -9 loses nothing before the last checkpoint.
 # update() returning without a checkpoint commits its rows; an op error
-# caught with pcall does not fail the sync.
+# caught with pcall does not fail the sync. Later versions of the connector
+# that made a/ are NAME/pages.lua: the same file name, the same connector.
 
 # A source of 6 records read in pages of 3, a checkpoint after each page.
 # With configuration {"fail": true} the second page raises before its
@@ -58,25 +59,25 @@ expect_file_eq a/state.json '{"next":7}'
 expect_file_eq b/state.json '{"next":7}'
 
 # A column the failed run added can be added again later.
-write extra.lua <<'LUA'
+write extra/pages.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 7, v = "v7", extra = 1 })
 end
 LUA
-run extra.lua --output a
+run extra/pages.lua --output a
 expect_exit 0
 expect_out "SchemaChanges  | 1"
 expect_sql a/warehouse.db "SELECT id, extra FROM t WHERE extra IS NOT NULL" "7|1"
 
 # update() returning without a checkpoint: the rows are committed, the state
 # stays the last checkpointed one.
-write no_checkpoint.lua <<'LUA'
+write no_checkpoint/pages.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 8, v = "v8" })
   op.delete("t", { id = 2 })
 end
 LUA
-run no_checkpoint.lua --output a
+run no_checkpoint/pages.lua --output a
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Checkpoints    | 0"
@@ -85,7 +86,7 @@ expect_file_eq a/state.json '{"next":7}'
 expect_sql a/warehouse.db "SELECT state FROM _clua_state" '{"next":7}'
 
 # A bad value is an op error the script may catch with pcall and go on.
-write caught.lua <<'LUA'
+write caught/pages.lua <<'LUA'
 function update(configuration, state)
   local ok, err = pcall(function() op.upsert("t", { id = "abc", v = "bad key" }) end)
   log.warning("caught: " .. tostring(err))
@@ -95,12 +96,12 @@ function update(configuration, state)
   op.checkpoint({ next = 22 })
 end
 LUA
-run caught.lua --output a
+run caught/pages.lua --output a
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 1"
-expect_err 'WARNING  caught: caught.lua:2: op.upsert("t") id="abc": column "id" is INT, got string "abc"'
-expect_err 'WARNING  caught: caught.lua:4: op.upsert("t") id=20: column "v" is STRING, got table'
+expect_err 'WARNING  caught: caught/pages.lua:2: op.upsert("t") id="abc": column "id" is INT, got string "abc"'
+expect_err 'WARNING  caught: caught/pages.lua:4: op.upsert("t") id=20: column "v" is STRING, got table'
 expect_no_err "SEVERE"
 expect_sql a/warehouse.db "SELECT id, v FROM t WHERE id >= 20 OR v = 'bad key' ORDER BY id" "21|after"
 expect_file_eq a/state.json '{"next":22}'

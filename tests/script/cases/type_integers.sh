@@ -3,7 +3,7 @@
 # any other kind of value fails the sync with one message naming the op,
 # table, column, type and value.
 
-write ok.lua <<'LUA'
+write ints.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
              columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
@@ -20,7 +20,7 @@ function update(configuration, state)
   op.upsert("t", { id = 6.0, s = 6 })
 end
 LUA
-run ok.lua --output o
+run ints.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 6"
@@ -57,7 +57,7 @@ reject '"SHORT"' '{ 1 }' 'is SHORT, got table'
 expect_sql r/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
 
 # The other ops check their values too, and name themselves.
-write upd.lua <<'LUA'
+write ints.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
              columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
@@ -66,10 +66,10 @@ function update(configuration, state)
   op.update("t", { id = 1, s = 40000 })
 end
 LUA
-run upd.lua --output o
+run ints.lua --output o
 expect_exit 1
-severe_is 'upd.lua:6: op.update("t") id=1: column "s" is SHORT (-32768 to 32767), got integer 40000'
-write del.lua <<'LUA'
+severe_is 'ints.lua:6: op.update("t") id=1: column "s" is SHORT (-32768 to 32767), got integer 40000'
+write ints.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
              columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
@@ -78,7 +78,7 @@ function update(configuration, state)
   op.delete("t", { id = "1" })
 end
 LUA
-run del.lua --output o
+run ints.lua --output o
 expect_exit 1
-severe_is 'del.lua:6: op.delete("t") id="1": column "id" is INT, got string "1"'
+severe_is 'ints.lua:6: op.delete("t") id="1": column "id" is INT, got string "1"'
 expect_sql o/warehouse.db "SELECT count(*), sum(s), sum(_fivetran_deleted) FROM t" "6|-32760|0"

@@ -3,7 +3,7 @@
 # recorded and reported under the canonical name, and a later run that
 # spells them differently declares the same types.
 
-write lower.lua <<'LUA'
+write types.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
              columns = { id = "int", u = "Utc_DateTime", n = "naive_DATETIME", d = "Naive_Date",
@@ -17,7 +17,7 @@ function update(configuration, state)
                    bin = "\255", x = 12, str = false, g = 3, l = -4.0 })
 end
 LUA
-run lower.lua --output o
+run types.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "SchemaChanges  | 1"
@@ -42,7 +42,7 @@ u|UTC_DATETIME
 x|XML'
 
 # The same declaration in upper case is no change.
-write upper.lua <<'LUA'
+write types.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" },
              columns = { id = "INT", u = "UTC_DATETIME", n = "NAIVE_DATETIME", d = "NAIVE_DATE",
@@ -54,14 +54,14 @@ function update(configuration, state)
   op.upsert("t", { id = 2, u = "2024-01-01T00:00:00Z" })
 end
 LUA
-run upper.lua --output o
+run types.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_sql o/warehouse.db "SELECT id, u FROM t ORDER BY id" $'1|2023-12-31T23:00:00.000Z\n2|2024-01-01T00:00:00.000Z'
 
 # A lower-case declaration checks values like the upper-case one, and the
 # message gives the canonical name.
-write bad.lua <<'LUA'
+write types.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "int", u = "utc_datetime" } } }
 end
@@ -69,18 +69,18 @@ function update(configuration, state)
   op.upsert("t", { id = 3, u = "2024-01-01T00:00:00" })
 end
 LUA
-run bad.lua --output o
+run types.lua --output o
 expect_exit 1
-severe_is 'bad.lua:5: op.upsert("t") id=3: column "u" is UTC_DATETIME, got string "2024-01-01T00:00:00" (no UTC offset: add Z or +hh:mm)'
+severe_is 'types.lua:5: op.upsert("t") id=3: column "u" is UTC_DATETIME, got string "2024-01-01T00:00:00" (no UTC offset: add Z or +hh:mm)'
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # A name that only looks like a type is not one.
-write near.lua <<'LUA'
+write types.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", u = "UTC DATETIME" } } }
 end
 function update(configuration, state) end
 LUA
-run near.lua --output o
+run types.lua --output o
 expect_exit 1
-severe_is 'near.lua: schema(): table "t" column "u": unknown type "UTC DATETIME" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
+severe_is 'types.lua: schema(): table "t" column "u": unknown type "UTC DATETIME" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'

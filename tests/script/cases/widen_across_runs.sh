@@ -5,7 +5,7 @@
 # _fivetran_deleted untouched, the key kept); a primary-key column declared
 # without a type takes its first value's type and is widened the same way.
 
-write first.lua <<'LUA'
+write widen.lua <<'LUA'
 function schema(configuration)
   return {
     { table = "big", primary_key = { "id" }, columns = { id = "LONG" } },
@@ -21,7 +21,7 @@ function update(configuration, state)
   op.checkpoint({ run = 1 })
 end
 LUA
-run first.lua --output o
+run widen.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT column_name, logical_type, declared FROM _clua_columns WHERE table_name = 'big' ORDER BY column_name" \
 'flag|BOOLEAN|0
@@ -35,7 +35,7 @@ expect_sql o/warehouse.db "SELECT group_concat(quote(id) || ':' || typeof(id), '
 sqlite3 -batch o/warehouse.db "SELECT id, label, _fivetran_synced, _fivetran_deleted FROM big ORDER BY id" > kept.before
 
 # Run 2: one float into n, one string into flag, one string key into ev.
-write second.lua <<'LUA'
+write widen.lua <<'LUA'
 function schema(configuration)
   return {
     { table = "big", primary_key = { "id" }, columns = { id = "LONG" } },
@@ -50,7 +50,7 @@ function update(configuration, state)
   op.upsert("ev", { id = "3", what = "replaced by text" })
 end
 LUA
-run second.lua --output o
+run widen.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 3"
 expect_err 'widened column "n" of table "big" from LONG to DOUBLE for a number value'
@@ -95,13 +95,13 @@ expect_file_eq o/state.json '{"run":1}'
 
 # Run 3: the same again widens nothing; an integer into the DOUBLE column is
 # stored as a real, a boolean into the STRING column as text.
-write third.lua <<'LUA'
+write widen.lua <<'LUA'
 function update(configuration, state)
   op.upsert("big", { id = 5002, n = 7, flag = true })
   op.upsert("ev", { id = 4 })
 end
 LUA
-run third.lua --output o
+run widen.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"
 expect_no_err "widened"

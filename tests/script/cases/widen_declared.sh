@@ -3,6 +3,7 @@
 # is kept in _clua_columns.declared, so a later run without the declaration
 # still refuses; a column first typed by data and then declared in schema()
 # becomes declared (same type: no schema change; a wider type: widened).
+# Each later version of the connector is NAME/decl.lua (one file name).
 
 SCHEMA='function schema(configuration)
   return { { table = "t", primary_key = { "id" },
@@ -45,34 +46,34 @@ expect_sql o/warehouse.db "SELECT id, quote(v), quote(d), quote(b), quote(s) FRO
 7|3|4.0|NULL|'true'"
 
 # A later run without schema(): the columns are still declared.
-write nodecl.lua <<'LUA'
+write nodecl/decl.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 8, v = 11 })
   op.upsert("t", { id = 9, v = 2.5 })
 end
 LUA
-run nodecl.lua --output o
+run nodecl/decl.lua --output o
 expect_exit 1
 expect_out "SYNC FAILED"
-severe_is 'nodecl.lua:3: op.upsert("t") id=9: column "v" is LONG, got float 2.5 (not an integer)'
+severe_is 'nodecl/decl.lua:3: op.upsert("t") id=9: column "v" is LONG, got float 2.5 (not an integer)'
 expect_no_err "widened"
 expect_sql o/warehouse.db "SELECT logical_type, declared FROM _clua_columns WHERE table_name = 't' AND column_name = 'v'" "LONG|1"
 expect_sql o/warehouse.db "SELECT count(*), group_concat(DISTINCT typeof(v)) FROM t" "2|integer"
 
 # Columns u and w arrive undeclared (typed by data) ...
-write data.lua <<'LUA'
+write data/decl.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 10, u = 1, w = 2 })
 end
 LUA
-run data.lua --output o
+run data/decl.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT column_name, logical_type, declared FROM _clua_columns WHERE table_name = 't' AND column_name IN ('u', 'w') ORDER BY 1" \
 $'u|LONG|0\nw|LONG|0'
 
 # ... then schema() declares u with its type (no schema change) and w wider
 # (widened, its values converted); both refuse what does not fit from now on.
-write later.lua <<'LUA'
+write later/decl.lua <<'LUA'
 function schema(configuration)
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", u = "LONG", w = "DOUBLE" } } }
 end
@@ -85,12 +86,12 @@ function update(configuration, state)
   try({ id = 12, w = "x" })
 end
 LUA
-run later.lua --output o
+run later/decl.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 1"
 expect_err 'widened column "w" of table "t" from LONG to DOUBLE'
-expect_err 'refused: later.lua:5: op.upsert("t") id=11: column "u" is LONG, got float 0.5 (not an integer)'
-expect_err 'refused: later.lua:5: op.upsert("t") id=12: column "w" is DOUBLE, got string "x"'
+expect_err 'refused: later/decl.lua:5: op.upsert("t") id=11: column "u" is LONG, got float 0.5 (not an integer)'
+expect_err 'refused: later/decl.lua:5: op.upsert("t") id=12: column "w" is DOUBLE, got string "x"'
 expect_no_err "accepted"
 expect_sql o/warehouse.db "SELECT column_name, logical_type, declared FROM _clua_columns WHERE table_name = 't' AND column_name IN ('u', 'w') ORDER BY 1" \
 $'u|LONG|1\nw|DOUBLE|1'
@@ -98,12 +99,12 @@ expect_sql o/warehouse.db "SELECT quote(u), quote(w) FROM t WHERE id = 10" "1|2.
 expect_sql o/warehouse.db "SELECT count(DISTINCT typeof(w)) FROM t WHERE w IS NOT NULL" "1"
 
 # And a run without schema() still refuses for them.
-write after.lua <<'LUA'
+write after/decl.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 13, u = "text" })
 end
 LUA
-run after.lua --output o
+run after/decl.lua --output o
 expect_exit 1
-severe_is 'after.lua:2: op.upsert("t") id=13: column "u" is LONG, got string "text"'
+severe_is 'after/decl.lua:2: op.upsert("t") id=13: column "u" is LONG, got string "text"'
 expect_sql o/warehouse.db "SELECT logical_type FROM _clua_columns WHERE table_name = 't' AND column_name = 'u'" "LONG"

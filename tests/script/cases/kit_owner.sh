@@ -1,0 +1,113 @@
+# An output directory belongs to one connector (issue 11, item 10): the
+# database records the file name of the script that made it, and a script
+# of another name is refused (exit 6) before it runs, with nothing written,
+# unless it passes --take-over. reset frees the directory; a database
+# without an owner (an older version's) is adopted.
+write orders.lua <<'LUA'
+function schema(configuration)
+  return { { table = "orders", primary_key = { "id" }, columns = { id = "INT", total = "DOUBLE" } } }
+end
+function update(configuration, state)
+  local n = (state.n or 0) + 1
+  op.upsert("orders", { id = n, total = n * 1.5 })
+  op.checkpoint({ n = n })
+end
+LUA
+write products.lua <<'LUA'
+function update(configuration, state)
+  log.info("products ran")
+  op.upsert("products", { sku = "a" })
+  op.checkpoint({ products = true })
+end
+LUA
+run orders.lua
+expect_exit 0
+expect_sql files/orders/warehouse.db "SELECT key, value FROM _clua_meta" "owner|orders.lua"
+
+# Another script into it: refused at once, nothing run, nothing changed.
+sqlite3 -batch files/orders/warehouse.db .dump > dump.before
+cp files/orders/warehouse.db db.before
+cp files/orders/state.json state.before
+run products.lua --output files/orders
+expect_exit 6
+expect_out "SYNC FAILED"
+expect_no_out "Upserts"
+severe_is "files/orders belongs to the connector \"orders.lua\", not \"products.lua\": use another --output, empty it with 'connector-lua reset --output files/orders', or pass --take-over to give it to \"products.lua\""
+expect_no_err "products ran"
+expect_no_err "rolled back"
+cmp -s db.before files/orders/warehouse.db || fail "warehouse.db changed"
+cmp -s state.before files/orders/state.json || fail "state.json changed"
+sqlite3 -batch files/orders/warehouse.db .dump > dump.after
+cmp -s dump.before dump.after || fail "the database's rows or schema changed"
+# The same from a script path with a directory: the message names files only.
+mkdir -p other
+cp products.lua other/products.lua
+run other/products.lua --output files/orders
+expect_exit 6
+expect_err 'belongs to the connector "orders.lua", not "products.lua"'
+
+# inspect reads it whoever asks.
+run inspect --output files/orders
+expect_exit 0
+expect_out "Table orders: 1 live row, 0 deleted"
+
+# The same file name in another directory is the same connector.
+mkdir -p v2
+cp orders.lua v2/orders.lua
+run v2/orders.lua --output files/orders
+expect_exit 0
+expect_sql files/orders/warehouse.db "SELECT id FROM orders ORDER BY id" $'1\n2'
+expect_file_eq files/orders/state.json '{"n":2}'
+
+# --take-over: runs, keeps the data, and the directory is products.lua's now.
+run products.lua --output files/orders --take-over
+expect_exit 0
+expect_out "SYNC SUCCEEDED"
+expect_err "WARNING  --take-over: files/orders belonged to the connector \"orders.lua\"; it is now \"products.lua\"'s"
+expect_err "products ran"
+expect_sql files/orders/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "products.lua"
+expect_sql files/orders/warehouse.db "SELECT count(*) FROM orders" "2"
+expect_sql files/orders/warehouse.db "SELECT sku FROM products" "a"
+run orders.lua
+expect_exit 6
+severe_is "files/orders belongs to the connector \"products.lua\", not \"orders.lua\": use another --output, empty it with 'connector-lua reset --output files/orders', or pass --take-over to give it to \"orders.lua\""
+# A take-over that fails is rolled back with the rest: the owner stays.
+write bad/orders.lua <<'LUA'
+function update(configuration, state) error("source down") end
+LUA
+run bad/orders.lua --output files/orders --take-over
+expect_exit 1
+severe_is "bad/orders.lua:1: source down"
+expect_sql files/orders/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "products.lua"
+
+# reset empties the directory, and its owner goes with the database.
+run reset --output files/orders
+expect_exit 0
+run orders.lua
+expect_exit 0
+expect_sql files/orders/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "orders.lua"
+expect_sql files/orders/warehouse.db "SELECT id FROM orders" "1"
+
+# A database made before owners were recorded (no _clua_meta) is adopted
+# by the first script that runs into it, its data kept.
+sqlite3 files/orders/warehouse.db "DROP TABLE _clua_meta"
+run products.lua --output files/orders
+expect_exit 0
+expect_sql files/orders/warehouse.db "SELECT key, value FROM _clua_meta" "owner|products.lua"
+expect_sql files/orders/warehouse.db "SELECT count(*) FROM orders" "1"
+run orders.lua
+expect_exit 6
+
+# A first run that fails before any commit leaves no data and no owner.
+write failing.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  error("no luck")
+end
+LUA
+run failing.lua --output fresh
+expect_exit 1
+expect_sql fresh/warehouse.db "SELECT count(*) FROM _clua_meta" "0"
+run orders.lua --output fresh
+expect_exit 0
+expect_sql fresh/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "orders.lua"
