@@ -20,6 +20,7 @@ typedef struct column {
     types_type type;
     int pk_pos;    /* 0: not in the primary key; else its 1-based place in it */
     bool declared; /* typed by this run's schema(): data never widens it */
+    bool in_schema; /* named by this run's schema() (columns or primary_key): --strict allows it */
     char *source;  /* the name a script first used for it this run (NULL: none yet) */
     strbuf json;   /* the JSON text of this column's value in the current op */
 } column;

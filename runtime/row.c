@@ -113,6 +113,43 @@ const char *row_arg_typename(lua_State *L, struct clua_runtime *rt, int idx) {
     return idx > rt->op_given ? "no value" : luaL_typename(L, idx);
 }
 
+/* Appends to out (size n) the names of the tables this run's schema()
+ * declares, in byte order, ", " between them; "" when there are none. */
+static void declared_tables(const catalog *cat, char *out, size_t n) {
+    const char *prev = NULL;
+    size_t w = 0;
+    out[0] = '\0';
+    for (;;) { /* the next name after prev: an error path, so no sorting buffer */
+        const char *next = NULL;
+        for (int i = 0; i < cat->n; i++) {
+            const char *name = cat->tables[i]->name;
+            if (cat->tables[i]->declared && (!prev || strcmp(name, prev) > 0) &&
+                (!next || strcmp(name, next) < 0))
+                next = name;
+        }
+        if (!next) return;
+        if (w + strlen(next) + 8 >= n) {
+            snprintf(out + w, n - w, ", ...");
+            return;
+        }
+        w += (size_t)snprintf(out + w, n - w, "%s%s", prev ? ", " : "", next);
+        prev = next;
+    }
+}
+
+/* --strict: an op on a table schema() did not declare is refused. The name
+ * is shown as the script wrote it. */
+static void strict_table(lua_State *L, struct clua_runtime *rt, const char *op,
+                         const char *source) {
+    char list[1024];
+    declared_tables(&rt->cat, list, sizeof list);
+    if (list[0])
+        luaL_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares %s",
+                   op, source, source, list);
+    luaL_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares no "
+                  "tables", op, source, source);
+}
+
 table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
     if (lua_type(L, 1) != LUA_TSTRING)
         luaL_error(L, "%s: the table name must be a string, got %s", op,
@@ -134,6 +171,7 @@ table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool cre
         luaL_error(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", op, name);
     table *t = catalog_find(&rt->cat, name, len);
+    if (rt->opt->strict && (!t || !t->declared)) strict_table(L, rt, op, source);
     if ((!t || t->pending) && !create) { /* not cached: a later upsert may create it */
         lua_pop(L, 1);
         return NULL;

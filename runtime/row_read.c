@@ -338,6 +338,28 @@ static int plan_new(reader *r, const char *name, size_t len) {
     return RESOLVE_NEW;
 }
 
+/* --strict: a row that names a column schema() did not declare (for a
+ * table without a key, _fivetran_id is the runtime's and allowed) is
+ * refused, with the name as the script wrote it and the declared ones in
+ * the table's order. */
+static void strict_column(reader *r, const char *source) {
+    const table *t = r->t;
+    char list[600];
+    size_t w = 0;
+    list[0] = '\0';
+    for (int i = 0; i < t->ncols; i++) {
+        const column *c = &t->cols[i];
+        if (!c->in_schema) continue;
+        if (w + c->name_len + 8 >= sizeof list) {
+            snprintf(list + w, sizeof list - w, ", ...");
+            break;
+        }
+        w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", w ? ", " : "", c->name);
+    }
+    row_fail(r, "--strict: column \"%s\" is not declared; \"%s\" declares %s", source, t->name,
+             list[0] ? list : "no columns");
+}
+
 /* The column the row key at -2 (its value at -1) names, caching the answer
  * in the table's name map; RESOLVE_SKIP for a key this op ignores,
  * RESOLVE_NEW for a column the table does not have yet (plan_new). */
@@ -353,6 +375,8 @@ static int resolve(reader *r) {
     bool is_id = table_hashed(t) && ci == t->pk[0];
     if (catalog_reserved_name(name, len) && !is_id)
         row_fail(r, "column \"%s\" is reserved for the runtime", name);
+    if (r->rt->opt->strict && !is_id && (ci < 0 || !t->cols[ci].in_schema))
+        strict_column(r, source);
     if (ci < 0) {
         if (r->mode == ROW_KEYS || is_json_null(L, -1)) return RESOLVE_SKIP; /* not made for a null */
         return plan_new(r, name, len);

@@ -100,6 +100,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
         ci = table_add_column(t, cname, clen, *type, pk_pos);
         if (ci < 0) luaL_error(L, "schema(): out of memory");
         t->cols[ci].declared = typed;
+        t->cols[ci].in_schema = true;
         row_note_source(L, rt, &t->cols[ci].source, "column", source, slen,
                         t->cols[ci].name);
         if (!is_new_table) {
@@ -113,6 +114,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
         return;
     }
     column *c = &t->cols[ci];
+    c->in_schema = true;
     if (c->source && typed && c->declared && !same_type(&c->type, type)) {
         char a[48], b[48];
         types_format(&c->type, a, sizeof a);
