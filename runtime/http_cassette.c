@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cassette_values.h"
 #include "files.h"
 #include "json_codec.h"
 
@@ -25,11 +26,15 @@ struct http_cassette {
     /* replaying */
     http_exchange *x;
     size_t n, next;
+    /* what time.now() and uuid.v4() returned (cassette_values.h) */
+    cassette_values values;
 };
 
 bool http_cassette_replaying(const http_cassette *c) { return c->replaying; }
 
 const char *http_cassette_path(const http_cassette *c) { return c->path; }
+
+cassette_values *http_cassette_values(http_cassette *c) { return &c->values; }
 
 /* ---- recording ---------------------------------------------------------- */
 
@@ -268,24 +273,18 @@ static int load(lua_State *L) {
         load_exchange(L, &c->x[i - 1], i);
         lua_pop(L, 1);
     }
+    cassette_values_load(L, top, &c->values);
     return 0;
 }
 
-static int read_replay(http_cassette *c, char *err, size_t errlen) {
-    char *text = NULL;
-    size_t len = 0;
-    char ferr[1024];
-    if (files_read(c->path, &text, &len, ferr, sizeof ferr) != 0) {
-        snprintf(err, errlen, "cassette: %s", ferr);
-        return -1;
-    }
-    int rc = 0;
+/* Loads the cassette text (len bytes) into c. */
+static int load_replay(http_cassette *c, const char *text, size_t len, char *err, size_t errlen) {
     lua_State *L = luaL_newstate(); /* only for the JSON codec */
     if (!L) {
         snprintf(err, errlen, "cassette %s: out of memory", c->path);
-        rc = -1;
-        goto done;
+        return -1;
     }
+    int rc = 0;
     load_ctx ctx = {c, text, len, ""};
     lua_pushcfunction(L, load);
     lua_pushlightuserdata(L, &ctx);
@@ -294,8 +293,6 @@ static int read_replay(http_cassette *c, char *err, size_t errlen) {
         rc = -1;
     }
     lua_close(L);
-done:
-    free(text);
     return rc;
 }
 
@@ -332,6 +329,7 @@ static void free_exchange(http_exchange *x) {
 static void cassette_free(http_cassette *c) {
     for (size_t i = 0; i < c->n; i++) free_exchange(&c->x[i]);
     free(c->x);
+    cassette_values_free(&c->values);
     if (c->f) {
         fclose(c->f);
         unlink(c->tmp); /* never finished: the cassette at path stays as it was */
@@ -430,8 +428,17 @@ http_cassette *http_cassette_open(const char *record_path, const char *replay_pa
     }
     snprintf(c->path, sizeof c->path, "%s", record_path ? record_path : replay_path);
     if (replay_path) {
-        c->replaying = true;
-        if (read_replay(c, err, errlen) != 0) goto fail;
+        char *text = NULL;
+        size_t len = 0;
+        char ferr[1024];
+        if (files_read(c->path, &text, &len, ferr, sizeof ferr) != 0) {
+            snprintf(err, errlen, "cassette: %s", ferr);
+            goto fail;
+        }
+        c->replaying = c->values.replaying = true;
+        int rc = load_replay(c, text, len, err, errlen);
+        free(text);
+        if (rc != 0) goto fail;
         return c;
     }
     if (start_recording(c, err, errlen) != 0) goto fail;
@@ -441,13 +448,31 @@ fail:
     return NULL;
 }
 
+http_cassette *http_cassette_replay_text(const char *path, const char *text, size_t len,
+                                         char *err, size_t errlen) {
+    http_cassette *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    snprintf(c->path, sizeof c->path, "%s", path);
+    c->replaying = c->values.replaying = true;
+    if (load_replay(c, text, len, err, errlen) != 0) {
+        cassette_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 /* Ends the recording: the file is completed, flushed to disk and renamed
  * over the cassette. Returns 0, or -1 with c->werr set; the temporary is
  * removed on failure unless it holds a complete recording. */
 static int finish_recording(http_cassette *c) {
     FILE *f = c->f;
     c->f = NULL;
-    fputs(c->written ? "\n  ]\n}\n" : "]\n}\n", f);
+    fputs(c->written ? "\n  ]" : "]", f);
+    cassette_values_write(&c->values, f);
+    fputs("\n}\n", f);
     errno = 0;
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) keep_write_error(c);
     if (fclose(f) != 0) keep_write_error(c);
@@ -476,17 +501,30 @@ static int finish_recording(http_cassette *c) {
 int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen) {
     if (!c) return 0;
     int rc = 0;
+    const cassette_values *v = &c->values;
     if (c->replaying) {
         if (c->next < c->n)
             log_printf(log, CLUA_LOG_WARNING, "WARNING",
                        "replay: %zu of %zu recorded exchanges in %s were not requested",
                        c->n - c->next, c->n, c->path);
+        /* A script that asks for fewer values than it did when recorded
+         * has taken another path. */
+        if (v->next_time < v->ntimes)
+            log_printf(log, CLUA_LOG_WARNING, "WARNING",
+                       "replay: %zu of %zu recorded time.now() values in %s were not used",
+                       v->ntimes - v->next_time, v->ntimes, c->path);
+        if (v->next_uuid < v->nuuids)
+            log_printf(log, CLUA_LOG_WARNING, "WARNING",
+                       "replay: %zu of %zu recorded uuid.v4() values in %s were not used",
+                       v->nuuids - v->next_uuid, v->nuuids, c->path);
     } else if (finish_recording(c) != 0) {
         snprintf(err, errlen, "%s", c->werr);
         rc = -1;
     } else {
-        log_printf(log, CLUA_LOG_INFO, "INFO", "recorded %zu HTTP exchange%s in %s", c->written,
-                   c->written == 1 ? "" : "s", c->path);
+        char what[160] = "";
+        cassette_values_describe(v, what, sizeof what);
+        log_printf(log, CLUA_LOG_INFO, "INFO", "recorded %zu HTTP exchange%s%s in %s", c->written,
+                   c->written == 1 ? "" : "s", what, c->path);
     }
     cassette_free(c);
     return rc;

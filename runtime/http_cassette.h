@@ -11,14 +11,18 @@
  *                       "body": "{...}" }
  *       },
  *       { "request": { ... }, "error": { "code": 7, "message": "Failed to connect ..." } }
- *     ]
+ *     ],
+ *     "time_now": [1718000000123],
+ *     "uuid_v4": ["0b6f4e3c-6d1e-4c8a-9f3e-2a7d5c1b9e04"]
  *   }
  *
  * "body" is left out when a request has none; "error" replaces "response"
  * for a transport failure (code is libcurl's). Everything is written
  * already redacted (redact.h). Replay serves the exchanges in order: a
  * request is served the next exchange when its method and (redacted) URL
- * are the recorded ones, and is refused otherwise. */
+ * are the recorded ones, and is refused otherwise. "time_now" and
+ * "uuid_v4" are the values time.now() and uuid.v4() returned, in order
+ * (cassette_values.h); a cassette without them still replays. */
 #ifndef CLUA_HTTP_CASSETTE_H
 #define CLUA_HTTP_CASSETTE_H
 
@@ -48,7 +52,15 @@ typedef struct http_exchange {
 http_cassette *http_cassette_open(const char *record_path, const char *replay_path, char *err,
                                   size_t errlen);
 
+/* Opens for replay a cassette already read (text, len bytes) from path,
+ * which names it in messages. */
+http_cassette *http_cassette_replay_text(const char *path, const char *text, size_t len,
+                                         char *err, size_t errlen);
+
 bool http_cassette_replaying(const http_cassette *c);
+
+/* The time.now() and uuid.v4() values it records or replays; owned by c. */
+struct cassette_values *http_cassette_values(http_cassette *c);
 const char *http_cassette_path(const http_cassette *c);
 
 /* Recording: appends x to the file. A write failure is kept and reported

@@ -2,13 +2,17 @@
  * time.sleep(seconds). Instants are integer milliseconds since the Unix
  * epoch, always UTC: parsing is types.c's (no timegm), formatting goes
  * through gmtime_r, never local time. A sleep waits in short slices so a
- * signal or --timeout ends it as it ends an HTTP wait. */
+ * signal or --timeout ends it as it ends an HTTP wait. Under --record the
+ * values time.now() returns are kept in the cassette; under --replay they
+ * are served from it and a sleep returns at once (cassette_values.h). */
 #include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
+#include "cassette_values.h"
+#include "http_cassette.h"
 #include "lib.h"
 #include "rt.h"
 #include "types.h"
@@ -29,9 +33,13 @@ static double mono_now(void) {
 }
 
 static int time_now(lua_State *L) {
+    struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    lua_pushinteger(L, (lua_Integer)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (rt->cassette && cassette_values_time(http_cassette_values(rt->cassette), &ms) != 0)
+        return luaL_error(L, "time.now: out of memory keeping the value for the cassette");
+    lua_pushinteger(L, (lua_Integer)ms);
     return 1;
 }
 
@@ -157,6 +165,12 @@ static int time_sleep(lua_State *L) {
                           (int)TIME_SLEEP_MAX, what);
     }
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    /* A replayed sync does not wait: the time skipped still counts for
+     * time.now() once the recorded values run out. */
+    if (rt->cassette && http_cassette_replaying(rt->cassette)) {
+        cassette_values_slept(http_cassette_values(rt->cassette), s);
+        s = 0;
+    }
     double end = mono_now() + s;
     for (;;) {
         if (watchdog_stop_pending(rt)) {

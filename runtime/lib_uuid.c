@@ -1,12 +1,17 @@
 /* lib_uuid: uuid.v4(), a random UUID (RFC 9562 version 4) as lowercase
- * canonical text, from the kernel's random source. */
+ * canonical text, from the kernel's random source. Under --record the
+ * values are kept in the cassette, under --replay served from it
+ * (cassette_values.h). */
 #include <errno.h>
 #include <lauxlib.h>
 #include <string.h>
 #include <stdint.h>
 #include <sys/random.h>
 
+#include "cassette_values.h"
+#include "http_cassette.h"
 #include "lib.h"
+#include "rt.h"
 
 static int uuid_v4(lua_State *L) {
     unsigned char r[16];
@@ -27,6 +32,9 @@ static int uuid_v4(lua_State *L) {
         out[o++] = hex[r[i] >> 4];
         out[o++] = hex[r[i] & 15];
     }
+    struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    if (rt->cassette && cassette_values_uuid(http_cassette_values(rt->cassette), out) != 0)
+        return luaL_error(L, "uuid.v4: out of memory keeping the value for the cassette");
     lua_pushlstring(L, out, sizeof out);
     return 1;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_test.h"
 #include "connector_lua.h"
 
 /* Exit codes, also listed in usage() and the README. */
@@ -33,6 +34,10 @@ static void usage(FILE *out) {
           "                                            delete warehouse.db and state.json\n"
           "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
           "                                            show tables, state or TABLE's rows\n"
+          "       connector-lua test SCRIPT [--update] [--expect FILE] [--replay FILE]\n"
+          "                                            run one sync in a temporary directory\n"
+          "                                            and compare it with SCRIPT's expected\n"
+          "                                            file (see connector-lua test --help)\n"
           "       connector-lua --help | --version\n"
           "\n"
           "options:\n"
@@ -313,6 +318,7 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "test")) return cli_test_main(argc - 1, argv + 1);
     clua_options opt = clua_options_default();
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0;

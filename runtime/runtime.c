@@ -132,6 +132,11 @@ static clua_status read_input(clua_runtime *rt, const char *what, const char *pa
     char err[1024];
     int rc = files_read_or_stop(path, out, len, stop_asked, rt, err, sizeof err);
     if (rc == 0) return CLUA_OK;
+    if (rc == -1 && strcmp(what, "cassette") == 0) { /* as http_cassette_open says it */
+        char msg[1100];
+        snprintf(msg, sizeof msg, "cassette: %s", err);
+        return fail(rt, CLUA_ERROR_INPUT, msg);
+    }
     if (rc == -2) {
         int signo = rt->interrupted_by;
         snprintf(err, sizeof err, "interrupted by %s while reading the %s file %s",
@@ -144,7 +149,8 @@ static clua_status read_input(clua_runtime *rt, const char *what, const char *pa
 
 /* Reads the script's inputs before anything is opened: a bad file costs nothing. */
 static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char **config,
-                               size_t *config_len, char **state, size_t *state_len) {
+                               size_t *config_len, char **state, size_t *state_len,
+                               char **cassette, size_t *cassette_len) {
     char err[1024];
     struct stat sb;
     if (stat(opt->script, &sb) != 0) {
@@ -164,6 +170,10 @@ static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char *
         status = read_input(rt, "configuration", opt->configuration_file, config, config_len);
     if (status == CLUA_OK && opt->state_file)
         status = read_input(rt, "state", opt->state_file, state, state_len);
+    /* The --replay cassette, read as the other inputs are: a FIFO no one
+     * writes to waits only until a signal. */
+    if (status == CLUA_OK && opt->replay_file && !opt->record_file)
+        status = read_input(rt, "cassette", opt->replay_file, cassette, cassette_len);
     return status;
 }
 
@@ -268,8 +278,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->log = (logger){opt->log_level, opt->log_fn,  opt->log_user,
                        &rt->progress,  &rt->secrets, &rt->log_scratch};
 
-    char *config = NULL, *state = NULL;
-    size_t config_len = 0, state_len = 0;
+    char *config = NULL, *state = NULL, *cassette = NULL;
+    size_t config_len = 0, state_len = 0, cassette_len = 0;
     strbuf saved_state = STRBUF_INIT;
     clua_status status;
     if (!opt->script) {
@@ -284,7 +294,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
              rt->dir);
     snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
 
-    status = read_inputs(rt, opt, &config, &config_len, &state, &state_len);
+    status = read_inputs(rt, opt, &config, &config_len, &state, &state_len, &cassette,
+                         &cassette_len);
     if (status != CLUA_OK) goto done;
     char config_source[4300], state_source[4300];
     snprintf(config_source, sizeof config_source, "file %s",
@@ -309,7 +320,12 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
      * one), which bad input must not cost. No request is made before. */
     if (opt->record_file || opt->replay_file) {
         char err[1024];
-        rt->cassette = http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
+        rt->cassette =
+            cassette ? http_cassette_replay_text(opt->replay_file, cassette, cassette_len, err,
+                                                 sizeof err)
+                     : http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
+        free(cassette); /* loaded: the text is not needed any more */
+        cassette = NULL;
         if (!rt->cassette) {
             status = fail(rt, CLUA_ERROR_INPUT, err);
             goto done;
@@ -386,6 +402,7 @@ done:
     rt->lock_fd = -1;
     free(config);
     free(state);
+    free(cassette);
     strbuf_free(&saved_state);
     rt->opt = NULL;
     progress_hide(&rt->progress);
