@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_init.h"
 #include "connector_lua.h"
 
 /* Exit codes, also listed in usage() and the README. */
@@ -32,6 +33,8 @@ static void usage(FILE *out) {
           "                                            delete warehouse.db and state.json\n"
           "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
           "                                            show tables, state or TABLE's rows\n"
+          "       connector-lua init DIR [--template minimal|api|file]\n"
+          "                                            write a new connector project in DIR\n"
           "       connector-lua --help | --version\n"
           "\n"
           "options:\n"
@@ -60,9 +63,10 @@ static void usage(FILE *out) {
           "  0  the sync succeeded\n"
           "  1  the sync failed: a script error, a bad value or a database error;\n"
           "     the database is as the last checkpoint left it\n"
+          "     (also: init could not write a file; what it wrote is removed)\n"
           "  2  usage error (also: inspect of a TABLE that does not exist)\n"
           "  3  the script, configuration or state file is missing or invalid\n"
-          "     (also: inspect finds no database)\n"
+          "     (also: inspect finds no database; init finds a file it would write)\n"
           "  4  another connector-lua run is using the output directory\n"
           "  5  --memory-limit or --timeout stopped the script; rolled back\n"
           "  130, 143  SIGINT or SIGTERM stopped the sync; rolled back\n",
@@ -309,6 +313,7 @@ int main(int argc, char **argv) {
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0;
     long limit = 20;
+    if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int missing = 0;
