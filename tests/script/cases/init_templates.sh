@@ -114,7 +114,9 @@ assert rc["workspace"]["library"] == [".luals"], rc
 assert set(rc["diagnostics"]["globals"]) == {"schema", "update"}, rc
 PY
 
-  # git keeps the project and ignores the output and real configurations.
+  # git keeps the project and ignores the output and real configurations
+  # (this needs git: it fails, never skips, without it).
+  command -v git > /dev/null || fail "git not found (apt-get install git): .gitignore cannot be checked"
   if (cd "proj_$t" && git init -q . && mkdir -p files/connector &&
       touch files/connector/warehouse.db configuration.local.json prod.secret.json); then
     for f in files/connector/warehouse.db configuration.local.json prod.secret.json; do
