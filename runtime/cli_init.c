@@ -263,34 +263,51 @@ static int make_dirs(init_job *job) {
     return 0;
 }
 
-/* Makes the subdirectories path needs inside DIR (each noted), then
- * creates the file anew and writes data into it. Returns 0, or the exit
- * code having said why. */
+/* Makes the subdirectories path needs inside DIR (each noted) and opens
+ * them one by one without following a link, then creates the file anew in
+ * the last one and writes data into it. Returns 0, or the exit code having
+ * said why. */
 static int write_file(init_job *job, const template_file *f) {
     char prefix[PATH_CAP];
-    for (const char *slash = strchr(f->path, '/'); slash; slash = strchr(slash + 1, '/')) {
+    int parent = job->dirfd, rc = INIT_OK;
+    const char *base = f->path;
+    for (const char *slash = strchr(base, '/'); slash; slash = strchr(base, '/')) {
         snprintf(prefix, sizeof prefix, "%.*s", (int)(slash - f->path), f->path);
         if (mkdirat(job->dirfd, prefix, 0777) == 0) {
             if (job->made_n == MAX_MADE) {
                 unlinkat(job->dirfd, prefix, AT_REMOVEDIR);
                 report(job, prefix, "%s", "too many directories to make");
-                return INIT_FAILED;
+                rc = INIT_FAILED;
+                goto done;
             }
             snprintf(job->made[job->made_n++], PATH_CAP, "\1%s", prefix);
         } else if (errno != EEXIST) {
             report(job, prefix, "cannot make the directory: %s", strerror(errno));
-            return INIT_FAILED;
+            rc = INIT_FAILED;
+            goto done;
         }
+        char name[PATH_CAP];
+        snprintf(name, sizeof name, "%.*s", (int)(slash - base), base);
+        int sub = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            int e = errno;
+            report(job, prefix, "cannot open the directory: %s", strerror(e));
+            rc = e == ELOOP || e == ENOTDIR ? INIT_EXISTS : INIT_FAILED;
+            goto done;
+        }
+        if (parent != job->dirfd) close(parent);
+        parent = sub;
+        base = slash + 1;
     }
-    int fd = openat(job->dirfd, f->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
         int e = errno;
-        if (e == EEXIST) {
+        if (e == EEXIST)
             report(job, f->path, "%s", "appeared while init was writing: refusing to write it");
-            return INIT_EXISTS;
-        }
-        report(job, f->path, "cannot create it: %s", strerror(e));
-        return e == ELOOP || e == ENOTDIR ? INIT_EXISTS : INIT_FAILED;
+        else
+            report(job, f->path, "cannot create it: %s", strerror(e));
+        rc = e == EEXIST || e == ELOOP ? INIT_EXISTS : INIT_FAILED;
+        goto done;
     }
     job->written++; /* created: removed on failure, even if empty */
     size_t at = 0;
@@ -300,15 +317,18 @@ static int write_file(init_job *job, const template_file *f) {
         if (n <= 0) {
             report(job, f->path, "cannot write it: %s", strerror(n < 0 ? errno : EIO));
             close(fd);
-            return INIT_FAILED;
+            rc = INIT_FAILED;
+            goto done;
         }
         at += (size_t)n;
     }
     if (close(fd) != 0) {
         report(job, f->path, "cannot write it: %s", strerror(errno));
-        return INIT_FAILED;
+        rc = INIT_FAILED;
     }
-    return INIT_OK;
+done:
+    if (parent != job->dirfd) close(parent);
+    return rc;
 }
 
 /* Removes what init wrote and made, newest first. */
