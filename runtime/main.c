@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_init.h"
 #include "cli_test.h"
 #include "connector_lua.h"
 
@@ -38,6 +39,8 @@ static void usage(FILE *out) {
           "                                            run one sync in a temporary directory\n"
           "                                            and compare it with SCRIPT's expected\n"
           "                                            file (see connector-lua test --help)\n"
+          "       connector-lua init DIR [--template minimal|api|file]\n"
+          "                                            write a new connector project in DIR\n"
           "       connector-lua --help | --version\n"
           "\n"
           "options:\n"
@@ -70,9 +73,10 @@ static void usage(FILE *out) {
           "  0  the sync succeeded\n"
           "  1  the sync failed: a script error, a bad value or a database error;\n"
           "     the database is as the last checkpoint left it\n"
+          "     (also: init could not write a file; what it wrote is removed)\n"
           "  2  usage error (also: inspect of a TABLE that does not exist)\n"
           "  3  the script, configuration or state file is missing or invalid\n"
-          "     (also: inspect finds no database)\n"
+          "     (also: inspect finds no database; init finds a file it would write)\n"
           "  4  another connector-lua run is using the output directory\n"
           "  5  --memory-limit or --timeout stopped the script; rolled back\n"
           "  6  the output directory belongs to a script of another name (its\n"
@@ -319,6 +323,7 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
 
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "test")) return cli_test_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
     clua_options opt = clua_options_default();
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0;
