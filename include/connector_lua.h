@@ -64,6 +64,12 @@ typedef struct clua_options {
     double timeout_seconds;         /* > 0: stop the script after this long */
     const char *record_file;        /* save every HTTP exchange to this cassette (JSON) */
     const char *replay_file;        /* serve HTTP from this cassette, no network */
+    int log_json;                   /* 1: each stderr log line is one JSON object
+                                     * {"time","level","message"}: time in UTC
+                                     * ("2026-11-29T22:43:58.123Z"), message masked
+                                     * and JSON-escaped (bytes that are not UTF-8 as
+                                     * U+FFFD); no progress line. Not with log_fn,
+                                     * which gets the text form either way. */
 } clua_options;
 
 /* What a sync did: the SDK's counters, the time it took and where the data is. */

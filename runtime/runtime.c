@@ -223,10 +223,12 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->memory_limited = false;
     redact_clear(&rt->secrets); /* this sync's are collected with its configuration */
     rt->deadline = t0 + opt->timeout_seconds;
-    /* The progress line goes to stderr, so only when log lines do too. */
-    progress_start(&rt->progress, opt->progress && !opt->log_fn);
+    /* The progress line goes to stderr, so only when log lines do too, and
+     * not between JSON lines. */
+    progress_start(&rt->progress, opt->progress && !opt->log_fn && !opt->log_json);
     rt->log = (logger){opt->log_level, opt->log_fn,  opt->log_user,
-                       &rt->progress,  &rt->secrets, &rt->log_scratch};
+                       &rt->progress,  &rt->secrets, &rt->log_scratch,
+                       opt->log_json && !opt->log_fn};
 
     char *config = NULL, *state = NULL;
     size_t config_len = 0, state_len = 0;
