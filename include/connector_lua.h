@@ -95,7 +95,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *options);
 /* The summary of the last sync (zeroes before the first). Owned by rt. */
 const clua_summary *clua_summary_of(const clua_runtime *rt);
 
-/* The message of the last failure ("" after a success). Owned by rt. */
+/* The message of the last failure ("" after a success), with the
+ * configuration's secret values masked as in the log. Owned by rt. */
 const char *clua_errmsg(const clua_runtime *rt);
 
 /* The directory a sync of script writes to when no output_dir is given:
