@@ -69,6 +69,12 @@ typedef struct clua_options {
                                        error, and so is op.update/delete/truncate of one */
     int take_over;                  /* 1: run even if the database belongs to another
                                        script, and make this one its owner */
+    int log_json;                   /* 1: each stderr log line is one JSON object
+                                     * {"time","level","message"}: time in UTC
+                                     * ("2026-11-29T22:43:58.123Z"), message masked
+                                     * and JSON-escaped (bytes that are not UTF-8 as
+                                     * U+FFFD); no progress line. Not with log_fn,
+                                     * which gets the text form either way. */
 } clua_options;
 
 /* What a sync did: the SDK's counters, the time it took and where the data is. */
@@ -97,7 +103,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *options);
 /* The summary of the last sync (zeroes before the first). Owned by rt. */
 const clua_summary *clua_summary_of(const clua_runtime *rt);
 
-/* The message of the last failure ("" after a success). Owned by rt. */
+/* The message of the last failure ("" after a success), with the
+ * configuration's secret values masked as in the log. Owned by rt. */
 const char *clua_errmsg(const clua_runtime *rt);
 
 /* The directory a sync of script writes to when no output_dir is given:

@@ -16,6 +16,7 @@
 #include "files.h"
 #include "inspect.h"
 #include "store_sqlite.h"
+#include "text.h"
 
 /* ---- output and errors ---- */
 
@@ -40,57 +41,18 @@ int inspect_prepare(inspector *in, const char *sql, sqlite3_stmt **s) {
     return sqlite3_prepare_v2(in->db, sql, -1, s, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms,
- * no surrogates, nothing past U+10FFFF), or 0 if there is none. */
-size_t inspect_utf8_len(const unsigned char *p, size_t n) {
-    size_t k;
-    unsigned cp;
-    if (p[0] < 0x80) return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) k = 2, cp = p[0] & 0x1fu;
-    else if ((p[0] & 0xf0) == 0xe0) k = 3, cp = p[0] & 0x0fu;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4) k = 4, cp = p[0] & 0x07u;
-    else return 0;
-    if (n < k) return 0;
-    for (size_t j = 1; j < k; j++) {
-        if ((p[j] & 0xc0) != 0x80) return 0;
-        cp = cp << 6 | (p[j] & 0x3fu);
-    }
-    if (k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return 0;
-    if (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) return 0;
-    return k;
-}
-
-/* Whether the valid UTF-8 sequence at p (k bytes) is a C1 control,
- * U+0080..U+009F: a terminal may read U+009B as CSI, the start of a
- * sequence, as it reads ESC [. */
-static int is_c1(const unsigned char *p, size_t k) {
-    return k == 2 && p[0] == 0xc2 && p[1] < 0xa0;
-}
-
 int inspect_text(strbuf *b, const char *s, size_t n, int max) {
     const unsigned char *p = (const unsigned char *)s;
     size_t cut = b->len;
     int width = 0, cut_width = 0;
     for (size_t i = 0; i < n;) {
-        char esc[16];
-        const char *piece = esc;
-        size_t k = inspect_utf8_len(p + i, n - i), plen;
-        int w;
-        if (p[i] < 0x20 || p[i] == 0x7f || k == 0 || is_c1(p + i, k)) {
-            if (p[i] == '\n') snprintf(esc, sizeof esc, "\\n");
-            else if (p[i] == '\t') snprintf(esc, sizeof esc, "\\t");
-            else if (p[i] == '\r') snprintf(esc, sizeof esc, "\\r");
-            else if (k == 2) snprintf(esc, sizeof esc, "\\x%02x\\x%02x", p[i], p[i + 1]);
-            else snprintf(esc, sizeof esc, "\\x%02x", p[i]);
-            plen = strlen(esc);
-            w = (int)plen;
-            i += k == 2 ? 2 : 1;
-        } else {
-            piece = s + i;
-            plen = k;
-            w = 1; /* a wide character counts as one: alignment is approximate there */
-            i += k;
-        }
+        char esc[TEXT_ESC_MAX];
+        size_t plen, k = text_terminal_step(p + i, n - i, false, esc, &plen);
+        const char *piece = plen ? esc : s + i;
+        /* a wide character counts as one: alignment is approximate there */
+        int w = plen ? (int)plen : 1;
+        if (!plen) plen = k;
+        i += k;
         if (max > 0 && width + w > max) {
             b->len = cut;
             b->p[cut] = '\0';
@@ -113,29 +75,11 @@ void inspect_put_text(inspector *in, const char *s) {
 /* ---- JSON (RFC 8259) ---- */
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so the output
- * always is valid JSON. */
+ * always is valid JSON (text.h: text_json_step). */
 void inspect_json_string(inspector *in, const char *s, size_t n) {
     strbuf *b = &in->out;
-    const unsigned char *p = (const unsigned char *)s;
     inspect_keep(in, strbuf_putc(b, '"'));
-    for (size_t i = 0, k; i < n; i += k) {
-        k = inspect_utf8_len(p + i, n - i);
-        if (p[i] == '"' || p[i] == '\\') {
-            inspect_keep(in, strbuf_putc(b, '\\') || strbuf_putc(b, (char)p[i]));
-        } else if (p[i] < 0x20 || p[i] == 0x7f || is_c1(p + i, k)) {
-            /* DEL and the C1 controls too: JSON allows them raw, but the
-             * output may go to a terminal. */
-            const char *esc = p[i] == '\n' ? "\\n" : p[i] == '\r' ? "\\r" : p[i] == '\t' ? "\\t"
-                            : p[i] == '\b' ? "\\b" : p[i] == '\f' ? "\\f" : NULL;
-            unsigned cp = k == 2 ? (unsigned)p[i + 1] : p[i];
-            inspect_keep(in, esc ? strbuf_puts(b, esc) : strbuf_printf(b, "\\u%04x", cp));
-        } else if (k == 0) {
-            inspect_keep(in, strbuf_puts(b, "\\ufffd"));
-            k = 1;
-        } else {
-            inspect_keep(in, strbuf_append(b, s + i, k));
-        }
-    }
+    inspect_keep(in, text_json_escape(s, n, strbuf_put, b));
     inspect_keep(in, strbuf_putc(b, '"'));
 }
 
@@ -145,12 +89,12 @@ void inspect_json_string(inspector *in, const char *s, size_t n) {
 static void put_json_text(inspector *in, const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0, k; i < n; i += k) {
-        k = inspect_utf8_len(p + i, n - i);
+        k = text_utf8_len(p + i, n - i);
         if (k == 0) {
             inspect_put(in, "\\ufffd");
             k = 1;
         } else if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' && p[i] != '\r') ||
-                   p[i] == 0x7f || is_c1(p + i, k)) {
+                   p[i] == 0x7f || text_is_c1(p + i, k)) {
             inspect_keep(in, strbuf_printf(&in->out, "\\u%04x", k == 2 ? p[i + 1] : p[i]));
         } else {
             inspect_keep(in, strbuf_append(&in->out, s + i, k));

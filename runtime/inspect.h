@@ -48,8 +48,6 @@ void inspect_put(inspector *in, const char *s);
 void inspect_json_string(inspector *in, const char *s, size_t n);
 /* s as a JSON string, or null for NULL. */
 void inspect_json_cstring(inspector *in, const char *s);
-/* The length of the valid UTF-8 sequence at p, or 0 if there is none. */
-size_t inspect_utf8_len(const unsigned char *p, size_t n);
 /* Appends s (n bytes) to b as one line that is safe for a terminal: control
  * characters (C0, DEL and the C1 controls U+0080..U+009F, which include
  * ESC's 8-bit forms) and bytes that are not UTF-8 are shown as \n, \t, \r

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "text.h"
+
 const log_name log_names[] = {
     {"debug", "DEBUG", CLUA_LOG_FINE},      {"fine", "FINE", CLUA_LOG_FINE},
     {"info", "INFO", CLUA_LOG_INFO},        {"warning", "WARNING", CLUA_LOG_WARNING},
@@ -26,78 +28,34 @@ bool log_enabled(const logger *lg, clua_log_level level) { return level >= lg->l
 
 #define UNMASKABLE "(a log line that could not be masked and escaped for want of memory)"
 
-/* ---- safe for a terminal ------------------------------------------------ */
-
-/* The length of the valid UTF-8 sequence at p (no overlong forms, no
- * surrogates, nothing past U+10FFFF), or 0 if there is none. */
-static size_t utf8_len(const unsigned char *p, size_t n) {
-    size_t k;
-    unsigned cp;
-    if (p[0] < 0x80) return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) k = 2, cp = p[0] & 0x1fu;
-    else if ((p[0] & 0xf0) == 0xe0) k = 3, cp = p[0] & 0x0fu;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4) k = 4, cp = p[0] & 0x07u;
-    else return 0;
-    if (n < k) return 0;
-    for (size_t j = 1; j < k; j++) {
-        if ((p[j] & 0xc0) != 0x80) return 0;
-        cp = cp << 6 | (p[j] & 0x3fu);
-    }
-    if (k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return 0;
-    if (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) return 0;
-    return k;
-}
-
-/* How many bytes at p pass to a terminal as they are (0: the byte at p is
- * to be escaped). Kept: printable ASCII, valid UTF-8 past the C1 controls
- * U+0080-U+009F (8-bit ESC [ and OSC), and newline and tab in multi-line
- * text (a traceback). */
-static size_t safe_len(const unsigned char *p, size_t n, bool multiline) {
-    if (p[0] == '\n' || p[0] == '\t') return multiline ? 1 : 0;
-    if (p[0] < 0x20 || p[0] == 0x7f) return 0;
-    size_t k = utf8_len(p, n);
-    if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) return 0;
-    return k;
-}
-
-static bool is_safe(const char *s, size_t n, bool multiline) {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0, k; i < n; i += k)
-        if ((k = safe_len(p + i, n - i, multiline)) == 0) return false;
-    return true;
-}
-
-/* Appends s to out as inspect TABLE shows text: \n, \t, \r, and \xNN for
- * any other byte safe_len does not pass (both bytes of a C1 control). */
-static int put_safe(strbuf *out, const char *s, size_t n, bool multiline) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n;) {
-        size_t k = safe_len(p + i, n - i, multiline);
-        if (k) {
-            i += k;
-            continue;
-        }
-        if (strbuf_append(out, s + run, i - run) != 0) return -1;
-        size_t bytes = p[i] == 0xc2 && utf8_len(p + i, n - i) == 2 ? 2 : 1;
-        for (size_t j = i; j < i + bytes; j++) {
-            int rc = p[j] == '\n'   ? strbuf_puts(out, "\\n")
-                     : p[j] == '\t' ? strbuf_puts(out, "\\t")
-                     : p[j] == '\r' ? strbuf_puts(out, "\\r")
-                                    : strbuf_printf(out, "\\x%02x", p[j]);
-            if (rc != 0) return -1;
-        }
-        i += bytes;
-        run = i;
-    }
-    return strbuf_append(out, s + run, n - run);
+/* Writes one finished line as a JSON object, in one write: the time in
+ * UTC, the label and the message (masked; escaped here, not for a
+ * terminal). */
+static void emit_json(const char *label, const char *msg) {
+    struct timespec ts;
+    char time[TEXT_TIME_SIZE];
+    clock_gettime(CLOCK_REALTIME, &ts);
+    text_utc_time((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, time);
+    strbuf line = STRBUF_INIT;
+    int rc = strbuf_printf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":\"", time, label);
+    if (rc == 0) rc = text_json_escape(msg, strlen(msg), strbuf_put, &line);
+    if (rc == 0) rc = strbuf_puts(&line, "\"}\n");
+    if (rc == 0) fwrite(line.p, 1, line.len, stderr);
+    else fprintf(stderr, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":\"%s\"}\n", time, label,
+                 UNMASKABLE);
+    strbuf_free(&line);
 }
 
 /* Writes one finished line: to the embedder's callback, or to stderr with
- * the time and the label. msg is already masked and escaped. */
+ * the time and the label. msg is already masked, and escaped unless the
+ * line is JSON. */
 static void emit(const logger *lg, const char *label, const char *msg) {
     if (lg->fn) {
         lg->fn(lg->user, label, msg);
+        return;
+    }
+    if (lg->json) {
+        emit_json(label, msg);
         return;
     }
     if (lg->progress) progress_hide(lg->progress);
@@ -116,11 +74,12 @@ void log_line(const logger *lg, clua_log_level level, const char *label, const c
     if (!log_enabled(lg, level)) return;
     /* The text is the script's or carries its values (its log.* text, an
      * error message, a traceback): every secret in it is masked, then what
-     * a terminal would act on is escaped. A line that needs neither is
+     * a terminal would act on is escaped (a JSON line escapes it as JSON,
+     * in emit_json). A line that needs neither is
      * written as it is, without allocating (out of memory is logged too). */
     size_t len = strlen(msg);
     bool mask = has_secrets(lg->secrets);
-    if (!mask && is_safe(msg, len, true)) {
+    if (!mask && (lg->json || text_terminal_safe(msg, len, true))) {
         emit(lg, label, msg);
         return;
     }
@@ -135,8 +94,8 @@ void log_line(const logger *lg, clua_log_level level, const char *label, const c
             len = m->len;
         }
     }
-    if (rc == 0 && !is_safe(msg, len, true)) {
-        rc = put_safe(&safe, msg, len, true);
+    if (rc == 0 && !lg->json && !text_terminal_safe(msg, len, true)) {
+        rc = text_terminal_escape(msg, len, true, strbuf_put, &safe);
         msg = strbuf_cstr(&safe);
     }
     emit(lg, label, rc == 0 ? msg : UNMASKABLE);
@@ -237,7 +196,7 @@ static int format_masked(const redact_list *secrets, strbuf *out, const char *fm
             rc = redact_text(secrets, strbuf_cstr(&piece), piece.len, &masked);
             arg = &masked;
         }
-        if (rc == 0) rc = put_safe(out, strbuf_cstr(arg), arg->len, false);
+        if (rc == 0) rc = text_terminal_escape(strbuf_cstr(arg), arg->len, false, strbuf_put, out);
     }
     strbuf_free(&piece);
     strbuf_free(&masked);

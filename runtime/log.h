@@ -1,5 +1,6 @@
 /* log: the runtime's log lines, "HH:MM:SS.mmm LEVEL    message" on stderr
- * or handed to the embedder's callback. */
+ * (or one JSON object a line, with --log-format json) or handed to the
+ * embedder's callback. */
 #ifndef CLUA_LOG_H
 #define CLUA_LOG_H
 
@@ -17,6 +18,7 @@ typedef struct logger {
     progress *progress; /* a progress line to take off stderr first, or NULL */
     const redact_list *secrets; /* values masked as *** (see log_line), or NULL */
     strbuf *scratch;            /* where a masked line is built */
+    bool json; /* stderr lines are JSON objects {"time","level","message"} (not with fn) */
 } logger;
 
 /* The names scripts and the CLI use, each with the level it prints at:
@@ -47,7 +49,10 @@ bool log_enabled(const logger *lg, clua_log_level level);
  * UTF-8 and the C1 controls U+0080-U+009F are shown as \r or \xNN, as
  * inspect TABLE shows them. Newline and tab stay as they are in log_line's
  * text (a traceback spans lines); in log_printf's arguments (a name, a
- * value, a URL) they are shown as \n and \t, so no argument starts a line. */
+ * value, a URL) they are shown as \n and \t, so no argument starts a line.
+ * A JSON line (lg->json) holds the masked message JSON-escaped instead
+ * (text.h: text_json_step), newlines and all; log_printf's arguments are
+ * escaped as above first, so its message reads as on a text line. */
 void log_line(const logger *lg, clua_log_level level, const char *label, const char *msg);
 void log_printf(const logger *lg, clua_log_level level, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

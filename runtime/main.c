@@ -16,6 +16,7 @@
 #include "cli_init.h"
 #include "cli_test.h"
 #include "connector_lua.h"
+#include "report.h"
 
 /* Exit codes, also listed in usage() and the README. */
 enum {
@@ -49,6 +50,8 @@ static void usage(FILE *out) {
           "  --output DIR          where warehouse.db and state.json live\n"
           "                        (default files/<script name without .lua>)\n"
           "  --log-level LEVEL     fine (all), info (default), warning or severe\n"
+          "  --log-format FORMAT   text (default) or json: each stderr line one JSON object\n"
+          "                        (time, level, message), the summary one JSON object\n"
           "  --record FILE         save every HTTP exchange to FILE (JSON, secrets masked)\n"
           "  --replay FILE         serve HTTP from FILE in order, without the network\n"
           "  --durable             make each checkpoint survive a power loss, not only a\n"
@@ -85,76 +88,6 @@ static void usage(FILE *out) {
           out);
 }
 
-/* The summary and the verdict, written with write(2) and our own digits
- * only, so that a signal handler may write them too. */
-typedef struct outbuf {
-    char text[8192];
-    size_t len;
-} outbuf;
-
-static void out_str(outbuf *o, const char *s) {
-    while (*s && o->len < sizeof o->text) o->text[o->len++] = *s++;
-}
-
-/* s left-aligned in width columns, as "%-*s" would. */
-static void out_padded(outbuf *o, const char *s, size_t width) {
-    out_str(o, s);
-    for (size_t n = strlen(s); n < width; n++) out_str(o, " ");
-}
-
-static void out_int(outbuf *o, long long v) {
-    char digits[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-    do digits[n++] = (char)('0' + u % 10);
-    while ((u /= 10) && n < (int)sizeof digits);
-    if (v < 0) out_str(o, "-");
-    while (n > 0) {
-        char c[2] = {digits[--n], '\0'};
-        out_str(o, c);
-    }
-}
-
-/* The summary (when s is not NULL) and then verdict, on stdout. */
-static void write_summary(const clua_summary *s, double elapsed, const char *dir,
-                          const char *verdict) {
-    outbuf o = {.len = 0};
-    if (s) {
-        const struct {
-            const char *name;
-            long long n;
-        } rows[] = {
-            {"Upserts", s->upserts},     {"Updates", s->updates},
-            {"Deletes", s->deletes},     {"Truncates", s->truncates},
-            {"SchemaChanges", s->schema_changes}, {"Checkpoints", s->checkpoints},
-        };
-        out_str(&o, "Operation      | Calls\n---------------+-----------\n");
-        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-            out_padded(&o, rows[i].name, 15);
-            out_str(&o, "| ");
-            out_int(&o, rows[i].n);
-            out_str(&o, "\n");
-        }
-        long long ms = elapsed > 0 && elapsed < 1e12 ? (long long)(elapsed * 1000 + 0.5) : 0;
-        out_str(&o, "\nElapsed: ");
-        out_int(&o, ms / 1000);
-        out_str(&o, ms % 1000 < 10 ? ".00" : ms % 1000 < 100 ? ".0" : ".");
-        out_int(&o, ms % 1000);
-        out_str(&o, " s\nData:    ");
-        out_str(&o, s->database_path);
-        out_str(&o, "\nState:   ");
-        out_str(&o, dir);
-        out_str(&o, "/state.json\n");
-    }
-    out_str(&o, verdict);
-    out_str(&o, "\n");
-    for (size_t at = 0; at < o.len;) {
-        ssize_t n = write(STDOUT_FILENO, o.text + at, o.len - at);
-        if (n <= 0 && errno != EINTR) break;
-        if (n > 0) at += (size_t)n;
-    }
-}
-
 static double mono_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -167,6 +100,7 @@ static clua_runtime *volatile running;
 static volatile sig_atomic_t stopped_by;
 static char output_dir[4096];
 static double started;
+static bool log_json; /* --log-format json */
 
 /* A script stuck inside one long C call that does not allocate (a regex)
  * never reaches the instruction where the stop is raised: GRACE seconds
@@ -188,25 +122,29 @@ static void alarm_in(double seconds) {
 /* Ends the process from a signal handler, reported as any failed sync is:
  * why on stderr, then the summary and SYNC FAILED on stdout. */
 static void forced_exit(int code, const char *why) {
-    if (write(STDERR_FILENO, why, strlen(why)) < 0) { /* nothing more to do */ }
+    report_message(log_json, "SEVERE", why);
     clua_runtime *rt = running;
-    if (rt) write_summary(clua_summary_of(rt), mono_seconds() - started, output_dir, "SYNC FAILED");
+    if (rt) {
+        report_end end = {clua_summary_of(rt), true, mono_seconds() - started, output_dir, false,
+                          why, code};
+        report_summary(log_json, &end);
+    }
     _exit(code);
 }
 
 static void on_alarm(int signo) {
     (void)signo;
     forced_exit(stopped_by ? EXIT_SIGNAL + stopped_by : EXIT_LIMIT,
-                "connector-lua: the script did not stop (it is inside a long call); "
-                "exiting: the database keeps its last checkpoint\n");
+                "the script did not stop (it is inside a long call); "
+                "exiting: the database keeps its last checkpoint");
 }
 
 static void on_signal(int signo) {
     if (!running) return; /* the sync is over: its report is being written */
     if (stopped_by)       /* the second one: at once */
         forced_exit(EXIT_SIGNAL + stopped_by,
-                    "connector-lua: stopped at once by a second signal; the database keeps "
-                    "its last checkpoint\n");
+                    "stopped at once by a second signal; the database keeps "
+                    "its last checkpoint");
     stopped_by = signo;
     clua_interrupt(running, signo);
     alarm_in(GRACE);
@@ -296,7 +234,8 @@ static int run_reset(const char *dir_opt, const char *script) {
     if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
     else clua_default_output_dir(script, dir, sizeof dir);
     clua_status status = clua_reset(dir, msg, sizeof msg);
-    fprintf(status == CLUA_OK ? stdout : stderr, "%s\n", msg);
+    if (status != CLUA_OK && log_json) report_message(true, "SEVERE", msg);
+    else fprintf(status == CLUA_OK ? stdout : stderr, "%s\n", msg);
     return exit_code(status);
 }
 
@@ -317,7 +256,7 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
     else clua_default_output_dir(script, dir, sizeof dir);
     clua_status status = clua_inspect(dir, table, limit, json, stdout, err, sizeof err);
     if (status == CLUA_OK) return EXIT_OK;
-    fprintf(stderr, "connector-lua: %s\n", err);
+    report_message(log_json, "SEVERE", err);
     return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
 }
 
@@ -373,6 +312,10 @@ int main(int argc, char **argv) {
         } else if ((v = option_value(argc, argv, &i, "--log-level", &missing))) {
             if (parse_log_level(v, &opt.log_level) != 0)
                 return usage_error("--log-level takes fine, info, warning or severe, not", v);
+        } else if ((v = option_value(argc, argv, &i, "--log-format", &missing))) {
+            if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+                return usage_error("--log-format takes text or json, not", v);
+            log_json = strcmp(v, "json") == 0;
         } else if ((v = option_value(argc, argv, &i, "--limit", &missing))) {
             if (parse_limit(v, &limit) != 0)
                 return usage_error("--limit takes a number of rows (0 or more), not", v);
@@ -419,10 +362,11 @@ int main(int argc, char **argv) {
         return usage_error("--record and --replay cannot be used together", NULL);
     opt.script = positional;
     opt.progress = isatty(STDERR_FILENO); /* a terminal watches; a log file does not */
+    opt.log_json = log_json;
 
     clua_runtime *rt = clua_open();
     if (!rt) {
-        fputs("connector-lua: out of memory\n", stderr);
+        report_message(log_json, "SEVERE", "out of memory");
         return EXIT_SYNC_FAILED;
     }
     if (opt.output_dir) snprintf(output_dir, sizeof output_dir, "%s", opt.output_dir);
@@ -439,11 +383,13 @@ int main(int argc, char **argv) {
     running = NULL;
     /* A sync that started reports what it did; bad input, a busy
      * directory and another connector's directory only fail. */
-    bool started_sync = status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
-                        status != CLUA_ERROR_OWNER;
-    write_summary(started_sync ? clua_summary_of(rt) : NULL, clua_summary_of(rt)->elapsed_seconds,
-                  output_dir, status == CLUA_OK ? "SYNC SUCCEEDED" : "SYNC FAILED");
+    int code = status == CLUA_ERROR_INTERRUPTED ? EXIT_SIGNAL + (int)stopped_by : exit_code(status);
+    report_end end = {clua_summary_of(rt),
+                      status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
+                          status != CLUA_ERROR_OWNER,
+                      clua_summary_of(rt)->elapsed_seconds, output_dir, status == CLUA_OK,
+                      clua_errmsg(rt), code};
+    report_summary(log_json, &end);
     clua_close(rt);
-    if (status == CLUA_ERROR_INTERRUPTED) return EXIT_SIGNAL + (int)stopped_by;
-    return exit_code(status);
+    return code;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
+
 /* Name fragments that make a name secret wherever they appear in it. */
 static const char *const secret_fragments[] = {"password", "secret", "token", "api_key", "apikey"};
 /* Name fragments that make a name secret when they are a whole word part. */
@@ -128,26 +130,6 @@ enum {
     JSON_HTML = 16  /* < > & as \u003c \u003e \u0026 (Go) */
 };
 
-/* The code point of the valid UTF-8 sequence at p and its length, or 0. */
-static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp) {
-    size_t k;
-    unsigned v;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) k = 2, v = p[0] & 0x1fu;
-    else if ((p[0] & 0xf0) == 0xe0) k = 3, v = p[0] & 0x0fu;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4) k = 4, v = p[0] & 0x07u;
-    else return 0;
-    if (n < k) return 0;
-    for (size_t j = 1; j < k; j++) {
-        if ((p[j] & 0xc0) != 0x80) return 0;
-        v = v << 6 | (p[j] & 0x3fu);
-    }
-    if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-        (k == 4 && (v < 0x10000 || v > 0x10ffff)))
-        return 0;
-    *cp = v;
-    return k;
-}
-
 static int put_u(strbuf *out, unsigned u, bool upper) {
     const char *hex = upper ? HEX_UPPER : HEX_LOWER;
     return strbuf_printf(out, "\\u%c%c%c%c", hex[u >> 12 & 15], hex[u >> 8 & 15], hex[u >> 4 & 15],
@@ -177,7 +159,7 @@ static int json_form(const char *s, size_t n, int flags, strbuf *out) {
         } else if (c < 0x20 || c == 0x7f || ((flags & JSON_HTML) && in_set((char)c, "<>&")) ||
                    (c >= 0x80 && (flags & JSON_BYTES))) {
             rc = put_u(out, c, upper);
-        } else if (c >= 0x80 && (flags & JSON_ASCII) && (k = utf8_decode(p + i, n - i, &cp))) {
+        } else if (c >= 0x80 && (flags & JSON_ASCII) && (k = text_utf8_decode(p + i, n - i, &cp))) {
             if (cp >= 0x10000)
                 rc = put_u(out, 0xd800 + ((cp - 0x10000) >> 10), upper) ||
                      put_u(out, 0xdc00 + ((cp - 0x10000) & 0x3ff), upper);

@@ -116,6 +116,20 @@ static clua_status fail(clua_runtime *rt, clua_status status, const char *msg) {
     return status;
 }
 
+/* clua_errmsg shows no secret either: an embedder prints it, and the
+ * command's JSON summary carries it. The masked text is cut to errmsg's
+ * size as any message is. */
+static void mask_errmsg(clua_runtime *rt) {
+    if (rt->secrets.n == 0) return;
+    strbuf masked = STRBUF_INIT;
+    if (redact_text(&rt->secrets, rt->errmsg, strlen(rt->errmsg), &masked) == 0)
+        snprintf(rt->errmsg, sizeof rt->errmsg, "%s", strbuf_cstr(&masked));
+    else
+        snprintf(rt->errmsg, sizeof rt->errmsg,
+                 "(an error message that could not be masked for want of memory)");
+    strbuf_free(&masked);
+}
+
 static double mono_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -273,10 +287,12 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->memory_limited = false;
     redact_clear(&rt->secrets); /* this sync's are collected with its configuration */
     rt->deadline = t0 + opt->timeout_seconds;
-    /* The progress line goes to stderr, so only when log lines do too. */
-    progress_start(&rt->progress, opt->progress && !opt->log_fn);
+    /* The progress line goes to stderr, so only when log lines do too, and
+     * not between JSON lines. */
+    progress_start(&rt->progress, opt->progress && !opt->log_fn && !opt->log_json);
     rt->log = (logger){opt->log_level, opt->log_fn,  opt->log_user,
-                       &rt->progress,  &rt->secrets, &rt->log_scratch};
+                       &rt->progress,  &rt->secrets, &rt->log_scratch,
+                       opt->log_json && !opt->log_fn};
 
     char *config = NULL, *state = NULL, *cassette = NULL;
     size_t config_len = 0, state_len = 0, cassette_len = 0;
@@ -384,7 +400,10 @@ done:
             status = fail(rt, CLUA_ERROR_STORE, err);
         rt->cassette = NULL;
     }
-    if (status != CLUA_OK) log_line(&rt->log, CLUA_LOG_SEVERE, "SEVERE", rt->errmsg);
+    if (status != CLUA_OK) {
+        mask_errmsg(rt);
+        log_line(&rt->log, CLUA_LOG_SEVERE, "SEVERE", rt->errmsg);
+    }
     if (status != CLUA_OK && rt->st) {
         store_rollback(rt->st);
         log_printf(&rt->log, CLUA_LOG_INFO, "INFO",

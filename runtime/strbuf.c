@@ -32,6 +32,8 @@ int strbuf_append(strbuf *b, const char *s, size_t n) {
     return 0;
 }
 
+int strbuf_put(void *b, const char *s, size_t n) { return strbuf_append(b, s, n); }
+
 int strbuf_puts(strbuf *b, const char *s) { return strbuf_append(b, s, strlen(s)); }
 
 int strbuf_putc(strbuf *b, char c) { return strbuf_append(b, &c, 1); }

@@ -21,6 +21,8 @@ int strbuf_puts(strbuf *b, const char *s);
 int strbuf_putc(strbuf *b, char c);
 int strbuf_printf(strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* strbuf_append for a callback (text.h's text_put_fn): b is a strbuf. */
+int strbuf_put(void *b, const char *s, size_t n);
 /* Appends name as a double-quoted SQL identifier ("a""b" for a"b). */
 int strbuf_ident(strbuf *b, const char *name);
 

@@ -108,7 +108,7 @@ static http_cassette *cassette_with_body(size_t bytes, char *path, size_t cap) {
 static size_t (*more_memory)(void *user);
 static int replay_body(http_client *c, size_t bytes, size_t max, size_t left) {
     static redact_list secrets = REDACT_INIT;
-    static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL};
+    static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL, false};
     char path[512], err[256];
     http_cassette *cas = cassette_with_body(bytes, path, sizeof path);
     http_client_init(c, &lg, &secrets, cas);
@@ -230,7 +230,7 @@ static void stop_at_retry(void *user, const char *level, const char *msg) {
 static void test_stop_before_attempt(void **state) {
     (void)state;
     redact_list secrets = REDACT_INIT;
-    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL};
+    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL, false};
     http_client c;
     http_client_init(&c, &lg, &secrets, NULL);
     c.stop = stop_fn;
@@ -247,7 +247,7 @@ static void test_stop_before_attempt(void **state) {
 static void test_stop_ends_backoff(void **state) {
     (void)state;
     redact_list secrets = REDACT_INIT;
-    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL};
+    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL, false};
     http_client c;
     http_client_init(&c, &lg, &secrets, NULL);
     c.stop = stop_fn;

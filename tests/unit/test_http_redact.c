@@ -158,7 +158,7 @@ static void test_log_masks_data_only(void **state) {
     assert_int_equal(redact_add(&l, "back", 4), 0);
     assert_int_equal(redact_add(&l, "data", 4), 0);
     assert_int_equal(redact_add(&l, "s", 1), REDACT_TOO_SHORT);
-    logger lg = {CLUA_LOG_INFO, capture, NULL, NULL, &l, &scratch};
+    logger lg = {CLUA_LOG_INFO, capture, NULL, NULL, &l, &scratch, false};
     log_printf(&lg, CLUA_LOG_INFO, "INFO",
                "rolled back: the database is as the last checkpoint left it");
     assert_string_equal(got, "INFO rolled back: the database is as the last checkpoint left it");
@@ -182,7 +182,7 @@ static void test_log_formats_like_printf(void **state) {
     redact_list l = REDACT_INIT;
     strbuf scratch = STRBUF_INIT;
     assert_int_equal(redact_add(&l, "zzzz", 4), 0);
-    logger lg = {CLUA_LOG_FINE, capture, NULL, NULL, &l, &scratch};
+    logger lg = {CLUA_LOG_FINE, capture, NULL, NULL, &l, &scratch, false};
     char want[512];
     snprintf(want, sizeof want,
              "INFO [%5d|%-4s|%.2f|%*d|%.*s|%zu|%ld|%lld|%c|%%|%x|%05.1f|%g|%s|%3.1s|%-3d|%+d|%.*d]",
@@ -421,7 +421,7 @@ static void test_secret_forms_random(void **state) {
         strbuf_clear(&out);
         assert_int_equal(redact_url(&l, text.p, text.len, &out), 0);
         expect_none(&fs, &out, round, "redact_url");
-        logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, &l, &scratch};
+        logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, &l, &scratch, false};
         for (size_t i = 0; i < wrapped.n; i++) {
             strbuf_clear(&text);
             strbuf_puts(&text, "got ");
@@ -449,7 +449,7 @@ static void test_secret_forms_random(void **state) {
 
 static void test_log_escapes(void **state) {
     (void)state;
-    logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, NULL, NULL};
+    logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, NULL, NULL, false};
     /* A script's text: escapes shown, newline and tab kept (a traceback). */
     log_line(&lg, CLUA_LOG_INFO, "INFO",
              "a\x1b[31mred\x1b]0;title\x07 \r\x7f \x9b \xc2\x9b\xc2\xa0 \xc3\xa9 \xe6\x97\xa5 \xff "
