@@ -262,11 +262,15 @@ static int search_beside_script(lua_State *L) {
         int ndirs = c == 0 ? n - 1 : n;
         snprintf(leaf, sizeof leaf, "%s", c == 0 ? parts[n - 1] : "init.lua");
         if (c == 0) strcat(leaf, ".lua");
-        push_shown(L, prefix, parts, ndirs, leaf, ndirs + 1); /* pushed before any file is open */
+        /* The file's name and the chunk's, pushed before any file is open:
+         * while one is, nothing may raise. */
+        push_shown(L, prefix, parts, ndirs, leaf, ndirs + 1);
         int file = lua_gettop(L);
+        const char *chunkname = lua_pushfstring(L, "@%s", lua_tostring(L, file));
         int fd, bad = 0;
         enum found r = open_candidate(d, parts, ndirs, leaf, &fd, &bad, why, sizeof why);
         if (r == NOT_FOUND) {
+            lua_pop(L, 1);
             lua_pushfstring(L, "%sno file '%s'", c ? "\n\t" : "", lua_tostring(L, file));
             lua_remove(L, file);
             luaL_addvalue(&missing);
@@ -277,15 +281,13 @@ static int search_beside_script(lua_State *L) {
             lua_pushfstring(L, "%s %s", lua_tostring(L, -1), why);
             return refuse(L, name);
         }
-        /* The chunk's name, pushed while nothing is held: from here on
-         * nothing raises until buf is freed (lua_load reports, not raises). */
-        const char *chunkname = lua_pushfstring(L, "@%s", lua_tostring(L, file));
         char *buf = NULL;
         size_t size = 0;
         if (read_all(fd, &buf, &size, why, sizeof why) != 0) {
             lua_pushfstring(L, "%s %s", lua_tostring(L, file), why);
             return refuse(L, name);
         }
+        /* lua_load reports its errors, never raises: buf is freed first. */
         int status = luaL_loadbufferx(L, buf, size, chunkname, "t");
         free(buf);
         if (status == LUA_ERRMEM) return lua_error(L);
