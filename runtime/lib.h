@@ -19,6 +19,9 @@ void lib_uuid_open(lua_State *L, struct clua_runtime *rt);
 void lib_base64_open(lua_State *L, struct clua_runtime *rt);
 void lib_hash_open(lua_State *L, struct clua_runtime *rt);
 void lib_time_open(lua_State *L, struct clua_runtime *rt);
+/* require: a searcher for modules beside the script (and, under --sandbox,
+ * package with only preload's searcher and that one). */
+void lib_require_open(lua_State *L, struct clua_runtime *rt);
 /* http; collects the secret values of the configuration table at index
  * configuration into rt->secrets first. */
 void lib_http_open(lua_State *L, struct clua_runtime *rt, int configuration);

@@ -3,7 +3,9 @@
  * reaches files, processes or the interpreter's insides:
  *   base (without dofile and loadfile; load takes text chunks only),
  *   string, table, math, utf8, coroutine, and os.time/date/clock/getenv.
- * The runtime's own modules (op, log, json, uuid, http) come on top. */
+ * The runtime's own modules (op, log, json, uuid, http) come on top, and
+ * require with package.loaded/preload, for Lua files beside the script
+ * only (lib_require.c). */
 #ifndef CLUA_SANDBOX_H
 #define CLUA_SANDBOX_H
 

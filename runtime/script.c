@@ -81,6 +81,7 @@ static int script_prepare(lua_State *L) {
     lib_base64_open(L, rt);
     lib_hash_open(L, rt);
     lib_time_open(L, rt);
+    lib_require_open(L, rt);
 
     rt->phase = RT_PHASE_INPUT;
     push_object(L, rt, "configuration", in->configuration_source, in->configuration,
