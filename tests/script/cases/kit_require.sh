@@ -48,24 +48,24 @@ check_rows() {
 # From another directory, by a relative path, with and without --sandbox.
 cd elsewhere
 for sb in "" --sandbox; do
-  rm -rf o
-  run "../$P/conn.lua" --output o $sb
+  rm -rf out-conn
+  run "../$P/conn.lua" --output out-conn $sb
   expect_exit 0
   expect_no_err "decoy"
-  check_rows o/warehouse.db "../$P/util/init.lua"
+  check_rows out-conn/warehouse.db "../$P/util/init.lua"
 done
 # By an absolute path.
-rm -rf o
-run "$WORK/$P/conn.lua" --output o --sandbox
+rm -rf out-conn
+run "$WORK/$P/conn.lua" --output out-conn --sandbox
 expect_exit 0
-check_rows o/warehouse.db "$WORK/$P/util/init.lua"
+check_rows out-conn/warehouse.db "$WORK/$P/util/init.lua"
 cd "$WORK"
 # From the script's own directory, by its bare name.
 cd "$P"
-rm -rf o
-run conn.lua --output o
+rm -rf out-conn
+run conn.lua --output out-conn
 expect_exit 0
-check_rows o/warehouse.db "util/init.lua"
+check_rows out-conn/warehouse.db "util/init.lua"
 cd "$WORK"
 
 # Without --sandbox, Lua's usual path comes after the script's directory
@@ -96,7 +96,7 @@ function update(configuration, state)
   try("io", function() return tostring(package.loaded.io) .. " " .. tostring(package.loaded.debug) end)
 end
 LUA
-LUA_PATH="$WORK/sys/?.lua" run "$P/probe.lua" --output o
+LUA_PATH="$WORK/sys/?.lua" run "$P/probe.lua" --output out-probe
 expect_exit 0
 expect_err "INFO     onlysys: from LUA_PATH"
 expect_err "INFO     fmt2: beside the script"
@@ -104,7 +104,7 @@ expect_err "INFO     string: true"
 expect_err "INFO     path: string string function function"
 expect_err "INFO     searchers: 5"
 expect_err "INFO     preload: preloaded"
-LUA_PATH="$WORK/sys/?.lua" run "$P/probe.lua" --output o --sandbox
+LUA_PATH="$WORK/sys/?.lua" run "$P/probe.lua" --output out-probe --sandbox
 expect_exit 0
 expect_err "INFO     onlysys: $P/probe.lua:4: module 'onlysys' not found:"
 expect_no_err "$WORK/sys/onlysys.lua"
@@ -121,7 +121,7 @@ local m = require("no.such")
 function update(configuration, state) end
 LUA
 for sb in "" --sandbox; do
-  run "$P/missing.lua" --output o $sb
+  run "$P/missing.lua" --output out-missing $sb
   expect_exit 1
   expect_out "SYNC FAILED"
   expect_err "module 'no.such' not found:"
@@ -139,7 +139,7 @@ function update(configuration, state)
 end
 LUA
   for sb in "" --sandbox; do
-    run "$P/bad_name.lua" --output o $sb
+    run "$P/bad_name.lua" --output out-bad_name $sb
     expect_exit 1
     severe_is "$P/bad_name.lua:3: require(\"$1\"): $2"
   done
@@ -180,7 +180,7 @@ function update(configuration, state)
 end
 LUA
 for sb in "" --sandbox; do
-  run "$P/twice.lua" --output o $sb
+  run "$P/twice.lua" --output out-twice $sb
   expect_exit 1
   expect_err "INFO     broken: false false true nil"
   expect_err "INFO     broken says: $P/twice.lua:3: require(\"broken\"): $P/broken.lua:2: unexpected symbol near 'return'"
@@ -198,14 +198,14 @@ function update(configuration, state)
 end
 LUA
 printf '{"path": "%s"}' "$WORK/$P/bin.lua" > bin.json
-run "$P/make_bin.lua" --output o --configuration bin.json
+run "$P/make_bin.lua" --output out-make_bin --configuration bin.json
 expect_exit 0
 write "$P/use_bin.lua" <<'LUA'
 local v = require("bin")
 function update(configuration, state) end
 LUA
 for sb in "" --sandbox; do
-  run "$P/use_bin.lua" --output o $sb
+  run "$P/use_bin.lua" --output out-use_bin $sb
   expect_exit 1
   severe_is "$P/use_bin.lua:1: require(\"bin\"): attempt to load a binary chunk (mode is 't')"
 done
@@ -229,14 +229,14 @@ function update(configuration, state)
 end
 LUA
 LINK="is a symbolic link: under --sandbox modules are read only from plain files inside the script's directory, never through a link"
-run "$P/links.lua" --output o --sandbox
+run "$P/links.lua" --output out-links --sandbox
 expect_exit 1
 expect_err "INFO     leak: false $P/links.lua:3: require(\"leak\"): $P/leak.lua $LINK"
 expect_err "INFO     ext.secret: false $P/links.lua:3: require(\"ext.secret\"): $P/ext $LINK"
 expect_err "INFO     alias: false $P/links.lua:3: require(\"alias\"): $P/alias.lua $LINK"
 severe_is "$P/links.lua:6: require(\"leak\"): $P/leak.lua $LINK"
 expect_no_err "INFO     leak: true"
-run "$P/links.lua" --output o
+run "$P/links.lua" --output out-links
 expect_exit 0
 expect_err "INFO     leak: true outside"
 expect_err "INFO     ext.secret: true outside"
@@ -252,7 +252,7 @@ function update(configuration, state)
 end
 LUA
 for sb in "" --sandbox; do
-  run "$P/odd.lua" --output o $sb
+  run "$P/odd.lua" --output out-odd $sb
   expect_exit 0
   expect_err "INFO     pipe: $P/odd.lua:2: require(\"pipe\"): $P/pipe.lua is a FIFO, not a file"
   expect_err "INFO     folder: $P/odd.lua:2: require(\"folder\"): $P/folder.lua is a directory, not a file"
