@@ -1,3 +1,5 @@
+/* report: the command's summary and messages, text or JSON, written with
+ * write(2) from a fixed buffer (see report.h). */
 #include "report.h"
 
 #include <errno.h>

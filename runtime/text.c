@@ -1,3 +1,5 @@
+/* text: UTF-8 validity, the terminal and JSON escapes, the UTC time (see
+ * text.h). Async-signal-safe: no allocation, no state, no C library. */
 #include "text.h"
 
 static const char HEX[] = "0123456789abcdef";
