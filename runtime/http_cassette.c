@@ -498,6 +498,10 @@ static int finish_recording(http_cassette *c) {
     return 0;
 }
 
+void http_cassette_abandon(http_cassette *c) {
+    if (c) cassette_free(c);
+}
+
 int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen) {
     if (!c) return 0;
     int rc = 0;

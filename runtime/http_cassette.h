@@ -78,4 +78,9 @@ const http_exchange *http_cassette_next(http_cassette *c, const char *method, co
  * recording could not be written. */
 int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen);
 
+/* Frees c without finishing anything: for a sync that never ran (a busy
+ * or another connector's output directory), whose recording must not
+ * replace the cassette already there. */
+void http_cassette_abandon(http_cassette *c);
+
 #endif

@@ -298,6 +298,7 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     size_t config_len = 0, state_len = 0, cassette_len = 0;
     strbuf saved_state = STRBUF_INIT;
     clua_status status;
+    bool ran = false; /* script_run was reached: a recording is finished */
     if (!opt->script) {
         status = fail(rt, CLUA_ERROR_INPUT, "no script given");
         goto done;
@@ -370,6 +371,7 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
         in.state = strbuf_cstr(&saved_state);
         in.state_len = saved_state.len;
     }
+    ran = true;
     if (script_run(rt, &in) != 0) {
         status = status_of_script_failure(rt);
     } else if (rt->interrupted_by) {
@@ -394,6 +396,10 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     }
 
 done:
+    if (rt->cassette && !ran) {
+        http_cassette_abandon(rt->cassette); /* the cassette there stays as it was */
+        rt->cassette = NULL;
+    }
     if (rt->cassette) {
         char err[1024];
         if (http_cassette_close(rt->cassette, &rt->log, err, sizeof err) != 0 && status == CLUA_OK)

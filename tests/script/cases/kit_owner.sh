@@ -39,6 +39,14 @@ cmp -s db.before files/orders/warehouse.db || fail "warehouse.db changed"
 cmp -s state.before files/orders/state.json || fail "state.json changed"
 sqlite3 -batch files/orders/warehouse.db .dump > dump.after
 cmp -s dump.before dump.after || fail "the database's rows or schema changed"
+# A refused run's --record leaves the cassette already there as it was.
+printf '{"connector_lua_cassette": 1, "exchanges": [], "uuid_v4": ["0b6f4e3c-6d1e-4c8a-9f3e-2a7d5c1b9e04"]}\n' > kept.json
+cp kept.json kept.before
+run products.lua --output files/orders --record kept.json
+expect_exit 6
+expect_no_err "recorded"
+cmp -s kept.before kept.json || fail "the refused run replaced the cassette kept.json"
+[ ! -e kept.json.tmp ] || fail "the refused run left kept.json.tmp"
 # The same from a script path with a directory: the message names files only.
 mkdir -p other
 cp products.lua other/products.lua
