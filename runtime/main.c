@@ -262,6 +262,10 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
 }
 
 int main(int argc, char **argv) {
+    /* A file size limit (ulimit -f) must fail a write with EFBIG, which
+     * every command reports and cleans up after, not kill the process
+     * half way through a file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc > 1 && !strcmp(argv[1], "test")) return cli_test_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
     clua_options opt = clua_options_default();
