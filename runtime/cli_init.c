@@ -331,12 +331,33 @@ done:
     return rc;
 }
 
+/* The directory that holds path's last part, opened from dirfd one part
+ * at a time without following a link (a directory replaced by a link after
+ * init made it is not followed out of the project); *base is that part.
+ * Returns dirfd itself for a path without '/', a new descriptor, or -1. */
+static int open_parent(int dirfd, const char *path, const char **base) {
+    int at = dirfd;
+    *base = path;
+    for (const char *slash = strchr(path, '/'); slash; slash = strchr(*base, '/')) {
+        char name[PATH_CAP];
+        snprintf(name, sizeof name, "%.*s", (int)(slash - *base), *base);
+        int sub = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (at != dirfd) close(at);
+        if (sub < 0) return -1;
+        at = sub;
+        *base = slash + 1;
+    }
+    return at;
+}
+
 /* Removes what init wrote and made, newest first. */
 static void undo(init_job *job) {
     while (job->written > 0) {
-        const char *path = job->files[--job->written]->path;
-        if (unlinkat(job->dirfd, path, 0) != 0)
+        const char *path = job->files[--job->written]->path, *base;
+        int parent = open_parent(job->dirfd, path, &base);
+        if (parent < 0 || unlinkat(parent, base, 0) != 0)
             report(job, path, "could not be removed: %s", strerror(errno));
+        if (parent >= 0 && parent != job->dirfd) close(parent);
     }
     while (job->made_n > 0) {
         const char *d = job->made[--job->made_n];

@@ -165,14 +165,18 @@ static int read_all(int fd, char **out, size_t *len, char *why, size_t whylen) {
     if (!buf) goto oom;
     for (;;) {
         if (n == cap) {
-            if (cap > MODULE_FILE_MAX) {
+            if (cap > (size_t)MODULE_FILE_MAX) {
                 snprintf(why, whylen, "is larger than %d MiB", MODULE_FILE_MAX >> 20);
                 goto done;
             }
-            char *p = realloc(buf, cap * 2);
+            /* At most one byte past the limit: enough to tell a file
+             * that grew past it while being read. */
+            size_t next = cap * 2;
+            if (next > (size_t)MODULE_FILE_MAX + 1) next = (size_t)MODULE_FILE_MAX + 1;
+            char *p = realloc(buf, next);
             if (!p) goto oom;
             buf = p;
-            cap *= 2;
+            cap = next;
         }
         ssize_t got = read(fd, buf + n, cap - n);
         if (got < 0 && errno == EINTR) continue;
