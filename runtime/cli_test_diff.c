@@ -106,6 +106,7 @@ static const char *show_key(lua_State *L, int idx) {
 }
 
 static bool is_array(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx); /* before the pushes below */
     json_push_arrays(L);
     lua_pushvalue(L, idx);
     bool marked = lua_rawget(L, -2) != LUA_TNIL;

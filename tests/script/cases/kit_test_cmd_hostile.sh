@@ -27,3 +27,18 @@ expect_exit 1
 expect_file_eq out 'state["k\u0000x"]: expected "1", got "2"
 FAIL nul.lua: 1 difference from nul.expected.json'
 tmp_empty
+
+# An expected file whose "tables" or "summary" is an array, even an empty
+# one, is not an expected file.
+write arr.lua <<'LUA'
+function update(configuration, state) op.checkpoint({}) end
+LUA
+echo '{"state": {}, "summary": {}, "tables": []}' > arr.expected.json
+run test arr.lua
+expect_exit 3
+expect_err 'connector-lua test: arr.expected.json: "tables" must be a JSON object'
+echo '{"state": {}, "summary": [], "tables": {}}' > arr.expected.json
+run test arr.lua
+expect_exit 3
+expect_err 'connector-lua test: arr.expected.json: "summary" must be a JSON object'
+tmp_empty
