@@ -42,3 +42,27 @@ run test arr.lua
 expect_exit 3
 expect_err 'connector-lua test: arr.expected.json: "summary" must be a JSON object'
 tmp_empty
+
+# A state that is not an object (a checkpoint accepts any JSON value):
+# written as it is, read back, compared.
+write list.lua <<'LUA'
+function update(configuration, state)
+  op.checkpoint({ 1, tonumber(os.getenv("V") or "2"), 3 })
+end
+LUA
+run test list.lua --update
+expect_exit 0
+python3 -c 'import json; assert json.load(open("list.expected.json"))["state"] == [1, 2, 3]' ||
+  fail "list.expected.json: $(cat list.expected.json)"
+run test list.lua
+expect_exit 0
+expect_out "PASS list.lua"
+V=5 run test list.lua
+expect_exit 1
+expect_file_eq out 'state[2]: expected 2, got 5
+FAIL list.lua: 1 difference from list.expected.json'
+echo '{"summary": {}, "tables": {}}' > list.expected.json
+run test list.lua
+expect_exit 3
+expect_err 'connector-lua test: list.expected.json: "state" is missing'
+tmp_empty
