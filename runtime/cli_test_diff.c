@@ -256,12 +256,20 @@ static void diff_value(differ *d, const char *path, int a, int b) {
     lua_pop(L, 2);
 }
 
-/* Pushes the text naming row's key, e.g. `id="x", day="2024-01-01"`. */
+/* Pushes the text naming row's key, e.g. `id="x", day="2024-01-01"`; rows
+ * are matched by it. A number with an integer value is shown as that
+ * integer, so 1 and 1.0 name the same row, as numbers compare by value. */
 static const char *key_text(lua_State *L, int row, int keycols) {
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (lua_Integer k = 1; lua_rawgeti(L, keycols, k) != LUA_TNIL; k++) {
         get_key(L, row, -1);
+        int whole = 0;
+        lua_Integer i = lua_tointegerx(L, -1, &whole);
+        if (whole && lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, i);
+        }
         show_key(L, -2);
         cli_test_show(L, -2);
         lua_pushfstring(L, "%s%s=%s", k > 1 ? ", " : "", lua_tostring(L, -2), lua_tostring(L, -1));
@@ -345,14 +353,14 @@ static void diff_tables(differ *d, int e, int a, int keys) {
         const char *shown = show_key(L, top);
         int te = get_key(L, e, top);
         int ta = get_key(L, a, top);
+        long long ne = (long long)lua_rawlen(L, top + 2), na = (long long)lua_rawlen(L, top + 3);
         if (te == LUA_TNIL)
-            report(d, "table %s: not expected, got %lld rows", shown,
-                   (long long)lua_rawlen(L, top + 3));
+            report(d, "table %s: not expected, got %lld %s", shown, na, na == 1 ? "row" : "rows");
         else if (!rows_array(L, top + 2))
             report(d, "table %s: the expected file must give an array of rows", shown);
         else if (ta == LUA_TNIL)
-            report(d, "table %s: expected %lld rows, the warehouse has no such table", shown,
-                   (long long)lua_rawlen(L, top + 2));
+            report(d, "table %s: expected %lld %s, the warehouse has no such table", shown, ne,
+                   ne == 1 ? "row" : "rows");
         else {
             get_key(L, keys, top);
             diff_rows(d, shown, top + 2, top + 3, top + 4);

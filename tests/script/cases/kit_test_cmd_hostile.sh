@@ -66,3 +66,26 @@ run test list.lua
 expect_exit 3
 expect_err 'connector-lua test: list.expected.json: "state" is missing'
 tmp_empty
+
+# Rows are matched by key value: an expected id 1.0 is the row with id 1
+# (numbers compare by value); one row is "1 row".
+write one.lua <<'LUA'
+function schema(configuration) return { { table = "t", primary_key = { "id" } } } end
+function update(configuration, state) op.upsert("t", { id = 1, v = "a" }) end
+LUA
+run test one.lua --update
+expect_exit 0
+expect_out "wrote one.expected.json: 1 table, 1 row, the state and 6 counters"
+python3 - <<'PY'
+import json
+d = json.load(open("one.expected.json"))
+d["tables"]["t"][0]["id"] = 1.0
+d["tables"]["gone"] = [{"id": 2}]
+json.dump(d, open("one.expected.json", "w"))
+PY
+grep -q '"id": 1.0' one.expected.json || fail "no 1.0 in $(cat one.expected.json)"
+run test one.lua
+expect_exit 1
+expect_file_eq out 'table gone: expected 1 row, the warehouse has no such table
+FAIL one.lua: 1 difference from one.expected.json'
+tmp_empty
