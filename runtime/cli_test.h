@@ -49,12 +49,13 @@ void cli_test_check(lua_State *L, int idx, const char *path);
 /* Scratch for the JSON encoder, kept in L's registry in a userdata whose
  * __gc frees it: no C memory is stranded when a Lua error is raised. */
 typedef struct cli_test_scratch {
-    strbuf text, keys;
+    strbuf text, keys, shown;
 } cli_test_scratch;
 cli_test_scratch *cli_test_scratch_of(lua_State *L);
 
 /* The value at idx as compact JSON for a message, cut after about 200
- * bytes; "nothing" for none. Pushes the text. */
+ * bytes, escaped for a terminal (text.h: a C1 control or a byte that is
+ * not UTF-8 as \xNN); "nothing" for none. Pushes the text. */
 const char *cli_test_show(lua_State *L, int idx);
 
 #endif

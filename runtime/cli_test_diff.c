@@ -17,6 +17,7 @@
 
 #include "cli_test.h"
 #include "json_codec.h"
+#include "text.h"
 
 #define SHOWN_MAX 200 /* bytes of a value shown in a line */
 
@@ -40,6 +41,7 @@ static int scratch_gc(lua_State *L) {
     cli_test_scratch *sc = lua_touserdata(L, 1);
     strbuf_free(&sc->text);
     strbuf_free(&sc->keys);
+    strbuf_free(&sc->shown);
     return 0;
 }
 
@@ -51,7 +53,7 @@ cli_test_scratch *cli_test_scratch_of(lua_State *L) {
     }
     lua_pop(L, 1);
     cli_test_scratch *sc = lua_newuserdatauv(L, sizeof *sc, 0);
-    *sc = (cli_test_scratch){STRBUF_INIT, STRBUF_INIT};
+    *sc = (cli_test_scratch){STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, scratch_gc);
     lua_setfield(L, -2, "__gc");
@@ -66,18 +68,20 @@ const char *cli_test_show(lua_State *L, int idx) {
     cli_test_scratch *sc = cli_test_scratch_of(L);
     strbuf_clear(&sc->text);
     char err[256];
-    int rc = json_encode(L, idx, &sc->text, &sc->keys, err, sizeof err);
-    if (rc == 0 && sc->text.len > SHOWN_MAX) {
-        size_t cut = SHOWN_MAX;
-        while (cut > 0 && ((unsigned char)sc->text.p[cut] & 0xc0) == 0x80) cut--; /* whole characters */
-        lua_pushfstring(L, "%s...", lua_pushlstring(L, sc->text.p, cut));
-        lua_remove(L, -2);
-    } else if (rc == 0) {
-        lua_pushlstring(L, sc->text.p, sc->text.len);
-    } else {
-        lua_pushfstring(L, "(%s)", err);
+    if (json_encode(L, idx, &sc->text, &sc->keys, err, sizeof err) != 0)
+        return lua_pushfstring(L, "(%s)", err);
+    size_t len = sc->text.len;
+    if (len > SHOWN_MAX) {
+        len = SHOWN_MAX;
+        while (len > 0 && ((unsigned char)sc->text.p[len] & 0xc0) == 0x80) len--; /* whole characters */
     }
-    return lua_tostring(L, -1);
+    /* The encoder leaves bytes >= 0x80 as they are: a C1 control (U+009B
+     * is CSI) or a byte that is not UTF-8 must not reach the terminal. */
+    strbuf_clear(&sc->shown);
+    if (text_terminal_escape(sc->text.p, len, false, strbuf_put, &sc->shown) != 0 ||
+        (len < sc->text.len && strbuf_puts(&sc->shown, "...") != 0))
+        luaL_error(L, "out of memory");
+    return lua_pushlstring(L, sc->shown.p ? sc->shown.p : "", sc->shown.len);
 }
 
 /* A name (len bytes) as shown: itself when it is a plain identifier, else

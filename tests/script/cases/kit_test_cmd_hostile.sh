@@ -89,3 +89,52 @@ expect_exit 1
 expect_file_eq out 'table gone: expected 1 row, the warehouse has no such table
 FAIL one.lua: 1 difference from one.expected.json'
 tmp_empty
+
+# Text that is not UTF-8 (in a row or the state) is written as
+# {"bytes_hex": "..."}: the file stays valid UTF-8 JSON and compares
+# exactly. A C1 control (U+009B is CSI) never reaches the terminal raw.
+write bytes.lua <<'LUA'
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
+end
+local values = { ["1"] = "\xff\xfe", ["2"] = "\xff\xfd", ["3"] = "\xc2\x9b31mRED" }
+function update(configuration, state)
+  op.upsert("t", { id = 1, v = values[os.getenv("V") or "1"] })
+  op.checkpoint({ s = "\xfe" })
+end
+LUA
+run test bytes.lua --update
+expect_exit 0
+python3 - <<'PY' || fail "bytes.expected.json: $(od -c bytes.expected.json)"
+import json
+d = json.loads(open("bytes.expected.json", "rb").read().decode("utf-8", "strict"))
+assert d["tables"]["t"][0]["v"] == {"bytes_hex": "fffe"}, d
+assert d["state"] == {"s": {"bytes_hex": "fe"}}, d
+PY
+run test bytes.lua
+expect_exit 0
+expect_out "PASS bytes.lua"
+V=2 run test bytes.lua
+expect_exit 1
+expect_file_eq out 't id=1: column v: expected {"bytes_hex":"fffe"}, got {"bytes_hex":"fffd"}
+FAIL bytes.lua: 1 difference from bytes.expected.json'
+V=3 run test bytes.lua
+expect_exit 1
+expect_file_eq out 't id=1: column v: expected {"bytes_hex":"fffe"}, got "\xc2\x9b31mRED"
+FAIL bytes.lua: 1 difference from bytes.expected.json'
+# An expected file written by hand with the raw bytes differs, shown escaped.
+printf '{"state": {"s": {"bytes_hex": "fe"}}, "summary": {"checkpoints": 1, "deletes": 0, "schema_changes": 1, "truncates": 0, "updates": 0, "upserts": 1}, "tables": {"t": [{"_fivetran_deleted": false, "id": 1, "v": "\xff\xfe\xc2\x9b"}]}}' > raw.json
+run test bytes.lua --expect raw.json
+expect_exit 1
+expect_file_eq out 't id=1: column v: expected "\xff\xfe\xc2\x9b", got {"bytes_hex":"fffe"}
+FAIL bytes.lua: 1 difference from raw.json'
+LC_ALL=C grep -q "$(printf '[\x80-\xff]')" out && fail "raw bytes >= 0x80 on stdout: $(od -c out)"
+# A state key that is not UTF-8 cannot be written as JSON at all.
+write badkey.lua <<'LUA'
+function update(configuration, state) op.checkpoint({ ["\xff"] = 1 }) end
+LUA
+run test badkey.lua --update
+expect_exit 1
+expect_err 'connector-lua test: the key "\xff" is not UTF-8: the expected file cannot hold it'
+[ -e badkey.expected.json ] && fail "badkey.expected.json was written"
+tmp_empty
