@@ -138,3 +138,44 @@ expect_exit 1
 expect_err 'connector-lua test: the key "\xff" is not UTF-8: the expected file cannot hold it'
 [ -e badkey.expected.json ] && fail "badkey.expected.json was written"
 tmp_empty
+
+# A script stuck in one long C call (catastrophic backtracking in
+# string.find) never reaches the instruction where a stop is raised: a
+# second after SIGTERM, or at a second signal, test ends anyway, with the
+# signal's status, removing its directory and the cassette being recorded.
+write stuck.lua <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+  log.info("stuck now")
+  string.find(string.rep("a", 60), "a-a-a-a-a-a-a-a-a-a-a-a-a-a-b")
+  op.checkpoint({})
+end
+LUA
+# start ARGS: test in the background ($pid), killed after 60 s if it never
+# ends, returning once the script says it is stuck; stopped: its status.
+start() {
+  "$CLUA" test "$@" > out 2> err &
+  pid=$!
+  ( exec > /dev/null 2>&1; sleep 60 & s=$!; trap 'kill $s; exit 0' TERM; wait $s; kill -KILL "$pid" ) &
+  guard=$!
+  for _ in $(seq 600); do grep -q "stuck now" err && return 0; sleep 0.1; done
+  fail "the script never started: $(cat err)"
+}
+stopped() { wait "$pid"; RC=$?; kill "$guard" 2> /dev/null; wait "$guard" 2> /dev/null; }
+start stuck.lua --update
+kill -TERM "$pid"
+stopped
+expect_exit 143
+expect_err "connector-lua test: the script did not stop (it is inside a long call); exiting"
+tmp_empty
+[ -e stuck.cassette.json ] || [ -e stuck.cassette.json.tmp ] && fail "a cassette was left: $(ls)"
+[ -e stuck.expected.json ] && fail "stuck.expected.json was written"
+echo '{"state": {}, "summary": {}, "tables": {}}' > stuck.expected.json
+start stuck.lua
+kill -INT "$pid"
+sleep 0.2
+kill -INT "$pid"
+stopped
+expect_exit 130
+expect_err "connector-lua test: stopped at once by a second signal"
+tmp_empty
