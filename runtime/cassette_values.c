@@ -11,6 +11,9 @@
 
 #include "json_codec.h"
 
+/* The latest time a cassette may hold: 9999-12-31T23:59:59.999Z. */
+#define CASSETTE_TIME_MAX INT64_C(253402300799999)
+
 static double mono_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -44,9 +47,10 @@ int cassette_values_time(cassette_values *v, int64_t *ms) {
     /* Past the recording: the last value plus the time since, which the
      * monotonic clock never makes negative. */
     double since = mono_now() - v->last_mono + v->slept;
-    int64_t next = v->last_ms + (int64_t)(since * 1000.0);
-    if (next < v->last_ms) next = v->last_ms;
-    *ms = next;
+    double room = (double)(CASSETTE_TIME_MAX - v->last_ms); /* loaded values are in range */
+    double add = since * 1000.0;
+    if (!(add > 0)) add = 0;
+    *ms = add >= room ? CASSETTE_TIME_MAX : v->last_ms + (int64_t)add;
     return 0;
 }
 
@@ -123,7 +127,15 @@ void cassette_values_load(lua_State *L, int idx, cassette_values *v) {
             if (!lua_isinteger(L, -1))
                 luaL_error(L, "\"time_now\" entry %d is not an integer (milliseconds since 1970)",
                            (int)i);
-            v->times[v->ntimes++] = (int64_t)lua_tointeger(L, -1);
+            lua_Integer ms = lua_tointeger(L, -1);
+            /* The replayed clock adds to the last value: bounded, it cannot
+             * overflow, and time.format can show every value. */
+            if (ms < 0 || ms > CASSETTE_TIME_MAX)
+                luaL_error(L,
+                           "\"time_now\" entry %d is %I: outside 0 to %I (1970 to the end of "
+                           "year 9999, in milliseconds)",
+                           (int)i, ms, (lua_Integer)CASSETTE_TIME_MAX);
+            v->times[v->ntimes++] = (int64_t)ms;
             lua_pop(L, 1);
         }
         lua_pop(L, 1);

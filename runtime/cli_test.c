@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli_test.h"
@@ -76,13 +77,64 @@ static bool exists(const char *path) {
     return stat(path, &sb) == 0;
 }
 
-/* The sync a signal stops. */
+/* The sync a signal stops, the signal that stopped it, and what a forced
+ * exit removes: the files a sync makes in the test's directory (and the
+ * cassette being recorded), their paths made before the sync starts. */
 static clua_runtime *volatile running;
 static volatile sig_atomic_t stopped_by;
+static const char *const dir_files[] = {"warehouse.db",  "warehouse.db-wal", "warehouse.db-shm",
+                                        "warehouse.db-journal", "state.json", "state.json.tmp",
+                                        ".lock"};
+#define NFORCED (sizeof dir_files / sizeof dir_files[0] + 1)
+static char forced_dir[4200], forced_paths[NFORCED][4400];
+
+/* A script stuck inside one long C call that does not allocate (a regex)
+ * never reaches the instruction where the stop is raised: GRACE seconds
+ * after the signal, or at a second one, the process ends anyway (as a
+ * sync does, main.c). */
+#define GRACE 1.0
+
+static void alarm_in(double seconds) {
+    struct itimerval it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void say(const char *s) {
+    ssize_t r = write(STDERR_FILENO, s, strlen(s));
+    (void)r;
+}
+
+/* Ends the process from a signal handler: only async-signal-safe calls.
+ * The directory is removed as remove_dir would, by the names known. */
+static void forced_exit(const char *why) {
+    say("connector-lua test: ");
+    say(why);
+    say("\n");
+    for (size_t i = 0; i < NFORCED; i++)
+        if (forced_paths[i][0]) unlink(forced_paths[i]);
+    if (rmdir(forced_dir) != 0) {
+        say("connector-lua test: cannot remove ");
+        say(forced_dir);
+        say("\n");
+    }
+    _exit(T_SIGNAL + stopped_by);
+}
+
+static void on_alarm(int signo) {
+    (void)signo;
+    if (!running) return; /* the sync stopped in time: its verdict is being written */
+    forced_exit("the script did not stop (it is inside a long call); exiting");
+}
 
 static void on_signal(int signo) {
+    if (!running) return; /* the sync is over: the verdict is being written */
+    if (stopped_by) forced_exit("stopped at once by a second signal");
     stopped_by = signo;
-    if (running) clua_interrupt(running, signo);
+    clua_interrupt(running, signo);
+    alarm_in(GRACE);
 }
 
 /* Removes the test's directory and what the sync left in it. */
@@ -248,17 +300,31 @@ int cli_test_main(int argc, char **argv) {
         fputs("connector-lua test: out of memory\n", stderr);
         goto done;
     }
-    struct sigaction sa, old_int, old_term;
+    snprintf(forced_dir, sizeof forced_dir, "%s", dir);
+    for (size_t i = 0; i < NFORCED - 1; i++)
+        snprintf(forced_paths[i], sizeof forced_paths[i], "%s/%s", dir, dir_files[i]);
+    if (recording) /* http_cassette records there and renames it when done */
+        snprintf(forced_paths[NFORCED - 1], sizeof forced_paths[0], "%s.tmp", def_cassette);
+    /* The other stop signals wait while a handler runs: one forced exit. */
+    struct sigaction sa, alrm, old_int, old_term, old_alrm;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
+    alrm = sa;
+    alrm.sa_handler = on_alarm;
     running = rt;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGALRM, &alrm, &old_alrm);
     clua_status status = clua_sync(rt, &opt);
     running = NULL;
+    alarm_in(0);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGALRM, &old_alrm, NULL);
     if (status != CLUA_OK) {
         /* A recording of a failed sync is not one to replay. */
         if (recording && unlink(def_cassette) == 0)

@@ -24,7 +24,7 @@
 int cli_test_main(int argc, char **argv);
 
 /* Pushes the document of the warehouse in dir and the summary s:
- *   {"summary": {...6 counters...}, "state": {...}, "tables": {"t": [row, ...]}}
+ *   {"summary": {...6 counters...}, "state": ..., "tables": {"t": [row, ...]}}
  * and then a table of each table's primary-key column names, in key order
  * ({"t": {"id"}}). Raises on a database error. */
 void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s);
@@ -42,18 +42,20 @@ void cli_test_doc_count(lua_State *L, int idx, long long *tables, long long *row
 long long cli_test_diff(lua_State *L, int expected, int actual, int keys, FILE *out, long long max);
 
 /* Raises, naming path, unless the value at idx is an expected document: an
- * object with the objects "summary", "state" and "tables". */
+ * object with the objects "summary" and "tables" and a "state" (any JSON
+ * value: a checkpoint may save an array). */
 void cli_test_check(lua_State *L, int idx, const char *path);
 
 /* Scratch for the JSON encoder, kept in L's registry in a userdata whose
  * __gc frees it: no C memory is stranded when a Lua error is raised. */
 typedef struct cli_test_scratch {
-    strbuf text, keys;
+    strbuf text, keys, shown;
 } cli_test_scratch;
 cli_test_scratch *cli_test_scratch_of(lua_State *L);
 
 /* The value at idx as compact JSON for a message, cut after about 200
- * bytes; "nothing" for none. Pushes the text. */
+ * bytes, escaped for a terminal (text.h: a C1 control or a byte that is
+ * not UTF-8 as \xNN); "nothing" for none. Pushes the text. */
 const char *cli_test_show(lua_State *L, int idx);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "cli_test.h"
 #include "json_codec.h"
+#include "text.h"
 
 #define SHOWN_MAX 200 /* bytes of a value shown in a line */
 
@@ -40,6 +41,7 @@ static int scratch_gc(lua_State *L) {
     cli_test_scratch *sc = lua_touserdata(L, 1);
     strbuf_free(&sc->text);
     strbuf_free(&sc->keys);
+    strbuf_free(&sc->shown);
     return 0;
 }
 
@@ -51,7 +53,7 @@ cli_test_scratch *cli_test_scratch_of(lua_State *L) {
     }
     lua_pop(L, 1);
     cli_test_scratch *sc = lua_newuserdatauv(L, sizeof *sc, 0);
-    *sc = (cli_test_scratch){STRBUF_INIT, STRBUF_INIT};
+    *sc = (cli_test_scratch){STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, scratch_gc);
     lua_setfield(L, -2, "__gc");
@@ -66,36 +68,49 @@ const char *cli_test_show(lua_State *L, int idx) {
     cli_test_scratch *sc = cli_test_scratch_of(L);
     strbuf_clear(&sc->text);
     char err[256];
-    int rc = json_encode(L, idx, &sc->text, &sc->keys, err, sizeof err);
-    if (rc == 0 && sc->text.len > SHOWN_MAX) {
-        size_t cut = SHOWN_MAX;
-        while (cut > 0 && ((unsigned char)sc->text.p[cut] & 0xc0) == 0x80) cut--; /* whole characters */
-        lua_pushfstring(L, "%s...", lua_pushlstring(L, sc->text.p, cut));
-        lua_remove(L, -2);
-    } else if (rc == 0) {
-        lua_pushlstring(L, sc->text.p, sc->text.len);
-    } else {
-        lua_pushfstring(L, "(%s)", err);
+    if (json_encode(L, idx, &sc->text, &sc->keys, err, sizeof err) != 0)
+        return lua_pushfstring(L, "(%s)", err);
+    size_t len = sc->text.len;
+    if (len > SHOWN_MAX) {
+        len = SHOWN_MAX;
+        while (len > 0 && ((unsigned char)sc->text.p[len] & 0xc0) == 0x80) len--; /* whole characters */
     }
-    return lua_tostring(L, -1);
+    /* The encoder leaves bytes >= 0x80 as they are: a C1 control (U+009B
+     * is CSI) or a byte that is not UTF-8 must not reach the terminal. */
+    strbuf_clear(&sc->shown);
+    if (text_terminal_escape(sc->text.p, len, false, strbuf_put, &sc->shown) != 0 ||
+        (len < sc->text.len && strbuf_puts(&sc->shown, "...") != 0))
+        luaL_error(L, "out of memory");
+    return lua_pushlstring(L, sc->shown.p ? sc->shown.p : "", sc->shown.len);
 }
 
-/* A name as shown: itself when it is a plain identifier, else JSON-quoted,
- * so no name can move the terminal's cursor. Pushes the text. */
-static const char *show_name(lua_State *L, const char *name) {
-    bool plain = *name != '\0';
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_'))
+/* A name (len bytes) as shown: itself when it is a plain identifier, else
+ * JSON-quoted, so no name can move the terminal's cursor and a NUL in it
+ * shows as \u0000. Pushes the text. */
+static const char *show_name(lua_State *L, const char *name, size_t len) {
+    bool plain = len > 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
             plain = false;
-    if (plain) return lua_pushstring(L, name);
-    lua_pushstring(L, name);
+    }
+    if (plain) return lua_pushlstring(L, name, len);
+    lua_pushlstring(L, name, len);
     cli_test_show(L, -1);
     lua_remove(L, -2);
     return lua_tostring(L, -1);
 }
 
+/* show_name of the string at idx. */
+static const char *show_key(lua_State *L, int idx) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    return show_name(L, s, len);
+}
+
 static bool is_array(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx); /* before the pushes below */
     json_push_arrays(L);
     lua_pushvalue(L, idx);
     bool marked = lua_rawget(L, -2) != LUA_TNIL;
@@ -144,8 +159,16 @@ static bool same(lua_State *L, int a, int b) {
     return na == nb;
 }
 
+/* A string key: its bytes may hold a NUL, so it is kept with its length. */
+typedef struct key_ref {
+    const char *p;
+    size_t len;
+} key_ref;
+
 static int by_bytes(const void *x, const void *y) {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
+    const key_ref *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
 /* Pushes an array of the string keys of the tables at a and b (either may
@@ -171,21 +194,30 @@ static void union_keys(lua_State *L, int a, int b) {
             lua_rawset(L, set);
         }
     }
-    const char **keys = lua_newuserdatauv(L, (n ? n : 1) * sizeof *keys, 0);
+    key_ref *keys = lua_newuserdatauv(L, (n ? n : 1) * sizeof *keys, 0);
     size_t k = 0;
     lua_pushnil(L);
     while (lua_next(L, set)) {
         lua_pop(L, 1);
-        keys[k++] = lua_tostring(L, -1); /* anchored in set */
+        keys[k].p = lua_tolstring(L, -1, &keys[k].len); /* anchored in set */
+        k++;
     }
     qsort(keys, n, sizeof *keys, by_bytes);
     lua_createtable(L, (int)n, 0);
     for (k = 0; k < n; k++) {
-        lua_pushstring(L, keys[k]);
+        lua_pushlstring(L, keys[k].p, keys[k].len);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_replace(L, set);
     lua_settop(L, set);
+}
+
+/* Pushes t[key], t at idx and the key at kidx: raw, so a key holding a
+ * NUL is looked up whole. */
+static int get_key(lua_State *L, int idx, int kidx) {
+    kidx = lua_absindex(L, kidx);
+    lua_pushvalue(L, kidx);
+    return lua_rawget(L, idx);
 }
 
 /* The state (or any JSON value) at a (expected) against b (actual), path
@@ -210,11 +242,11 @@ static void diff_value(differ *d, const char *path, int a, int b) {
         }
         union_keys(L, a, b);
         for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
-            const char *key = lua_tostring(L, -1);
-            const char *shown = show_name(L, key);
+            int key = lua_gettop(L);
+            const char *shown = show_key(L, key);
             const char *sub = lua_pushfstring(L, shown[0] == '"' ? "%s[%s]" : "%s.%s", path, shown);
-            lua_getfield(L, a, key);
-            lua_getfield(L, b, key);
+            get_key(L, a, key);
+            get_key(L, b, key);
             diff_value(d, sub, -2, -1);
             lua_pop(L, 5);
         }
@@ -228,14 +260,21 @@ static void diff_value(differ *d, const char *path, int a, int b) {
     lua_pop(L, 2);
 }
 
-/* Pushes the text naming row's key, e.g. `id="x", day="2024-01-01"`. */
+/* Pushes the text naming row's key, e.g. `id="x", day="2024-01-01"`; rows
+ * are matched by it. A number with an integer value is shown as that
+ * integer, so 1 and 1.0 name the same row, as numbers compare by value. */
 static const char *key_text(lua_State *L, int row, int keycols) {
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (lua_Integer k = 1; lua_rawgeti(L, keycols, k) != LUA_TNIL; k++) {
-        const char *col = lua_tostring(L, -1);
-        lua_getfield(L, row, col);
-        show_name(L, col);
+        get_key(L, row, -1);
+        int whole = 0;
+        lua_Integer i = lua_tointegerx(L, -1, &whole);
+        if (whole && lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, i);
+        }
+        show_key(L, -2);
         cli_test_show(L, -2);
         lua_pushfstring(L, "%s%s=%s", k > 1 ? ", " : "", lua_tostring(L, -2), lua_tostring(L, -1));
         lua_replace(L, -5); /* keep the line, drop the rest */
@@ -282,11 +321,10 @@ static void diff_rows(differ *d, const char *shown, int e, int a, int keycols) {
         lua_setfield(L, map, kt);
         union_keys(L, exp, row);
         for (lua_Integer c = 1; lua_rawgeti(L, -1, c) != LUA_TNIL; c++) {
-            const char *col = lua_tostring(L, -1);
-            lua_getfield(L, exp, col); /* exp+3 */
-            lua_getfield(L, row, col); /* exp+4 */
+            get_key(L, exp, exp + 2); /* exp+3 */
+            get_key(L, row, exp + 2); /* exp+4 */
             if (!same(L, exp + 3, exp + 4)) {
-                const char *name = show_name(L, col);
+                const char *name = show_key(L, exp + 2);
                 const char *want = cli_test_show(L, exp + 3);
                 const char *got = cli_test_show(L, exp + 4);
                 report(d, "%s %s: column %s: expected %s, got %s", shown, kt, name, want, got);
@@ -316,20 +354,19 @@ static void diff_tables(differ *d, int e, int a, int keys) {
     union_keys(L, e, a);
     for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
         int top = lua_gettop(L);
-        const char *name = lua_tostring(L, top);
-        const char *shown = show_name(L, name);
-        int te = lua_getfield(L, e, name);
-        int ta = lua_getfield(L, a, name);
+        const char *shown = show_key(L, top);
+        int te = get_key(L, e, top);
+        int ta = get_key(L, a, top);
+        long long ne = (long long)lua_rawlen(L, top + 2), na = (long long)lua_rawlen(L, top + 3);
         if (te == LUA_TNIL)
-            report(d, "table %s: not expected, got %lld rows", shown,
-                   (long long)lua_rawlen(L, top + 3));
+            report(d, "table %s: not expected, got %lld %s", shown, na, na == 1 ? "row" : "rows");
         else if (!rows_array(L, top + 2))
             report(d, "table %s: the expected file must give an array of rows", shown);
         else if (ta == LUA_TNIL)
-            report(d, "table %s: expected %lld rows, the warehouse has no such table", shown,
-                   (long long)lua_rawlen(L, top + 2));
+            report(d, "table %s: expected %lld %s, the warehouse has no such table", shown, ne,
+                   ne == 1 ? "row" : "rows");
         else {
-            lua_getfield(L, keys, name);
+            get_key(L, keys, top);
             diff_rows(d, shown, top + 2, top + 3, top + 4);
         }
         lua_settop(L, top - 1);
@@ -356,11 +393,10 @@ long long cli_test_diff(lua_State *L, int expected, int actual, int keys, FILE *
     union_keys(L, s1, s2);
     for (lua_Integer i = 1; lua_rawgeti(L, s2 + 1, i) != LUA_TNIL; i++) {
         int k = lua_gettop(L);
-        const char *key = lua_tostring(L, k);
-        lua_getfield(L, s1, key);
-        lua_getfield(L, s2, key);
+        get_key(L, s1, k);
+        get_key(L, s2, k);
         if (!same(L, k + 1, k + 2)) {
-            const char *name = show_name(L, key);
+            const char *name = show_key(L, k);
             const char *want = cli_test_show(L, k + 1);
             const char *got = cli_test_show(L, k + 2);
             report(&d, "summary %s: expected %s, got %s", name, want, got);
@@ -373,12 +409,16 @@ long long cli_test_diff(lua_State *L, int expected, int actual, int keys, FILE *
 
 void cli_test_check(lua_State *L, int idx, const char *path) {
     idx = lua_absindex(L, idx);
-    static const char *const parts[] = {"summary", "state", "tables"};
+    /* "state" may be any JSON value: whatever op.checkpoint accepted. */
+    static const char *const parts[] = {"summary", "tables"};
     if (lua_type(L, idx) != LUA_TTABLE || is_array(L, idx))
         luaL_error(L, "%s: not an expected file: it must be a JSON object with \"summary\", "
                       "\"state\" and \"tables\"",
                    path);
-    for (size_t i = 0; i < 3; i++) {
+    if (lua_getfield(L, idx, "state") == LUA_TNIL)
+        luaL_error(L, "%s: \"state\" is missing (see connector-lua test --help)", path);
+    lua_pop(L, 1);
+    for (size_t i = 0; i < 2; i++) {
         if (lua_getfield(L, idx, parts[i]) != LUA_TTABLE || is_array(L, -1))
             luaL_error(L, "%s: \"%s\" must be a JSON object (see connector-lua test --help)",
                        path, parts[i]);

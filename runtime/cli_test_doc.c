@@ -4,7 +4,8 @@
  * Values by logical type, as the README documents: BOOLEAN true/false
  * (_fivetran_deleted too), SHORT/INT/LONG integers, FLOAT/DOUBLE numbers
  * (an infinity as the string "Infinity" or "-Infinity": JSON has none),
- * BINARY lowercase hex, everything else the stored text, NULL null.
+ * BINARY lowercase hex, everything else the stored text, NULL null. Text
+ * that is not UTF-8 (in a row or the state) is {"bytes_hex": "..."}.
  * _fivetran_synced is left out: it is the time of the run. */
 #include <lauxlib.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 
 #include "cli_test.h"
 #include "json_codec.h"
+#include "text.h"
 
 #define READER "clua.test_reader"
 
@@ -173,6 +175,48 @@ static void read_table(lua_State *L, reader *r, const char *name, int keys) {
     lua_settop(L, top + 1);
 }
 
+static bool is_utf8(const char *s, size_t n) {
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = text_utf8_len((const unsigned char *)s + i, n - i)) == 0) return false;
+    return true;
+}
+
+/* In the table at idx and the tables in it, each string that is not
+ * UTF-8 becomes {"bytes_hex": "..."}, so the expected file is valid JSON
+ * that reads back the same. A key cannot become an object: one that is
+ * not UTF-8 is an error. */
+static void utf8_only(lua_State *L, int idx, int depth) {
+    static const char digits[] = "0123456789abcdef";
+    idx = lua_absindex(L, idx);
+    if (depth > JSON_MAX_DEPTH) luaL_error(L, "the state is nested too deep");
+    luaL_checkstack(L, 8, "the state is nested too deep");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        size_t n;
+        const char *p;
+        if (lua_type(L, -2) == LUA_TSTRING && (p = lua_tolstring(L, -2, &n), !is_utf8(p, n)))
+            luaL_error(L, "the key %s is not UTF-8: the expected file cannot hold it",
+                       cli_test_show(L, -2));
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            utf8_only(L, -1, depth + 1);
+        } else if (lua_type(L, -1) == LUA_TSTRING && (p = lua_tolstring(L, -1, &n), !is_utf8(p, n))) {
+            lua_createtable(L, 0, 1);
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (size_t k = 0; k < n; k++) {
+                luaL_addchar(&b, digits[(unsigned char)p[k] >> 4]);
+                luaL_addchar(&b, digits[(unsigned char)p[k] & 15]);
+            }
+            luaL_pushresult(&b);
+            lua_setfield(L, -2, "bytes_hex");
+            lua_pushvalue(L, -3);
+            lua_insert(L, -2);
+            lua_rawset(L, idx); /* an existing key: lua_next goes on */
+        }
+        lua_pop(L, 1);
+    }
+}
+
 void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s) {
     lua_pushfstring(L, "%s/warehouse.db", dir);
     reader *r = lua_newuserdatauv(L, sizeof *r, 0);
@@ -234,6 +278,7 @@ void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s) {
         lua_setfield(L, -2, counters[i].name);
     }
     lua_setfield(L, doc, "summary");
+    utf8_only(L, doc, 0);
 
     lua_pushcfunction(L, reader_gc); /* done: close now, not at the next collection */
     lua_pushvalue(L, ud);
@@ -268,9 +313,16 @@ static void put_compact(lua_State *L, int idx, strbuf *out) {
         luaL_error(L, "cannot write the expected file: %s", err);
 }
 
-static int by_bytes(const void *a, const void *b) {
-    const char *const *x = a, *const *y = b;
-    return strcmp(*x, *y);
+/* A key: its bytes may hold a NUL, so it is kept with its length. */
+typedef struct key_ref {
+    const char *p;
+    size_t len;
+} key_ref;
+
+static int by_bytes(const void *x, const void *y) {
+    const key_ref *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
 static bool is_object(lua_State *L, int idx) {
@@ -316,20 +368,21 @@ static void put_pretty(lua_State *L, int idx, strbuf *out, int indent, int flat)
         lua_pop(L, 1);
     }
     /* the keys' strings stay anchored in the table while they are sorted */
-    const char **keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
+    key_ref *keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
     size_t k = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "cannot write a key that is not a string");
-        keys[k++] = lua_tostring(L, -1);
+        keys[k].p = lua_tolstring(L, -1, &keys[k].len);
+        k++;
     }
     qsort(keys, n, sizeof *keys, by_bytes);
     put(L, out, "{");
     for (k = 0; k < n; k++) {
         put(L, out, k ? ",\n" : "\n");
         if (strbuf_printf(out, "%*s", indent + 2, "") != 0) luaL_error(L, "out of memory");
-        lua_pushstring(L, keys[k]);
+        lua_pushlstring(L, keys[k].p, keys[k].len); /* whole, NUL and all */
         put_compact(L, -1, out);
         put(L, out, ": ");
         lua_rawget(L, idx);

@@ -146,6 +146,31 @@ run s.lua --output bad --replay bad3.json
 expect_exit 3
 severe_is 'cassette bad3.json: "time_now" must be an array of integers (milliseconds since 1970)'
 [ -e bad ] && fail "a refused cassette created the output directory"
+# Times outside 1970 to the end of year 9999 are refused (the replayed
+# clock adds to the last one: 2^63-1 overflowed), naming entry and value.
+for t in 9223372036854775807 -1 253402300800000; do
+  write bad4.json <<JSON
+{ "connector_lua_cassette": 1, "exchanges": [], "time_now": [0, $t] }
+JSON
+  run s.lua --output bad --replay bad4.json
+  expect_exit 3
+  severe_is "cassette bad4.json: \"time_now\" entry 2 is $t: outside 0 to 253402300799999 (1970 to the end of year 9999, in milliseconds)"
+done
+# The last time there is: past the recording the clock stays at it.
+write end.json <<'JSON'
+{ "connector_lua_cassette": 1, "exchanges": [], "time_now": [253402300799999] }
+JSON
+write end.lua <<'LUA'
+function update(configuration, state)
+  local a = time.now()
+  time.sleep(2)
+  log.info("now " .. a .. " then " .. time.now())
+end
+LUA
+run end.lua --output bad --replay end.json
+expect_exit 0
+expect_err "INFO     now 253402300799999 then 253402300799999"
+rm -rf bad
 
 # --replay from a FIFO: it waited until SIGTERM and then ended with exit 3
 # "Interrupted system call"; now it ends as for --configuration.

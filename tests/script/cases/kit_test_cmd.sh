@@ -106,12 +106,12 @@ PY
 run test c/conn.lua
 expect_exit 1
 cat > want <<'EOF'
-table gone: expected 1 rows, the warehouse has no such table
+table gone: expected 1 row, the warehouse has no such table
 item id=2: column name: expected "item two", got "item 2"
 item id=3: extra row {"_fivetran_deleted":false,"at":"2024-01-03T09:00:00.000Z","doc":"{\"id\":3}","id":3,"name":"item 3","ok":false,"price":"4.50","ratio":0.75,"raw":"00ff03"}
 item id=4: missing row, expected {"_fivetran_deleted":false,"at":"2024-01-03T09:00:00.000Z","doc":"{\"id\":3}","id":4,"name":"item 3","ok":false,"price":"4.50","ratio":0.75,"raw":"00ff03"}
 EOF
-note_line=$(grep '^table note: not expected, got 1 rows$' out) || fail "no line for the extra table: $(cat out)"
+note_line=$(grep '^table note: not expected, got 1 row$' out) || fail "no line for the extra table: $(cat out)"
 cat >> want <<'EOF'
 state.cursor: expected 4, got 3
 state.seen[2]: expected "c", got "b"
