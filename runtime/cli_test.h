@@ -46,6 +46,14 @@ long long cli_test_diff(lua_State *L, int expected, int actual, int keys, FILE *
  * value: a checkpoint may save an array). */
 void cli_test_check(lua_State *L, int idx, const char *path);
 
+/* A key of a JSON object: its bytes may hold a NUL, so it is kept with its
+ * length, and ordered by its bytes (cli_test_key_cmp, for qsort). */
+typedef struct key_ref {
+    const char *p;
+    size_t len;
+} key_ref;
+int cli_test_key_cmp(const void *x, const void *y);
+
 /* Scratch for the JSON encoder, kept in L's registry in a userdata whose
  * __gc frees it: no C memory is stranded when a Lua error is raised. */
 typedef struct cli_test_scratch {

@@ -159,13 +159,7 @@ static bool same(lua_State *L, int a, int b) {
     return na == nb;
 }
 
-/* A string key: its bytes may hold a NUL, so it is kept with its length. */
-typedef struct key_ref {
-    const char *p;
-    size_t len;
-} key_ref;
-
-static int by_bytes(const void *x, const void *y) {
+int cli_test_key_cmp(const void *x, const void *y) {
     const key_ref *a = x, *b = y;
     int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
     return c ? c : (a->len > b->len) - (a->len < b->len);
@@ -202,7 +196,7 @@ static void union_keys(lua_State *L, int a, int b) {
         keys[k].p = lua_tolstring(L, -1, &keys[k].len); /* anchored in set */
         k++;
     }
-    qsort(keys, n, sizeof *keys, by_bytes);
+    qsort(keys, n, sizeof *keys, cli_test_key_cmp);
     lua_createtable(L, (int)n, 0);
     for (k = 0; k < n; k++) {
         lua_pushlstring(L, keys[k].p, keys[k].len);

@@ -313,18 +313,6 @@ static void put_compact(lua_State *L, int idx, strbuf *out) {
         luaL_error(L, "cannot write the expected file: %s", err);
 }
 
-/* A key: its bytes may hold a NUL, so it is kept with its length. */
-typedef struct key_ref {
-    const char *p;
-    size_t len;
-} key_ref;
-
-static int by_bytes(const void *x, const void *y) {
-    const key_ref *a = x, *b = y;
-    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
-    return c ? c : (a->len > b->len) - (a->len < b->len);
-}
-
 static bool is_object(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TTABLE) return false;
     json_push_arrays(L);
@@ -377,7 +365,7 @@ static void put_pretty(lua_State *L, int idx, strbuf *out, int indent, int flat)
         keys[k].p = lua_tolstring(L, -1, &keys[k].len);
         k++;
     }
-    qsort(keys, n, sizeof *keys, by_bytes);
+    qsort(keys, n, sizeof *keys, cli_test_key_cmp);
     put(L, out, "{");
     for (k = 0; k < n; k++) {
         put(L, out, k ? ",\n" : "\n");

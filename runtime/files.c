@@ -18,8 +18,7 @@
     "refusing to open it (remove it: the runtime opens only plain files there, never "      \
     "through a link)"
 
-/* What the file of mode m is, for a message: "a symbolic link", "a FIFO" ... */
-static const char *kind_of(mode_t m) {
+const char *files_kind_of(mode_t m) {
     if (S_ISREG(m)) return "a file";
     if (S_ISLNK(m)) return "a symbolic link";
     if (S_ISDIR(m)) return "a directory";
@@ -27,6 +26,12 @@ static const char *kind_of(mode_t m) {
     if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
     if (S_ISSOCK(m)) return "a socket";
     return "not a regular file";
+}
+
+const char *files_not_plain(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode)) return NULL;
+    return files_kind_of(sb.st_mode);
 }
 
 /* Whether a read that failed with EINTR ends (a stop is pending) or is tried again. */
@@ -180,10 +185,10 @@ static int check_part(const char *dir, const char *prefix, char *err, size_t err
                  dir, prefix, prefix);
     else if (strcmp(prefix, dir) == 0)
         snprintf(err, errlen, "cannot use %s as the output directory: it is %s, not a directory",
-                 dir, kind_of(st.st_mode));
+                 dir, files_kind_of(st.st_mode));
     else
         snprintf(err, errlen, "cannot use %s as the output directory: %s is %s, not a directory",
-                 dir, prefix, kind_of(st.st_mode));
+                 dir, prefix, files_kind_of(st.st_mode));
     return -1;
 }
 
@@ -241,7 +246,7 @@ int files_lock(const char *dir, char *err, size_t errlen) {
     /* Looked at first, so that a device is not even opened; the checks on
      * the opened file below catch one that was swapped in since. */
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, kind_of(st.st_mode));
+        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, files_kind_of(st.st_mode));
         return -1;
     }
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666);
@@ -257,7 +262,7 @@ int files_lock(const char *dir, char *err, size_t errlen) {
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, kind_of(st.st_mode));
+        snprintf(err, errlen, "%s is %s, not a file: " FILES_REFUSED, path, files_kind_of(st.st_mode));
         close(fd);
         return -1;
     }

@@ -11,6 +11,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+/* What the file of mode m is, for a message: "a file", "a symbolic link",
+ * "a directory", "a FIFO", "a device", "a socket" or "not a regular file". */
+const char *files_kind_of(mode_t m);
+
+/* What path is instead of a plain file (files_kind_of, without following a
+ * link), or NULL when it is one or does not exist. */
+const char *files_not_plain(const char *path);
 
 /* Reads path into a new NUL-terminated buffer (*out, freed by the caller).
  * Returns 0, or -1 with err set ("cannot read x.json: No such file or directory"). */

@@ -337,18 +337,6 @@ static void cassette_free(http_cassette *c) {
     free(c);
 }
 
-/* What a path the recording writes must be instead of a plain file, or
- * NULL when it is one or does not exist. */
-static const char *not_plain(const char *path) {
-    struct stat sb;
-    if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode)) return NULL;
-    if (S_ISLNK(sb.st_mode)) return "a symbolic link";
-    if (S_ISDIR(sb.st_mode)) return "a directory";
-    if (S_ISFIFO(sb.st_mode)) return "a FIFO";
-    if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)) return "a device";
-    return "not a regular file";
-}
-
 static void refuse(char *err, size_t errlen, const char *path, const char *what) {
     snprintf(err, errlen,
              "cassette %s is %s, not a file: refusing to write it (remove it: --record writes "
@@ -362,7 +350,7 @@ static void refuse(char *err, size_t errlen, const char *path, const char *what)
  * last complete recording and a link planted at the cassette is replaced,
  * never followed. */
 static int start_recording(http_cassette *c, char *err, size_t errlen) {
-    const char *what = not_plain(c->path);
+    const char *what = files_not_plain(c->path);
     if (what) {
         refuse(err, errlen, c->path, what);
         return -1;
@@ -373,7 +361,7 @@ static int start_recording(http_cassette *c, char *err, size_t errlen) {
     }
     /* A plain file left there by a run that was killed is ours to replace;
      * anything else is refused. */
-    what = not_plain(c->tmp);
+    what = files_not_plain(c->tmp);
     if (what) {
         refuse(err, errlen, c->tmp, what);
         return -1;
@@ -482,7 +470,7 @@ static int finish_recording(http_cassette *c) {
     }
     /* Planted while the sync ran: rename would replace it, not follow it,
      * but it is refused all the same, the recording kept beside it. */
-    const char *what = not_plain(c->path);
+    const char *what = files_not_plain(c->path);
     if (what) {
         refuse(c->werr, sizeof c->werr, c->path, what);
         size_t n = strlen(c->werr);

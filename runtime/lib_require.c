@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "lib.h"
 #include "rt.h"
 
@@ -88,15 +89,6 @@ static const char *name_problem(const char *name, size_t len) {
     return NULL;
 }
 
-static const char *kind_of(mode_t m) {
-    if (S_ISLNK(m)) return "a symbolic link";
-    if (S_ISDIR(m)) return "a directory";
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
-}
-
 /* The outcome of looking for one candidate file. */
 enum found { FOUND, NOT_FOUND, REFUSED };
 
@@ -141,7 +133,7 @@ static enum found open_candidate(const script_dir *d, char dirs[][256], int ndir
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, whylen, "is %s, not a file", kind_of(st.st_mode));
+        snprintf(why, whylen, "is %s, not a file", files_kind_of(st.st_mode));
         goto done;
     }
     if (st.st_size > MODULE_FILE_MAX) {

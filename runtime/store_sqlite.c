@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "files.h"
 #include "rowhash.h"
 #include "store_internal.h"
 
@@ -88,19 +88,6 @@ static int run(sqlite3_stmt *stmt) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* What a path that must be a plain file is instead, or NULL when it is one
- * or does not exist. */
-static const char *not_plain(const char *path) {
-    struct stat sb;
-    if (lstat(path, &sb) != 0) return NULL; /* absent: SQLite creates it */
-    if (S_ISREG(sb.st_mode)) return NULL;
-    if (S_ISLNK(sb.st_mode)) return "a symbolic link";
-    if (S_ISDIR(sb.st_mode)) return "a directory";
-    if (S_ISFIFO(sb.st_mode)) return "a FIFO";
-    if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)) return "a device";
-    return "not a regular file";
-}
-
 int store_check_files(const char *path, char *err, size_t errlen) {
     /* SQLITE_OPEN_NOFOLLOW covers the database itself; its journal files
      * are opened by name, so a link planted there is refused here, before
@@ -109,7 +96,7 @@ int store_check_files(const char *path, char *err, size_t errlen) {
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char file[4200];
         snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        const char *what = not_plain(file);
+        const char *what = files_not_plain(file); /* absent: SQLite creates it */
         if (what) {
             snprintf(err, errlen,
                      "%s is %s, not a file: refusing to open it (remove it: the runtime opens "
