@@ -31,6 +31,7 @@
 ---@field table string the table's name
 ---@field primary_key? string|string[] its key columns (none: a computed _fivetran_id)
 ---@field columns? table<string, connector.ColumnType> column name = type
+---@field history? boolean|{ start: string } keep every version of a row (history mode): true starts a version at the op's time, { start = "col" } at that UTC_DATETIME column's value
 
 --- What the script defines, as globals or as fields of the table the chunk
 --- returns (`return { schema = schema, update = update }`). schema is called
@@ -67,6 +68,15 @@ function op.delete(table, keys) end
 --- An unknown table is ignored.
 ---@param table string
 function op.truncate(table) end
+
+--- Soft-deletes (in a history table: closes) every live row whose
+--- `_fivetran_synced` is earlier than `before`, limited to the rows whose
+--- columns equal `scope`. An unknown table is ignored. Counted as Deletes.
+---@param table string
+---@param before integer|string milliseconds since the epoch (as time.now() gives) or a UTC_DATETIME text
+---@param scope? table<string, any> column name = value, compared as the column stores it
+---@return integer swept how many rows it deleted
+function op.sweep(table, before, scope) end
 
 --- Commits every operation so far together with `state`; the next run's
 --- update() receives this state.

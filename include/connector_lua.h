@@ -127,6 +127,10 @@ clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
  * CLUA_ERROR_STORE when reading fails; err says why. */
 clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
                          char *err, size_t errlen);
+/* clua_inspect of a table in history mode shows its active versions;
+ * this shows every version when all != 0 (a plain table: its rows). */
+clua_status clua_inspect_versions(const char *dir, const char *table, long limit, int json,
+                                  int all, FILE *out, char *err, size_t errlen);
 
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;

@@ -173,7 +173,8 @@ void table_drop_last_column(table *t) {
 
 bool catalog_reserved_name(const char *name, size_t len) {
     static const char *const reserved[] = {"_fivetran_synced", "_fivetran_deleted",
-                                           CATALOG_ID_COLUMN};
+                                           CATALOG_ID_COLUMN,  "_fivetran_active",
+                                           "_fivetran_start",  "_fivetran_end"};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (catalog_same_name(reserved[i], strlen(reserved[i]), name, len)) return true;
     return false;

@@ -45,6 +45,10 @@ typedef struct table {
     types_value *vals;
     unsigned char *present;
     struct store_cache *cache;
+    /* History mode (store_history.c): every version of a row is kept. */
+    bool history;
+    int history_start; /* 1 + index of the column that gives a version's start; 0: the op's time */
+    struct store_hcache *hcache;
 } table;
 
 typedef struct catalog {
@@ -83,7 +87,8 @@ int table_add_column(table *t, const char *name, size_t len, types_type type, in
 void table_drop_last_column(table *t);
 
 /* True for the column names the runtime keeps for itself (_fivetran_synced,
- * _fivetran_deleted, _fivetran_id), in any case, as SQLite compares them. */
+ * _fivetran_deleted, _fivetran_id, and history mode's _fivetran_active,
+ * _fivetran_start and _fivetran_end), in any case, as SQLite compares them. */
 bool catalog_reserved_name(const char *name, size_t len);
 
 /* True for table names SQLite (sqlite_...) or the runtime (_clua_...) own. */

@@ -176,6 +176,9 @@ clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
         } else if (!sqlite3_column_int(s, 5)) {
             const char *sys = !strcmp(c->name, "_fivetran_synced")    ? "UTC_DATETIME"
                               : !strcmp(c->name, "_fivetran_deleted") ? "BOOLEAN"
+                              : !strcmp(c->name, "_fivetran_active")  ? "BOOLEAN"
+                              : !strcmp(c->name, "_fivetran_start")   ? "UTC_DATETIME"
+                              : !strcmp(c->name, "_fivetran_end")     ? "UTC_DATETIME"
                                                                        : NULL;
             if (sys && !(c->type = strdup(sys))) {
                 status = inspect_no_memory(in);
@@ -521,9 +524,15 @@ static void safe_err(inspector *in) {
 
 clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
                          char *err, size_t errlen) {
+    return clua_inspect_versions(dir, tname, limit, json, 0, out, err, errlen);
+}
+
+clua_status clua_inspect_versions(const char *dir, const char *tname, long limit, int json,
+                                  int all, FILE *out, char *err, size_t errlen) {
     inspector in;
     char fallback[1];
     memset(&in, 0, sizeof in);
+    in.all = all;
     in.err = errlen ? err : fallback;
     in.errlen = errlen ? errlen : sizeof fallback;
     in.err[0] = '\0';

@@ -23,6 +23,7 @@ typedef struct inspector {
     int oom;    /* an append to out failed */
     char *err;
     size_t errlen;
+    int all; /* every version of a history table, not only the active ones */
 } inspector;
 
 /* One column as shown: its logical type from _clua_columns (NULL while

@@ -147,12 +147,15 @@ static clua_status select_rows(inspector *in, const char *table, const colset *c
     strbuf sql = STRBUF_INIT;
     clua_status status = CLUA_OK;
     int synced = inspect_find_column(cs, "_fivetran_synced") != NULL, keyed = 0;
+    /* A history table: its active versions unless every one is asked for. */
+    int active_only = !in->all && inspect_find_column(cs, "_fivetran_active") != NULL;
     for (int i = 0; i < cs->n; i++) keyed |= cs->c[i].pk != 0;
     *out = NULL;
     int bad = strbuf_puts(&sql, "SELECT ");
     for (int i = 0; i < cs->n && !bad; i++)
         bad = (i && strbuf_puts(&sql, ", ")) || strbuf_ident(&sql, cs->c[i].name);
     bad = bad || strbuf_puts(&sql, " FROM ") || strbuf_ident(&sql, table) ||
+          (active_only && strbuf_puts(&sql, " WHERE \"_fivetran_active\" = 1")) ||
           strbuf_puts(&sql, " ORDER BY ") ||
           (synced && strbuf_puts(&sql, keyed ? "\"_fivetran_synced\" DESC, "
                                              : "\"_fivetran_synced\" DESC")) ||
@@ -320,8 +323,14 @@ clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int 
     border(in, widths, cs.n);
     for (long long r = 1; r <= shown; r++) grid_row(in, &g, (size_t)r * (size_t)cs.n, widths, cs.n);
     if (shown) border(in, widths, cs.n);
-    inspect_keep(in, strbuf_printf(&in->out, "%lld of %lld row%s shown, newest first\n", shown,
-                                   total, total == 1 ? "" : "s"));
+    if (!in->all && inspect_find_column(&cs, "_fivetran_active"))
+        inspect_keep(in, strbuf_printf(&in->out,
+                                       "%lld active version%s shown of %lld version%s (--all shows "
+                                       "every one), newest first\n",
+                                       shown, shown == 1 ? "" : "s", total, total == 1 ? "" : "s"));
+    else
+        inspect_keep(in, strbuf_printf(&in->out, "%lld of %lld row%s shown, newest first\n", shown,
+                                       total, total == 1 ? "" : "s"));
 done:
     sqlite3_finalize(s);
     inspect_colset_free(&cs);

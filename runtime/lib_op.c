@@ -4,23 +4,27 @@
  * a Lua error leaks nothing), and runs the table's cached statement. */
 #include <lauxlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "json_codec.h"
 #include "lib.h"
 #include "row.h"
 #include "rt.h"
+#include "store_sqlite.h"
+#include "types.h"
 
 static int op_upsert(lua_State *L);
 static int op_update(lua_State *L);
 static int op_delete(lua_State *L);
 static int op_truncate(lua_State *L);
 static int op_checkpoint(lua_State *L);
+static int op_sweep(lua_State *L);
 
 static void op_leave(struct clua_runtime *rt) { rt->op_busy = false; }
 
 static bool is_op(lua_CFunction f) {
     return f && (f == op_upsert || f == op_update || f == op_delete || f == op_truncate ||
-                 f == op_checkpoint);
+                 f == op_checkpoint || f == op_sweep);
 }
 
 /* True when thread T has an op's frame on its call stack, from level
@@ -124,12 +128,21 @@ static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op)
     lua_pop(L, 2);
 }
 
+/* Writes the row read into t as a new version of a history table; a
+ * refused version is the script's error, not the store's. */
+static void history_write(lua_State *L, struct clua_runtime *rt, table *t, const char *op) {
+    int rc = store_history_write(rt->st, t, rt_now(rt), rt->msg, sizeof rt->msg);
+    if (rc < 0) store_error_raise(L, rt);
+    if (rc > 0) luaL_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
+}
+
 static int op_upsert(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.upsert", 2);
     table *t = row_table(L, rt, "op.upsert", true);
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
     if (table_hashed(t)) row_hash(L, rt, t);
-    if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+    if (t->history) history_write(L, rt, t, "op.upsert");
+    else if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
     rt->summary.upserts++;
     op_done(rt);
     op_leave(rt);
@@ -143,7 +156,14 @@ static int op_update(lua_State *L) {
         check_row_arg(L, rt, "op.update");
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
-        if (store_update(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+        if (t->history) {
+            /* A new version: the active one plus the columns supplied. */
+            bool found;
+            if (store_history_fill(rt->st, t, &found) != 0) return store_error_raise(L, rt);
+            if (found) history_write(L, rt, t, "op.update");
+        } else if (store_update(rt->st, t, rt_now(rt)) != 0) {
+            return store_error_raise(L, rt);
+        }
     }
     rt->summary.updates++;
     op_done(rt);
@@ -158,7 +178,9 @@ static int op_delete(lua_State *L) {
         check_row_arg(L, rt, "op.delete");
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
-        if (store_delete(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+        if (t->history ? store_history_delete(rt->st, t, rt_now(rt)) != 0
+                       : store_delete(rt->st, t, rt_now(rt)) != 0)
+            return store_error_raise(L, rt);
     }
     rt->summary.deletes++;
     op_done(rt);
@@ -169,7 +191,9 @@ static int op_delete(lua_State *L) {
 static int op_truncate(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
     table *t = row_table(L, rt, "op.truncate", false);
-    if (t && store_truncate(rt->st, t) != 0) return store_error_raise(L, rt);
+    if (t && (t->history ? store_history_truncate(rt->st, t, rt_now(rt)) != 0
+                         : store_truncate(rt->st, t) != 0))
+        return store_error_raise(L, rt);
     rt->summary.truncates++;
     op_done(rt);
     op_leave(rt);
@@ -192,9 +216,104 @@ static int op_checkpoint(lua_State *L) {
     return 0;
 }
 
+/* Reads op.sweep's scope (arg 3: column = value) into t's scratch: each
+ * value converted as its column's type converts it, so it compares with
+ * the stored form; t->present marks the scope's columns. */
+static void sweep_scope(lua_State *L, struct clua_runtime *rt, table *t) {
+    memset(t->present, 0, (size_t)t->ncols);
+    if (lua_isnil(L, 3)) return;
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "op.sweep(\"%s\"): scope names must be strings, got %s", t->name,
+                       luaL_typename(L, -2));
+        size_t slen, clen;
+        const char *source = lua_tolstring(L, -2, &slen);
+        const char *cname = row_name(L, rt, "op.sweep: scope column", source, slen, false, &clen);
+        int ci = table_find_column(t, cname, clen);
+        if (ci < 0)
+            luaL_error(L, "op.sweep(\"%s\"): scope column \"%s\" is not a column of the table",
+                       t->name, source);
+        column *c = &t->cols[ci];
+        types_value *v = &t->vals[ci];
+        types_input in;
+        memset(&in, 0, sizeof in);
+        int ty = lua_type(L, -1);
+        if (ty == LUA_TBOOLEAN) {
+            in.tag = TYPES_IN_BOOL;
+            in.b = lua_toboolean(L, -1);
+        } else if (ty == LUA_TNUMBER && lua_isinteger(L, -1)) {
+            in.tag = TYPES_IN_INT;
+            in.i = lua_tointeger(L, -1);
+        } else if (ty == LUA_TNUMBER) {
+            in.tag = TYPES_IN_FLOAT;
+            in.f = lua_tonumber(L, -1);
+        } else if (ty == LUA_TSTRING) {
+            in.tag = TYPES_IN_STRING;
+            in.s = lua_tolstring(L, -1, &in.len);
+        } else {
+            luaL_error(L, "op.sweep(\"%s\"): scope column \"%s\" must be a boolean, number or "
+                          "string, got %s",
+                       t->name, source, luaL_typename(L, -1));
+        }
+        if (c->type.kind == CATALOG_TYPE_PENDING || c->type.kind == TYPES_JSON)
+            luaL_error(L, "op.sweep(\"%s\"): scope column \"%s\" is %s: it cannot scope a sweep",
+                       t->name, source,
+                       c->type.kind == TYPES_JSON ? "JSON" : "not typed yet (it has had no value)");
+        /* On the ladder of an undeclared number column a boolean is 0 or 1. */
+        if (in.tag == TYPES_IN_BOOL && !c->declared &&
+            (c->type.kind == TYPES_LONG || c->type.kind == TYPES_DOUBLE)) {
+            in.tag = TYPES_IN_INT;
+            in.i = in.b;
+        }
+        if (types_convert(&c->type, &in, v, rt->msg, sizeof rt->msg) != 0)
+            luaL_error(L, "op.sweep(\"%s\"): scope column \"%s\" %s", t->name, c->name, rt->msg);
+        t->present[ci] = 1;
+        lua_pop(L, 1);
+    }
+}
+
+static int op_sweep(lua_State *L) {
+    struct clua_runtime *rt = op_enter(L, "op.sweep", 3);
+    table *t = row_table(L, rt, "op.sweep", false);
+    char before[32];
+    int64_t ms = 0;
+    if (lua_isinteger(L, 2)) {
+        ms = lua_tointeger(L, 2);
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, 2, &len);
+        const char *why = types_parse_instant(s, len, &ms);
+        if (why) luaL_error(L, "op.sweep(\"%s\"): before \"%s\" is not a UTC_DATETIME: %s",
+                            lua_tostring(L, 1), s, why);
+    } else {
+        luaL_error(L, "op.sweep(\"%s\"): before must be milliseconds since the epoch (an "
+                      "integer, as time.now() gives) or a UTC_DATETIME text, got %s",
+                   lua_tostring(L, 1), row_arg_typename(L, rt, 2));
+    }
+    if (store_history_time(ms, before) != 0)
+        luaL_error(L, "op.sweep(\"%s\"): before %I is out of range", lua_tostring(L, 1),
+                   (lua_Integer)ms);
+    if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TTABLE)
+        luaL_error(L, "op.sweep(\"%s\"): scope must be a table of column = value, got %s",
+                   lua_tostring(L, 1), row_arg_typename(L, rt, 3));
+    long long swept = 0;
+    if (t) {
+        sweep_scope(L, rt, t);
+        if (store_sweep(rt->st, t, rt_now(rt), before, &swept) != 0)
+            return store_error_raise(L, rt);
+    }
+    rt->summary.deletes += swept;
+    op_done(rt);
+    op_leave(rt);
+    lua_pushinteger(L, (lua_Integer)swept);
+    return 1;
+}
+
 static const luaL_Reg op_funcs[] = {
     {"upsert", op_upsert},     {"update", op_update},         {"delete", op_delete},
-    {"truncate", op_truncate}, {"checkpoint", op_checkpoint}, {NULL, NULL},
+    {"truncate", op_truncate}, {"checkpoint", op_checkpoint}, {"sweep", op_sweep},
+    {NULL, NULL},
 };
 
 void lib_op_open(lua_State *L, struct clua_runtime *rt) {

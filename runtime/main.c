@@ -72,6 +72,7 @@ static void usage(FILE *out) {
           "inspect options:\n"
           "  --limit N             show at most N rows of TABLE, newest first (default 20)\n"
           "  --json                print JSON instead of text\n"
+          "  --all                 every version of a history table (default: the active ones)\n"
           "\n"
           "exit status:\n"
           "  0  the sync succeeded\n"
@@ -251,11 +252,11 @@ static int parse_limit(const char *s, long *out) {
 }
 
 static int run_inspect(const char *dir_opt, const char *script, const char *table, long limit,
-                       int json) {
+                       int json, int all) {
     char dir[4096], err[4400];
     if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
     else clua_default_output_dir(script, dir, sizeof dir);
-    clua_status status = clua_inspect(dir, table, limit, json, stdout, err, sizeof err);
+    clua_status status = clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
     if (status == CLUA_OK) return EXIT_OK;
     report_message(log_json, "SEVERE", err);
     return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
@@ -270,7 +271,7 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
     clua_options opt = clua_options_default();
     const char *positional = NULL, *table = NULL;
-    int reset = 0, inspect = 0, json = 0, limit_given = 0;
+    int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0;
     long limit = 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -327,6 +328,8 @@ int main(int argc, char **argv) {
             limit_given = 1;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--all")) {
+            all = 1;
         } else if (missing) {
             return usage_error("option needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -343,8 +346,9 @@ int main(int argc, char **argv) {
             return usage_error("unexpected argument", a);
         }
     }
-    if (!inspect && (json || limit_given))
-        return usage_error("this option belongs to inspect", json ? "--json" : "--limit");
+    if (!inspect && (json || limit_given || all))
+        return usage_error("this option belongs to inspect",
+                           json ? "--json" : limit_given ? "--limit" : "--all");
     if (inspect) {
         /* With --output the one argument is the TABLE; without it, SCRIPT [TABLE]. */
         if (opt.output_dir && table) return usage_error("unexpected argument", table);
@@ -352,7 +356,8 @@ int main(int argc, char **argv) {
             return usage_error("inspect takes either --output DIR or SCRIPT", NULL);
         if (opt.output_dir) table = positional;
         if (limit_given && !table) return usage_error("--limit needs a TABLE", NULL);
-        return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json);
+        return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json,
+                           all);
     }
     if (reset) {
         if (!positional == !opt.output_dir)

@@ -205,10 +205,11 @@ static void check_fields(lua_State *L, int decl, int entry) {
     while (lua_next(L, decl)) {
         lua_pop(L, 1);
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        if (!k || (strcmp(k, "table") && strcmp(k, "primary_key") && strcmp(k, "columns")))
+        if (!k || (strcmp(k, "table") && strcmp(k, "primary_key") && strcmp(k, "columns") &&
+                   strcmp(k, "history")))
             luaL_error(L,
                        "schema(): %s: unknown field %s (the fields are table, "
-                       "primary_key and columns)",
+                       "primary_key, columns and history)",
                        where, k ? k : luaL_typename(L, -1));
     }
 }
@@ -283,6 +284,81 @@ static void apply_key(lua_State *L, struct clua_runtime *rt, table *t, int pk, i
     }
 }
 
+/* Reads the history field at idx: false/nil (off), true (versions start at
+ * the op's time) or { start = "col" } (at that UTC_DATETIME column's
+ * value). Returns whether history is asked for; *start is 1 + the start
+ * column's index, or 0. */
+static bool parse_history(lua_State *L, struct clua_runtime *rt, table *t, int idx, int *start) {
+    *start = 0;
+    if (lua_isnil(L, idx) || (lua_isboolean(L, idx) && !lua_toboolean(L, idx))) return false;
+    if (lua_isboolean(L, idx)) return true;
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) != LUA_TSTRING || strcmp(lua_tostring(L, -1), "start"))
+                luaL_error(L, "schema(): table \"%s\": history has an unknown field %s (the one "
+                              "field is start)",
+                           t->name, luaL_tolstring(L, -1, NULL));
+        }
+        lua_getfield(L, idx, "start");
+        size_t slen, clen;
+        const char *source = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &slen) : NULL;
+        if (source) {
+            char what[300];
+            snprintf(what, sizeof what, "schema(): table \"%s\": history start column", t->name);
+            const char *cname = row_name(L, rt, what, source, slen, false, &clen);
+            int ci = table_find_column(t, cname, clen);
+            if (ci < 0 || !t->cols[ci].in_schema || t->cols[ci].type.kind != TYPES_UTC_DATETIME)
+                luaL_error(L,
+                           "schema(): table \"%s\": history start column \"%s\" must be declared "
+                           "in columns as UTC_DATETIME",
+                           t->name, source);
+            *start = ci + 1;
+            lua_pop(L, 1);
+            return true;
+        }
+    }
+    luaL_error(L,
+               "schema(): table \"%s\": history must be true or { start = \"column\" } (a "
+               "UTC_DATETIME column), got %s",
+               t->name, luaL_typename(L, idx));
+    return false;
+}
+
+/* Brings t's history mode in line with the declaration at decl. */
+static void apply_history(lua_State *L, struct clua_runtime *rt, table *t, int decl, bool is_new) {
+    lua_getfield(L, decl, "history");
+    int start;
+    bool want = parse_history(L, rt, t, lua_gettop(L), &start);
+    lua_pop(L, 1);
+    if (!want) {
+        if (t->history)
+            luaL_error(L,
+                       "schema(): table \"%s\" keeps history in the database and schema() no "
+                       "longer asks for it: switching history off is refused (it would lose the "
+                       "versions); declare history again, or " RESET_HINT " (every table is "
+                       "dropped) or move the output elsewhere with --output",
+                       t->name);
+        return;
+    }
+    bool was = t->history, moved = t->history_start != start;
+    t->history_start = start;
+    if (is_new) {
+        t->history = true;
+        return;
+    }
+    if (!was) {
+        if (store_history_enable(rt->st, t, rt_now(rt)) != 0) raise_store(L, rt);
+        rt->summary.schema_changes++;
+        log_printf(&rt->log, CLUA_LOG_INFO, "INFO",
+                   "switched history on for table \"%s\": each live row is now an active version",
+                   t->name);
+    } else if (moved && store_history_record(rt->st, t) != 0) {
+        raise_store(L, rt);
+    }
+}
+
 /* Applies one declaration, the table at decl. */
 static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int entry) {
     check_fields(L, decl, entry);
@@ -334,8 +410,10 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
             apply_column(L, rt, t, csource, csl, cname, clen, &type, 0, is_new);
         lua_pop(L, 1);
     }
+    apply_history(L, rt, t, decl, is_new);
     if (is_new) {
-        if (store_create_table(rt->st, t) != 0) raise_store(L, rt);
+        if (store_create_table(rt->st, t) != 0 || (t->history && store_history_record(rt->st, t) != 0))
+            raise_store(L, rt);
         rt->summary.schema_changes++;
         log_printf(&rt->log, CLUA_LOG_FINE, "FINE", "created table \"%s\"", t->name);
     }

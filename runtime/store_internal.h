@@ -31,6 +31,15 @@ int store_build_create(store *st, const table *t, const char *name);
 /* Records column col of t in _clua_columns. */
 int store_record_column(store *st, const table *t, int col);
 
+/* Binds a converted value at parameter i. */
+void store_bind(sqlite3_stmt *s, int i, const types_value *v);
+
+/* Drops t's cached history statements (store_history.c). */
+void store_history_forget(table *t);
+
+/* Reads _clua_history into the catalog's tables (after their columns). */
+int store_history_load(store *st, catalog *cat);
+
 /* Registers clua_widen() and clua_row_id() on the connection. */
 int store_register_functions(sqlite3 *db);
 

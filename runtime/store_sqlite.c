@@ -33,7 +33,8 @@ static const char SCHEMA_SQL[] =
     " PRIMARY KEY(table_name, column_name));"
     "CREATE TABLE IF NOT EXISTS _clua_state("
     " id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, saved_at TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS _clua_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS _clua_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS _clua_history(table_name TEXT PRIMARY KEY, start_column TEXT);";
 
 /* Keeps the first words of the failure and SQLite's reason, once. */
 int store_fail(store *st, const char *fmt, ...) {
@@ -172,6 +173,7 @@ static void cache_free(struct store_cache *c) {
 void store_forget(table *t) {
     cache_free(t->cache);
     t->cache = NULL;
+    store_history_forget(t);
 }
 
 void store_close(store *st, catalog *cat) {
@@ -282,6 +284,7 @@ int store_load_catalog(store *st, catalog *cat) {
     }
     if (rc == 0 && step != SQLITE_DONE) rc = store_fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
+    if (rc == 0) rc = store_history_load(st, cat);
     if (rc == 0) rc = upgrade_row_ids(st, cat);
     for (int i = 0; rc == 0 && i < cat->n; i++)
         if (!table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
@@ -410,9 +413,15 @@ int store_build_create(store *st, const table *t, const char *name) {
     for (int i = 0; i < t->ncols && !bad; i++)
         bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" TEXT, "
-                                "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (");
+                                "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, ");
+    /* History mode: a version of the row per start (store_history.c). */
+    if (t->history)
+        bad = bad || strbuf_puts(b, "\"_fivetran_active\" INTEGER NOT NULL DEFAULT 1, "
+                                    "\"_fivetran_start\" TEXT NOT NULL, \"_fivetran_end\" TEXT NOT NULL, ");
+    bad = bad || strbuf_puts(b, "PRIMARY KEY (");
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    if (t->history) bad = bad || strbuf_puts(b, ", \"_fivetran_start\"");
     bad = bad || strbuf_puts(b, "))");
     return bad ? store_oom(st) : 0;
 }
@@ -449,6 +458,8 @@ static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     default: sqlite3_bind_null(s, i); break;
     }
 }
+
+void store_bind(sqlite3_stmt *s, int i, const types_value *v) { bind_value(s, i, v); }
 
 static struct store_cache *cache_of(store *st, table *t) {
     if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) store_oom(st);

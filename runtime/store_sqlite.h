@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog.h"
 #include "strbuf.h"
@@ -83,6 +84,31 @@ int store_upsert(store *st, table *t, const char *synced);
 int store_update(store *st, table *t, const char *synced);
 int store_delete(store *st, table *t, const char *synced);
 int store_truncate(store *st, table *t);
+
+/* History mode (store_history.c). t->history and t->history_start say
+ * what the table keeps. record writes them to _clua_history (a new
+ * table); enable switches history on for a table that exists, turning
+ * each live row into an active version and each deleted row into a closed
+ * one, with now as the start of rows never synced.
+ * write stores the whole row in t->vals as a new version, or refreshes
+ * _fivetran_synced of the active version it equals; it returns 1 with why
+ * set when the row is refused (a start not later than the active
+ * version's). fill completes an op.update's row from the active version
+ * (*found false: there is none). delete and truncate close active
+ * versions at now (or their start, if later). */
+int store_history_record(store *st, const table *t);
+int store_history_enable(store *st, table *t, const char *now);
+int store_history_write(store *st, table *t, const char *now, char *why, size_t whylen);
+int store_history_fill(store *st, table *t, bool *found);
+int store_history_delete(store *st, table *t, const char *now);
+int store_history_truncate(store *st, table *t, const char *now);
+/* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
+int store_history_time(int64_t ms, char out[32]);
+
+/* op.sweep: soft-deletes (in a history table: closes) every live row
+ * whose _fivetran_synced is earlier than before and whose columns marked
+ * in t->present equal t->vals (the scope); *swept is how many. */
+int store_sweep(store *st, table *t, const char *now, const char *before, long long *swept);
 
 /* Drops t's cached statements (after its columns change). */
 void store_forget(table *t);

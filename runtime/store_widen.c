@@ -183,7 +183,9 @@ int store_widen_column(store *st, table *t, int col, const types_type *from) {
     int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
     for (int i = 0; i < t->ncols && !bad; i++)
         bad = put_widened(b, t, i, col, from) || strbuf_puts(b, ", ");
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\" FROM ") ||
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\"") ||
+          (t->history && strbuf_puts(b, ", \"_fivetran_active\", \"_fivetran_start\", \"_fivetran_end\"")) ||
+          strbuf_puts(b, " FROM ") ||
           strbuf_ident(b, t->name) || strbuf_puts(b, "; DROP TABLE ") ||
           strbuf_ident(b, t->name) || strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
           strbuf_puts(b, " RENAME TO ") || strbuf_ident(b, t->name);

@@ -374,10 +374,10 @@ static const err_case error_cases[] = {
     {"return { { table = 't', primary_key = true } }",
      "schema(): table \"t\": primary_key must be a list of column names, got boolean"},
     {"return { { table = 't', primary_keys = {'id'} } }",
-     "schema(): table \"t\": unknown field primary_keys (the fields are table, primary_key and "
-     "columns)"},
+     "schema(): table \"t\": unknown field primary_keys (the fields are table, primary_key, columns and "
+     "history)"},
     {"return { { table = 't', primary_key = {'id'}, 'extra' } }",
-     "schema(): table \"t\": unknown field number (the fields are table, primary_key and columns)"},
+     "schema(): table \"t\": unknown field number (the fields are table, primary_key, columns and history)"},
     {"return { { table = 't', primary_key = {'id'}, columns = { _fivetran_deleted = 'BOOLEAN' } } }",
      "schema(): table \"t\": column \"_fivetran_deleted\" is reserved for the runtime"},
     {"return { { table = 't', primary_key = {'_fivetran_id'} } }",

@@ -58,9 +58,9 @@ declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", amount 
   'schema(): table "u" column "amount": DECIMAL needs precision and scale: { type = "DECIMAL", precision = 15, scale = 2 }'
 # An unknown field, such as a misspelt primary_key.
 declares '{ { table = "u", primary_keys = { "k" } } }' \
-  'schema(): table "u": unknown field primary_keys (the fields are table, primary_key and columns)'
+  'schema(): table "u": unknown field primary_keys (the fields are table, primary_key, columns and history)'
 declares '{ { table = "u", primary_key = { "k" }, colums = { k = "INT" } } }' \
-  'schema(): table "u": unknown field colums (the fields are table, primary_key and columns)'
+  'schema(): table "u": unknown field colums (the fields are table, primary_key, columns and history)'
 # A column the runtime keeps for itself, and a key named twice.
 declares '{ { table = "u", primary_key = { "k" }, columns = { k = "INT", _fivetran_deleted = "BOOLEAN" } } }' \
   'schema(): table "u": column "_fivetran_deleted" is reserved for the runtime'
