@@ -77,11 +77,18 @@ typedef struct clua_options {
                                      * which gets the text form either way. */
 } clua_options;
 
-/* What a sync did: the SDK's counters, the time it took and where the data is. */
+/* What a sync did: the SDK's counters, the time it took and where the data is.
+ * upserts .. checkpoints count calls, as the SDK does, whether or not what
+ * they did was kept. committed_* count rows that ops changed in the
+ * transactions that committed: an op after the last checkpoint of a failed
+ * run is a call but no committed row; op.update or op.delete of a row that
+ * does not exist changes none; op.truncate counts the rows it marked
+ * deleted. The journal records the same per table and checkpoint. */
 typedef struct clua_summary {
     long long upserts, updates, deletes, truncates, schema_changes, checkpoints;
     double elapsed_seconds;
     char database_path[4096]; /* "" until the output directory is known */
+    long long committed_upserts, committed_updates, committed_deletes, committed_truncates;
 } clua_summary;
 
 typedef struct clua_runtime clua_runtime;

@@ -45,6 +45,8 @@ typedef struct table {
     types_value *vals;
     unsigned char *present;
     struct store_cache *cache;
+    /* Rows each kind of op changed since the last commit (journal.h). */
+    long long journal[4];
 } table;
 
 typedef struct catalog {

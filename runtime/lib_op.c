@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 #include <stdio.h>
 
+#include "journal.h"
 #include "json_codec.h"
 #include "lib.h"
 #include "row.h"
@@ -130,6 +131,7 @@ static int op_upsert(lua_State *L) {
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
     if (table_hashed(t)) row_hash(L, rt, t);
     if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+    journal_count(t, JOURNAL_UPSERTED, store_changes(rt->st));
     rt->summary.upserts++;
     op_done(rt);
     op_leave(rt);
@@ -144,6 +146,7 @@ static int op_update(lua_State *L) {
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
         if (store_update(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+        journal_count(t, JOURNAL_UPDATED, store_changes(rt->st));
     }
     rt->summary.updates++;
     op_done(rt);
@@ -159,6 +162,7 @@ static int op_delete(lua_State *L) {
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
         if (store_delete(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+        journal_count(t, JOURNAL_DELETED, store_changes(rt->st));
     }
     rt->summary.deletes++;
     op_done(rt);
@@ -170,6 +174,7 @@ static int op_truncate(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
     table *t = row_table(L, rt, "op.truncate", false);
     if (t && store_truncate(rt->st, t) != 0) return store_error_raise(L, rt);
+    if (t) journal_count(t, JOURNAL_TRUNCATED, store_changes(rt->st));
     rt->summary.truncates++;
     op_done(rt);
     op_leave(rt);
