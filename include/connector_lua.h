@@ -135,6 +135,17 @@ clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
 clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
                          char *err, size_t errlen);
 
+/* Writes to out the journal of syncs of dir/warehouse.db, newest first, at
+ * most limit runs (limit < 0: all): each run's id, status ("running" only
+ * while its process lives; a run killed outright shows "unfinished"),
+ * script, start and end, error, number of commits, and the rows it
+ * committed per table. json != 0 writes {"database", "syncs": [{"id",
+ * "status", "script", "started_at", "ended_at", "error", "checkpoints",
+ * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}.
+ * Read-only, no lock, and failures as clua_inspect. */
+clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
+                               size_t errlen);
+
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;
  * clua_sync then returns CLUA_ERROR_INTERRUPTED. Safe to call from a signal

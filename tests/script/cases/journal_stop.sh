@@ -57,6 +57,10 @@ got=$(python3 stoprun.py SIGKILL -- "$CLUA" s.lua --output o)
 [ "$got" = "signal 9" ] || fail "SIGKILL: exit $got"
 expect_sql o/warehouse.db "SELECT id, status, ended_at IS NULL FROM _clua_syncs WHERE id = 4" "4|running|1"
 expect_sql o/warehouse.db "SELECT count(*) FROM _clua_sync_checkpoints WHERE sync_id = 4" "1"
+# inspect shows it as unfinished: its process is gone.
+run inspect --output o --syncs --json --limit 1
+python3 -c 'import json; s = json.load(open("out"))["syncs"][0]; assert (s["id"], s["status"], s["ended_at"]) == (4, "unfinished", None), s' ||
+  fail "inspect --syncs after kill -9: $(cat out)"
 run s.lua --output o --timeout 0.3
 expect_sql o/warehouse.db "SELECT id, status, ended_at IS NULL FROM _clua_syncs WHERE id IN (4, 5) ORDER BY id" \
   "4|unfinished|1
