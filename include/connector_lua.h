@@ -77,11 +77,18 @@ typedef struct clua_options {
                                      * which gets the text form either way. */
 } clua_options;
 
-/* What a sync did: the SDK's counters, the time it took and where the data is. */
+/* What a sync did: the SDK's counters, the time it took and where the data is.
+ * upserts .. checkpoints count calls, as the SDK does, whether or not what
+ * they did was kept. committed_* count rows that ops changed in the
+ * transactions that committed: an op after the last checkpoint of a failed
+ * run is a call but no committed row; op.update or op.delete of a row that
+ * does not exist changes none; op.truncate counts the rows it marked
+ * deleted. The journal records the same per table and checkpoint. */
 typedef struct clua_summary {
     long long upserts, updates, deletes, truncates, schema_changes, checkpoints;
     double elapsed_seconds;
     char database_path[4096]; /* "" until the output directory is known */
+    long long committed_upserts, committed_updates, committed_deletes, committed_truncates;
 } clua_summary;
 
 typedef struct clua_runtime clua_runtime;
@@ -131,6 +138,17 @@ clua_status clua_inspect(const char *dir, const char *table, long limit, int jso
  * this shows every version when all != 0 (a plain table: its rows). */
 clua_status clua_inspect_versions(const char *dir, const char *table, long limit, int json,
                                   int all, FILE *out, char *err, size_t errlen);
+
+/* Writes to out the journal of syncs of dir/warehouse.db, newest first, at
+ * most limit runs (limit < 0: all): each run's id, status ("running" only
+ * while its process lives; a run killed outright shows "unfinished"),
+ * script, start and end, error, number of commits, and the rows it
+ * committed per table. json != 0 writes {"database", "syncs": [{"id",
+ * "status", "script", "started_at", "ended_at", "error", "checkpoints",
+ * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}.
+ * Read-only, no lock, and failures as clua_inspect. */
+clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
+                               size_t errlen);
 
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;

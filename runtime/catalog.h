@@ -49,6 +49,8 @@ typedef struct table {
     bool history;
     int history_start; /* 1 + index of the column that gives a version's start; 0: the op's time */
     struct store_hcache *hcache;
+    /* Rows each kind of op changed since the last commit (journal.h). */
+    long long journal[4];
 } table;
 
 typedef struct catalog {

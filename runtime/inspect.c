@@ -522,13 +522,9 @@ static void safe_err(inspector *in) {
     strbuf_free(&b);
 }
 
-clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
-                         char *err, size_t errlen) {
-    return clua_inspect_versions(dir, tname, limit, json, 0, out, err, errlen);
-}
-
-clua_status clua_inspect_versions(const char *dir, const char *tname, long limit, int json,
-                                  int all, FILE *out, char *err, size_t errlen) {
+/* clua_inspect_versions, or with syncs set clua_inspect_syncs. */
+static clua_status inspect_with(const char *dir, const char *tname, int syncs, int all, long limit,
+                                int json, FILE *out, char *err, size_t errlen) {
     inspector in;
     char fallback[1];
     memset(&in, 0, sizeof in);
@@ -538,7 +534,9 @@ clua_status clua_inspect_versions(const char *dir, const char *tname, long limit
     in.err[0] = '\0';
     clua_status status = open_db(&in, dir);
     if (status != CLUA_OK) goto done;
-    status = tname ? inspect_show_rows(&in, tname, limit, json) : show_summary(&in, json);
+    status = syncs   ? inspect_show_syncs(&in, limit, json)
+             : tname ? inspect_show_rows(&in, tname, limit, json)
+                     : show_summary(&in, json);
     if (status != CLUA_OK) goto done;
     if (in.oom) {
         status = inspect_no_memory(&in);
@@ -555,4 +553,19 @@ done:
     sqlite3_close(in.db);
     strbuf_free(&in.out);
     return status;
+}
+
+clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
+                         char *err, size_t errlen) {
+    return inspect_with(dir, tname, 0, 0, limit, json, out, err, errlen);
+}
+
+clua_status clua_inspect_versions(const char *dir, const char *tname, long limit, int json,
+                                  int all, FILE *out, char *err, size_t errlen) {
+    return inspect_with(dir, tname, 0, all, limit, json, out, err, errlen);
+}
+
+clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
+                               size_t errlen) {
+    return inspect_with(dir, NULL, 1, 0, limit, json, out, err, errlen);
 }

@@ -94,4 +94,10 @@ clua_status inspect_count_rows(inspector *in, const char *table, const colset *c
  * asked, as a text table or as JSON. */
 clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json);
 
+/* ---- --syncs (inspect_syncs.c) ---- */
+
+/* The newest limit runs of the journal (all when limit < 0), newest first,
+ * with what each committed per table. */
+clua_status inspect_show_syncs(inspector *in, long limit, int json);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
 #include "json_codec.h"
 #include "lib.h"
 #include "row.h"
@@ -141,8 +142,11 @@ static int op_upsert(lua_State *L) {
     table *t = row_table(L, rt, "op.upsert", true);
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
     if (table_hashed(t)) row_hash(L, rt, t);
+    long long before = store_total_changes(rt->st);
     if (t->history) history_write(L, rt, t, "op.upsert");
     else if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
+    /* One row upserted, or none (a history version re-sent as it is). */
+    journal_count(t, JOURNAL_UPSERTED, store_total_changes(rt->st) > before);
     rt->summary.upserts++;
     op_done(rt);
     op_leave(rt);
@@ -156,6 +160,7 @@ static int op_update(lua_State *L) {
         check_row_arg(L, rt, "op.update");
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
+        long long before = store_total_changes(rt->st);
         if (t->history) {
             /* A new version: the active one plus the columns supplied. */
             bool found;
@@ -164,6 +169,7 @@ static int op_update(lua_State *L) {
         } else if (store_update(rt->st, t, rt_now(rt)) != 0) {
             return store_error_raise(L, rt);
         }
+        journal_count(t, JOURNAL_UPDATED, store_total_changes(rt->st) > before);
     }
     rt->summary.updates++;
     op_done(rt);
@@ -178,9 +184,11 @@ static int op_delete(lua_State *L) {
         check_row_arg(L, rt, "op.delete");
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
+        long long before = store_total_changes(rt->st);
         if (t->history ? store_history_delete(rt->st, t, rt_now(rt)) != 0
                        : store_delete(rt->st, t, rt_now(rt)) != 0)
             return store_error_raise(L, rt);
+        journal_count(t, JOURNAL_DELETED, store_total_changes(rt->st) - before);
     }
     rt->summary.deletes++;
     op_done(rt);
@@ -191,9 +199,11 @@ static int op_delete(lua_State *L) {
 static int op_truncate(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
     table *t = row_table(L, rt, "op.truncate", false);
+    long long before = store_total_changes(rt->st);
     if (t && (t->history ? store_history_truncate(rt->st, t, rt_now(rt)) != 0
                          : store_truncate(rt->st, t) != 0))
         return store_error_raise(L, rt);
+    if (t) journal_count(t, JOURNAL_TRUNCATED, store_total_changes(rt->st) - before);
     rt->summary.truncates++;
     op_done(rt);
     op_leave(rt);
@@ -302,6 +312,7 @@ static int op_sweep(lua_State *L) {
         sweep_scope(L, rt, t);
         if (store_sweep(rt->st, t, rt_now(rt), before, &swept) != 0)
             return store_error_raise(L, rt);
+        journal_count(t, JOURNAL_DELETED, swept);
     }
     rt->summary.deletes += swept;
     op_done(rt);

@@ -36,6 +36,8 @@ static void usage(FILE *out) {
           "                                            delete warehouse.db and state.json\n"
           "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
           "                                            show tables, state or TABLE's rows\n"
+          "       connector-lua inspect [--output DIR | SCRIPT] --syncs [options]\n"
+          "                                            list the runs, newest first\n"
           "       connector-lua test SCRIPT [--update] [--expect FILE] [--replay FILE]\n"
           "                                            run one sync in a temporary directory\n"
           "                                            and compare it with SCRIPT's expected\n"
@@ -70,7 +72,9 @@ static void usage(FILE *out) {
           "  -V, --version         show the version\n"
           "\n"
           "inspect options:\n"
-          "  --limit N             show at most N rows of TABLE, newest first (default 20)\n"
+          "  --limit N             show at most N rows of TABLE, newest first (default 20),\n"
+          "                        or with --syncs the N newest runs\n"
+          "  --syncs               list the runs: status, times, error, rows committed\n"
           "  --json                print JSON instead of text\n"
           "  --all                 every version of a history table (default: the active ones)\n"
           "\n"
@@ -252,11 +256,13 @@ static int parse_limit(const char *s, long *out) {
 }
 
 static int run_inspect(const char *dir_opt, const char *script, const char *table, long limit,
-                       int json, int all) {
+                       int json, int all, int syncs) {
     char dir[4096], err[4400];
     if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
     else clua_default_output_dir(script, dir, sizeof dir);
-    clua_status status = clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
+    clua_status status =
+        syncs ? clua_inspect_syncs(dir, limit, json, stdout, err, sizeof err)
+              : clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
     if (status == CLUA_OK) return EXIT_OK;
     report_message(log_json, "SEVERE", err);
     return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
@@ -271,7 +277,7 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
     clua_options opt = clua_options_default();
     const char *positional = NULL, *table = NULL;
-    int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0;
+    int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0, syncs = 0;
     long limit = 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -330,6 +336,8 @@ int main(int argc, char **argv) {
             json = 1;
         } else if (!strcmp(a, "--all")) {
             all = 1;
+        } else if (!strcmp(a, "--syncs")) {
+            syncs = 1;
         } else if (missing) {
             return usage_error("option needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -346,18 +354,24 @@ int main(int argc, char **argv) {
             return usage_error("unexpected argument", a);
         }
     }
-    if (!inspect && (json || limit_given || all))
+    if (!inspect && (json || limit_given || all || syncs))
         return usage_error("this option belongs to inspect",
-                           json ? "--json" : limit_given ? "--limit" : "--all");
+                           json          ? "--json"
+                           : limit_given ? "--limit"
+                           : all         ? "--all"
+                                         : "--syncs");
     if (inspect) {
         /* With --output the one argument is the TABLE; without it, SCRIPT [TABLE]. */
         if (opt.output_dir && table) return usage_error("unexpected argument", table);
         if (!opt.output_dir && !positional)
             return usage_error("inspect takes either --output DIR or SCRIPT", NULL);
         if (opt.output_dir) table = positional;
-        if (limit_given && !table) return usage_error("--limit needs a TABLE", NULL);
+        if (syncs && table) return usage_error("--syncs takes no TABLE", table);
+        if (all && !table) return usage_error("--all needs a TABLE", NULL);
+        if (limit_given && !table && !syncs)
+            return usage_error("--limit needs a TABLE (or --syncs)", NULL);
         return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json,
-                           all);
+                           all, syncs);
     }
     if (reset) {
         if (!positional == !opt.output_dir)

@@ -132,6 +132,18 @@ static void summary_json(outbuf *o, const report_end *e) {
         if (e->started) out_int(o, c[i].n);
         else out_str(o, "null");
     }
+    /* The rows those calls changed in transactions that committed. */
+    const long long committed[] = {s->committed_upserts, s->committed_updates,
+                                   s->committed_deletes, s->committed_truncates};
+    out_str(o, ",\"committed\":");
+    for (size_t i = 0; i < 4; i++) {
+        if (!e->started) break;
+        out_str(o, i ? ",\"" : "{\"");
+        out_str(o, c[i].key);
+        out_str(o, "\":");
+        out_int(o, committed[i]);
+    }
+    out_str(o, e->started ? "}" : "null");
     out_str(o, ",\"elapsed_seconds\":");
     out_seconds(o, e->elapsed);
     /* The paths: the summary's database, or where it would have been. */

@@ -26,7 +26,9 @@ typedef struct report_end {
  * state are (when the sync started), then SYNC SUCCEEDED or SYNC FAILED.
  * JSON: one object on one line, {"status":"succeeded"|"failed",
  * "upserts":N, "updates", "deletes", "truncates", "schema_changes",
- * "checkpoints" (each null when the sync never started),
+ * "checkpoints" (each null when the sync never started: these count
+ * calls), "committed":{"upserts","updates","deletes","truncates"} (rows
+ * changed in the transactions that committed; null when never started),
  * "elapsed_seconds":0.012, "database":PATH, "state":PATH,
  * "error":null|TEXT, "exit_code":N}. */
 void report_summary(bool json, const report_end *e);

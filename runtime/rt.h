@@ -50,6 +50,11 @@ struct clua_runtime {
     char store_msg[1024];
 
     bool checkpointed;
+    /* This run in the journal (journal.h): its id (0: not recorded), the
+     * commits made so far, and when it started. */
+    long long journal_id;
+    int journal_seq;
+    char journal_started[32];
     strbuf start_state; /* the state this run started from, as JSON */
     strbuf json;        /* scratch: JSON text being encoded */
     strbuf keys;        /* scratch: the JSON encoder's key sort */

@@ -13,6 +13,7 @@
 
 #include "files.h"
 #include "http_cassette.h"
+#include "journal.h"
 #include "rt.h"
 #include "script.h"
 #include "watchdog.h"
@@ -91,11 +92,31 @@ static void keep_failure(struct clua_runtime *rt, const char *msg) {
     snprintf(rt->store_msg, sizeof rt->store_msg, "%s", msg);
 }
 
+/* Records the commit about to be made in the journal (state NULL: the
+ * saved one), inside its transaction; final when update() has returned. */
+static int journal_row(struct clua_runtime *rt, const char *json, size_t len, bool final) {
+    if (!rt->journal_id) return 0;
+    return journal_checkpoint(rt->st, rt->journal_id, ++rt->journal_seq, rt_now(rt), json, len,
+                              final, &rt->cat);
+}
+
+/* After a commit: the rows its ops changed are now committed. */
+static void journal_done(struct clua_runtime *rt) {
+    long long c[JOURNAL_KINDS] = {0};
+    journal_committed(&rt->cat, c);
+    rt->summary.committed_upserts += c[JOURNAL_UPSERTED];
+    rt->summary.committed_updates += c[JOURNAL_UPDATED];
+    rt->summary.committed_deletes += c[JOURNAL_DELETED];
+    rt->summary.committed_truncates += c[JOURNAL_TRUNCATED];
+}
+
 int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool reopen) {
-    if (store_save_state(rt->st, json, len) != 0 || store_commit(rt->st) != 0) {
+    if (journal_row(rt, json, len, !reopen) != 0 || store_save_state(rt->st, json, len) != 0 ||
+        store_commit(rt->st) != 0) {
         rt_store_failed(rt);
         return -1;
     }
+    journal_done(rt);
     rt->checkpointed = true;
     /* The database holds the truth; state.json is a readable copy, written
      * after the commit so it never shows a state the data does not have. */
@@ -194,13 +215,15 @@ static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char *
 /* A database belongs to the script (by file name) that made it: another
  * script is refused before it runs, unless it takes the database over. A
  * database without an owner (made before owners were recorded, or whose
- * first run failed before any commit) is adopted. The owner is written in
- * this run's first transaction, so it is kept with the first checkpoint. */
-static clua_status claim_destination(clua_runtime *rt) {
+ * first run failed before any commit) is adopted: *adopt is set, and the
+ * caller writes the owner in this run's first transaction, so it is kept
+ * with the first checkpoint. Nothing is written here. */
+static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
     char owner[1024], msg[4096 + 2400];
     const char *name = script_name(rt->opt->script);
     if (store_owner(rt->st, owner, sizeof owner) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    *adopt = false;
     if (strcmp(owner, name) == 0) return CLUA_OK;
     if (owner[0] && !rt->opt->take_over) {
         snprintf(msg, sizeof msg,
@@ -214,12 +237,14 @@ static clua_status claim_destination(clua_runtime *rt) {
         log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
                    "--take-over: %s belonged to the connector \"%s\"; it is now \"%s\"'s",
                    rt->dir, owner, name);
-    if (store_set_owner(rt->st, name) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    *adopt = true;
     return CLUA_OK;
 }
 
 /* Opens the output directory, its lock and its database, checks that the
- * database belongs to this script, and begins the first transaction. */
+ * database belongs to this script, records the run in the journal
+ * (committed at once, so a run killed outright is seen), and begins the
+ * first transaction. */
 static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     char err[1024];
     if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
@@ -230,15 +255,26 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     if (!rt->st) return fail(rt, CLUA_ERROR_STORE, err);
     if (rt->opt->durable && store_set_durable(rt->st) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
-    if (store_begin(rt->st) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
-    clua_status status = claim_destination(rt);
+    bool adopt = false;
+    clua_status status = claim_destination(rt, &adopt);
     if (status == CLUA_ERROR_OWNER) {
         /* Nothing was done, so there is nothing to roll back or report. */
         store_close(rt->st, &rt->cat);
         rt->st = NULL;
     }
     if (status != CLUA_OK) return status;
-    if (store_load_catalog(rt->st, &rt->cat) != 0)
+    /* The catalog is read (and an older database upgraded) first: a
+     * database found damaged there is rolled back and never written to.
+     * The journal's row is then committed with it, before the script runs. */
+    long long id;
+    snprintf(rt->journal_started, sizeof rt->journal_started, "%s", rt_now(rt));
+    if (store_begin(rt->st) != 0 || store_load_catalog(rt->st, &rt->cat) != 0 ||
+        journal_begin(rt->st, script_name(rt->opt->script), rt->journal_started, &id) != 0 ||
+        store_commit(rt->st) != 0)
+        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    rt->journal_id = id;
+    if (store_begin(rt->st) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    if (adopt && store_set_owner(rt->st, script_name(rt->opt->script)) != 0)
         return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
     return CLUA_OK;
 }
@@ -271,6 +307,15 @@ static clua_status status_of_script_failure(const clua_runtime *rt) {
     return CLUA_ERROR_SCRIPT;
 }
 
+/* How a failed run is recorded in the journal. */
+static const char *journal_status(clua_status status) {
+    switch (status) {
+    case CLUA_ERROR_INTERRUPTED: return "interrupted";
+    case CLUA_ERROR_LIMIT: return "limit";
+    default: return "failed";
+    }
+}
+
 clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     double t0 = mono_seconds();
     memset(&rt->summary, 0, sizeof rt->summary);
@@ -280,6 +325,8 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     rt->phase = RT_PHASE_SETUP;
     rt->store_failed = false;
     rt->checkpointed = false;
+    rt->journal_id = 0;
+    rt->journal_seq = 0;
     rt->synced_ms = -1;
     rt->naming_source = opt->naming_source != 0;
     rt->interrupted_by = 0;
@@ -389,9 +436,11 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
                                       false) != 0) {
             snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, rt->store_msg);
             status = fail(rt, CLUA_ERROR_STORE, msg);
-        } else if (saved && store_commit(rt->st) != 0) {
+        } else if (saved && (journal_row(rt, NULL, 0, true) != 0 || store_commit(rt->st) != 0)) {
             snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, store_error(rt->st));
             status = fail(rt, CLUA_ERROR_STORE, msg);
+        } else if (saved) {
+            journal_done(rt);
         }
     }
 
@@ -414,6 +463,13 @@ done:
         store_rollback(rt->st);
         log_printf(&rt->log, CLUA_LOG_INFO, "INFO",
                    "rolled back: the database is as the last checkpoint left it");
+        /* After the rollback, in a transaction of its own; if even that
+         * fails (a full disk), the sync's own error is the one reported. */
+        if (rt->journal_id &&
+            journal_end(rt->st, rt->journal_id, rt_now(rt), journal_status(status), rt->errmsg) != 0)
+            log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                       "the journal could not record how this run ended: %s",
+                       store_error(rt->st));
     }
     script_close(rt); /* still open when the sync failed before script_run */
     /* Detach, then close: from here a signal's clua_interrupt finds no

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "journal.h"
 #include "rowhash.h"
 #include "store_internal.h"
 
@@ -134,6 +135,7 @@ store *store_open(const char *path, char *err, size_t errlen) {
                           NULL, NULL, NULL);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = upgrade_columns_table(st->db);
     if (rc == SQLITE_OK) rc = store_register_functions(st->db);
     if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
@@ -147,6 +149,10 @@ store *store_open(const char *path, char *err, size_t errlen) {
     }
     return st;
 }
+
+long long store_changes(const store *st) { return sqlite3_changes64(st->db); }
+
+long long store_total_changes(const store *st) { return sqlite3_total_changes64(st->db); }
 
 void store_interrupt(store *st) { sqlite3_interrupt(st->db); }
 

@@ -17,7 +17,7 @@ typedef struct store store;
 /* Opens (creating if need be) the database at path, never through a
  * symbolic link (store_check_files), in WAL mode with synchronous=NORMAL, and makes sure the runtime's own tables exist:
  * _clua_columns (the logical type of every column), _clua_state and
- * _clua_meta (the owner).
+ * _clua_meta (the owner), and the journal's (journal.h).
  * Returns NULL with err set on failure. */
 store *store_open(const char *path, char *err, size_t errlen);
 
@@ -33,6 +33,13 @@ int store_set_durable(store *st);
 /* The most columns SQLite allows in a table (SQLITE_LIMIT_COLUMN, 2000 as
  * Debian builds it), the runtime's two system columns included. */
 int store_column_limit(const store *st);
+
+/* The rows the last op's statement changed (sqlite3_changes64). */
+long long store_changes(const store *st);
+/* Rows changed by every INSERT, UPDATE and DELETE since the store opened;
+ * the difference across an op is what it changed, however many statements
+ * it took (a history version closes one row and inserts another). */
+long long store_total_changes(const store *st);
 
 /* Makes a running statement stop with SQLITE_INTERRUPT (signal-safe). */
 void store_interrupt(store *st);

@@ -75,7 +75,8 @@ rand() { RNG=$(((RNG * 1103515245 + 12345) % 2147483648)); R=$((RNG >> 8)); }
 dump_tables() {
     local db=$1 t cols keys
     for t in $(q "$db" "SELECT name FROM sqlite_master WHERE type = 'table'
-                        AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name"); do
+                        AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+                        AND name NOT LIKE '\_clua\_sync%' ESCAPE '\' ORDER BY name"); do
         cols=$(q "$db" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$t')
                         WHERE name NOT IN ('_fivetran_synced', 'saved_at')")
         keys=$(q "$db" "SELECT group_concat('\"' || name || '\"', ', ') FROM

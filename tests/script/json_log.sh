@@ -58,7 +58,7 @@ else:
     except ValueError as e:
         bad.append("stdout is not JSON (%s): %r" % (e, lines[0]))
 keys = ["status", "upserts", "updates", "deletes", "truncates", "schema_changes",
-        "checkpoints", "elapsed_seconds", "database", "state", "error", "exit_code"]
+        "checkpoints", "committed", "elapsed_seconds", "database", "state", "error", "exit_code"]
 if s is not None:
     if not isinstance(s, dict) or list(s) != keys:
         bad.append("summary keys %r, expected %r" % (list(s), keys))
@@ -66,6 +66,13 @@ if s is not None:
         for k in keys[1:7]:
             if not (s[k] is None or (type(s[k]) is int and s[k] >= 0)):
                 bad.append("summary %s is %r" % (k, s[k]))
+        c = s["committed"]
+        if not (c is None or (isinstance(c, dict) and
+                              list(c) == ["upserts", "updates", "deletes", "truncates"] and
+                              all(type(v) is int and v >= 0 for v in c.values()))):
+            bad.append("summary committed is %r" % (c,))
+        if (c is None) != (s["upserts"] is None):
+            bad.append("committed is %r while upserts is %r" % (c, s["upserts"]))
         e = s["elapsed_seconds"]
         if type(e) not in (int, float) or not 0 <= e < 120:
             bad.append("elapsed_seconds is %r" % e)

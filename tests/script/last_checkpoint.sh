@@ -9,7 +9,7 @@
 # (the last checkpoint) left them.
 unchanged() {
   local now
-  now=$(sqlite3 o/warehouse.db .dump 2>&1)
+  now=$(dump_db o/warehouse.db)
   [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
   cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
   expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
@@ -30,6 +30,6 @@ LUA
 run connector.lua --output o
 expect_exit 0
 expect_file_eq o/state.json '{"cursor":2}'
-sqlite3 o/warehouse.db .dump > before.sql
+dump_db o/warehouse.db > before.sql
 cp o/state.json before.json
 unchanged

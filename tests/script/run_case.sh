@@ -47,6 +47,11 @@ expect_err() { grep -qF -- "$1" err || { fail "stderr lacks: $1"; show_output; }
 expect_no_err() { ! grep -qF -- "$1" err || { fail "stderr has: $1"; show_output; }; }
 expect_no_out() { ! grep -qF -- "$1" out || { fail "stdout has: $1"; show_output; }; }
 
+# dump_db DB: the database as SQL (sqlite3 .dump), without the journal of
+# syncs (_clua_sync*), which every run that opens the database adds to,
+# failed or not: what "the data did not change" compares.
+dump_db() { sqlite3 -batch "$1" .dump | grep -v '_clua_sync'; }
+
 # expect_sql DB SQL EXPECTED: sqlite3's output (rows as a|b|c, one a line) is EXPECTED.
 expect_sql() {
   local got

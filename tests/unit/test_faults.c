@@ -473,29 +473,34 @@ CASE(test_first_upsert_ioerr, STEP(SQL_UPSERT, 1, SQLITE_IOERR), PH_UPSERT, LINE
 CASE(test_add_column_full, EXEC(SQL_ADD_COLUMN, 1, SQLITE_FULL), PH_ADD_COLUMN, LINE_NEW_COLUMN, 1)
 CASE(test_add_column_busy, EXEC(SQL_ADD_COLUMN, 1, SQLITE_BUSY), PH_ADD_COLUMN, LINE_NEW_COLUMN, 1)
 
-/* The COMMIT of page 2's checkpoint fails: the database stays at page 1. */
-#define COMMIT_2(rc) STEP_EXACT("COMMIT", 2, rc)
+/* The first COMMIT records the run in the journal, before the script
+ * runs: the sync fails and nothing else is written. */
+CASE(test_journal_commit_ioerr, STEP_EXACT("COMMIT", 1, SQLITE_IOERR), PH_COMMIT, 0, 0)
+
+/* The COMMIT of page 2's checkpoint (the third, after the journal's) fails:
+ * the database stays at page 1. */
+#define COMMIT_2(rc) STEP_EXACT("COMMIT", 3, rc)
 CASE(test_checkpoint_commit_full, COMMIT_2(SQLITE_FULL), PH_COMMIT, LINE_CHECKPOINT, 1)
 CASE(test_checkpoint_commit_busy, COMMIT_2(SQLITE_BUSY), PH_COMMIT, LINE_CHECKPOINT, 1)
 CASE(test_checkpoint_commit_ioerr, COMMIT_2(SQLITE_IOERR), PH_COMMIT, LINE_CHECKPOINT, 1)
 /* The first checkpoint's COMMIT: the table's creation is undone too. */
-CASE(test_first_checkpoint_commit_ioerr, STEP_EXACT("COMMIT", 1, SQLITE_IOERR), PH_COMMIT,
+CASE(test_first_checkpoint_commit_ioerr, STEP_EXACT("COMMIT", 2, SQLITE_IOERR), PH_COMMIT,
      LINE_CHECKPOINT, 0)
 /* Saving page 2's state, before its COMMIT. */
 CASE(test_checkpoint_save_full, STEP(SQL_SAVE_STATE, 2, SQLITE_FULL), PH_SAVE, LINE_CHECKPOINT, 1)
 CASE(test_checkpoint_save_prepare_ioerr, PREPARE(SQL_SAVE_STATE, 2, SQLITE_IOERR), PH_PREPARE_SAVE,
      LINE_CHECKPOINT, 1)
 /* The BEGIN after page 2's checkpoint: page 2 is in, page 3 never starts. */
-CASE(test_begin_after_checkpoint_busy, STEP_EXACT("BEGIN IMMEDIATE", 3, SQLITE_BUSY), PH_BEGIN,
+CASE(test_begin_after_checkpoint_busy, STEP_EXACT("BEGIN IMMEDIATE", 4, SQLITE_BUSY), PH_BEGIN,
      LINE_CHECKPOINT, 2)
-/* The first BEGIN, before the script runs. */
+/* The first BEGIN (the journal's), before the script runs. */
 CASE(test_first_begin_busy, STEP_EXACT("BEGIN IMMEDIATE", 1, SQLITE_BUSY), PH_BEGIN, 0, 0)
 
 /* The final COMMIT, after update() returned: the tail row is lost, the
  * database stays at page 3's checkpoint. */
-CASE(test_final_commit_full, STEP_EXACT("COMMIT", 4, SQLITE_FULL), PH_COMMIT, 0, 3)
-CASE(test_final_commit_busy, STEP_EXACT("COMMIT", 4, SQLITE_BUSY), PH_COMMIT, 0, 3)
-CASE(test_final_commit_ioerr, STEP_EXACT("COMMIT", 4, SQLITE_IOERR), PH_COMMIT, 0, 3)
+CASE(test_final_commit_full, STEP_EXACT("COMMIT", 5, SQLITE_FULL), PH_COMMIT, 0, 3)
+CASE(test_final_commit_busy, STEP_EXACT("COMMIT", 5, SQLITE_BUSY), PH_COMMIT, 0, 3)
+CASE(test_final_commit_ioerr, STEP_EXACT("COMMIT", 5, SQLITE_IOERR), PH_COMMIT, 0, 3)
 
 /* A run that never checkpoints: its final commit saves the state it
  * started from with the data; when that fails, nothing of the run stays. */
@@ -570,6 +575,7 @@ int main(void) {
         T(test_first_upsert_ioerr),
         T(test_add_column_full),
         T(test_add_column_busy),
+        T(test_journal_commit_ioerr),
         T(test_checkpoint_commit_full),
         T(test_checkpoint_commit_busy),
         T(test_checkpoint_commit_ioerr),

@@ -265,7 +265,8 @@ static void test_create_table_ddl(void **state) {
                         "_fivetran_deleted|INTEGER|1|0");
     /* The runtime's own tables exist beside it. */
     assert_string_equal(q(fx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-                        "_clua_columns\n_clua_history\n_clua_meta\n_clua_state\nuser");
+                        "_clua_columns\n_clua_history\n_clua_meta\n_clua_state\n"
+                        "_clua_sync_checkpoints\n_clua_sync_tables\n_clua_syncs\nuser");
 }
 
 static void test_create_table_key_order(void **state) {

@@ -75,19 +75,19 @@ expect_exit 0
 expect_file_eq o/state.json '{"n":10}'
 
 # ---- the saved state in the database ----------------------------------------
-sqlite3 o/warehouse.db .dump > before.sql
+dump_db o/warehouse.db > before.sql
 # saved_state_is SQL MESSAGE: with the saved state set to SQL, the run
 # stops before the script (exit 3) with MESSAGE; nothing changes.
 saved_state_is() {
   local before=$FAILURES
   sqlite3 o/warehouse.db "UPDATE _clua_state SET state = $1"
-  sqlite3 o/warehouse.db .dump > damaged.sql
+  dump_db o/warehouse.db > damaged.sql
   run pages.lua --output o
   no_crash
   expect_exit 3
   severe_is "state saved in o/warehouse.db $2"
   expect_no_err "INFO     run"
-  [ "$(sqlite3 o/warehouse.db .dump)" = "$(cat damaged.sql)" ] || fail "the database changed"
+  [ "$(dump_db o/warehouse.db)" = "$(cat damaged.sql)" ] || fail "the database changed"
   [ "$FAILURES" = "$before" ] || echo "  (in: saved_state_is $1)" >&2
   :
 }
@@ -114,9 +114,12 @@ run pages.lua --output o
 expect_file_eq o/state.json '{"n":2}'
 sqlite3 o/warehouse.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
 cp o/warehouse.db good.db
-# damaged SETUP MESSAGE_RE: with warehouse.db as SETUP (shell code) leaves
-# it, the run fails (exit 1) with one SEVERE line matching MESSAGE_RE, and
-# leaves the file as it found it; `reset` then lets a run start afresh.
+# damaged SETUP MESSAGE_RE [FROM COUNT]: with warehouse.db as SETUP (shell
+# code) leaves it, the run fails (exit 1) with one SEVERE line matching
+# MESSAGE_RE, and leaves the file as it found it; `reset` then lets a run
+# start afresh. With FROM COUNT (4096-byte pages from page FROM, 0-based),
+# damage the catalogue does not see: the run is recorded in the journal of
+# syncs before the script meets it, so only those pages must be unchanged.
 damaged() {
   local before=$FAILURES
   rm -rf o/warehouse.db o/warehouse.db-wal o/warehouse.db-shm
@@ -128,7 +131,14 @@ damaged() {
   expect_exit 1
   expect_out "SYNC FAILED"
   [ "$(grep -c ' SEVERE ' err)" = 1 ] && grep -qE "SEVERE   $2\$" err || { fail "no one SEVERE line matching: $2"; show_output; }
-  cmp -s damaged.db o/warehouse.db || fail "the damaged o/warehouse.db was changed"
+  if [ $# -lt 4 ]; then
+    cmp -s damaged.db o/warehouse.db || fail "the damaged o/warehouse.db was changed"
+  else
+    sqlite3 o/warehouse.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null 2>&1
+    cmp -s <(dd if=damaged.db bs=4096 skip="$3" count="$4" status=none) \
+      <(dd if=o/warehouse.db bs=4096 skip="$3" count="$4" status=none) ||
+      fail "the damaged pages of o/warehouse.db were changed"
+  fi
   [ "$FAILURES" = "$before" ] || echo "  (in: damaged $1)" >&2
   :
 }
@@ -140,7 +150,7 @@ damaged 'python3 -c "open(\"o/warehouse.db\", \"r+b\").truncate(4096 * 10)"' \
 damaged 'python3 -c "f = open(\"o/warehouse.db\", \"r+b\"); f.seek(4096); f.write(b\"\\xaa\" * 4096 * 3)"' \
   ".*database disk image is malformed.*o/warehouse.db.*"
 damaged 'python3 -c "f = open(\"o/warehouse.db\", \"r+b\"); f.seek(4096 * ($PAGES - 60)); f.write(b\"\\xaa\" * 4096 * 60)"' \
-  ".*database disk image is malformed.*o/warehouse.db.*"
+  ".*database disk image is malformed.*o/warehouse.db.*" $((PAGES - 60)) 60
 # A directory in its place.
 rm -f o/warehouse.db
 mkdir o/warehouse.db

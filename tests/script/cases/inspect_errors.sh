@@ -64,7 +64,7 @@ for bad in abc -1 "" 1x 1.5 " 3" 99999999999999999999999; do
   fails 2 "--limit takes a number of rows (0 or more), not: $bad" inspect --output files/three three --limit "$bad"
 done
 fails 2 "option needs a value: --limit" inspect --output files/three three --limit
-fails 2 "--limit needs a TABLE" inspect --output files/three --limit 5
+fails 2 "--limit needs a TABLE (or --syncs)" inspect --output files/three --limit 5
 fails 2 "inspect takes either --output DIR or SCRIPT" inspect
 fails 2 "inspect takes either --output DIR or SCRIPT" inspect --json
 fails 2 "unexpected argument: three" inspect --output files/three "$ROOT/scripts/three.lua" three

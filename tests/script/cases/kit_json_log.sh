@@ -14,7 +14,7 @@
 run "$ROOT/scripts/three.lua" --log-format json
 expect_exit 0
 jcheck 'log == [dict(time=log[0]["time"], level="WARNING", message="Example: three.lua - upserts three rows, updates one, deletes one")]' \
-  's == dict(status="succeeded", upserts=3, updates=1, deletes=1, truncates=0, schema_changes=1, checkpoints=1, elapsed_seconds=s["elapsed_seconds"], database="files/three/warehouse.db", state="files/three/state.json", error=None, exit_code=0)'
+  's == dict(status="succeeded", upserts=3, updates=1, deletes=1, truncates=0, schema_changes=1, checkpoints=1, committed=dict(upserts=3, updates=1, deletes=1, truncates=0), elapsed_seconds=s["elapsed_seconds"], database="files/three/warehouse.db", state="files/three/state.json", error=None, exit_code=0)'
 expect_sql files/three/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM three" "3|1"
 # --log-format text is the default's text.
 run "$ROOT/scripts/three.lua" --log-format=text

@@ -22,7 +22,7 @@ end
 LUA
 run s.lua --output o --strict
 expect_exit 0
-sqlite3 -batch o/warehouse.db .dump > dump.before
+dump_db o/warehouse.db > dump.before
 
 # refused CALL MESSAGE: under --strict, update() upserts a good row (line
 # 10), then makes CALL on line 11, which fails the sync with exit 1 and
@@ -41,7 +41,7 @@ LUA
   expect_exit 1
   expect_out "SYNC FAILED"
   severe_is "s.lua:11: $2"
-  sqlite3 -batch o/warehouse.db .dump > dump.after
+  dump_db o/warehouse.db > dump.after
   cmp -s dump.before dump.after || { fail "the database changed"; diff dump.before dump.after >&2; }
   [ "$FAILURES" = "$before" ] || echo "  (in: refused $1)" >&2
 }

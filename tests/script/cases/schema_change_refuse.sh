@@ -25,7 +25,7 @@ run conn.lua --output o
 expect_exit 0
 cp o/warehouse.db db.before
 cp o/state.json state.before
-sqlite3 -batch o/warehouse.db .dump > dump.before
+dump_db o/warehouse.db > dump.before
 expect_file_eq state.before '{"cursor":"c1"}'
 
 HINT='run `connector-lua reset` to start afresh'
@@ -51,9 +51,9 @@ LUA
   severe_is "$1/conn.lua: schema(): $3"
   expect_err 'connector-lua reset'
   expect_no_err "update ran"
-  cmp -s db.before o/warehouse.db || fail "warehouse.db changed"
+  expect_sql o/warehouse.db "SELECT status FROM _clua_syncs ORDER BY id DESC LIMIT 1" failed
   cmp -s state.before o/state.json || fail "state.json changed"
-  sqlite3 -batch o/warehouse.db .dump > dump.after
+  dump_db o/warehouse.db > dump.after
   cmp -s dump.before dump.after || fail "the rows or the schema changed"
   [ "$FAILURES" = "$before" ] || echo "  (in: refuse $1)" >&2
 }
