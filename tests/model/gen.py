@@ -369,19 +369,31 @@ class Gen:
             step.update(op="mark", k=marks[0], mode="bare")
             return step
         if k < 0.35 or not self.hspecs:
-            step.update(op="sweep", table=h.choice(names + ["never_made"] + ["h0"] * 3 * len(self.hspecs)))
+            step.update(op="sweep", table=h.choice(names + ["never_made"] + [d["table"] for d in self.hspecs] * 3))
             step["before"] = ("mark", h.randint(1, marks[0])) if marks[0] and h.random() < 0.8 else \
                 (h.choice(["all", "zero"]),)
             step["form"] = h.choice(["ms", "text"])
-            if step["table"] == "h0" and h.random() < 0.5:
+            if step["table"] in ("h0", "h1") and h.random() < 0.5:
                 step["scope"] = {"grp": h.randrange(3)}
             if mode == "pcall" and h.random() < 0.1:
-                if step["table"] == "h0" and h.random() < 0.5:
+                if step["table"] in ("h0", "h1") and h.random() < 0.5:
                     step["scope"] = {"nope": 1}
                 else:
                     step["form"] = "bad"
             return step
         i = h.randrange(5)
+        if self.hspecs[-1]["table"] == "h1" and (len(self.hspecs) == 1 or h.random() < 0.4):
+            step["table"] = "h1"
+            row = {"id": i, "grp": h.randrange(2), "v": h.randrange(3)}  # often the same again
+            if k < 0.7:
+                step.update(op="upsert", row=row)
+            elif k < 0.82:
+                step.update(op="update", row={c: v for c, v in row.items() if c != "grp"})
+            elif k < 0.95:
+                step.update(op="delete", row={"id": i})
+            else:
+                step.update(op="truncate")
+            return step
         if k < 0.65:
             step.update(op="upsert", row=self.hrow(i))
         elif k < 0.73 and i in self.hlast:
@@ -410,6 +422,10 @@ class Gen:
         self.hspecs = [] if "history" in self.exclude or self.h.random() < 0.3 else [
             {"table": "h0", "pk": ["id"], "history": "at",
              "cols": {"id": "INT", "grp": "INT", "v": "INT", "at": "UTC_DATETIME"}}]
+        if "history" not in self.exclude and self.h.random() < 0.5:
+            # versions start at the op's time: the model knows their order, not their times
+            self.hspecs.append({"table": "h1", "pk": ["id"], "history": True,
+                                "cols": {"id": "INT", "grp": "INT", "v": "INT"}})
         nruns = r.randint(2, 4)
         plans, bad_runs, avoid_big = self.evolve(specs, nruns)
         runs = []
@@ -494,7 +510,9 @@ def render(plan, run_index):
         cols = ", ".join("[%s] = %s" % (lua_string(c.encode()), lua_type(t))
                          for c, t in d["cols"].items() if t is not None)
         pk = ("primary_key = { %s }, " % ", ".join('"%s"' % c for c in d["pk"])) if d["pk"] else ""
-        if d.get("history"):
+        if d.get("history") is True:
+            pk += "history = true, "
+        elif d.get("history"):
             pk += 'history = { start = "%s" }, ' % d["history"]
         out.append('    { table = "%s", %scolumns = { %s } },' % (d["table"], pk, cols))
     out += ["  }", "end", "function update(configuration, state)",

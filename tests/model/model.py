@@ -360,11 +360,13 @@ class HTable(Table):
         return max(vs, key=lambda r: r.start) if vs else None
 
     def close(self, r, tag):
-        r.active, r.deleted, r.end = False, True, r.start
+        r.active, r.deleted, r.end = False, True, r.start if self.start_col else "op"
         if tag is not None:
             r.tag = tag
 
     def write(self, model, cells, tag):
+        if self.start_col is None:
+            return self.write_now(model, cells, tag)
         start = cells.get(self.start_col)
         if start is None:
             raise Reject("no start")
@@ -387,6 +389,23 @@ class HTable(Table):
                 STATS["history: version after a delete"] += 1
         model.uid += 1
         self.rows[(key, start)] = HRow(model.uid, cells, tag, start)
+
+    def write_now(self, model, cells, tag):
+        """history = true: a version starts at the op's time, which the model does not know;
+        its start is the uid (versions of a key start in the order they are made) and the
+        runner checks the times. end "next": the next version's start - 1 ms; "op": the time
+        of the op that closed it, or its start if that is later."""
+        key = self.key(cells)
+        active = next((r for (k, _), r in self.rows.items() if k == key and r.active), None)
+        if active is not None and active.cells == cells:
+            STATS["history (op time): same version again"] += 1
+            active.tag = tag
+            return
+        if active is not None:
+            active.active, active.end = False, "next"
+            STATS["history (op time): version closed by a new one"] += 1
+        model.uid += 1
+        self.rows[(key, model.uid)] = HRow(model.uid, cells, tag, model.uid)
 
     def op(self, model, step, tag):
         op = step["op"]
@@ -442,7 +461,8 @@ class Model:
         for d in schema:
             t = tables.get(d["table"])
             if t is None and d.get("history"):
-                t = tables[d["table"]] = HTable(d["table"], list(d["pk"]), d["history"])
+                t = tables[d["table"]] = HTable(d["table"], list(d["pk"]),
+                                                   d["history"] if d["history"] is not True else None)
                 for i, c in enumerate(d["pk"]):
                     t.columns.append(self.decl_column(c, d["cols"].get(c), i + 1))
             elif t is None:
