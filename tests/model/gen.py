@@ -172,7 +172,9 @@ class Gen:
         neg = r.random() < 0.3 and (ip.strip("0") or fp.strip("0"))
         text = ("-" if neg else "") + ip + ("." + fp if fp else "")
         if not bad and r.random() < 0.2:
-            return int(ip) * (-1 if neg else 1)
+            n = int(ip) * (-1 if neg else 1)
+            # past 64 bits a Lua integer literal is a float: send the text instead
+            return n if -(2 ** 63) <= n < 2 ** 63 else text.encode()
         if not bad and s >= 2 and r.random() < 0.2 and p - s >= 3:
             return r.randint(-400, 400) / 4.0
         return text.encode()
