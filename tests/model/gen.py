@@ -2,7 +2,8 @@
 # connector (declared, declared-keyless and undeclared tables, columns of every type appearing
 # mid-stream, values that force every widening, upserts, partial updates, deletes, truncates,
 # checkpoints, ops that raise inside pcall, runs that fail after a checkpoint, schema() changing
-# between runs) and the Lua script of each run. The same seed always gives the same plan.
+# between runs; history tables with a start column, time marks and op.sweep) and the Lua script
+# of each run. The same seed always gives the same plan.
 # The plan is data for model.py; render() writes it as Lua for the binary. The generator only
 # guesses at what is valid: model.py decides what every op does.
 import random
@@ -38,6 +39,11 @@ class Gen:
         self.seed = seed
         self.max_ops = max_ops
         self.opn = 0
+        # History tables, marks and sweeps draw from a stream of their own, so the rest of a
+        # seed's plan (and what regressions.txt records of it) is as it was before them.
+        self.h = random.Random(seed * 7919 + 17)
+        self.hat = 0  # seconds after HBASE of the last version start made
+        self.hlast = {}  # id -> the last version row made, to send it again
 
     # ---- values ------------------------------------------------------------------------
     def small_float(self):
@@ -166,7 +172,9 @@ class Gen:
         neg = r.random() < 0.3 and (ip.strip("0") or fp.strip("0"))
         text = ("-" if neg else "") + ip + ("." + fp if fp else "")
         if not bad and r.random() < 0.2:
-            return int(ip) * (-1 if neg else 1)
+            n = int(ip) * (-1 if neg else 1)
+            # past 64 bits a Lua integer literal is a float: send the text instead
+            return n if -(2 ** 63) <= n < 2 ** 63 else text.encode()
         if not bad and s >= 2 and r.random() < 0.2 and p - s >= 3:
             return r.randint(-400, 400) / 4.0
         return text.encode()
@@ -299,7 +307,11 @@ class Gen:
         r, steps = self.r, []
         names = [s["name"] for s in specs]
         nops = r.randint(3, self.max_ops)
+        marks = [0]  # how many marks this run has made
         for i in range(nops):
+            while "history" not in self.exclude and self.h.random() < 0.3:
+                self.opn += 1
+                steps.append(self.extra_step(names, marks))
             spec = specs[r.randrange(len(specs))]
             cols = cols_now.get(spec["name"], {})
             mode = "pcall" if r.random() < 0.6 else "bare"
@@ -339,15 +351,89 @@ class Gen:
             steps.append(step)
         return steps
 
+    # ---- history tables, marks and sweeps (from self.h) ----------------------------------------
+    def hrow(self, i, fresh=True):
+        h = self.h
+        self.hat += h.randint(1, 4000) if fresh else 0
+        row = {"id": i, "grp": h.randrange(3), "v": h.randrange(4),
+               "at": hat_text(self.hat)}
+        self.hlast[i] = row
+        return row
+
+    def extra_step(self, names, marks):
+        """A mark, a sweep, or an op on a history table."""
+        h = self.h
+        mode = "pcall" if h.random() < 0.6 else "bare"
+        step = {"n": self.opn, "mode": mode, "table": "h0"}
+        k = h.random()
+        if k < 0.15 or not self.hspecs and k < 0.5:
+            marks[0] += 1
+            step.update(op="mark", k=marks[0], mode="bare")
+            return step
+        if k < 0.35 or not self.hspecs:
+            step.update(op="sweep", table=h.choice(names + ["never_made"] + [d["table"] for d in self.hspecs] * 3))
+            step["before"] = ("mark", h.randint(1, marks[0])) if marks[0] and h.random() < 0.8 else \
+                (h.choice(["all", "zero"]),)
+            step["form"] = h.choice(["ms", "text"])
+            if step["table"] in ("h0", "h1") and h.random() < 0.5:
+                step["scope"] = {"grp": h.randrange(3)}
+            if mode == "pcall" and h.random() < 0.1:
+                if step["table"] in ("h0", "h1") and h.random() < 0.5:
+                    step["scope"] = {"nope": 1}
+                else:
+                    step["form"] = "bad"
+            return step
+        i = h.randrange(5)
+        if self.hspecs[-1]["table"] == "h1" and (len(self.hspecs) == 1 or h.random() < 0.4):
+            step["table"] = "h1"
+            row = {"id": i, "grp": h.randrange(2), "v": h.randrange(3)}  # often the same again
+            if k < 0.7:
+                step.update(op="upsert", row=row)
+            elif k < 0.82:
+                step.update(op="update", row={c: v for c, v in row.items() if c != "grp"})
+            elif k < 0.95:
+                step.update(op="delete", row={"id": i})
+            else:
+                step.update(op="truncate")
+            return step
+        if k < 0.65:
+            step.update(op="upsert", row=self.hrow(i))
+        elif k < 0.73 and i in self.hlast:
+            step.update(op="upsert", row=dict(self.hlast[i]))  # sent again: changes nothing
+        elif k < 0.78 and i in self.hlast and mode == "pcall":
+            row = dict(self.hlast[i])  # the same start, other values (or an earlier start)
+            if h.random() < 0.5:
+                row["v"] = row["v"] + 10
+            else:
+                row["at"] = hat_text(max(0, self.hat - h.randint(1, 9000)))
+            step.update(op="upsert", row=row)
+        elif k < 0.86:
+            row = {"id": i, "at": self.hrow(i)["at"]}
+            for c in h.sample(["grp", "v"], h.randint(0, 2)):
+                row[c] = self.hlast[i][c]
+            step.update(op="update", row=row)
+        elif k < 0.96:
+            step.update(op="delete", row={"id": i})
+        else:
+            step.update(op="truncate")
+        return step
+
     def plan(self):
         r = self.r
         specs = self.tables()
+        self.hspecs = [] if "history" in self.exclude or self.h.random() < 0.3 else [
+            {"table": "h0", "pk": ["id"], "history": "at",
+             "cols": {"id": "INT", "grp": "INT", "v": "INT", "at": "UTC_DATETIME"}}]
+        if "history" not in self.exclude and self.h.random() < 0.5:
+            # versions start at the op's time: the model knows their order, not their times
+            self.hspecs.append({"table": "h1", "pk": ["id"], "history": True,
+                                "cols": {"id": "INT", "grp": "INT", "v": "INT"}})
         nruns = r.randint(2, 4)
         plans, bad_runs, avoid_big = self.evolve(specs, nruns)
         runs = []
         for run in range(nruns):
             schema = [{"table": s["name"], "pk": s["pk"], "cols": plans[run][s["name"]]}
-                      for s in specs if s["kind"] != "undeclared"]
+                      for s in specs if s["kind"] != "undeclared"] + [dict(d) for d in self.hspecs]
             steps = self.run_steps(specs, plans[run], avoid_big, run)
             end = "raise" if r.random() < 0.3 else "return"
             runs.append({"schema": schema, "steps": steps, "end": end})
@@ -362,7 +448,19 @@ FEATURES = {
                   " and op.delete of keyless tables then only name an id that is not there",
     "notrace": "a refused row leaves no trace (item 1): refused rows bring no new column",
     "nan_keyless": "NaN (stored as NULL) in a keyless table hashes apart from NULL: no NaN there",
+    "history": "history tables, time marks and op.sweep (issue 12)",
 }
+
+
+HBASE = 3786912000  # 2090-01-01T00:00:00Z: starts later than any op's time, so a delete's
+# _fivetran_end (its time, or the version's start if that is later) is the start: decidable
+
+
+def hat_text(sec_ms):
+    """A version start: sec_ms milliseconds after HBASE, as UTC_DATETIME text."""
+    import datetime
+    d = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=HBASE * 1000 + sec_ms)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.").encode() + b"%03dZ" % (sec_ms % 1000)
 
 
 def plan(seed, max_ops=60, exclude=()):
@@ -395,6 +493,13 @@ def render(plan, run_index):
            "  local t = os.clock() + 0.002",
            "  while os.clock() < t do end",
            "end",
+           "local M = {}",
+           "local function MARK()  -- a time later than every op so far, not later than any after",
+           "  local t = time.now()",
+           "  local u = time.now()",
+           "  while u <= t do u = time.now() end",
+           "  return u",
+           "end",
            "local ids",
            "local function ID(t, j)",
            "  local l = ids and ids[t]",
@@ -407,6 +512,10 @@ def render(plan, run_index):
         cols = ", ".join("[%s] = %s" % (lua_string(c.encode()), lua_type(t))
                          for c, t in d["cols"].items() if t is not None)
         pk = ("primary_key = { %s }, " % ", ".join('"%s"' % c for c in d["pk"])) if d["pk"] else ""
+        if d.get("history") is True:
+            pk += "history = true, "
+        elif d.get("history"):
+            pk += 'history = { start = "%s" }, ' % d["history"]
         out.append('    { table = "%s", %scolumns = { %s } },' % (d["table"], pk, cols))
     out += ["  }", "end", "function update(configuration, state)",
             "  ids = configuration.ids",
@@ -419,6 +528,15 @@ def render(plan, run_index):
             out.append("  op.checkpoint(%s)" % lua(s["state"]))
             out.append('  log.info("OPRES %d ok")' % s["n"])
             out.append("  pause()  -- ops after a checkpoint get a later _fivetran_synced")
+        elif op == "mark":
+            out.append("  M[%d] = MARK()" % s["k"])
+            out.append('  log.info("OPRES %d ok")' % s["n"])
+        elif op == "sweep":
+            b = s["before"]
+            ms = "M[%d]" % b[1] if b[0] == "mark" else "32503680000000" if b[0] == "all" else "0"
+            before = "true" if s["form"] == "bad" else ms if s["form"] == "ms" else "time.format(%s)" % ms
+            scope = (", " + lua(s["scope"])) if "scope" in s else ""
+            out.append("  %s(%d, op.sweep, %s, %s%s)" % (call, s["n"], t, before, scope))
         elif op == "truncate":
             out.append("  %s(%d, op.truncate, %s)" % (call, s["n"], t))
         elif op in ("kupdate", "kdelete"):

@@ -1,7 +1,8 @@
 # An independent model of the README's semantics ("Writing a connector", "Types",
-# "Checkpoints, failure and state", "Tables without a primary key"), written from the README
-# and the brief of issue 9, sharing no code with the runtime. It plays a plan of gen.py run by
-# run and says what the database, the state, the exit status and each op's outcome must be.
+# "Checkpoints, failure and state", "Tables without a primary key", "History mode", op.sweep),
+# written from the README and the briefs of issues 9 and 12, sharing no code with the runtime.
+# It plays a plan of gen.py run by run and says what the database, the state, the exit status
+# and each op's outcome must be.
 #
 # A cell is None (NULL) or (storage class, value): ('integer', int), ('real', float),
 # ('text', bytes), ('blob', bytes) -- what typeof() and the value read back must be.
@@ -327,6 +328,128 @@ def content_key(cells, json_cols=()):
     return repr(sorted((c, norm_cell(v, c in json_cols)) for c, v in cells.items() if v is not None))
 
 
+# ---- history tables (README "History mode") and op.sweep ------------------------------------
+END = b"9999-12-31T23:59:59.999Z"
+
+
+def ms_shift(text, ms):
+    d = datetime.datetime.strptime(text.decode()[:23], "%Y-%m-%dT%H:%M:%S.%f") + \
+        datetime.timedelta(milliseconds=ms)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.").encode() + b"%03dZ" % (d.microsecond // 1000)
+
+
+class HRow:
+    """One version: its user cells, when it starts and ends, whether it is active."""
+
+    def __init__(self, uid, cells, tag, start):
+        self.uid, self.cells, self.tag, self.start = uid, cells, tag, start
+        self.active, self.end, self.deleted = True, END, False
+
+
+class HTable(Table):
+    """A table declared with history = { start = col }: rows are versions, keyed (key, start).
+    The generator starts versions after 2090, later than any op's time, so the end a delete,
+    truncate or sweep gives (the op's time, or the start if that is later) is the start."""
+
+    def __init__(self, name, pk, start_col):
+        Table.__init__(self, name, pk)
+        self.start_col = start_col
+
+    def newest(self, key):
+        vs = [r for (k, _), r in self.rows.items() if k == key]
+        return max(vs, key=lambda r: r.start) if vs else None
+
+    def close(self, r, tag):
+        r.active, r.deleted, r.end = False, True, r.start if self.start_col else "op"
+        if tag is not None:
+            r.tag = tag
+
+    def write(self, model, cells, tag):
+        if self.start_col is None:
+            return self.write_now(model, cells, tag)
+        start = cells.get(self.start_col)
+        if start is None:
+            raise Reject("no start")
+        start = start[1]
+        key = self.key(cells)
+        last = self.newest(key)
+        if last is not None:
+            if start == last.start and cells == last.cells:
+                STATS["history: same version again (%s)" % ("active" if last.active else "closed")] += 1
+                if last.active:
+                    last.tag = tag  # only _fivetran_synced
+                return
+            if start <= last.start:
+                STATS["history: refused start"] += 1
+                raise Reject("start not later")
+            if last.active:
+                last.active, last.end = False, ms_shift(start, -1)
+                STATS["history: version closed by a new one"] += 1
+            else:
+                STATS["history: version after a delete"] += 1
+        model.uid += 1
+        self.rows[(key, start)] = HRow(model.uid, cells, tag, start)
+
+    def write_now(self, model, cells, tag):
+        """history = true: a version starts at the op's time, which the model does not know;
+        its start is the uid (versions of a key start in the order they are made) and the
+        runner checks the times. end "next": the next version's start - 1 ms; "op": the time
+        of the op that closed it, or its start if that is later."""
+        key = self.key(cells)
+        active = next((r for (k, _), r in self.rows.items() if k == key and r.active), None)
+        if active is not None and active.cells == cells:
+            STATS["history (op time): same version again"] += 1
+            active.tag = tag
+            return
+        if active is not None:
+            active.active, active.end = False, "next"
+            STATS["history (op time): version closed by a new one"] += 1
+        model.uid += 1
+        self.rows[(key, model.uid)] = HRow(model.uid, cells, tag, model.uid)
+
+    def op(self, model, step, tag):
+        op = step["op"]
+        if op == "truncate":
+            for r in self.rows.values():
+                if r.active:
+                    self.close(r, None)
+            return
+        row = step["row"]
+        cells, _, add = model.check_row(self, row, set(self.pk) if op == "delete" else None)
+        assert not add, "history rows bring declared columns only"
+        active = next((r for (k, _), r in self.rows.items() if k == self.key(cells) and r.active), None)
+        if op == "delete":
+            STATS["history: delete of %s" % ("a version" if active else "none")] += 1
+            if active:
+                self.close(active, tag)
+            return
+        if op == "update":
+            if active is None:
+                return
+            cells = dict(active.cells, **cells)
+        else:
+            cells = {c.name: cells.get(c.name) for c in self.columns}
+        self.write(model, cells, tag)
+
+
+def sweep(t, step, mark, tag):
+    """op.sweep: every live row (active version) last synced before the mark, in the scope."""
+    scope = step.get("scope") or {}
+    if any(t.col(c) is None for c in scope):
+        raise Reject("no scope column")
+    want = {c: ("integer", v) for c, v in scope.items()}
+    n = 0
+    for r in t.rows.values():
+        live = r.active if isinstance(t, HTable) else not r.deleted
+        if live and (mark is None or r.tag < mark) and all(r.cells.get(c) == v for c, v in want.items()):
+            n += 1
+            if isinstance(t, HTable):
+                t.close(r, tag)
+            else:
+                r.deleted, r.tag = True, tag
+    STATS["sweep of %s rows" % ("no" if n == 0 else "some")] += 1
+
+
 class Model:
     """The database as the README says it must be, advanced one run at a time."""
 
@@ -337,7 +460,12 @@ class Model:
     def apply_schema(self, tables, schema):
         for d in schema:
             t = tables.get(d["table"])
-            if t is None:
+            if t is None and d.get("history"):
+                t = tables[d["table"]] = HTable(d["table"], list(d["pk"]),
+                                                   d["history"] if d["history"] is not True else None)
+                for i, c in enumerate(d["pk"]):
+                    t.columns.append(self.decl_column(c, d["cols"].get(c), i + 1))
+            elif t is None:
                 t = tables[d["table"]] = Table(d["table"], list(d["pk"]))
                 for i, c in enumerate(d["pk"]):
                     t.columns.append(self.decl_column(c, d["cols"].get(c), i + 1))
@@ -408,9 +536,19 @@ class Model:
         t.columns += add
 
     # ---- ops ----
-    def op(self, tables, step, tag, start_rows):
+    def op(self, tables, step, tag, start_rows, marks=None):
         op, name = step["op"], step["table"]
         t = tables.get(name)
+        if op == "sweep":
+            if step["form"] == "bad":
+                raise Reject("before is not a time")
+            b = step["before"]
+            mark = marks[b[1]] if b[0] == "mark" else None if b[0] == "all" else (-1,)
+            if t is not None:
+                sweep(t, step, mark, tag)
+            return
+        if isinstance(t, HTable):
+            return t.op(self, step, tag)
         if op == "truncate":
             for r in (t.rows.values() if t else ()):
                 r.deleted = True
@@ -494,14 +632,19 @@ class Model:
             return result
         result["state_in"] = self.state if self.state is not None else {}
         start_rows = self.keyless_order()
+        marks = {}
         for step in run["steps"]:
             tag = (index, step["n"])
+            if step["op"] == "mark":
+                marks[step["k"]] = tag
+                result["opres"].append((step["n"], "ok"))
+                continue
             if step["op"] == "checkpoint":
                 self.state, committed = step["state"], copy.deepcopy(current)
                 result["opres"].append((step["n"], "ok"))
                 continue
             try:
-                self.op(current, step, tag, start_rows)
+                self.op(current, step, tag, start_rows, marks)
                 result["opres"].append((step["n"], "ok"))
             except Reject as e:
                 STATS["op refused (%s)" % step["mode"]] += 1

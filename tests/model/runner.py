@@ -2,8 +2,9 @@
 # each run goes through the real binary (all runs of a seed against one output directory)
 # and through model.py, and after each run every table cell (value and typeof()), every
 # column's logical type, _fivetran_deleted, _fivetran_synced (well-formed, changed or kept
-# as the model says), the state (_clua_state and state.json), what update() received, each
-# op's outcome and the exit status are compared. tests/model/run.sh calls this.
+# as the model says), every history version's _fivetran_active/_start/_end, the state
+# (_clua_state and state.json), what update() received, each op's outcome and the exit
+# status are compared. tests/model/run.sh calls this.
 import argparse
 import json
 import os
@@ -18,11 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
-from model import Model, content_key, jenc, norm_cell  # noqa: E402
+from model import END, HTable, Model, content_key, jenc, ms_shift, norm_cell  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SYNCED = re.compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 SYSTEM = ("_fivetran_synced", "_fivetran_deleted")
+HISTORY = ("_fivetran_active", "_fivetran_start", "_fivetran_end")
 
 
 def utc_ms(t):
@@ -111,6 +113,7 @@ class Seed:
         self.plan = gen.plan(seed, max_ops, exclude)
         self.model = Model()
         self.synced = {}  # (table, model row uid) -> _fivetran_synced seen after an earlier run
+        self.made = {}  # model version uid -> its _fivetran_start (history = true)
         self.diffs = []
 
     def diff(self, *words):
@@ -195,10 +198,91 @@ class Seed:
             for c, g in zip(m.columns, d["columns"]):
                 if not c.pk and bool(g[5]) != c.declared:
                     self.diff("table", t, "column", c.name, "declared: model", c.declared, "database", g[5])
-            if set(d["physical"]) != {c.name for c in m.columns} | set(SYSTEM):
+            hist = HISTORY if isinstance(m, HTable) else ()
+            if set(d["physical"]) != {c.name for c in m.columns} | set(SYSTEM) | set(hist):
                 self.diff("table", t, "physical columns", d["physical"])
                 continue
-            self.compare_rows(i, t, m, d["rows"], t0, t1)
+            if hist and m.start_col is None:
+                self.compare_timed_versions(i, t, m, d["rows"], t0, t1)
+            elif hist:
+                self.compare_versions(i, t, m, d["rows"], t0, t1)
+            else:
+                self.compare_rows(i, t, m, d["rows"], t0, t1)
+
+    def compare_timed_versions(self, i, t, m, rows, t0, t1):
+        """history = true: each key's versions in start order against the model's in the order
+        it made them; starts and ends checked against each other and the runs' times."""
+        want, got = {}, {}
+        for r in sorted(m.rows.values(), key=lambda r: r.start):
+            want.setdefault(repr(r.cells.get("id")), []).append(r)
+        for r in sorted(rows, key=lambda r: r["_fivetran_start"][1]):
+            got.setdefault(repr(r.get("id")), []).append(r)
+        seen = []
+        for k in sorted(set(want) | set(got)):
+            ws, gs = want.get(k, []), got.get(k, [])
+            if len(ws) != len(gs):
+                self.diff("table", t, "key", k, "versions: model", len(ws), "database", len(gs),
+                          [(show(g.get("v")), show(g["_fivetran_start"])) for g in gs])
+                continue
+            for n, (w, g) in enumerate(zip(ws, gs)):
+                v = "%s version %d" % (k, n + 1)
+                for c in w.cells:
+                    if w.cells[c] != g.get(c):
+                        self.diff("table", t, v, "column", c, "model", show(w.cells[c]),
+                                  "database", show(g.get(c)))
+                for c, x in (("_fivetran_deleted", ("integer", int(w.deleted))),
+                             ("_fivetran_active", ("integer", int(w.active)))):
+                    if g[c] != x:
+                        self.diff("table", t, v, c + ": model", show(x), "database", show(g[c]))
+                start, end = g["_fivetran_start"][1], g["_fivetran_end"][1]
+                if n and start <= gs[n - 1]["_fivetran_end"][1]:
+                    self.diff("table", t, v, "starts", start, "not after the end of the one before")
+                want_end = END if w.active else ms_shift(gs[n + 1]["_fivetran_start"][1], -1) \
+                    if w.end == "next" and n + 1 < len(gs) else None
+                if want_end is not None and end != want_end:
+                    self.diff("table", t, v, "_fivetran_end: model", want_end, "database", end)
+                if w.end == "op" and not (end >= start and end <= utc_ms(t1 + 0.001) or end == start):
+                    self.diff("table", t, v, "_fivetran_end", end, "is not the close's time nor the start")
+                if w.uid not in self.made:
+                    self.made[w.uid] = start
+                    if not utc_ms(t0) <= start <= utc_ms(t1 + 0.003):
+                        self.diff("table", t, v, "_fivetran_start", start, "is not within the run")
+                elif self.made[w.uid] != start:
+                    self.diff("table", t, v, "_fivetran_start changed from", self.made[w.uid], "to", start)
+                self.check_synced(i, t, v, w, g["_fivetran_synced"], t0, t1, seen)
+        seen.sort()
+        for (a, sa, ka), (b, sb, kb) in zip(seen, seen[1:]):
+            if sb < sa:
+                self.diff("table", t, "_fivetran_synced goes back: op", a, ka, sa, "then op", b, kb, sb)
+
+    def compare_versions(self, i, t, m, rows, t0, t1):
+        """A history table: every version, by key and start, with its active, end and deleted."""
+        want = {repr((r.cells.get("id"), r.start)): r for r in m.rows.values()}
+        got = {repr((r.get("id"), r["_fivetran_start"] and r["_fivetran_start"][1])): r for r in rows}
+        if len(got) != len(rows):
+            self.diff("table", t, "two versions share a key and start")
+        for k in sorted(set(want) - set(got)):
+            self.diff("table", t, "version", k, "is missing from the database; model:",
+                      {c: show(v) for c, v in want[k].cells.items()}, "active", want[k].active)
+        for k in sorted(set(got) - set(want)):
+            self.diff("table", t, "version", k, "is in the database, not in the model:",
+                      {c: show(v) for c, v in got[k].items()})
+        seen = []
+        for k in sorted(set(got) & set(want)):
+            w, g = want[k], got[k]
+            for c in w.cells:
+                if w.cells[c] != g.get(c):
+                    self.diff("table", t, "version", k, "column", c, "model", show(w.cells[c]),
+                              "database", show(g.get(c)))
+            for c, v in (("_fivetran_deleted", ("integer", int(w.deleted))),
+                         ("_fivetran_active", ("integer", int(w.active))), ("_fivetran_end", ("text", w.end))):
+                if g[c] != v:
+                    self.diff("table", t, "version", k, c + ": model", show(v), "database", show(g[c]))
+            self.check_synced(i, t, k, w, g["_fivetran_synced"], t0, t1, seen)
+        seen.sort()
+        for (a, sa, ka), (b, sb, kb) in zip(seen, seen[1:]):
+            if sb < sa:
+                self.diff("table", t, "_fivetran_synced goes back: op", a, ka, sa, "then op", b, kb, sb)
 
     def column_diff(self, t, want, got):
         fields = ("logical_type", "precision", "scale", "primary_key")
