@@ -39,7 +39,7 @@ static void usage(FILE *out) {
           "       connector-lua inspect [--output DIR | SCRIPT] --syncs [options]\n"
           "                                            list the runs, newest first\n"
           "       connector-lua inspect [--output DIR | SCRIPT] TABLE --changed [SYNC]\n"
-          "       connector-lua inspect [--output DIR | SCRIPT] TABLE --key COLUMN=VALUE ...\n"
+          "       connector-lua inspect [--output DIR | SCRIPT] TABLE --key COL=VALUE ...\n"
           "                                            the rows a sync wrote; a row and the\n"
           "                                            sync and checkpoint that last wrote it\n"
           "       connector-lua test SCRIPT [--update] [--expect FILE] [--replay FILE]\n"
