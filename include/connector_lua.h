@@ -150,6 +150,24 @@ clua_status clua_inspect_versions(const char *dir, const char *table, long limit
 clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
                                size_t errlen);
 
+/* Writes to out, from dir/warehouse.db, the rows of table that sync wrote
+ * (nkeys == 0; sync 0: the newest run), or the row whose key columns equal
+ * keys (nkeys "column=value" texts, converted to each column's logical
+ * type; every key column once; all != 0: every version of a history
+ * table), newest first, at most limit rows (limit < 0: all). Each row comes
+ * with the sync and checkpoint that last wrote it, found from its
+ * _fivetran_synced and the journal's commit times; a row synced in the
+ * millisecond of commit N shows "N or N+1". json != 0 writes {"table",
+ * "sync", "started_at", "last_commit_at" (or "key": {column: text}),
+ * "columns", "rows", "written": [{"sync", "checkpoints"}], "shown"}.
+ * Read-only, no lock, failures as clua_inspect, and: CLUA_ERROR_NOT_FOUND
+ * for a sync not in the journal or a bad key (an unknown, repeated or
+ * missing key column, a value not of its type); CLUA_ERROR_INPUT for a
+ * database without a journal. */
+clua_status clua_inspect_changes(const char *dir, const char *table, long long sync, int nkeys,
+                                 const char *const *keys, long limit, int json, int all, FILE *out,
+                                 char *err, size_t errlen);
+
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;
  * clua_sync then returns CLUA_ERROR_INTERRUPTED. Safe to call from a signal

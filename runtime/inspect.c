@@ -522,9 +522,18 @@ static void safe_err(inspector *in) {
     strbuf_free(&b);
 }
 
-/* clua_inspect_versions, or with syncs set clua_inspect_syncs. */
-static clua_status inspect_with(const char *dir, const char *tname, int syncs, int all, long limit,
-                                int json, FILE *out, char *err, size_t errlen) {
+/* What to show of a table besides its newest rows: clua_inspect_changes's. */
+typedef struct changes {
+    long long sync;
+    int nkeys;
+    const char *const *keys;
+} changes;
+
+/* clua_inspect_versions, with syncs set clua_inspect_syncs, with ch
+ * clua_inspect_changes. */
+static clua_status inspect_with(const char *dir, const char *tname, int syncs, const changes *ch,
+                                int all, long limit, int json, FILE *out, char *err,
+                                size_t errlen) {
     inspector in;
     char fallback[1];
     memset(&in, 0, sizeof in);
@@ -535,6 +544,7 @@ static clua_status inspect_with(const char *dir, const char *tname, int syncs, i
     clua_status status = open_db(&in, dir);
     if (status != CLUA_OK) goto done;
     status = syncs   ? inspect_show_syncs(&in, limit, json)
+             : ch    ? inspect_show_changes(&in, tname, ch->sync, ch->nkeys, ch->keys, limit, json)
              : tname ? inspect_show_rows(&in, tname, limit, json)
                      : show_summary(&in, json);
     if (status != CLUA_OK) goto done;
@@ -557,15 +567,22 @@ done:
 
 clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
                          char *err, size_t errlen) {
-    return inspect_with(dir, tname, 0, 0, limit, json, out, err, errlen);
+    return inspect_with(dir, tname, 0, NULL, 0, limit, json, out, err, errlen);
 }
 
 clua_status clua_inspect_versions(const char *dir, const char *tname, long limit, int json,
                                   int all, FILE *out, char *err, size_t errlen) {
-    return inspect_with(dir, tname, 0, all, limit, json, out, err, errlen);
+    return inspect_with(dir, tname, 0, NULL, all, limit, json, out, err, errlen);
 }
 
 clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
                                size_t errlen) {
-    return inspect_with(dir, NULL, 1, 0, limit, json, out, err, errlen);
+    return inspect_with(dir, NULL, 1, NULL, 0, limit, json, out, err, errlen);
+}
+
+clua_status clua_inspect_changes(const char *dir, const char *tname, long long sync, int nkeys,
+                                 const char *const *keys, long limit, int json, int all, FILE *out,
+                                 char *err, size_t errlen) {
+    changes ch = {sync, nkeys < 0 ? 0 : nkeys, keys};
+    return inspect_with(dir, tname, 0, &ch, all, limit, json, out, err, errlen);
 }

@@ -94,6 +94,28 @@ clua_status inspect_count_rows(inspector *in, const char *table, const colset *c
  * asked, as a text table or as JSON. */
 clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json);
 
+/* The user table named like asked (ASCII case-insensitive), copied into
+ * *name (the caller frees it); CLUA_ERROR_NOT_FOUND with the list of
+ * tables when there is none. */
+clua_status inspect_find_table(inspector *in, const char *asked, char **name);
+/* The rows of s (its first cs->n columns are the table's) as a text table
+ * or as JSON ("columns" and "rows" members, each with a leading comma).
+ * With written set, the three columns after them are the sync that wrote
+ * the row and the first and last checkpoint it may have come from: shown
+ * as two more columns, or a "written" member [{"sync", "checkpoints"}].
+ * *shown gets the number of rows. */
+clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, sqlite3_stmt *s,
+                             int written, int json, long long *shown);
+
+/* ---- --changed and --key (inspect_changes.c) ---- */
+
+/* With nkeys == 0: the rows of table that sync (0: the newest) wrote; else
+ * the row whose key columns equal keys ("column=value" each; with in->all
+ * every version of a history table), each with the sync and checkpoint
+ * that last wrote it. */
+clua_status inspect_show_changes(inspector *in, const char *table, long long sync, int nkeys,
+                                 const char *const *keys, long limit, int json);
+
 /* ---- --syncs (inspect_syncs.c) ---- */
 
 /* The newest limit runs of the journal (all when limit < 0), newest first,

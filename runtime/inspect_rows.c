@@ -101,7 +101,7 @@ static void json_value(inspector *in, sqlite3_stmt *s, int i) {
 /* The user table named like asked (ASCII case-insensitive, as SQLite
  * names match), copied into *name; CLUA_ERROR_NOT_FOUND with the list of
  * tables when there is none. */
-static clua_status find_table(inspector *in, const char *asked, char **name) {
+clua_status inspect_find_table(inspector *in, const char *asked, char **name) {
     sqlite3_stmt *s = NULL;
     strbuf list = STRBUF_INIT;
     clua_status status = CLUA_OK;
@@ -251,33 +251,56 @@ static void grid_row(inspector *in, const grid *g, size_t first, const int *widt
     inspect_put(in, "\n");
 }
 
-clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json) {
-    sqlite3_stmt *s = NULL;
-    colset cs = {NULL, 0};
+/* The text cell of who wrote a row (columns w, w+1, w+2 of s: sync, first
+ * and last checkpoint it may have come from), "?" when the journal has no
+ * run that covers it. */
+static int cell_written(grid *g, sqlite3_stmt *s, int w, int checkpoint) {
+    char buf[64];
+    size_t off = g->text.len;
+    long long lo = sqlite3_column_int64(s, w + 1), hi = sqlite3_column_int64(s, w + 2);
+    if (sqlite3_column_type(s, w) == SQLITE_NULL || sqlite3_column_type(s, w + 1) == SQLITE_NULL)
+        snprintf(buf, sizeof buf, "?");
+    else if (!checkpoint) snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(s, w));
+    else if (hi <= lo) snprintf(buf, sizeof buf, "%lld", lo);
+    else snprintf(buf, sizeof buf, hi == lo + 1 ? "%lld or %lld" : "%lld to %lld", lo, hi);
+    int width = cell_text(&g->text, buf, strlen(buf));
+    return width < 0 ? -1 : grid_add(g, off, width);
+}
+
+/* The same as JSON, appended to b: {"sync": id or null, "checkpoints":
+ * [lo, ..., hi]}. */
+static int json_written(strbuf *b, sqlite3_stmt *s, int w) {
+    long long lo = sqlite3_column_int64(s, w + 1), hi = sqlite3_column_int64(s, w + 2);
+    int known = sqlite3_column_type(s, w) != SQLITE_NULL &&
+                sqlite3_column_type(s, w + 1) != SQLITE_NULL;
+    int bad = known ? strbuf_printf(b, "{\"sync\":%lld,\"checkpoints\":[",
+                                    (long long)sqlite3_column_int64(s, w))
+                    : strbuf_puts(b, "{\"sync\":null,\"checkpoints\":[");
+    for (long long k = lo; known && k <= (hi > lo ? hi : lo) && !bad; k++)
+        bad = strbuf_printf(b, k > lo ? ",%lld" : "%lld", k);
+    return bad || strbuf_puts(b, "]}");
+}
+
+clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, sqlite3_stmt *s,
+                             int written, int json, long long *shown) {
     grid g = {STRBUF_INIT, NULL, 0, 0};
-    int *widths = NULL;
-    char *name = NULL;
-    long long total = 0, deleted = 0, shown = 0;
-    clua_status status;
+    strbuf who = STRBUF_INIT;
+    int *widths = NULL, ncols = cs->n + (written ? 2 : 0);
+    clua_status status = CLUA_OK;
     int step;
-    if ((status = find_table(in, asked, &name)) != CLUA_OK ||
-        (status = inspect_load_columns(in, name, &cs)) != CLUA_OK ||
-        (status = inspect_count_rows(in, name, &cs, &total, &deleted)) != CLUA_OK ||
-        (status = select_rows(in, name, &cs, limit, &s)) != CLUA_OK)
-        goto done;
+    *shown = 0;
     if (json) {
-        inspect_put(in, "{\"table\":");
-        inspect_json_cstring(in, name);
         inspect_put(in, ",\"columns\":[");
-        for (int i = 0; i < cs.n; i++) {
+        for (int i = 0; i < cs->n; i++) {
             if (i) inspect_put(in, ",");
-            inspect_json_cstring(in, cs.c[i].name);
+            inspect_json_cstring(in, cs->c[i].name);
         }
         inspect_put(in, "],\"rows\":[");
     } else {
-        for (int i = 0; i < cs.n; i++) {
+        for (int i = 0; i < ncols; i++) {
+            const char *h = i < cs->n ? cs->c[i].name : i == cs->n ? "(sync)" : "(checkpoint)";
             size_t off = g.text.len;
-            int width = cell_text(&g.text, cs.c[i].name, strlen(cs.c[i].name));
+            int width = cell_text(&g.text, h, strlen(h));
             if (width < 0 || grid_add(&g, off, width) != 0) {
                 status = inspect_no_memory(in);
                 goto done;
@@ -286,43 +309,85 @@ clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int 
     }
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         if (json) {
-            inspect_put(in, shown ? ",[" : "[");
-            for (int i = 0; i < cs.n; i++) {
+            inspect_put(in, *shown ? ",[" : "[");
+            for (int i = 0; i < cs->n; i++) {
                 if (i) inspect_put(in, ",");
                 json_value(in, s, i);
             }
             inspect_put(in, "]");
+            /* Kept apart until the rows are written: "written" follows "rows". */
+            if (written && ((*shown && strbuf_putc(&who, ',')) || json_written(&who, s, cs->n)))
+                in->oom = 1;
         } else {
-            for (int i = 0; i < cs.n; i++)
+            for (int i = 0; i < cs->n; i++)
                 if (cell_value(&g, s, i) != 0) {
                     status = inspect_no_memory(in);
                     goto done;
                 }
+            if (written &&
+                (cell_written(&g, s, cs->n, 0) != 0 || cell_written(&g, s, cs->n, 1) != 0)) {
+                status = inspect_no_memory(in);
+                goto done;
+            }
         }
-        shown++;
+        (*shown)++;
     }
     if (step != SQLITE_DONE) {
         status = inspect_db_fail(in, "reading the rows of", name);
         goto done;
     }
     if (json) {
-        inspect_keep(in,
-                     strbuf_printf(&in->out, "],\"shown\":%lld,\"total\":%lld}\n", shown, total));
+        inspect_put(in, "]");
+        if (written) {
+            inspect_put(in, ",\"written\":[");
+            inspect_keep(in, strbuf_append(&in->out, strbuf_cstr(&who), who.len));
+            inspect_put(in, "]");
+        }
         goto done;
     }
-    if (cs.n && !(widths = calloc((size_t)cs.n, sizeof *widths))) {
+    if (!(widths = calloc((size_t)ncols, sizeof *widths))) {
         status = inspect_no_memory(in);
         goto done;
     }
     for (size_t k = 0; k < g.n; k++) {
-        int *w = &widths[k % (size_t)cs.n];
+        int *w = &widths[k % (size_t)ncols];
         if (g.cells[k].width > *w) *w = g.cells[k].width;
     }
-    border(in, widths, cs.n);
-    grid_row(in, &g, 0, widths, cs.n);
-    border(in, widths, cs.n);
-    for (long long r = 1; r <= shown; r++) grid_row(in, &g, (size_t)r * (size_t)cs.n, widths, cs.n);
-    if (shown) border(in, widths, cs.n);
+    border(in, widths, ncols);
+    grid_row(in, &g, 0, widths, ncols);
+    border(in, widths, ncols);
+    for (long long r = 1; r <= *shown; r++)
+        grid_row(in, &g, (size_t)r * (size_t)ncols, widths, ncols);
+    if (*shown) border(in, widths, ncols);
+done:
+    strbuf_free(&g.text);
+    strbuf_free(&who);
+    free(g.cells);
+    free(widths);
+    return status;
+}
+
+clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json) {
+    sqlite3_stmt *s = NULL;
+    colset cs = {NULL, 0};
+    char *name = NULL;
+    long long total = 0, deleted = 0, shown = 0;
+    clua_status status;
+    if ((status = inspect_find_table(in, asked, &name)) != CLUA_OK ||
+        (status = inspect_load_columns(in, name, &cs)) != CLUA_OK ||
+        (status = inspect_count_rows(in, name, &cs, &total, &deleted)) != CLUA_OK ||
+        (status = select_rows(in, name, &cs, limit, &s)) != CLUA_OK)
+        goto done;
+    if (json) {
+        inspect_put(in, "{\"table\":");
+        inspect_json_cstring(in, name);
+    }
+    if ((status = inspect_put_rows(in, name, &cs, s, 0, json, &shown)) != CLUA_OK) goto done;
+    if (json) {
+        inspect_keep(in,
+                     strbuf_printf(&in->out, ",\"shown\":%lld,\"total\":%lld}\n", shown, total));
+        goto done;
+    }
     if (!in->all && inspect_find_column(&cs, "_fivetran_active"))
         inspect_keep(in, strbuf_printf(&in->out,
                                        "%lld active version%s shown of %lld version%s (--all shows "
@@ -334,9 +399,6 @@ clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int 
 done:
     sqlite3_finalize(s);
     inspect_colset_free(&cs);
-    strbuf_free(&g.text);
-    free(g.cells);
-    free(widths);
     free(name);
     return status;
 }

@@ -38,6 +38,10 @@ static void usage(FILE *out) {
           "                                            show tables, state or TABLE's rows\n"
           "       connector-lua inspect [--output DIR | SCRIPT] --syncs [options]\n"
           "                                            list the runs, newest first\n"
+          "       connector-lua inspect [--output DIR | SCRIPT] TABLE --changed [SYNC]\n"
+          "       connector-lua inspect [--output DIR | SCRIPT] TABLE --key COL=VALUE ...\n"
+          "                                            the rows a sync wrote; a row and the\n"
+          "                                            sync and checkpoint that last wrote it\n"
           "       connector-lua test SCRIPT [--update] [--expect FILE] [--replay FILE]\n"
           "                                            run one sync in a temporary directory\n"
           "                                            and compare it with SCRIPT's expected\n"
@@ -79,6 +83,9 @@ static void usage(FILE *out) {
           "  --syncs               list the runs: status, times, error, rows committed\n"
           "  --json                print JSON instead of text\n"
           "  --all                 every version of a history table (default: the active ones)\n"
+          "  --changed [SYNC]      the rows of TABLE the last sync (or sync SYNC) wrote\n"
+          "  --key COLUMN=VALUE    the row of TABLE with that key (every key column once),\n"
+          "                        with the sync and checkpoint that last wrote it\n"
           "\n"
           "exit status:\n"
           "  0  the sync succeeded\n"
@@ -257,14 +264,36 @@ static int parse_limit(const char *s, long *out) {
     return 0;
 }
 
+/* What inspect TABLE shows besides its newest rows: --changed [SYNC], --key. */
+#define MAX_KEYS 64
+typedef struct inspect_ask {
+    int changed;
+    long long sync; /* 0: the newest */
+    int nkeys;
+    const char *keys[MAX_KEYS];
+} inspect_ask;
+
+/* --changed's SYNC: a whole number, 1 or more. */
+static int parse_sync(const char *s, long long *out) {
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || n < 1) return -1;
+    *out = n;
+    return 0;
+}
+
 static int run_inspect(const char *dir_opt, const char *script, const char *table, long limit,
-                       int json, int all, int syncs) {
+                       int json, int all, int syncs, const inspect_ask *ask) {
     char dir[4096], err[4400];
     if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
     else clua_default_output_dir(script, dir, sizeof dir);
     clua_status status =
         syncs ? clua_inspect_syncs(dir, limit, json, stdout, err, sizeof err)
-              : clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
+        : ask->changed || ask->nkeys
+            ? clua_inspect_changes(dir, table, ask->sync, ask->nkeys, ask->keys, limit, json, all,
+                                   stdout, err, sizeof err)
+            : clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
     if (status == CLUA_OK) return EXIT_OK;
     report_message(log_json, "SEVERE", err);
     return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
@@ -281,6 +310,7 @@ int main(int argc, char **argv) {
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0, syncs = 0;
     long limit = 20;
+    inspect_ask ask = {0, 0, 0, {NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int missing = 0;
@@ -340,6 +370,17 @@ int main(int argc, char **argv) {
             all = 1;
         } else if (!strcmp(a, "--syncs")) {
             syncs = 1;
+        } else if (!strcmp(a, "--changed") || !strncmp(a, "--changed=", 10)) {
+            /* SYNC is optional: the next argument when it is a number. */
+            const char *n = NULL;
+            if (a[9] == '=') n = a + 10;
+            else if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') n = argv[++i];
+            if (n && parse_sync(n, &ask.sync) != 0)
+                return usage_error("--changed takes a sync's number (1 or more), not", n);
+            ask.changed = 1;
+        } else if ((v = option_value(argc, argv, &i, "--key", &missing))) {
+            if (ask.nkeys == MAX_KEYS) return usage_error("too many --key options", v);
+            ask.keys[ask.nkeys++] = v;
         } else if (missing) {
             return usage_error("option needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -356,12 +397,14 @@ int main(int argc, char **argv) {
             return usage_error("unexpected argument", a);
         }
     }
-    if (!inspect && (json || limit_given || all || syncs))
+    if (!inspect && (json || limit_given || all || syncs || ask.changed || ask.nkeys))
         return usage_error("this option belongs to inspect",
                            json          ? "--json"
                            : limit_given ? "--limit"
                            : all         ? "--all"
-                                         : "--syncs");
+                           : syncs       ? "--syncs"
+                           : ask.changed ? "--changed"
+                                         : "--key");
     if (inspect) {
         /* With --output the one argument is the TABLE; without it, SCRIPT [TABLE]. */
         if (opt.output_dir && table) return usage_error("unexpected argument", table);
@@ -370,10 +413,15 @@ int main(int argc, char **argv) {
         if (opt.output_dir) table = positional;
         if (syncs && table) return usage_error("--syncs takes no TABLE", table);
         if (all && !table) return usage_error("--all needs a TABLE", NULL);
+        if ((ask.changed || ask.nkeys) && !table)
+            return usage_error(ask.changed ? "--changed needs a TABLE" : "--key needs a TABLE",
+                               NULL);
+        if (ask.changed && ask.nkeys)
+            return usage_error("--changed and --key do not go together", NULL);
         if (limit_given && !table && !syncs)
             return usage_error("--limit needs a TABLE (or --syncs)", NULL);
         return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json,
-                           all, syncs);
+                           all, syncs, &ask);
     }
     if (reset) {
         if (!positional == !opt.output_dir)
