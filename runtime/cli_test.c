@@ -19,6 +19,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "cli_test.h"
 #include "files.h"
 #include "json_codec.h"
@@ -57,19 +58,6 @@ static int usage_error(const char *what, const char *arg) {
     fprintf(stderr, "connector-lua test: %s%s%s\nTry 'connector-lua test --help' for more.\n",
             what, arg ? ": " : "", arg ? arg : "");
     return T_USAGE;
-}
-
-/* --name VALUE or --name=VALUE; NULL when argv[*i] is not --name. */
-static const char *value_of(int argc, char **argv, int *i, const char *name, bool *missing) {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
 }
 
 static bool exists(const char *path) {
@@ -217,25 +205,20 @@ int cli_test_main(int argc, char **argv) {
             usage(stdout);
             return T_PASS;
         }
-        if ((v = value_of(argc, argv, &i, "--configuration", &missing))) opt.configuration_file = v;
-        else if ((v = value_of(argc, argv, &i, "--state", &missing))) opt.state_file = v;
-        else if ((v = value_of(argc, argv, &i, "--replay", &missing))) replay = v;
-        else if ((v = value_of(argc, argv, &i, "--expect", &missing))) expect = v;
+        if ((v = cli_option_value(argc, argv, &i, "--configuration", &missing)))
+            opt.configuration_file = v;
+        else if ((v = cli_option_value(argc, argv, &i, "--state", &missing))) opt.state_file = v;
+        else if ((v = cli_option_value(argc, argv, &i, "--replay", &missing))) replay = v;
+        else if ((v = cli_option_value(argc, argv, &i, "--expect", &missing))) expect = v;
         else if (!strcmp(a, "--update")) update = true;
         else if (!strcmp(a, "--sandbox")) opt.sandbox = 1;
-        else if ((v = value_of(argc, argv, &i, "--naming", &missing))) {
+        else if ((v = cli_option_value(argc, argv, &i, "--naming", &missing))) {
             if (strcmp(v, "source") && strcmp(v, "normalize"))
                 return usage_error("--naming takes normalize or source, not", v);
             opt.naming_source = !strcmp(v, "source");
-        } else if ((v = value_of(argc, argv, &i, "--log-level", &missing))) {
-            static const char *const names[] = {"fine", "debug", "info", "warning", "severe", "error"};
-            static const clua_log_level levels[] = {CLUA_LOG_FINE,    CLUA_LOG_FINE,
-                                                    CLUA_LOG_INFO,    CLUA_LOG_WARNING,
-                                                    CLUA_LOG_SEVERE,  CLUA_LOG_SEVERE};
-            size_t k = 0;
-            while (k < 6 && strcmp(v, names[k])) k++;
-            if (k == 6) return usage_error("--log-level takes fine, info, warning or severe, not", v);
-            opt.log_level = levels[k];
+        } else if ((v = cli_option_value(argc, argv, &i, "--log-level", &missing))) {
+            if (cli_log_level(v, &opt.log_level) != 0)
+                return usage_error("--log-level takes fine, info, warning or severe, not", v);
         } else if (missing) return usage_error("option needs a value", a);
         else if (a[0] == '-' && a[1]) return usage_error("unknown option", a);
         else if (!script) script = a;

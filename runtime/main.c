@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "cli_init.h"
 #include "cli_test.h"
 #include "connector_lua.h"
@@ -216,34 +217,6 @@ static int exit_code(clua_status status) {
     }
 }
 
-/* Takes the value of --name VALUE or --name=VALUE; returns NULL if absent. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, int *missing) {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int parse_log_level(const char *s, clua_log_level *out) {
-    static const struct {
-        const char *name;
-        clua_log_level level;
-    } levels[] = {{"fine", CLUA_LOG_FINE},       {"debug", CLUA_LOG_FINE},
-                  {"info", CLUA_LOG_INFO},       {"warning", CLUA_LOG_WARNING},
-                  {"severe", CLUA_LOG_SEVERE},   {"error", CLUA_LOG_SEVERE}};
-    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
-        if (strcmp(s, levels[i].name) == 0) {
-            *out = levels[i].level;
-            return 0;
-        }
-    return -1;
-}
-
 static int run_reset(const char *dir_opt, const char *script) {
     char dir[4096], msg[4400];
     if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
@@ -313,7 +286,7 @@ int main(int argc, char **argv) {
     inspect_ask ask = {0, 0, 0, {NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        int missing = 0;
+        bool missing = false;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             return EXIT_OK;
@@ -323,23 +296,23 @@ int main(int argc, char **argv) {
                    sqlite3_libversion());
             return EXIT_OK;
         }
-        if ((v = option_value(argc, argv, &i, "--configuration", &missing))) {
+        if ((v = cli_option_value(argc, argv, &i, "--configuration", &missing))) {
             opt.configuration_file = v;
-        } else if ((v = option_value(argc, argv, &i, "--state", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--state", &missing))) {
             opt.state_file = v;
-        } else if ((v = option_value(argc, argv, &i, "--output", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--output", &missing))) {
             opt.output_dir = v;
-        } else if ((v = option_value(argc, argv, &i, "--record", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--record", &missing))) {
             opt.record_file = v;
-        } else if ((v = option_value(argc, argv, &i, "--replay", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--replay", &missing))) {
             opt.replay_file = v;
         } else if (!strcmp(a, "--sandbox")) {
             opt.sandbox = 1;
-        } else if ((v = option_value(argc, argv, &i, "--memory-limit", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--memory-limit", &missing))) {
             if (parse_limit_number(v, 1, &opt.memory_limit_mb) != 0)
                 return usage_error_hint("--memory-limit takes a number of megabytes, 1 or more, not",
                                         v, " (from 1 to " MAX_LIMIT_TEXT ")");
-        } else if ((v = option_value(argc, argv, &i, "--timeout", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--timeout", &missing))) {
             if (parse_limit_number(v, 0, &opt.timeout_seconds) != 0)
                 return usage_error_hint("--timeout takes a number of seconds, not", v,
                                         " (more than 0, at most " MAX_LIMIT_TEXT ")");
@@ -349,18 +322,18 @@ int main(int argc, char **argv) {
             opt.strict = 1;
         } else if (!strcmp(a, "--take-over")) {
             opt.take_over = 1;
-        } else if ((v = option_value(argc, argv, &i, "--naming", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--naming", &missing))) {
             if (strcmp(v, "source") != 0 && strcmp(v, "normalize") != 0)
                 return usage_error("--naming takes normalize or source, not", v);
             opt.naming_source = strcmp(v, "source") == 0;
-        } else if ((v = option_value(argc, argv, &i, "--log-level", &missing))) {
-            if (parse_log_level(v, &opt.log_level) != 0)
+        } else if ((v = cli_option_value(argc, argv, &i, "--log-level", &missing))) {
+            if (cli_log_level(v, &opt.log_level) != 0)
                 return usage_error("--log-level takes fine, info, warning or severe, not", v);
-        } else if ((v = option_value(argc, argv, &i, "--log-format", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--log-format", &missing))) {
             if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
                 return usage_error("--log-format takes text or json, not", v);
             log_json = strcmp(v, "json") == 0;
-        } else if ((v = option_value(argc, argv, &i, "--limit", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--limit", &missing))) {
             if (parse_limit(v, &limit) != 0)
                 return usage_error("--limit takes a number of rows (0 or more), not", v);
             limit_given = 1;
@@ -378,7 +351,7 @@ int main(int argc, char **argv) {
             if (n && parse_sync(n, &ask.sync) != 0)
                 return usage_error("--changed takes a sync's number (1 or more), not", n);
             ask.changed = 1;
-        } else if ((v = option_value(argc, argv, &i, "--key", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--key", &missing))) {
             if (ask.nkeys == MAX_KEYS) return usage_error("too many --key options", v);
             ask.keys[ask.nkeys++] = v;
         } else if (missing) {
