@@ -76,6 +76,22 @@ static int upgrade_columns_table(sqlite3 *db) {
                         NULL, NULL, NULL);
 }
 
+/* Creates the runtime's own tables in one transaction, so that a run
+ * killed or failing here leaves a database with all of them or none
+ * (each CREATE on its own would commit on its own). A deferred BEGIN
+ * takes no write lock when they all exist already. */
+static int create_own_tables(sqlite3 *db) {
+    int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = upgrade_columns_table(db);
+    /* On failure the transaction stays open: store_open reports the
+     * error and closes the connection, which rolls it back. */
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 /* Prepares sql; a failure says what was being prepared (what), not the SQL. */
 static int prepare(store *st, const char *what, const char *sql, sqlite3_stmt **out) {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
@@ -134,9 +150,7 @@ store *store_open(const char *path, char *err, size_t errlen) {
                           " PRAGMA journal_size_limit=67108864;",
                           NULL, NULL, NULL);
     }
-    if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, SCHEMA_SQL, NULL, NULL, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
-    if (rc == SQLITE_OK) rc = upgrade_columns_table(st->db);
+    if (rc == SQLITE_OK) rc = create_own_tables(st->db);
     if (rc == SQLITE_OK) rc = store_register_functions(st->db);
     if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
         prepare(st, "COMMIT", "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", "ROLLBACK", &st->rollback) != 0) {

@@ -106,7 +106,10 @@ LAGGED=0      # kills after which state.json was behind the database
 MAX_LAG=0     # by how many checkpoints at most
 check_after_kill() {
     local db=run/warehouse.db c=0 state row want has_late want_late json x lag
-    if [ -f "$db" ]; then
+    # A kill before the runtime's own tables were committed leaves a
+    # database with none of them (they are created in one transaction),
+    # never with some: that reads as no checkpoint.
+    if [ -f "$db" ] && [ "$(q "$db" "SELECT count(*) FROM sqlite_master")" != 0 ]; then
         state=$(q "$db" "SELECT state FROM _clua_state" 2>&1) || fail "reading the state: $state"
         if [ -n "$state" ]; then
             c=$(echo "$state" | sed -n 's/^{"cursor":\([0-9]*\)}$/\1/p')

@@ -959,6 +959,41 @@ static void test_error_open(void **state) {
     assert_non_null(strstr(err, "not a database"));
 }
 
+/* The runtime's own tables are created together or not at all: a file
+ * where one of them cannot be created (an index already has the name of
+ * _clua_history) is left with none of the others. Before they were
+ * created one commit each, and a run killed there left a database
+ * without _clua_state. */
+static void test_error_open_creates_nothing(void **state) {
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/clua_store_half_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE x(a); CREATE INDEX _clua_history ON x(a);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    char err[512] = "";
+    store *st = store_open(path, err, sizeof err);
+    assert_null(st);
+    assert_non_null(strstr(err, "there is already an index named _clua_history"));
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(name, ',') FROM "
+                                            "(SELECT name FROM sqlite_master ORDER BY name)",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "_clua_history,x");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    remove_db(path);
+}
+
 static void test_error_memory_store(void **state) {
     (void)state;
     /* ":memory:" works too (no WAL), for embedders and quick tests. */
@@ -1018,6 +1053,7 @@ int main(void) {
         T(test_error_table_dropped_behind_back),
         T(test_error_ddl_and_transactions),
         cmocka_unit_test(test_error_open),
+        cmocka_unit_test(test_error_open_creates_nothing),
         cmocka_unit_test(test_error_memory_store),
 #undef T
     };
