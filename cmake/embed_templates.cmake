@@ -1,5 +1,5 @@
 # embed_templates.cmake: writes OUT, a C file that holds the files of
-# `connector-lua init`'s templates as byte arrays (runtime/templates.h).
+# `connector-lua init`'s templates as byte arrays (runtime/cli/templates.h).
 #   cmake -DMANIFEST=FILE -DROOT=DIR -DOUT=FILE -P embed_templates.cmake
 # MANIFEST has one file a line: TEMPLATE PATH SOURCE, where TEMPLATE is a
 # template's name or * (every template), PATH where init writes the file in

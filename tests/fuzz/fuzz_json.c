@@ -1,5 +1,5 @@
 /* libFuzzer target: the JSON codec that loads configuration and state
- * (runtime/json_codec.h).
+ * (runtime/core/json_codec.h).
  *
  * The bytes are decoded into a Lua state. A failure must push nothing and
  * say where ("line L, column C: ..."). A success must push one value that

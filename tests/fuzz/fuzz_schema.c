@@ -1,4 +1,4 @@
-/* libFuzzer target: schema declarations (runtime/schema.h), in two runs
+/* libFuzzer target: schema declarations (runtime/core/schema.h), in two runs
  * against one database.
  *
  * The input is one or two declaration lists, split at a line "----": the

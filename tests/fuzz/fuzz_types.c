@@ -1,5 +1,5 @@
 /* libFuzzer target: types_convert for every kind, with inputs derived from
- * the bytes (runtime/types.h).
+ * the bytes (runtime/core/types.h).
  *
  * The bytes give a DECIMAL precision and scale, an error-buffer size, and
  * four source values: the bytes as a string, as an integer, as a float

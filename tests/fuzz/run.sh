@@ -35,7 +35,7 @@ JOBS=$(nproc)
 command -v "$CC" > /dev/null || { echo "$CC not found: apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
 
 # The library's sources: the add_library(connector_lua ...) block.
-SOURCES=$(sed -n '/^add_library(connector_lua/,/)/p' CMakeLists.txt | grep -o 'runtime/[A-Za-z0-9_]*\.c')
+SOURCES=$(sed -n '/^add_library(connector_lua/,/)/p' CMakeLists.txt | grep -o 'runtime/[a-z]*/[A-Za-z0-9_]*\.c')
 # Its dependencies: clua_require(PREFIX module package) lines, without
 # their version constraints.
 MODULES=$(sed -n 's/^ *clua_require([A-Z_]* \([^ ]*\) .*/\1/p' CMakeLists.txt | tr -d '"' | sed 's/[<>=].*//')
@@ -48,7 +48,9 @@ VERSION=$(sed -n 's/^project(connector-lua VERSION \([0-9.]*\).*/\1/p' CMakeList
 # shellcheck disable=SC2054,SC2206
 CFLAGS=(-std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
   -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L "-DCLUA_VERSION=\"${VERSION:-0}\""
-  "-I$ROOT/include" "-I$ROOT/runtime" $PKG_CFLAGS)
+  "-I$ROOT/include" $PKG_CFLAGS)
+# The library's folders (CLUA_RUNTIME_DIRS in CMakeLists.txt) as -I flags.
+for d in $(sed -n 's/^set(CLUA_RUNTIME_DIRS \(.*\))$/\1/p' CMakeLists.txt); do CFLAGS+=("-I$ROOT/$d"); done
 
 echo "== building the fuzz targets with $CC"
 mkdir -p "$OUT/obj"

@@ -1,4 +1,4 @@
-/* Unit tests for runtime/types.c: every row of SPEC §3's type table, its
+/* Unit tests for runtime/core/types.c: every row of SPEC §3's type table, its
  * boundaries, the converted values and the exact error messages. */
 #include <math.h>
 #include <setjmp.h>

@@ -104,8 +104,8 @@ init_case() {
   done
   cmp -s "proj_$t/.luals/connector_lua.d.lua" "$ROOT/include/connector_lua.d.lua" ||
     fail "proj_$t/.luals/connector_lua.d.lua differs from include/connector_lua.d.lua"
-  cmp -s "proj_$t/connector.lua" "$ROOT/runtime/templates/$t/connector.lua" ||
-    fail "proj_$t/connector.lua differs from runtime/templates/$t/connector.lua"
+  cmp -s "proj_$t/connector.lua" "$ROOT/runtime/cli/templates/$t/connector.lua" ||
+    fail "proj_$t/connector.lua differs from runtime/cli/templates/$t/connector.lua"
   python3 - "proj_$t/.luarc.json" <<'PY' || fail "proj_$t/.luarc.json is not what LuaLS needs"
 import json, sys
 rc = json.load(open(sys.argv[1]))

@@ -71,7 +71,7 @@ python3 - conf.json err cassette.json <<'PY' || fail "a secret shows (seed $SEED
 import base64, json, sys
 
 def json_lua(s):
-    """json.encode's string escapes (runtime/json_encode.c)."""
+    """json.encode's string escapes (runtime/core/json_encode.c)."""
     out = []
     for ch in s:
         o = ord(ch)
