@@ -23,23 +23,23 @@ bool catalog_same_name(const char *a, size_t alen, const char *b, size_t blen) {
     return true;
 }
 
-table *catalog_find(const catalog *cat, const char *name, size_t len) {
+dest_table *catalog_find(const catalog *cat, const char *name, size_t len) {
     for (int i = 0; i < cat->n; i++) {
-        table *t = cat->tables[i];
+        dest_table *t = cat->tables[i];
         if (catalog_same_name(t->name, t->name_len, name, len)) return t;
     }
     return NULL;
 }
 
-table *catalog_add(catalog *cat, const char *name, size_t len) {
+dest_table *catalog_add(catalog *cat, const char *name, size_t len) {
     if (cat->n == cat->cap) {
         int cap = cat->cap ? cat->cap * 2 : 8;
-        table **p = realloc(cat->tables, (size_t)cap * sizeof *p);
+        dest_table **p = realloc(cat->tables, (size_t)cap * sizeof *p);
         if (!p) return NULL;
         cat->tables = p;
         cat->cap = cap;
     }
-    table *t = calloc(1, sizeof *t);
+    dest_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->name = dup_name(name, len);
     if (!t->name) {
@@ -51,7 +51,7 @@ table *catalog_add(catalog *cat, const char *name, size_t len) {
     return t;
 }
 
-static void table_free(table *t) {
+static void table_free(dest_table *t) {
     for (int i = 0; i < t->ncols; i++) {
         free(t->cols[i].name);
         free(t->cols[i].source);
@@ -80,7 +80,7 @@ void catalog_free(catalog *cat) {
 
 static int byte_order(const char *a, const char *b) { return strcmp(a, b); }
 
-bool table_key_ok(const table *t) {
+bool dest_table_key_ok(const dest_table *t) {
     int marked = 0;
     for (int i = 0; i < t->ncols; i++) marked += t->cols[i].pk_pos > 0;
     if (marked != t->npk) return false;
@@ -89,7 +89,7 @@ bool table_key_ok(const table *t) {
     return true;
 }
 
-bool table_hashed(const table *t) {
+bool dest_table_hashed(const dest_table *t) {
     return t->npk == 1 && strcmp(t->cols[t->pk[0]].name, CATALOG_ID_COLUMN) == 0;
 }
 
@@ -101,16 +101,16 @@ int catalog_set_source(char **slot, const char *name, size_t len) {
     return 0;
 }
 
-int table_find_column(const table *t, const char *name, size_t len) {
+int dest_table_find_column(const dest_table *t, const char *name, size_t len) {
     for (int i = 0; i < t->ncols; i++)
         if (catalog_same_name(t->cols[i].name, t->cols[i].name_len, name, len)) return i;
     return -1;
 }
 
 /* Grows cols, vals, present and pk together so an op never finds one short. */
-static int table_grow(table *t) {
+static int table_grow(dest_table *t) {
     int cap = t->capcols ? t->capcols * 2 : 8;
-    column *cols = realloc(t->cols, (size_t)cap * sizeof *cols);
+    dest_column *cols = realloc(t->cols, (size_t)cap * sizeof *cols);
     if (!cols) return -1;
     t->cols = cols;
     types_value *vals = realloc(t->vals, (size_t)cap * sizeof *vals);
@@ -131,9 +131,9 @@ static int table_grow(table *t) {
     return 0;
 }
 
-int table_add_column(table *t, const char *name, size_t len, types_type type, int pk_pos) {
+int dest_table_add_column(dest_table *t, const char *name, size_t len, types_type type, int pk_pos) {
     if (t->ncols == t->capcols && table_grow(t) != 0) return -1;
-    column *c = &t->cols[t->ncols];
+    dest_column *c = &t->cols[t->ncols];
     memset(c, 0, sizeof *c);
     c->name = dup_name(name, len);
     if (!c->name) return -1;
@@ -158,9 +158,9 @@ int table_add_column(table *t, const char *name, size_t len, types_type type, in
     return t->ncols++;
 }
 
-void table_drop_last_column(table *t) {
+void dest_table_drop_last_column(dest_table *t) {
     if (t->ncols == 0) return;
-    column *c = &t->cols[--t->ncols];
+    dest_column *c = &t->cols[--t->ncols];
     if (c->pk_pos > 0) t->npk--;
     int w = 0;
     for (int r = 0; r < t->by_name_n; r++)

@@ -1,6 +1,8 @@
 /* catalog: the runtime's picture of the destination's tables: their names,
  * columns, logical types and primary keys, plus the per-table scratch that
- * an op fills (one converted value per column) so no op allocates. */
+ * an op fills (one converted value per column) so no op allocates. The
+ * types are dest_table and dest_column, so that nobody takes them for the
+ * Lua tables that the same code reads. */
 #ifndef CLUA_CATALOG_H
 #define CLUA_CATALOG_H
 
@@ -14,7 +16,7 @@
  * schema() named without a type takes the type of its first value. */
 #define CATALOG_TYPE_PENDING TYPES_COUNT
 
-typedef struct column {
+typedef struct dest_column {
     char *name;
     size_t name_len;
     types_type type;
@@ -23,14 +25,14 @@ typedef struct column {
     bool in_schema; /* named by this run's schema() (columns or primary_key): --strict allows it */
     char *source;  /* the name a script first used for it this run (NULL: none yet) */
     strbuf json;   /* the JSON text of this column's value in the current op */
-} column;
+} dest_column;
 
 struct store_cache; /* prepared statements of one table, owned by the store */
 
-typedef struct table {
+typedef struct dest_table {
     char *name;
     size_t name_len;
-    column *cols;
+    dest_column *cols;
     int ncols, capcols;
     int *pk; /* column indexes in primary-key order */
     int npk;
@@ -51,10 +53,10 @@ typedef struct table {
     struct store_hcache *hcache;
     /* Rows each kind of op changed since the last commit (journal.h). */
     long long journal[4];
-} table;
+} dest_table;
 
 typedef struct catalog {
-    table **tables; /* pointers stay put while the catalog grows */
+    dest_table **tables; /* pointers stay put while the catalog grows */
     int n, cap;
 } catalog;
 
@@ -63,10 +65,10 @@ typedef struct catalog {
 
 /* True when the key's places are exactly 1..npk, each column in its own:
  * what a damaged _clua_columns could break. */
-bool table_key_ok(const table *t);
+bool dest_table_key_ok(const dest_table *t);
 
 /* True when t's primary key is CATALOG_ID_COLUMN, computed by the runtime. */
-bool table_hashed(const table *t);
+bool dest_table_hashed(const dest_table *t);
 
 /* Keeps a copy of name in *slot (freeing what was there). 0, or -1 when
  * memory runs out. */
@@ -74,19 +76,19 @@ int catalog_set_source(char **slot, const char *name, size_t len);
 
 /* Names match as SQLite matches identifiers: ASCII letters in any case. */
 bool catalog_same_name(const char *a, size_t alen, const char *b, size_t blen);
-table *catalog_find(const catalog *cat, const char *name, size_t len);
+dest_table *catalog_find(const catalog *cat, const char *name, size_t len);
 /* Adds an empty table; NULL when memory runs out. */
-table *catalog_add(catalog *cat, const char *name, size_t len);
+dest_table *catalog_add(catalog *cat, const char *name, size_t len);
 /* Removes the last table added (used to undo a failed creation). */
 void catalog_drop_last(catalog *cat);
 void catalog_free(catalog *cat);
 
-int table_find_column(const table *t, const char *name, size_t len);
+int dest_table_find_column(const dest_table *t, const char *name, size_t len);
 /* Appends a column; returns its index, or -1 when memory runs out.
  * pk_pos > 0 also appends it to the primary key. */
-int table_add_column(table *t, const char *name, size_t len, types_type type, int pk_pos);
+int dest_table_add_column(dest_table *t, const char *name, size_t len, types_type type, int pk_pos);
 /* Removes the last column added (used to undo a failed ALTER TABLE). */
-void table_drop_last_column(table *t);
+void dest_table_drop_last_column(dest_table *t);
 
 /* True for the column names the runtime keeps for itself (_fivetran_synced,
  * _fivetran_deleted, _fivetran_id, and history mode's _fivetran_active,

@@ -88,10 +88,10 @@ void row_note_source(lua_State *L, struct clua_runtime *rt, char **slot, const c
 /* A table the script writes to without declaring it: no primary key, so
  * its rows are keyed by _fivetran_id. It stays in the catalog only until
  * a row for it passes its checks (row_create_pending). */
-static table *add_hashed(lua_State *L, struct clua_runtime *rt, const char *name, size_t len) {
-    table *t = catalog_add(&rt->cat, name, len);
+static dest_table *add_hashed(lua_State *L, struct clua_runtime *rt, const char *name, size_t len) {
+    dest_table *t = catalog_add(&rt->cat, name, len);
     types_type id_type = {TYPES_STRING, 0, 0};
-    int id = t ? table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1) : -1;
+    int id = t ? dest_table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1) : -1;
     if (id < 0) {
         if (t) catalog_drop_last(&rt->cat);
         luaL_error(L, "out of memory");
@@ -101,7 +101,7 @@ static table *add_hashed(lua_State *L, struct clua_runtime *rt, const char *name
     return t;
 }
 
-void row_create_pending(lua_State *L, struct clua_runtime *rt, table *t) {
+void row_create_pending(lua_State *L, struct clua_runtime *rt, dest_table *t) {
     if (store_create_table(rt->st, t) != 0) raise_store(L, rt);
     t->pending = false;
     rt->summary.schema_changes++;
@@ -150,14 +150,14 @@ static void strict_table(lua_State *L, struct clua_runtime *rt, const char *op,
                   "tables", op, source, source);
 }
 
-table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
+dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
     if (lua_type(L, 1) != LUA_TSTRING)
         luaL_error(L, "%s: the table name must be a string, got %s", op,
                    row_arg_typename(L, rt, 1));
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->table_cache);
     lua_pushvalue(L, 1);
     if (lua_rawget(L, -2) == LUA_TLIGHTUSERDATA) {
-        table *t = lua_touserdata(L, -1);
+        dest_table *t = lua_touserdata(L, -1);
         lua_pop(L, 2);
         return t->pending && !create ? NULL : t;
     }
@@ -170,7 +170,7 @@ table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool cre
     if (catalog_reserved_table(name, len))
         luaL_error(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", op, name);
-    table *t = catalog_find(&rt->cat, name, len);
+    dest_table *t = catalog_find(&rt->cat, name, len);
     if (rt->opt->strict && (!t || !t->declared)) strict_table(L, rt, op, source);
     if ((!t || t->pending) && !create) { /* not cached: a later upsert may create it */
         lua_pop(L, 1);
@@ -185,14 +185,14 @@ table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool cre
     return t;
 }
 
-void row_hash(lua_State *L, struct clua_runtime *rt, table *t) {
+void row_hash(lua_State *L, struct clua_runtime *rt, dest_table *t) {
     strbuf *b = &rt->row_bytes;
     strbuf_clear(b);
     int id = t->pk[0];
     for (int r = 0; r < t->by_name_n; r++) {
         int ci = t->by_name[r];
         if (ci == id || !t->present[ci]) continue;
-        const column *c = &t->cols[ci];
+        const dest_column *c = &t->cols[ci];
         if (rowhash_add(b, c->name, c->name_len, c->type.kind, &t->vals[ci]) != 0)
             luaL_error(L, "out of memory");
     }

@@ -59,7 +59,7 @@ void row_open(lua_State *L, struct clua_runtime *rt);
 /* The table named by the string at index 1. An unknown table is added to
  * the catalog (keyed by _fivetran_id, created in the database by the first
  * row that passes its checks) when create is set; otherwise NULL. */
-table *row_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create);
+dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create);
 
 /* What an op reads from its row. */
 typedef enum row_mode {
@@ -73,10 +73,10 @@ typedef enum row_mode {
  * schema changes the row needs (new columns, widenings), then converts
  * what is left. A row that fails a check raises before anything changes,
  * with a message that names the row by its primary key. */
-void row_read(lua_State *L, struct clua_runtime *rt, table *t, const char *op, row_mode mode);
+void row_read(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op, row_mode mode);
 
 /* Fills the _fivetran_id of a hashed table's row from the values read. */
-void row_hash(lua_State *L, struct clua_runtime *rt, table *t);
+void row_hash(lua_State *L, struct clua_runtime *rt, dest_table *t);
 
 /* The normalised form of a name (or the name itself with --naming source)
  * in rt->name. Raises `<what> name "x" is empty or holds a NUL byte`. */
@@ -91,6 +91,6 @@ void row_note_source(lua_State *L, struct clua_runtime *rt, char **slot, const c
 /* Creates in the database a table that so far exists only in the catalog
  * (t->pending: no row has passed its checks yet). Raises on a store
  * failure. */
-void row_create_pending(lua_State *L, struct clua_runtime *rt, table *t);
+void row_create_pending(lua_State *L, struct clua_runtime *rt, dest_table *t);
 
 #endif

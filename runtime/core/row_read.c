@@ -28,7 +28,7 @@ enum { RESOLVE_SKIP = -1, RESOLVE_NEW = -2 };
 typedef struct reader {
     lua_State *L;
     struct clua_runtime *rt;
-    table *t;
+    dest_table *t;
     const char *op;
     row_mode mode;
     int cache; /* stack index of the table's name -> column map */
@@ -94,7 +94,7 @@ static int column_of_key(reader *r, int key) {
     const char *source = lua_tolstring(L, key, &slen);
     if (slen == 0 || memchr(source, '\0', slen)) return -1;
     const char *name = row_name(L, r->rt, "", source, slen, false, &len);
-    return table_find_column(r->t, name, len);
+    return dest_table_find_column(r->t, name, len);
 }
 
 /* ` id=7002 updated_at="..."`: the row's primary-key values as the script
@@ -102,7 +102,7 @@ static int column_of_key(reader *r, int key) {
  * delete give), or "" when it gives none. */
 static void key_text(reader *r, char *out, size_t n) {
     lua_State *L = r->L;
-    const table *t = r->t;
+    const dest_table *t = r->t;
     out[0] = '\0';
     if (!lua_checkstack(L, 6)) return;
     for (int k = 0; k < t->npk; k++) {
@@ -238,7 +238,7 @@ static void encode_json(reader *r, const char *name, const types_type *type, int
 static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
     lua_State *L = r->L;
     struct clua_runtime *rt = r->rt;
-    column *c = &r->t->cols[ci];
+    dest_column *c = &r->t->cols[ci];
     types_value *v = &r->t->vals[ci];
     if (type->kind == TYPES_JSON ||
         (!c->declared && type->kind == TYPES_STRING && lua_type(L, vidx) == LUA_TTABLE)) {
@@ -285,7 +285,7 @@ static void check_value(reader *r, int ci, int vidx) {
         r->t->vals[ci].tag = TYPES_SQL_NULL;
         return;
     }
-    const column *c = &r->t->cols[ci];
+    const dest_column *c = &r->t->cols[ci];
     types_type type = c->type;
     const row_change *planned = change_of(&r->rt->row, ci);
     if (planned) type.kind = planned->to;
@@ -343,12 +343,12 @@ static int plan_new(reader *r, const char *name, size_t len) {
  * refused, with the name as the script wrote it and the declared ones in
  * the table's order. */
 static void strict_column(reader *r, const char *source) {
-    const table *t = r->t;
+    const dest_table *t = r->t;
     char list[600];
     size_t w = 0;
     list[0] = '\0';
     for (int i = 0; i < t->ncols; i++) {
-        const column *c = &t->cols[i];
+        const dest_column *c = &t->cols[i];
         if (!c->in_schema) continue;
         if (w + c->name_len + 8 >= sizeof list) {
             snprintf(list + w, sizeof list - w, ", ...");
@@ -365,14 +365,14 @@ static void strict_column(reader *r, const char *source) {
  * RESOLVE_NEW for a column the table does not have yet (plan_new). */
 static int resolve(reader *r) {
     lua_State *L = r->L;
-    table *t = r->t;
+    dest_table *t = r->t;
     size_t slen, len;
     const char *source = lua_tolstring(L, -2, &slen);
     if (slen == 0 || memchr(source, '\0', slen))
         row_fail(r, "column name \"%s\" is empty or holds a NUL byte", source);
     const char *name = row_name(L, r->rt, "", source, slen, false, &len);
-    int ci = table_find_column(t, name, len);
-    bool is_id = table_hashed(t) && ci == t->pk[0];
+    int ci = dest_table_find_column(t, name, len);
+    bool is_id = dest_table_hashed(t) && ci == t->pk[0];
     if (catalog_reserved_name(name, len) && !is_id)
         row_fail(r, "column \"%s\" is reserved for the runtime", name);
     if (r->rt->opt->strict && !is_id && (ci < 0 || !t->cols[ci].in_schema))
@@ -389,7 +389,7 @@ static int resolve(reader *r) {
 }
 
 /* Pushes the table's name -> column map, making it on first use. */
-static int push_column_cache(lua_State *L, table *t) {
+static int push_column_cache(lua_State *L, dest_table *t) {
     if (t->column_cache == 0) {
         lua_newtable(L);
         t->column_cache = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -399,8 +399,8 @@ static int push_column_cache(lua_State *L, table *t) {
 }
 
 static void check_keys(reader *r) {
-    table *t = r->t;
-    if (table_hashed(t)) {
+    dest_table *t = r->t;
+    if (dest_table_hashed(t)) {
         if (r->mode == ROW_UPSERT) return; /* the runtime computes it */
         int id = t->pk[0];
         if (!t->present[id] || t->vals[id].tag == TYPES_SQL_NULL)
@@ -422,8 +422,8 @@ static void check_keys(reader *r) {
 /* The check step: reads every key of the row. */
 static void check_row(reader *r) {
     lua_State *L = r->L;
-    table *t = r->t;
-    bool upsert_hashed = r->mode == ROW_UPSERT && table_hashed(t); /* once a row, not a column */
+    dest_table *t = r->t;
+    bool upsert_hashed = r->mode == ROW_UPSERT && dest_table_hashed(t); /* once a row, not a column */
     int room = 0; /* stack slots known to be free for kept strings */
     lua_pushnil(L);
     while (lua_next(L, ROW_ARG_ROW)) {
@@ -486,11 +486,11 @@ static void check_width(reader *r) {
 static void evolve(reader *r) {
     lua_State *L = r->L;
     struct clua_runtime *rt = r->rt;
-    table *t = r->t;
+    dest_table *t = r->t;
     row_scratch *rs = &rt->row;
     if (t->pending) row_create_pending(L, rt, t);
     for (int i = 0; i < rs->nchange; i++) {
-        column *c = &t->cols[rs->changes[i].col];
+        dest_column *c = &t->cols[rs->changes[i].col];
         types_type from = c->type;
         c->type.kind = rs->changes[i].to;
         if (from.kind == CATALOG_TYPE_PENDING) { /* a key column's first value */
@@ -510,10 +510,10 @@ static void evolve(reader *r) {
         row_new *n = &rs->news[i];
         if (n->kind == TYPES_COUNT) continue; /* another spelling of a later one */
         types_type type = {n->kind, 0, 0};
-        int ci = table_add_column(t, rs->names.p + n->name_at, n->name_len, type, 0);
+        int ci = dest_table_add_column(t, rs->names.p + n->name_at, n->name_len, type, 0);
         if (ci < 0) luaL_error(L, "%s: out of memory", r->op);
         if (store_add_column(rt->st, t, ci) != 0) {
-            table_drop_last_column(t);
+            dest_table_drop_last_column(t);
             raise_store(L, rt);
         }
         rt->summary.schema_changes++;
@@ -531,7 +531,7 @@ static void evolve(reader *r) {
     }
 }
 
-void row_read(lua_State *L, struct clua_runtime *rt, table *t, const char *op, row_mode mode) {
+void row_read(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op, row_mode mode) {
     if (lua_type(L, ROW_ARG_ROW) != LUA_TTABLE)
         luaL_error(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
                    row_arg_typename(L, rt, ROW_ARG_ROW));

@@ -86,10 +86,10 @@ static void raise_store(lua_State *L, struct clua_runtime *rt) {
 /* Brings one column of an existing or new table in line with its
  * declaration. source is the name as schema() wrote it; cname its
  * normalised form. A type of CATALOG_TYPE_PENDING declares no type. */
-static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const char *source,
+static void apply_column(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *source,
                          size_t slen, const char *cname, size_t clen, const types_type *type,
                          int pk_pos, bool is_new_table) {
-    int ci = table_find_column(t, cname, clen);
+    int ci = dest_table_find_column(t, cname, clen);
     bool typed = type->kind != CATALOG_TYPE_PENDING;
     if (ci < 0) {
         if (!is_new_table && pk_pos)
@@ -97,7 +97,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
                        "schema(): table \"%s\": the primary key now includes \"%s\", which the "
                        "table does not have; " RESET_HINT,
                        t->name, cname);
-        ci = table_add_column(t, cname, clen, *type, pk_pos);
+        ci = dest_table_add_column(t, cname, clen, *type, pk_pos);
         if (ci < 0) luaL_error(L, "schema(): out of memory");
         t->cols[ci].declared = typed;
         t->cols[ci].in_schema = true;
@@ -113,7 +113,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, table *t, const 
         }
         return;
     }
-    column *c = &t->cols[ci];
+    dest_column *c = &t->cols[ci];
     c->in_schema = true;
     if (c->source && typed && c->declared && !same_type(&c->type, type)) {
         char a[48], b[48];
@@ -229,9 +229,9 @@ static int key_list(lua_State *L, int pk, const char *tname) {
 }
 
 /* A declaration without a primary key: the table is keyed by _fivetran_id. */
-static void apply_hash_key(lua_State *L, table *t, bool is_new) {
+static void apply_hash_key(lua_State *L, dest_table *t, bool is_new) {
     if (!is_new) {
-        if (!table_hashed(t))
+        if (!dest_table_hashed(t))
             luaL_error(L,
                        "schema(): table \"%s\" has a primary key in the database and none in "
                        "schema(); " RESET_HINT,
@@ -239,19 +239,19 @@ static void apply_hash_key(lua_State *L, table *t, bool is_new) {
         return;
     }
     types_type id_type = {TYPES_STRING, 0, 0};
-    int id = table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1);
+    int id = dest_table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1);
     if (id < 0) luaL_error(L, "schema(): out of memory");
     t->cols[id].declared = true;
 }
 
 /* Applies the primary-key columns named at pk (npk of them). */
-static void apply_key(lua_State *L, struct clua_runtime *rt, table *t, int pk, int npk, int cols,
+static void apply_key(lua_State *L, struct clua_runtime *rt, dest_table *t, int pk, int npk, int cols,
                       bool is_new) {
-    if (!is_new && (table_hashed(t) || t->npk != npk))
+    if (!is_new && (dest_table_hashed(t) || t->npk != npk))
         luaL_error(L,
                    "schema(): table \"%s\": the primary key has %d column(s) in the database "
                    "and %d in schema(); " RESET_HINT,
-                   t->name, table_hashed(t) ? 0 : t->npk, npk);
+                   t->name, dest_table_hashed(t) ? 0 : t->npk, npk);
     for (int k = 1; k <= npk; k++) {
         lua_rawgeti(L, pk, k);
         size_t slen, clen;
@@ -263,7 +263,7 @@ static void apply_key(lua_State *L, struct clua_runtime *rt, table *t, int pk, i
         snprintf(what, sizeof what, "schema(): table \"%s\": primary-key column", t->name);
         const char *cname = row_name(L, rt, what, source, slen, false, &clen);
         check_name(L, "primary-key column", cname, clen, t->name);
-        int ci = table_find_column(t, cname, clen);
+        int ci = dest_table_find_column(t, cname, clen);
         if (ci >= 0 && t->cols[ci].pk_pos != k) {
             if (is_new)
                 luaL_error(L, "schema(): table \"%s\": primary-key column \"%s\" is named twice",
@@ -288,7 +288,7 @@ static void apply_key(lua_State *L, struct clua_runtime *rt, table *t, int pk, i
  * the op's time) or { start = "col" } (at that UTC_DATETIME column's
  * value). Returns whether history is asked for; *start is 1 + the start
  * column's index, or 0. */
-static bool parse_history(lua_State *L, struct clua_runtime *rt, table *t, int idx, int *start) {
+static bool parse_history(lua_State *L, struct clua_runtime *rt, dest_table *t, int idx, int *start) {
     *start = 0;
     if (lua_isnil(L, idx) || (lua_isboolean(L, idx) && !lua_toboolean(L, idx))) return false;
     if (lua_isboolean(L, idx)) return true;
@@ -308,7 +308,7 @@ static bool parse_history(lua_State *L, struct clua_runtime *rt, table *t, int i
             char what[300];
             snprintf(what, sizeof what, "schema(): table \"%s\": history start column", t->name);
             const char *cname = row_name(L, rt, what, source, slen, false, &clen);
-            int ci = table_find_column(t, cname, clen);
+            int ci = dest_table_find_column(t, cname, clen);
             if (ci < 0 || !t->cols[ci].in_schema || t->cols[ci].type.kind != TYPES_UTC_DATETIME)
                 luaL_error(L,
                            "schema(): table \"%s\": history start column \"%s\" must be declared "
@@ -327,7 +327,7 @@ static bool parse_history(lua_State *L, struct clua_runtime *rt, table *t, int i
 }
 
 /* Brings t's history mode in line with the declaration at decl. */
-static void apply_history(lua_State *L, struct clua_runtime *rt, table *t, int decl, bool is_new) {
+static void apply_history(lua_State *L, struct clua_runtime *rt, dest_table *t, int decl, bool is_new) {
     lua_getfield(L, decl, "history");
     int start;
     bool want = parse_history(L, rt, t, lua_gettop(L), &start);
@@ -372,7 +372,7 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
     if (catalog_reserved_table(tname, tlen))
         luaL_error(L, "schema(): table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", tname);
-    table *t = catalog_find(&rt->cat, tname, tlen);
+    dest_table *t = catalog_find(&rt->cat, tname, tlen);
     if (t && t->declared)
         luaL_error(L, "schema(): table \"%s\" is declared twice%s%s%s", t->name,
                    t->source && strcmp(t->source, source) ? " (as \"" : "",
@@ -405,7 +405,7 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
         snprintf(what, sizeof what, "schema(): table \"%s\": column", t->name);
         const char *cname = row_name(L, rt, what, csource, csl, false, &clen);
         check_name(L, "column", cname, clen, t->name);
-        int ci = table_find_column(t, cname, clen);
+        int ci = dest_table_find_column(t, cname, clen);
         if (!(ci >= 0 && t->cols[ci].pk_pos))
             apply_column(L, rt, t, csource, csl, cname, clen, &type, 0, is_new);
         lua_pop(L, 1);

@@ -131,7 +131,7 @@ static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op)
 
 /* Writes the row read into t as a new version of a history table; a
  * refused version is the script's error, not the store's. */
-static void history_write(lua_State *L, struct clua_runtime *rt, table *t, const char *op) {
+static void history_write(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op) {
     int rc = store_history_write(rt->st, t, rt_now(rt), rt->msg, sizeof rt->msg);
     if (rc < 0) store_error_raise(L, rt);
     if (rc > 0) luaL_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
@@ -139,9 +139,9 @@ static void history_write(lua_State *L, struct clua_runtime *rt, table *t, const
 
 static int op_upsert(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.upsert", 2);
-    table *t = row_table(L, rt, "op.upsert", true);
+    dest_table *t = row_dest_table(L, rt, "op.upsert", true);
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
-    if (table_hashed(t)) row_hash(L, rt, t);
+    if (dest_table_hashed(t)) row_hash(L, rt, t);
     long long before = store_total_changes(rt->st);
     if (t->history) history_write(L, rt, t, "op.upsert");
     else if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
@@ -155,7 +155,7 @@ static int op_upsert(lua_State *L) {
 
 static int op_update(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.update", 2);
-    table *t = row_table(L, rt, "op.update", false);
+    dest_table *t = row_dest_table(L, rt, "op.update", false);
     if (!t) {
         check_row_arg(L, rt, "op.update");
     } else {
@@ -179,7 +179,7 @@ static int op_update(lua_State *L) {
 
 static int op_delete(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.delete", 2);
-    table *t = row_table(L, rt, "op.delete", false);
+    dest_table *t = row_dest_table(L, rt, "op.delete", false);
     if (!t) {
         check_row_arg(L, rt, "op.delete");
     } else {
@@ -198,7 +198,7 @@ static int op_delete(lua_State *L) {
 
 static int op_truncate(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
-    table *t = row_table(L, rt, "op.truncate", false);
+    dest_table *t = row_dest_table(L, rt, "op.truncate", false);
     long long before = store_total_changes(rt->st);
     if (t && (t->history ? store_history_truncate(rt->st, t, rt_now(rt)) != 0
                          : store_truncate(rt->st, t) != 0))
@@ -229,7 +229,7 @@ static int op_checkpoint(lua_State *L) {
 /* Reads op.sweep's scope (arg 3: column = value) into t's scratch: each
  * value converted as its column's type converts it, so it compares with
  * the stored form; t->present marks the scope's columns. */
-static void sweep_scope(lua_State *L, struct clua_runtime *rt, table *t) {
+static void sweep_scope(lua_State *L, struct clua_runtime *rt, dest_table *t) {
     memset(t->present, 0, (size_t)t->ncols);
     if (lua_isnil(L, 3)) return;
     lua_pushnil(L);
@@ -240,11 +240,11 @@ static void sweep_scope(lua_State *L, struct clua_runtime *rt, table *t) {
         size_t slen, clen;
         const char *source = lua_tolstring(L, -2, &slen);
         const char *cname = row_name(L, rt, "op.sweep: scope column", source, slen, false, &clen);
-        int ci = table_find_column(t, cname, clen);
+        int ci = dest_table_find_column(t, cname, clen);
         if (ci < 0)
             luaL_error(L, "op.sweep(\"%s\"): scope column \"%s\" is not a column of the table",
                        t->name, source);
-        column *c = &t->cols[ci];
+        dest_column *c = &t->cols[ci];
         types_value *v = &t->vals[ci];
         types_input in;
         memset(&in, 0, sizeof in);
@@ -285,7 +285,7 @@ static void sweep_scope(lua_State *L, struct clua_runtime *rt, table *t) {
 
 static int op_sweep(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.sweep", 3);
-    table *t = row_table(L, rt, "op.sweep", false);
+    dest_table *t = row_dest_table(L, rt, "op.sweep", false);
     char before[32];
     int64_t ms = 0;
     if (lua_isinteger(L, 2)) {

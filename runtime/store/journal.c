@@ -96,7 +96,7 @@ int journal_checkpoint(store *st, long long id, int seq, const char *at, const c
                            -1, &s, NULL) != SQLITE_OK)
         return store_fail(st, "journal: recording a checkpoint's counts");
     for (int i = 0; i < cat->n && rc == SQLITE_DONE; i++) {
-        const table *t = cat->tables[i];
+        const dest_table *t = cat->tables[i];
         long long any = 0;
         for (int k = 0; k < JOURNAL_KINDS; k++) any |= t->journal[k];
         if (!any) continue;

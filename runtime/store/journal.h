@@ -27,7 +27,7 @@
 /* What a table's journal counters count: rows an op changed. */
 enum { JOURNAL_UPSERTED, JOURNAL_UPDATED, JOURNAL_DELETED, JOURNAL_TRUNCATED, JOURNAL_KINDS };
 
-_Static_assert(JOURNAL_KINDS == sizeof ((table *)0)->journal / sizeof(long long),
+_Static_assert(JOURNAL_KINDS == sizeof ((dest_table *)0)->journal / sizeof(long long),
                "table.journal has one counter per kind");
 
 /* The DDL of the journal's tables (store_open runs it). */
@@ -35,7 +35,7 @@ extern const char JOURNAL_SCHEMA_SQL[];
 
 /* Counts n rows changed by one op on t since the last commit. The one
  * place an op's rows are counted for the journal and the committed totals. */
-static inline void journal_count(table *t, int kind, long long n) {
+static inline void journal_count(dest_table *t, int kind, long long n) {
     if (t && n > 0) t->journal[kind] += n;
 }
 

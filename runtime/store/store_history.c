@@ -21,7 +21,7 @@ struct store_hcache {
     sqlite3_stmt *newest, *close, *insert, *refresh, *del, *truncate;
 };
 
-void store_history_forget(table *t) {
+void store_history_forget(dest_table *t) {
     struct store_hcache *c = t->hcache;
     if (!c) return;
     sqlite3_finalize(c->newest);
@@ -34,7 +34,7 @@ void store_history_forget(table *t) {
     t->hcache = NULL;
 }
 
-static int prepare_built(store *st, const table *t, const char *what, sqlite3_stmt **out) {
+static int prepare_built(store *st, const dest_table *t, const char *what, sqlite3_stmt **out) {
     if (sqlite3_prepare_v3(st->db, strbuf_cstr(&st->sql), -1, SQLITE_PREPARE_PERSISTENT, out,
                            NULL) != SQLITE_OK)
         return store_fail(st, "preparing %s of \"%s\"", what, t->name);
@@ -42,7 +42,7 @@ static int prepare_built(store *st, const table *t, const char *what, sqlite3_st
 }
 
 /* `"pk1" = ?i AND ...`, each key column bound at 1 + its column index. */
-static int put_key_match(strbuf *b, const table *t) {
+static int put_key_match(strbuf *b, const dest_table *t) {
     for (int k = 0; k < t->npk; k++)
         if ((k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
             strbuf_printf(b, " = ?%d", t->pk[k] + 1))
@@ -56,7 +56,7 @@ static int step_done(sqlite3_stmt *s) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void bind_row(sqlite3_stmt *s, const table *t) {
+static void bind_row(sqlite3_stmt *s, const dest_table *t) {
     for (int i = 0; i < t->ncols; i++) {
         if (t->present[i]) store_bind(s, i + 1, &t->vals[i]);
         else sqlite3_bind_null(s, i + 1);
@@ -93,12 +93,12 @@ int store_history_load(store *st, catalog *cat) {
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
         const char *start = (const char *)sqlite3_column_text(s, 1);
-        table *t = name ? catalog_find(cat, name, strlen(name)) : NULL;
+        dest_table *t = name ? catalog_find(cat, name, strlen(name)) : NULL;
         if (!t) continue; /* a record without its table: nothing keeps history there */
         t->history = true;
         t->history_start = 0;
         if (start && *start) {
-            int ci = table_find_column(t, start, strlen(start));
+            int ci = dest_table_find_column(t, start, strlen(start));
             if (ci < 0) {
                 snprintf(st->err, sizeof st->err,
                          "_clua_history: table \"%s\" takes its versions' start from column "
@@ -115,7 +115,7 @@ int store_history_load(store *st, catalog *cat) {
     return rc;
 }
 
-static int record(store *st, const table *t) {
+static int record(store *st, const dest_table *t) {
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO _clua_history(table_name, start_column) VALUES(?1, ?2)"
@@ -130,10 +130,10 @@ static int record(store *st, const table *t) {
     return rc;
 }
 
-int store_history_record(store *st, const table *t) { return record(st, t); }
+int store_history_record(store *st, const dest_table *t) { return record(st, t); }
 
 /* The start of the version a row becomes when history is switched on. */
-static int put_start(strbuf *b, const table *t) {
+static int put_start(strbuf *b, const dest_table *t) {
     if (strbuf_puts(b, "coalesce(")) return -1;
     if (t->history_start &&
         (strbuf_ident(b, t->cols[t->history_start - 1].name) || strbuf_puts(b, ", ")))
@@ -141,7 +141,7 @@ static int put_start(strbuf *b, const table *t) {
     return strbuf_puts(b, "\"_fivetran_synced\", ?1)");
 }
 
-int store_history_enable(store *st, table *t, const char *now) {
+int store_history_enable(store *st, dest_table *t, const char *now) {
     /* Rebuild the table with the history columns: a live row becomes an
      * active version, a deleted one a version closed when it was deleted. */
     const char *tmp = "_clua_history_on";
@@ -183,14 +183,14 @@ int store_history_enable(store *st, table *t, const char *now) {
 
 /* ---- the statements ---- */
 
-static struct store_hcache *hcache_of(store *st, table *t) {
+static struct store_hcache *hcache_of(store *st, dest_table *t) {
     if (!t->hcache && !(t->hcache = calloc(1, sizeof *t->hcache))) store_oom(st);
     return t->hcache;
 }
 
 /* The newest version of the row whose key is bound: its start, end, whether
  * it is active and whether its user columns equal the bound row's. */
-static int prepare_newest(store *st, table *t, sqlite3_stmt **out) {
+static int prepare_newest(store *st, dest_table *t, sqlite3_stmt **out) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "SELECT \"_fivetran_start\", \"_fivetran_end\", \"_fivetran_active\", (1");
@@ -206,7 +206,7 @@ static int prepare_newest(store *st, table *t, sqlite3_stmt **out) {
 
 /* Closes the version whose key and start are bound: ?n+1 end, ?n+2 deleted,
  * ?n+3 synced (NULL keeps it), ?n+4 the version's start. */
-static int prepare_close(store *st, table *t, sqlite3_stmt **out) {
+static int prepare_close(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
     strbuf *b = &st->sql;
     strbuf_clear(b);
@@ -219,7 +219,7 @@ static int prepare_close(store *st, table *t, sqlite3_stmt **out) {
     return bad ? store_oom(st) : prepare_built(st, t, "closing a version", out);
 }
 
-static int prepare_insert(store *st, table *t, sqlite3_stmt **out) {
+static int prepare_insert(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
     strbuf *b = &st->sql;
     strbuf_clear(b);
@@ -233,7 +233,7 @@ static int prepare_insert(store *st, table *t, sqlite3_stmt **out) {
 }
 
 /* ?n+1 synced, ?n+2 the version's start. */
-static int prepare_refresh(store *st, table *t, sqlite3_stmt **out) {
+static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
     strbuf *b = &st->sql;
     strbuf_clear(b);
@@ -250,7 +250,7 @@ static int prepare_refresh(store *st, table *t, sqlite3_stmt **out) {
 
 /* ---- the ops ---- */
 
-int store_history_write(store *st, table *t, const char *now, char *why, size_t whylen) {
+int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -333,7 +333,7 @@ refresh:
     return 0;
 }
 
-int store_history_fill(store *st, table *t, bool *found) {
+int store_history_fill(store *st, dest_table *t, bool *found) {
     /* op.update: the active version's columns that the op does not supply,
      * copied into the scratch (text into each column's own buffer), make
      * the whole row an upsert then writes. */
@@ -379,7 +379,7 @@ int store_history_fill(store *st, table *t, bool *found) {
     return ret;
 }
 
-int store_history_delete(store *st, table *t, const char *now) {
+int store_history_delete(store *st, dest_table *t, const char *now) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     if (!c->del) {
@@ -400,7 +400,7 @@ int store_history_delete(store *st, table *t, const char *now) {
     return 0;
 }
 
-int store_history_truncate(store *st, table *t, const char *now) {
+int store_history_truncate(store *st, dest_table *t, const char *now) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     if (!c->truncate) {
@@ -418,7 +418,7 @@ int store_history_truncate(store *st, table *t, const char *now) {
     return 0;
 }
 
-int store_sweep(store *st, table *t, const char *now, const char *before, long long *swept) {
+int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
     /* Run once per call (a sweep ends a sync), so not cached. */
     strbuf *b = &st->sql;
     strbuf_clear(b);

@@ -26,16 +26,16 @@ int store_oom(store *st);
 int store_exec(store *st, const char *phase, const char *name);
 
 /* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
-int store_build_create(store *st, const table *t, const char *name);
+int store_build_create(store *st, const dest_table *t, const char *name);
 
 /* Records column col of t in _clua_columns. */
-int store_record_column(store *st, const table *t, int col);
+int store_record_column(store *st, const dest_table *t, int col);
 
 /* Binds a converted value at parameter i. */
 void store_bind(sqlite3_stmt *s, int i, const types_value *v);
 
 /* Drops t's cached history statements (store_history.c). */
-void store_history_forget(table *t);
+void store_history_forget(dest_table *t);
 
 /* Reads _clua_history into the catalog's tables (after their columns). */
 int store_history_load(store *st, catalog *cat);

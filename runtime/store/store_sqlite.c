@@ -190,7 +190,7 @@ static void cache_free(struct store_cache *c) {
     free(c);
 }
 
-void store_forget(table *t) {
+void store_forget(dest_table *t) {
     cache_free(t->cache);
     t->cache = NULL;
     store_history_forget(t);
@@ -253,8 +253,8 @@ static int upgrade_row_ids(store *st, catalog *cat) {
     sqlite3_finalize(s);
     if (version >= ROWHASH_VERSION) return 0;
     for (int i = 0; i < cat->n; i++) {
-        table *t = cat->tables[i];
-        if (table_key_ok(t) && t->npk == 1 && table_hashed(t) && store_rekey_table(st, t) != 0)
+        dest_table *t = cat->tables[i];
+        if (dest_table_key_ok(t) && t->npk == 1 && dest_table_hashed(t) && store_rekey_table(st, t) != 0)
             return -1;
     }
     strbuf_clear(&st->sql);
@@ -265,7 +265,7 @@ static int upgrade_row_ids(store *st, catalog *cat) {
 
 int store_load_catalog(store *st, catalog *cat) {
     sqlite3_stmt *s = NULL;
-    /* Primary-key columns first, in key order, so table_add_column can place them. */
+    /* Primary-key columns first, in key order, so dest_table_add_column can place them. */
     if (sqlite3_prepare_v2(st->db,
                            "SELECT table_name, column_name, logical_type, precision, scale,"
                            " primary_key, declared FROM _clua_columns"
@@ -281,7 +281,7 @@ int store_load_catalog(store *st, catalog *cat) {
             rc = -1;
             break;
         }
-        table *t = catalog_find(cat, tname, tlen);
+        dest_table *t = catalog_find(cat, tname, tlen);
         if (!t && !(t = catalog_add(cat, tname, tlen))) {
             rc = store_oom(st);
             break;
@@ -295,7 +295,7 @@ int store_load_catalog(store *st, catalog *cat) {
             rc = -1;
             break;
         }
-        int ci = table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5));
+        int ci = dest_table_add_column(t, cname, clen, type, sqlite3_column_int(s, 5));
         if (ci < 0) {
             rc = store_oom(st);
             break;
@@ -307,7 +307,7 @@ int store_load_catalog(store *st, catalog *cat) {
     if (rc == 0) rc = store_history_load(st, cat);
     if (rc == 0) rc = upgrade_row_ids(st, cat);
     for (int i = 0; rc == 0 && i < cat->n; i++)
-        if (!table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
+        if (!dest_table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
             snprintf(st->err, sizeof st->err,
                      "_clua_columns: the primary key of table \"%s\" is recorded wrongly (was it "
                      "edited?); run `connector-lua reset` to start afresh",
@@ -390,8 +390,8 @@ int store_exec(store *st, const char *phase, const char *name) {
     return 0;
 }
 
-int store_record_column(store *st, const table *t, int col) {
-    const column *c = &t->cols[col];
+int store_record_column(store *st, const dest_table *t, int col) {
+    const dest_column *c = &t->cols[col];
     sqlite3_stmt *s = NULL;
     if (prepare(st, "a column's record",
                 "INSERT INTO _clua_columns(table_name, column_name, position, logical_type,"
@@ -417,7 +417,7 @@ int store_record_column(store *st, const table *t, int col) {
     return rc;
 }
 
-static int put_column_def(strbuf *b, const column *c) {
+static int put_column_def(strbuf *b, const dest_column *c) {
     if (strbuf_ident(b, c->name) != 0) return -1;
     if (c->type.kind != CATALOG_TYPE_PENDING &&
         (strbuf_putc(b, ' ') != 0 || strbuf_puts(b, types_sql_decl(c->type.kind)) != 0))
@@ -426,7 +426,7 @@ static int put_column_def(strbuf *b, const column *c) {
 }
 
 /* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
-int store_build_create(store *st, const table *t, const char *name) {
+int store_build_create(store *st, const dest_table *t, const char *name) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, name) || strbuf_puts(b, " (");
@@ -446,7 +446,7 @@ int store_build_create(store *st, const table *t, const char *name) {
     return bad ? store_oom(st) : 0;
 }
 
-int store_create_table(store *st, table *t) {
+int store_create_table(store *st, dest_table *t) {
     if (store_build_create(st, t, t->name) != 0) return -1;
     if (store_exec(st, "creating table", t->name) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
@@ -454,7 +454,7 @@ int store_create_table(store *st, table *t) {
     return 0;
 }
 
-int store_add_column(store *st, table *t, int col) {
+int store_add_column(store *st, dest_table *t, int col) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     if (strbuf_puts(b, "ALTER TABLE ") || strbuf_ident(b, t->name) ||
@@ -465,7 +465,7 @@ int store_add_column(store *st, table *t, int col) {
     return store_record_column(st, t, col);
 }
 
-int store_set_column_type(store *st, const table *t, int col) { return store_record_column(st, t, col); }
+int store_set_column_type(store *st, const dest_table *t, int col) { return store_record_column(st, t, col); }
 
 static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     switch (v->tag) {
@@ -481,13 +481,13 @@ static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
 
 void store_bind(sqlite3_stmt *s, int i, const types_value *v) { bind_value(s, i, v); }
 
-static struct store_cache *cache_of(store *st, table *t) {
+static struct store_cache *cache_of(store *st, dest_table *t) {
     if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) store_oom(st);
     return t->cache;
 }
 
 /* Appends `"pk1" = ?N AND "pk2" = ?N+1 ...`, numbering from first. */
-static int put_pk_match(strbuf *b, const table *t, int first) {
+static int put_pk_match(strbuf *b, const dest_table *t, int first) {
     for (int k = 0; k < t->npk; k++)
         if ((k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
             strbuf_printf(b, " = ?%d", first + k))
@@ -495,12 +495,12 @@ static int put_pk_match(strbuf *b, const table *t, int first) {
     return 0;
 }
 
-static int bind_pk(sqlite3_stmt *s, const table *t, int first) {
+static int bind_pk(sqlite3_stmt *s, const dest_table *t, int first) {
     for (int k = 0; k < t->npk; k++) bind_value(s, first + k, &t->vals[t->pk[k]]);
     return 0;
 }
 
-static int prepare_upsert(store *st, table *t, sqlite3_stmt **out) {
+static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
@@ -526,7 +526,7 @@ static int prepare_upsert(store *st, table *t, sqlite3_stmt **out) {
     return prepare(st, what, strbuf_cstr(b), out);
 }
 
-int store_upsert(store *st, table *t, const char *synced) {
+int store_upsert(store *st, dest_table *t, const char *synced) {
     struct store_cache *c = cache_of(st, t);
     if (!c || (!c->upsert && prepare_upsert(st, t, &c->upsert) != 0)) return -1;
     sqlite3_stmt *s = c->upsert;
@@ -541,7 +541,7 @@ int store_upsert(store *st, table *t, const char *synced) {
 }
 
 /* The cached update statement for the columns marked in t->present. */
-static sqlite3_stmt *update_stmt(store *st, table *t) {
+static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
     struct store_cache *c = cache_of(st, t);
     if (!c) return NULL;
     for (int i = 0; i < UPDATE_SHAPES; i++)
@@ -578,7 +578,7 @@ static sqlite3_stmt *update_stmt(store *st, table *t) {
     return c->update[slot].stmt;
 }
 
-int store_update(store *st, table *t, const char *synced) {
+int store_update(store *st, dest_table *t, const char *synced) {
     sqlite3_stmt *s = update_stmt(st, t);
     if (!s) return -1;
     int n = 0;
@@ -590,7 +590,7 @@ int store_update(store *st, table *t, const char *synced) {
     return 0;
 }
 
-int store_delete(store *st, table *t, const char *synced) {
+int store_delete(store *st, dest_table *t, const char *synced) {
     struct store_cache *c = cache_of(st, t);
     if (!c) return -1;
     if (!c->del) {
@@ -610,7 +610,7 @@ int store_delete(store *st, table *t, const char *synced) {
     return 0;
 }
 
-int store_truncate(store *st, table *t) {
+int store_truncate(store *st, dest_table *t) {
     struct store_cache *c = cache_of(st, t);
     if (!c) return -1;
     if (!c->truncate) {

@@ -72,25 +72,25 @@ int store_owner(store *st, char *owner, size_t size);
 int store_set_owner(store *st, const char *owner);
 
 /* DDL, recorded in _clua_columns in the same transaction. */
-int store_create_table(store *st, table *t);
-int store_add_column(store *st, table *t, int col);
+int store_create_table(store *st, dest_table *t);
+int store_add_column(store *st, dest_table *t, int col);
 /* Changes column col from type from to the type it has now in t (wider),
  * converting the stored values; the table is rebuilt to do it. */
-int store_widen_column(store *st, table *t, int col, const types_type *from);
+int store_widen_column(store *st, dest_table *t, int col, const types_type *from);
 /* *exact is false when column col holds an integer that a double cannot
  * represent exactly (widening it to DOUBLE would change that value). */
-int store_column_exact_double(store *st, const table *t, int col, bool *exact);
+int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact);
 /* Recomputes every _fivetran_id of hashed table t (rowhash.h). */
-int store_rekey_table(store *st, table *t);
+int store_rekey_table(store *st, dest_table *t);
 /* Records the type a pending column took from its first value. */
-int store_set_column_type(store *st, const table *t, int col);
+int store_set_column_type(store *st, const dest_table *t, int col);
 
 /* The hot path: each binds t->vals for the columns marked in t->present
  * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601). */
-int store_upsert(store *st, table *t, const char *synced);
-int store_update(store *st, table *t, const char *synced);
-int store_delete(store *st, table *t, const char *synced);
-int store_truncate(store *st, table *t);
+int store_upsert(store *st, dest_table *t, const char *synced);
+int store_update(store *st, dest_table *t, const char *synced);
+int store_delete(store *st, dest_table *t, const char *synced);
+int store_truncate(store *st, dest_table *t);
 
 /* History mode (store_history.c). t->history and t->history_start say
  * what the table keeps. record writes them to _clua_history (a new
@@ -103,21 +103,21 @@ int store_truncate(store *st, table *t);
  * version's). fill completes an op.update's row from the active version
  * (*found false: there is none). delete and truncate close active
  * versions at now (or their start, if later). */
-int store_history_record(store *st, const table *t);
-int store_history_enable(store *st, table *t, const char *now);
-int store_history_write(store *st, table *t, const char *now, char *why, size_t whylen);
-int store_history_fill(store *st, table *t, bool *found);
-int store_history_delete(store *st, table *t, const char *now);
-int store_history_truncate(store *st, table *t, const char *now);
+int store_history_record(store *st, const dest_table *t);
+int store_history_enable(store *st, dest_table *t, const char *now);
+int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+int store_history_fill(store *st, dest_table *t, bool *found);
+int store_history_delete(store *st, dest_table *t, const char *now);
+int store_history_truncate(store *st, dest_table *t, const char *now);
 /* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
 int store_history_time(int64_t ms, char out[32]);
 
 /* op.sweep: soft-deletes (in a history table: closes) every live row
  * whose _fivetran_synced is earlier than before and whose columns marked
  * in t->present equal t->vals (the scope); *swept is how many. */
-int store_sweep(store *st, table *t, const char *now, const char *before, long long *swept);
+int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept);
 
 /* Drops t's cached statements (after its columns change). */
-void store_forget(table *t);
+void store_forget(dest_table *t);
 
 #endif

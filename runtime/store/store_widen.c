@@ -110,8 +110,8 @@ static int put_literal(strbuf *b, const char *text) {
 }
 
 /* Appends the SELECT expression of column i while column col is widened. */
-static int put_widened(strbuf *b, const table *t, int i, int col, const types_type *from) {
-    const column *c = &t->cols[i];
+static int put_widened(strbuf *b, const dest_table *t, int i, int col, const types_type *from) {
+    const dest_column *c = &t->cols[i];
     if (i != col) return strbuf_ident(b, c->name);
     return strbuf_puts(b, "clua_widen(") || strbuf_ident(b, c->name) ||
            strbuf_printf(b, ", %d, %d, %d, %d)", (int)from->kind, (int)c->type.kind,
@@ -119,7 +119,7 @@ static int put_widened(strbuf *b, const table *t, int i, int col, const types_ty
 }
 
 /* Appends clua_row_id(...) over t's columns as they are stored. */
-static int put_row_id(strbuf *b, const table *t) {
+static int put_row_id(strbuf *b, const dest_table *t) {
     int id = t->pk[0];
     int bad = strbuf_puts(b, "clua_row_id(");
     for (int r = 0, n = 0; r < t->by_name_n && !bad; r++) {
@@ -132,7 +132,7 @@ static int put_row_id(strbuf *b, const table *t) {
     return bad || strbuf_puts(b, ")");
 }
 
-int store_column_exact_double(store *st, const table *t, int col, bool *exact) {
+int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact) {
     /* Only integers past 2^53 can be inexact; SQLite hands them over for C
      * to judge. */
     strbuf *b = &st->sql;
@@ -156,7 +156,7 @@ int store_column_exact_double(store *st, const table *t, int col, bool *exact) {
     return ret;
 }
 
-int store_rekey_table(store *st, table *t) {
+int store_rekey_table(store *st, dest_table *t) {
     strbuf *b = &st->sql;
     strbuf_clear(b);
     /* OR REPLACE: rows the old form told apart and the new one does not
@@ -168,7 +168,7 @@ int store_rekey_table(store *st, table *t) {
     return store_exec(st, "re-keying", t->name);
 }
 
-int store_widen_column(store *st, table *t, int col, const types_type *from) {
+int store_widen_column(store *st, dest_table *t, int col, const types_type *from) {
     /* SQLite cannot change a column's type in place: copy the table into a
      * new one with the wider column, converting its values, then swap. */
     /* The runtime's own name: user tables may not start with _clua_. */

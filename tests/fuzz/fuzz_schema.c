@@ -95,7 +95,7 @@ static void rt_free(struct clua_runtime *rt) {
 /* ---- the catalog, as text, to compare ---- */
 
 static int table_cmp(const void *a, const void *b) {
-    const table *x = *(table *const *)a, *y = *(table *const *)b;
+    const dest_table *x = *(dest_table *const *)a, *y = *(dest_table *const *)b;
     return strcmp(x->name, y->name);
 }
 
@@ -103,12 +103,12 @@ static int table_cmp(const void *a, const void *b) {
  * by name; a column without a type yet is PENDING. */
 static void describe_catalog(const catalog *cat, strbuf *out) {
     strbuf_clear(out);
-    table **ts = malloc(sizeof *ts * (size_t)(cat->n + 1));
+    dest_table **ts = malloc(sizeof *ts * (size_t)(cat->n + 1));
     CHECK(ts != NULL, "out of memory");
     if (cat->n) memcpy(ts, cat->tables, sizeof *ts * (size_t)cat->n);
     qsort(ts, (size_t)cat->n, sizeof *ts, table_cmp);
     for (int i = 0; i < cat->n; i++) {
-        const table *t = ts[i];
+        const dest_table *t = ts[i];
         strbuf_printf(out, "%s(", t->name);
         /* columns by name: a simple selection, tables are small */
         unsigned char *done = calloc((size_t)t->ncols + 1, 1);
@@ -118,7 +118,7 @@ static void describe_catalog(const catalog *cat, strbuf *out) {
                 if (!done[c] && (best < 0 || strcmp(t->cols[c].name, t->cols[best].name) < 0))
                     best = c;
             done[best] = 1;
-            const column *c = &t->cols[best];
+            const dest_column *c = &t->cols[best];
             char type[48];
             if (c->type.kind == CATALOG_TYPE_PENDING) snprintf(type, sizeof type, "PENDING");
             else types_format(&c->type, type, sizeof type);
@@ -148,7 +148,7 @@ static void check_sqlite_tables(const catalog *cat) {
     CHECK(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s: %s",
           db_path, sqlite3_errmsg(db));
     for (int i = 0; i < cat->n; i++) {
-        const table *t = cat->tables[i];
+        const dest_table *t = cat->tables[i];
         sqlite3_stmt *s = NULL;
         CHECK(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &s, NULL) ==
                   SQLITE_OK,
@@ -159,7 +159,7 @@ static void check_sqlite_tables(const catalog *cat) {
             const char *name = (const char *)sqlite3_column_text(s, 0);
             if (strncmp(name, "_fivetran_", 10) == 0) continue;
             n++;
-            CHECK(table_find_column(t, name, strlen(name)) >= 0,
+            CHECK(dest_table_find_column(t, name, strlen(name)) >= 0,
                   "table \"%s\" has column \"%s\" that the catalog lacks", t->name, name);
         }
         sqlite3_finalize(s);

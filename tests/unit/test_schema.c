@@ -187,14 +187,14 @@ static void commit_and_reopen_tx(fixture *fx) {
 
 /* ---- catalog checks ---- */
 
-static table *find(fixture *fx, const char *name) {
-    table *t = catalog_find(&fx->rt->cat, name, strlen(name));
+static dest_table *find(fixture *fx, const char *name) {
+    dest_table *t = catalog_find(&fx->rt->cat, name, strlen(name));
     if (!t) fail_msg("table \"%s\" is not in the catalog", name);
     return t;
 }
 
 /* Asserts the columns in catalog order as "name:TYPE:pk_pos,...". */
-static void assert_columns(const table *t, const char *want) {
+static void assert_columns(const dest_table *t, const char *want) {
     char got[1024] = "";
     size_t n = 0;
     for (int i = 0; i < t->ncols; i++) {
@@ -208,7 +208,7 @@ static void assert_columns(const table *t, const char *want) {
 }
 
 /* Asserts the primary key as "a,b" in key order. */
-static void assert_key(const table *t, const char *want) {
+static void assert_key(const dest_table *t, const char *want) {
     char got[512] = "";
     size_t n = 0;
     for (int k = 0; k < t->npk; k++) {
@@ -234,7 +234,7 @@ static void test_tables_columns_types(void **state) {
     assert_int_equal(fx->rt->cat.n, 2);
     assert_int_equal(fx->rt->summary.schema_changes, 2);
 
-    table *u = find(fx, "user");
+    dest_table *u = find(fx, "user");
     assert_true(u->declared);
     assert_key(u, "id,updated_at");
     assert_columns(u, "id:INT:1,updated_at:UTC_DATETIME:2,amount:DECIMAL(15,2):0,at:NAIVE_DATETIME:0,"
@@ -242,7 +242,7 @@ static void test_tables_columns_types(void **state) {
                       "first_name:STRING:0,flag:BOOLEAN:0,raw:BINARY:0,small:SHORT:0,x:XML:0");
     for (int i = 0; i < u->ncols; i++) assert_true(u->cols[i].declared);
 
-    table *t = find(fx, "three");
+    dest_table *t = find(fx, "three");
     assert_key(t, "id");
     assert_columns(t, "id:STRING:1,val2:INT:0");
 
@@ -264,7 +264,7 @@ static void test_key_order_and_sorted_columns(void **state) {
     apply_ok(fx, "return { { table = 'ev', primary_key = {'zkey', 'akey'},\n"
                  "  columns = { zeta = 'INT', alpha = 'STRING', akey = 'INT', mid = 'LONG',\n"
                  "              zkey = 'STRING', Beta = 'BOOLEAN', _under = 'DOUBLE' } } }");
-    table *t = find(fx, "ev");
+    dest_table *t = find(fx, "ev");
     assert_key(t, "zkey,akey");
     assert_int_equal(t->pk[0], 0);
     assert_int_equal(t->pk[1], 1);
@@ -282,10 +282,10 @@ static void test_pending_key_column(void **state) {
     fixture *fx = *state;
     apply_ok(fx, "return { { table = 'p', primary_key = {'id'} },\n"
                  "         { table = 'q', primary_key = {'k', 'n'}, columns = { n = 'LONG', v = 'JSON' } } }");
-    table *p = find(fx, "p");
+    dest_table *p = find(fx, "p");
     assert_columns(p, "id:PENDING:1");
     assert_int_equal(p->cols[0].type.kind, CATALOG_TYPE_PENDING);
-    table *t = find(fx, "q");
+    dest_table *t = find(fx, "q");
     assert_columns(t, "k:PENDING:1,n:LONG:2,v:JSON:0");
     assert_int_equal(fx->rt->summary.schema_changes, 2);
     commit_and_reopen_tx(fx);
@@ -426,7 +426,7 @@ static void test_declared_twice_keeps_first(void **state) {
                 "return { { table = 'a', primary_key = {'id'}, columns = { id = 'INT' } },\n"
                 "         { table = 'a', primary_key = {'k'}, columns = { k = 'STRING' } } }",
                 "schema(): table \"a\" is declared twice");
-    table *t = find(fx, "a");
+    dest_table *t = find(fx, "a");
     assert_columns(t, "id:INT:1");
     assert_int_equal(fx->rt->summary.schema_changes, 1);
 }
@@ -464,10 +464,10 @@ static void test_names_differing_in_case(void **state) {
     assert_int_equal(apply(fx, "return { { table = 't', primary_key = {'id'},\n"
                                "  columns = { Name = 'STRING', name = 'STRING' } } }"),
                      LUA_OK);
-    table *t = catalog_find(&fx->rt->cat, "T", 1);
+    dest_table *t = catalog_find(&fx->rt->cat, "T", 1);
     assert_non_null(t);
     assert_int_equal(t->ncols, 2);
-    assert_int_equal(table_find_column(t, "NAME", 4), 1);
+    assert_int_equal(dest_table_find_column(t, "NAME", 4), 1);
 }
 
 /* ---- a second run against the same database ---- */
@@ -485,7 +485,7 @@ static void test_second_run_same_declaration(void **state) {
     assert_false(find(fx, "t")->declared);
     apply_ok(fx, FIRST);
     assert_int_equal(fx->rt->summary.schema_changes, 0);
-    table *t = find(fx, "t");
+    dest_table *t = find(fx, "t");
     assert_true(t->declared);
     assert_key(t, "a,b");
     assert_columns(t, "a:STRING:1,b:INT:2,n:INT:0,price:DECIMAL(15,2):0");
@@ -504,8 +504,8 @@ static void test_second_run_adds_column(void **state) {
                  "  columns = { a = 'STRING', b = 'INT', n = 'INT', extra = 'utc_datetime',\n"
                  "              price = { type = 'DECIMAL', precision = 15, scale = 2 } } } }");
     assert_int_equal(fx->rt->summary.schema_changes, 1);
-    table *t = find(fx, "t");
-    int ci = table_find_column(t, "extra", 5);
+    dest_table *t = find(fx, "t");
+    int ci = dest_table_find_column(t, "extra", 5);
     assert_true(ci >= 0);
     assert_int_equal(t->cols[ci].type.kind, TYPES_UTC_DATETIME);
     assert_int_equal(t->cols[ci].pk_pos, 0);
@@ -573,7 +573,7 @@ static void test_no_primary_key(void **state) {
     apply_ok(fx, "return { { table = 't', columns = { id = 'INT' } }, { table = 'u' } }");
     assert_columns(find(fx, "t"), "_fivetran_id:STRING:1,id:INT:0");
     assert_columns(find(fx, "u"), "_fivetran_id:STRING:1");
-    assert_true(table_hashed(find(fx, "t")));
+    assert_true(dest_table_hashed(find(fx, "t")));
     next_run(fx);
     apply_ok(fx, "return { { table = 't', primary_key = {} } }");
     next_run(fx);

@@ -155,12 +155,12 @@ typedef struct colspec {
     int pk_pos;
 } colspec;
 
-static table *mk_table(fixture *fx, const char *name, const colspec *cols, int n) {
-    table *t = catalog_add(&fx->cat, name, strlen(name));
+static dest_table *mk_table(fixture *fx, const char *name, const colspec *cols, int n) {
+    dest_table *t = catalog_add(&fx->cat, name, strlen(name));
     assert_non_null(t);
     for (int i = 0; i < n; i++) {
         types_type ty = {cols[i].kind, cols[i].precision, cols[i].scale};
-        assert_int_equal(table_add_column(t, cols[i].name, strlen(cols[i].name), ty, cols[i].pk_pos),
+        assert_int_equal(dest_table_add_column(t, cols[i].name, strlen(cols[i].name), ty, cols[i].pk_pos),
                          i);
     }
     return t;
@@ -171,41 +171,41 @@ static table *mk_table(fixture *fx, const char *name, const colspec *cols, int n
              (int)(sizeof((const colspec[]){__VA_ARGS__}) / sizeof(colspec)))
 
 /* Creates t inside its own committed transaction. */
-static void create(fixture *fx, table *t) {
+static void create(fixture *fx, dest_table *t) {
     assert_int_equal(store_begin(fx->st), 0);
     if (store_create_table(fx->st, t) != 0) fail_msg("create: %s", store_error(fx->st));
     assert_int_equal(store_commit(fx->st), 0);
 }
 
-static void row_clear(table *t) { memset(t->present, 0, (size_t)t->ncols); }
+static void row_clear(dest_table *t) { memset(t->present, 0, (size_t)t->ncols); }
 
-static void v_int(table *t, int ci, int64_t i) {
+static void v_int(dest_table *t, int ci, int64_t i) {
     t->vals[ci].tag = TYPES_SQL_INT;
     t->vals[ci].i = i;
     t->present[ci] = 1;
 }
 
-static void v_real(table *t, int ci, double f) {
+static void v_real(dest_table *t, int ci, double f) {
     t->vals[ci].tag = TYPES_SQL_REAL;
     t->vals[ci].f = f;
     t->present[ci] = 1;
 }
 
-static void v_text(table *t, int ci, const char *s) {
+static void v_text(dest_table *t, int ci, const char *s) {
     t->vals[ci].tag = TYPES_SQL_TEXT;
     t->vals[ci].p = s;
     t->vals[ci].len = strlen(s);
     t->present[ci] = 1;
 }
 
-static void v_blob(table *t, int ci, const char *p, size_t len) {
+static void v_blob(dest_table *t, int ci, const char *p, size_t len) {
     t->vals[ci].tag = TYPES_SQL_BLOB;
     t->vals[ci].p = p;
     t->vals[ci].len = len;
     t->present[ci] = 1;
 }
 
-static void v_null(table *t, int ci) {
+static void v_null(dest_table *t, int ci) {
     t->vals[ci].tag = TYPES_SQL_NULL;
     t->present[ci] = 1;
 }
@@ -215,14 +215,14 @@ static void ok(fixture *fx, int rc) {
 }
 
 /* A small table used by most tests: id INT key, name STRING, n LONG. */
-static table *people(fixture *fx) {
-    table *t = MK(fx, "people", {"id", TYPES_INT, 0, 0, 1}, {"name", TYPES_STRING, 0, 0, 0},
+static dest_table *people(fixture *fx) {
+    dest_table *t = MK(fx, "people", {"id", TYPES_INT, 0, 0, 1}, {"name", TYPES_STRING, 0, 0, 0},
                   {"n", TYPES_LONG, 0, 0, 0});
     create(fx, t);
     return t;
 }
 
-static void put_person(fixture *fx, table *t, int64_t id, const char *name, int64_t n,
+static void put_person(fixture *fx, dest_table *t, int64_t id, const char *name, int64_t n,
                        const char *synced) {
     row_clear(t);
     v_int(t, 0, id);
@@ -237,7 +237,7 @@ static void put_person(fixture *fx, table *t, int64_t id, const char *name, int6
 
 static void test_create_table_ddl(void **state) {
     fixture *fx = *state;
-    table *t = MK(fx, "user", {"id", TYPES_INT, 0, 0, 1}, {"updated_at", TYPES_UTC_DATETIME, 0, 0, 2},
+    dest_table *t = MK(fx, "user", {"id", TYPES_INT, 0, 0, 1}, {"updated_at", TYPES_UTC_DATETIME, 0, 0, 2},
                   {"flag", TYPES_BOOLEAN, 0, 0, 0}, {"small", TYPES_SHORT, 0, 0, 0},
                   {"big", TYPES_LONG, 0, 0, 0}, {"amount", TYPES_DECIMAL, 15, 2, 0},
                   {"f", TYPES_FLOAT, 0, 0, 0}, {"d", TYPES_DOUBLE, 0, 0, 0},
@@ -272,7 +272,7 @@ static void test_create_table_ddl(void **state) {
 static void test_create_table_key_order(void **state) {
     fixture *fx = *state;
     /* The key's order is its own, not the columns' order. */
-    table *t = MK(fx, "ev", {"a", TYPES_STRING, 0, 0, 0}, {"b", TYPES_LONG, 0, 0, 2},
+    dest_table *t = MK(fx, "ev", {"a", TYPES_STRING, 0, 0, 0}, {"b", TYPES_LONG, 0, 0, 2},
                   {"c", TYPES_STRING, 0, 0, 1});
     create(fx, t);
     assert_int_equal(t->npk, 2);
@@ -284,7 +284,7 @@ static void test_create_table_key_order(void **state) {
 
 static void test_clua_columns_records(void **state) {
     fixture *fx = *state;
-    table *t = MK(fx, "user", {"id", CATALOG_TYPE_PENDING, 0, 0, 2},
+    dest_table *t = MK(fx, "user", {"id", CATALOG_TYPE_PENDING, 0, 0, 2},
                   {"amount", TYPES_DECIMAL, 15, 2, 0}, {"tag", TYPES_STRING, 0, 0, 1},
                   {"at", TYPES_UTC_DATETIME, 0, 0, 0}, {"zero", TYPES_DECIMAL, 38, 0, 0});
     create(fx, t);
@@ -314,7 +314,7 @@ static void test_clua_columns_records(void **state) {
 
 static void test_upsert_insert_and_replace(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     put_person(fx, t, 2, "bob", 20, S1);
@@ -328,7 +328,7 @@ static void test_upsert_insert_and_replace(void **state) {
     assert_string_equal(q(fx, PEOPLE), "1|NULL|11|" S2 "|0\n2|bob|20|" S1 "|0");
 
     /* An explicit null and the other SQL kinds bind as given. */
-    table *k = MK(fx, "kinds", {"id", TYPES_STRING, 0, 0, 1}, {"r", TYPES_DOUBLE, 0, 0, 0},
+    dest_table *k = MK(fx, "kinds", {"id", TYPES_STRING, 0, 0, 1}, {"r", TYPES_DOUBLE, 0, 0, 0},
                   {"b", TYPES_BINARY, 0, 0, 0}, {"z", TYPES_STRING, 0, 0, 0});
     create(fx, k);
     ok(fx, store_begin(fx->st));
@@ -345,7 +345,7 @@ static void test_upsert_insert_and_replace(void **state) {
 
 static void test_upsert_revives_deleted(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     row_clear(t);
@@ -364,7 +364,7 @@ static void test_upsert_revives_deleted(void **state) {
 
 static void test_update_only_present_columns(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     put_person(fx, t, 2, "bob", 20, S1);
@@ -396,7 +396,7 @@ static void test_update_only_present_columns(void **state) {
 
 static void test_update_does_not_revive(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     row_clear(t);
@@ -412,7 +412,7 @@ static void test_update_does_not_revive(void **state) {
 
 static void test_update_missing_row_inserts_nothing(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     row_clear(t);
@@ -431,7 +431,7 @@ static void test_update_missing_row_inserts_nothing(void **state) {
 static void test_update_many_shapes(void **state) {
     fixture *fx = *state;
     enum { NROWS = 3, NCOLS = 5 };
-    table *t = MK(fx, "m", {"k", TYPES_LONG, 0, 0, 1}, {"c1", TYPES_LONG, 0, 0, 0},
+    dest_table *t = MK(fx, "m", {"k", TYPES_LONG, 0, 0, 1}, {"c1", TYPES_LONG, 0, 0, 0},
                   {"c2", TYPES_LONG, 0, 0, 0}, {"c3", TYPES_LONG, 0, 0, 0},
                   {"c4", TYPES_LONG, 0, 0, 0}, {"c5", TYPES_LONG, 0, 0, 0});
     create(fx, t);
@@ -481,7 +481,7 @@ static void test_update_many_shapes(void **state) {
 
 static void test_delete_soft(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     put_person(fx, t, 2, "bob", 20, S1);
@@ -498,7 +498,7 @@ static void test_delete_soft(void **state) {
 
 static void test_delete_two_column_key(void **state) {
     fixture *fx = *state;
-    table *t = MK(fx, "ev", {"v", TYPES_STRING, 0, 0, 0}, {"b", TYPES_LONG, 0, 0, 2},
+    dest_table *t = MK(fx, "ev", {"v", TYPES_STRING, 0, 0, 0}, {"b", TYPES_LONG, 0, 0, 2},
                   {"a", TYPES_STRING, 0, 0, 1});
     create(fx, t);
     ok(fx, store_begin(fx->st));
@@ -530,7 +530,7 @@ static void test_delete_two_column_key(void **state) {
 
 static void test_truncate_marks_live_rows(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     put_person(fx, t, 2, "bob", 20, S2);
@@ -555,7 +555,7 @@ static void test_truncate_marks_live_rows(void **state) {
                         "1|" S1 "|1\n2|" S3 "|1\n3|" S3 "|1");
 
     /* An empty table truncates without error. */
-    table *e = MK(fx, "empty", {"id", TYPES_INT, 0, 0, 1});
+    dest_table *e = MK(fx, "empty", {"id", TYPES_INT, 0, 0, 1});
     create(fx, e);
     ok(fx, store_begin(fx->st));
     ok(fx, store_truncate(fx->st, e));
@@ -567,7 +567,7 @@ static void test_truncate_marks_live_rows(void **state) {
 
 static void test_add_column_then_ops(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     row_clear(t);
@@ -576,7 +576,7 @@ static void test_add_column_then_ops(void **state) {
     ok(fx, store_update(fx->st, t, S1)); /* caches an update shape too */
 
     types_type ty = {TYPES_DOUBLE, 0, 0};
-    int ci = table_add_column(t, "score", 5, ty, 0);
+    int ci = dest_table_add_column(t, "score", 5, ty, 0);
     assert_int_equal(ci, 3);
     ok(fx, store_add_column(fx->st, t, ci));
     assert_null(t->cache); /* the old statements are gone */
@@ -612,7 +612,7 @@ static void test_add_column_then_ops(void **state) {
 
 static void test_weird_identifiers(void **state) {
     fixture *fx = *state;
-    table *t = MK(fx, "we\"ird name", {"i d", TYPES_INT, 0, 0, 1}, {"c\"o l", TYPES_STRING, 0, 0, 0},
+    dest_table *t = MK(fx, "we\"ird name", {"i d", TYPES_INT, 0, 0, 1}, {"c\"o l", TYPES_STRING, 0, 0, 0},
                   {"select", TYPES_LONG, 0, 0, 0});
     create(fx, t);
     ok(fx, store_begin(fx->st));
@@ -631,7 +631,7 @@ static void test_weird_identifiers(void **state) {
     v_int(t, 0, 2);
     ok(fx, store_delete(fx->st, t, S2));
     types_type ty = {TYPES_STRING, 0, 0};
-    int ci = table_add_column(t, "new \"col\"", 9, ty, 0);
+    int ci = dest_table_add_column(t, "new \"col\"", 9, ty, 0);
     ok(fx, store_add_column(fx->st, t, ci));
     row_clear(t);
     v_int(t, 0, 3);
@@ -652,7 +652,7 @@ static void test_weird_identifiers(void **state) {
 
 static void test_rollback_discards(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     ok(fx, store_commit(fx->st));
@@ -664,7 +664,7 @@ static void test_rollback_discards(void **state) {
     v_text(t, 1, "changed");
     ok(fx, store_update(fx->st, t, S2));
     ok(fx, store_save_state(fx->st, "{\"c\":2}", 7));
-    table *u = MK(fx, "later", {"id", TYPES_INT, 0, 0, 1});
+    dest_table *u = MK(fx, "later", {"id", TYPES_INT, 0, 0, 1});
     ok(fx, store_create_table(fx->st, u));
     ok(fx, store_rollback(fx->st));
 
@@ -689,7 +689,7 @@ static void test_rollback_discards(void **state) {
 
 static void test_close_rolls_back_open_transaction(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1);
     ok(fx, store_commit(fx->st));
@@ -768,19 +768,19 @@ static void test_load_catalog(void **state) {
     fixture *fx = *state;
     /* Key (updated_at, id): declared in non-alphabetical order, and the
      * key columns are not the first columns. */
-    table *t = MK(fx, "user", {"name", TYPES_STRING, 0, 0, 0}, {"id", TYPES_INT, 0, 0, 2},
+    dest_table *t = MK(fx, "user", {"name", TYPES_STRING, 0, 0, 0}, {"id", TYPES_INT, 0, 0, 2},
                   {"amount", TYPES_DECIMAL, 15, 2, 0}, {"updated_at", TYPES_UTC_DATETIME, 0, 0, 1},
                   {"raw", TYPES_BINARY, 0, 0, 0});
     create(fx, t);
-    table *u = MK(fx, "aa", {"key", CATALOG_TYPE_PENDING, 0, 0, 1}, {"v", TYPES_JSON, 0, 0, 0});
+    dest_table *u = MK(fx, "aa", {"key", CATALOG_TYPE_PENDING, 0, 0, 1}, {"v", TYPES_JSON, 0, 0, 0});
     create(fx, u);
     reopen(fx);
 
     assert_int_equal(fx->cat.n, 0);
     ok(fx, store_load_catalog(fx->st, &fx->cat));
     assert_int_equal(fx->cat.n, 2);
-    table *a = catalog_find(&fx->cat, "aa", 2);
-    table *b = catalog_find(&fx->cat, "user", 4);
+    dest_table *a = catalog_find(&fx->cat, "aa", 2);
+    dest_table *b = catalog_find(&fx->cat, "user", 4);
     assert_non_null(a);
     assert_non_null(b);
 
@@ -788,7 +788,7 @@ static void test_load_catalog(void **state) {
     assert_int_equal(a->npk, 1);
     assert_string_equal(a->cols[a->pk[0]].name, "key");
     assert_int_equal(a->cols[a->pk[0]].type.kind, CATALOG_TYPE_PENDING);
-    int v = table_find_column(a, "v", 1);
+    int v = dest_table_find_column(a, "v", 1);
     assert_true(v >= 0);
     assert_int_equal(a->cols[v].type.kind, TYPES_JSON);
     assert_int_equal(a->cols[v].pk_pos, 0);
@@ -808,7 +808,7 @@ static void test_load_catalog(void **state) {
     } want[] = {{"name", TYPES_STRING, 0, 0}, {"amount", TYPES_DECIMAL, 15, 2},
                 {"raw", TYPES_BINARY, 0, 0}};
     for (size_t i = 0; i < 3; i++) {
-        int ci = table_find_column(b, want[i].name, strlen(want[i].name));
+        int ci = dest_table_find_column(b, want[i].name, strlen(want[i].name));
         assert_true(ci >= 0);
         assert_int_equal(b->cols[ci].type.kind, want[i].kind);
         assert_int_equal(b->cols[ci].pk_pos, 0);
@@ -819,8 +819,8 @@ static void test_load_catalog(void **state) {
         assert_false(b->cols[ci].declared);
     }
     /* The non-key columns keep their recorded order after the key. */
-    int name_ci = table_find_column(b, "name", 4), amount_ci = table_find_column(b, "amount", 6),
-        raw_ci = table_find_column(b, "raw", 3);
+    int name_ci = dest_table_find_column(b, "name", 4), amount_ci = dest_table_find_column(b, "amount", 6),
+        raw_ci = dest_table_find_column(b, "raw", 3);
     assert_true(name_ci < amount_ci && amount_ci < raw_ci);
     assert_false(b->declared);
 
@@ -845,7 +845,7 @@ static void test_load_catalog(void **state) {
 
 static void test_error_constraint(void **state) {
     fixture *fx = *state;
-    table *t = MK(fx, "tags", {"k", TYPES_STRING, 0, 0, 1}, {"v", TYPES_LONG, 0, 0, 0});
+    dest_table *t = MK(fx, "tags", {"k", TYPES_STRING, 0, 0, 1}, {"v", TYPES_LONG, 0, 0, 0});
     create(fx, t);
     ok(fx, store_begin(fx->st));
     row_clear(t);
@@ -868,7 +868,7 @@ static void test_error_constraint(void **state) {
     assert_string_equal(q(fx, "SELECT k, v FROM tags ORDER BY k"), "a|1\nb|3");
 
     /* A one-column INTEGER key is SQLite's rowid: text in it is refused. */
-    table *p = people(fx);
+    dest_table *p = people(fx);
     ok(fx, store_begin(fx->st));
     row_clear(p);
     v_text(p, 0, "abc");
@@ -879,7 +879,7 @@ static void test_error_constraint(void **state) {
 
 static void test_error_table_dropped_behind_back(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1); /* the upsert statement is cached */
     ok(fx, store_commit(fx->st));
@@ -906,7 +906,7 @@ static void test_error_table_dropped_behind_back(void **state) {
     assert_int_equal(store_truncate(fx->st, t), -1);
     assert_non_null(strstr(store_error(fx->st), "no such table: people"));
     types_type ty = {TYPES_STRING, 0, 0};
-    int ci = table_add_column(t, "x", 1, ty, 0);
+    int ci = dest_table_add_column(t, "x", 1, ty, 0);
     assert_int_equal(store_add_column(fx->st, t, ci), -1);
     e = store_error(fx->st);
     assert_non_null(strstr(e, "adding a column to \"people\""));
@@ -916,7 +916,7 @@ static void test_error_table_dropped_behind_back(void **state) {
 
 static void test_error_ddl_and_transactions(void **state) {
     fixture *fx = *state;
-    table *t = people(fx);
+    dest_table *t = people(fx);
     /* The table exists already. */
     ok(fx, store_begin(fx->st));
     assert_int_equal(store_create_table(fx->st, t), -1);
@@ -1001,9 +1001,9 @@ static void test_error_memory_store(void **state) {
     store *st = store_open(":memory:", err, sizeof err);
     assert_non_null(st);
     catalog cat = {0};
-    table *t = catalog_add(&cat, "t", 1);
+    dest_table *t = catalog_add(&cat, "t", 1);
     types_type ty = {TYPES_INT, 0, 0};
-    assert_int_equal(table_add_column(t, "id", 2, ty, 1), 0);
+    assert_int_equal(dest_table_add_column(t, "id", 2, ty, 1), 0);
     assert_int_equal(store_begin(st), 0);
     assert_int_equal(store_create_table(st, t), 0);
     t->present[0] = 1;
