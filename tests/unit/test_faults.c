@@ -34,6 +34,7 @@
 #include <sqlite3.h>
 
 #include "connector_lua.h"
+#include "fixture.h"
 
 /* ---- the wrappers ---- */
 
@@ -282,30 +283,7 @@ static clua_status sync_with(fixture *fx, const fault *f) {
 /* Rows of sql on the database, "a|b" a row, rows joined by ","; NULL when
  * the query fails (a table that does not exist). */
 static const char *query(fixture *fx, const char *sql) {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_open_v2(fx->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("cannot open %s: %s", fx->db, sqlite3_errmsg(db));
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    size_t n = 0;
-    int rc, nrows = 0;
-    fx->rows[0] = '\0';
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (nrows++) n += (size_t)snprintf(fx->rows + n, sizeof fx->rows - n, ",");
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            const char *v = (const char *)sqlite3_column_text(s, i);
-            n += (size_t)snprintf(fx->rows + n, sizeof fx->rows - n, "%s%s", i ? "|" : "",
-                                  v ? v : "NULL");
-        }
-        if (n >= sizeof fx->rows) fail_msg("too many rows: %s", sql);
-    }
-    if (rc != SQLITE_DONE) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return fx->rows;
+    return fixture_rows(fx->db, sql, ",", fx->rows, sizeof fx->rows);
 }
 
 /* What "item" holds after the checkpoint of page `pages` (0: none), and the

@@ -11,13 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <lauxlib.h>
 #include <lualib.h>
-#include <sqlite3.h>
 
+#include "fixture.h"
 #include "row.h"
 #include "rt.h"
 #include "schema.h"
@@ -70,25 +69,13 @@ static void rt_close(fixture *fx) {
     fx->rt = NULL;
 }
 
-static void remove_db(const char *path) {
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
-
 static int setup(void **state) {
     fixture *fx = calloc(1, sizeof *fx);
     if (!fx) return -1;
-    snprintf(fx->path, sizeof fx->path, "/tmp/clua_schema_XXXXXX");
-    int fd = mkstemp(fx->path);
-    if (fd < 0) {
+    if (fixture_tmp_db(fx->path, sizeof fx->path, "schema") != 0) {
         free(fx);
         return -1;
     }
-    close(fd);
     *state = fx;
     rt_open_on(fx);
     if (store_begin(fx->rt->st) != 0) return -1;
@@ -98,7 +85,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     fixture *fx = *state;
     rt_close(fx);
-    remove_db(fx->path);
+    fixture_remove_db(fx->path);
     free(fx);
     return 0;
 }
@@ -154,29 +141,7 @@ static void apply_fails(fixture *fx, const char *chunk, const char *want) {
 /* ---- the database, through a second connection after a commit ---- */
 
 static const char *q(fixture *fx, const char *sql) {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        snprintf(fx->out, sizeof fx->out, "%s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        fail_msg("%s: %s", sql, fx->out);
-    }
-    size_t n = 0;
-    fx->out[0] = '\0';
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (rows++) n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "\n");
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            const char *v = (const char *)sqlite3_column_text(s, i);
-            n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "%s%s", i ? "|" : "",
-                                  v ? v : "NULL");
-        }
-        if (n >= sizeof fx->out) fail_msg("result too long: %s", sql);
-    }
-    if (rc != SQLITE_DONE) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    if (!fixture_rows(fx->path, sql, "\n", fx->out, sizeof fx->out)) fail_msg("%s: %s", sql, fx->out);
     return fx->out;
 }
 
@@ -408,7 +373,7 @@ static void test_error_messages(void **state) {
         /* A fresh runtime for each: a failed apply leaves what it had done. */
         if (i > 0) {
             rt_close(fx);
-            remove_db(fx->path);
+            fixture_remove_db(fx->path);
             rt_open_on(fx);
             if (store_begin(fx->rt->st) != 0) fail_msg("begin: %s", store_error(fx->rt->st));
         }
@@ -436,10 +401,7 @@ static void test_declared_twice_keeps_first(void **state) {
 static void test_store_failure_is_raised(void **state) {
     fixture *fx = *state;
     if (store_commit(fx->rt->st) != 0) fail_msg("commit");
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    fixture_exec(fx->path, "CREATE TABLE t(x)");
     assert_int_equal(store_begin(fx->rt->st), 0);
     apply_fails(fx, "return { { table = 't', primary_key = {'id'} } }",
                 "schema(): creating table \"t\": table \"t\" already exists");
@@ -458,7 +420,7 @@ static void test_names_differing_in_case(void **state) {
                          LUA_OK);
     assert_non_null(strstr(fx->err, "table \"user\" is declared twice"));
     rt_close(fx);
-    remove_db(fx->path);
+    fixture_remove_db(fx->path);
     rt_open_on(fx);
     assert_int_equal(store_begin(fx->rt->st), 0);
     assert_int_equal(apply(fx, "return { { table = 't', primary_key = {'id'},\n"
@@ -543,7 +505,7 @@ static void test_second_run_type_changes(void **state) {
     fixture *fx = *state;
     apply_ok(fx, FIRST);
     if (store_commit(fx->rt->st) != 0) fail_msg("commit: %s", store_error(fx->rt->st));
-    q(fx, "INSERT INTO t(a, b, n, price) VALUES('x', 1, 42, '3.50')");
+    fixture_exec(fx->path, "INSERT INTO t(a, b, n, price) VALUES('x', 1, 42, '3.50')");
     if (store_begin(fx->rt->st) != 0) fail_msg("begin: %s", store_error(fx->rt->st));
     next_run(fx);
     apply_ok(fx, "return { { table = 't', primary_key = {'a', 'b'}, columns = { b = 'LONG',\n"

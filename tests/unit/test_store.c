@@ -11,12 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "catalog.h"
+#include "fixture.h"
 #include "store_sqlite.h"
 #include "types.h"
 
@@ -33,30 +32,18 @@ typedef struct fixture {
 
 /* ---- fixture: a store on a temporary file ---- */
 
-static void remove_db(const char *path) {
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
-
 static int setup(void **state) {
     fixture *fx = calloc(1, sizeof *fx);
     if (!fx) return -1;
-    snprintf(fx->path, sizeof fx->path, "/tmp/clua_store_XXXXXX");
-    int fd = mkstemp(fx->path);
-    if (fd < 0) {
+    if (fixture_tmp_db(fx->path, sizeof fx->path, "store") != 0) {
         free(fx);
         return -1;
     }
-    close(fd);
     char err[512];
     fx->st = store_open(fx->path, err, sizeof err);
     if (!fx->st) {
         print_error("store_open: %s\n", err);
-        remove_db(fx->path);
+        fixture_remove_db(fx->path);
         free(fx);
         return -1;
     }
@@ -68,7 +55,7 @@ static int teardown(void **state) {
     fixture *fx = *state;
     store_close(fx->st, &fx->cat);
     catalog_free(&fx->cat);
-    remove_db(fx->path);
+    fixture_remove_db(fx->path);
     free(fx);
     return 0;
 }
@@ -82,68 +69,11 @@ static void reopen(fixture *fx) {
     if (!fx->st) fail_msg("store_open again: %s", err);
 }
 
-/* ---- a second connection: the rows as text ---- */
-
-static sqlite3 *other(const fixture *fx) {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-        fail_msg("opening a second connection: %s", sqlite3_errmsg(db));
-    sqlite3_busy_timeout(db, 2000);
-    return db;
-}
-
 /* Runs sql on a second connection and returns its rows as "a|b\nc|d";
  * NULL shows as NULL and a BLOB as x'hex'. */
 static const char *q(fixture *fx, const char *sql) {
-    sqlite3 *db = other(fx);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        snprintf(fx->out, sizeof fx->out, "prepare failed: %s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        fail_msg("%s: %s", sql, fx->out);
-    }
-    size_t n = 0;
-    fx->out[0] = '\0';
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (rows++) n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "\n");
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            if (i) n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "|");
-            int ty = sqlite3_column_type(s, i);
-            if (ty == SQLITE_NULL) {
-                n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "NULL");
-            } else if (ty == SQLITE_BLOB) {
-                const unsigned char *b = sqlite3_column_blob(s, i);
-                int len = sqlite3_column_bytes(s, i);
-                n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "x'");
-                for (int k = 0; k < len; k++)
-                    n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "%02x", b[k]);
-                n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "'");
-            } else {
-                n += (size_t)snprintf(fx->out + n, sizeof fx->out - n, "%s",
-                                      (const char *)sqlite3_column_text(s, i));
-            }
-            if (n >= sizeof fx->out) fail_msg("query result too long: %s", sql);
-        }
-    }
-    if (rc != SQLITE_DONE) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    if (!fixture_rows(fx->path, sql, "\n", fx->out, sizeof fx->out)) fail_msg("%s: %s", sql, fx->out);
     return fx->out;
-}
-
-/* Executes sql on a second connection (DDL behind the store's back). */
-static void exec_other(fixture *fx, const char *sql) {
-    sqlite3 *db = other(fx);
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", err ? err : "?");
-        sqlite3_free(err);
-        sqlite3_close(db);
-        fail_msg("%s: %s", sql, msg);
-    }
-    sqlite3_close(db);
 }
 
 /* ---- building tables and rows the way schema.c and lib_op.c do ---- */
@@ -210,8 +140,21 @@ static void v_null(dest_table *t, int ci) {
     t->present[ci] = 1;
 }
 
+/* Starts a row of t that holds only its first column, an integer key. */
+static void row_key(dest_table *t, int64_t id) {
+    row_clear(t);
+    v_int(t, 0, id);
+}
+
 static void ok(fixture *fx, int rc) {
     if (rc != 0) fail_msg("store call failed: %s", store_error(fx->st));
+}
+
+/* Truncates t inside its own committed transaction. */
+static void truncate_committed(fixture *fx, dest_table *t) {
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_truncate(fx->st, t));
+    ok(fx, store_commit(fx->st));
 }
 
 /* A small table used by most tests: id INT key, name STRING, n LONG. */
@@ -224,11 +167,18 @@ static dest_table *people(fixture *fx) {
 
 static void put_person(fixture *fx, dest_table *t, int64_t id, const char *name, int64_t n,
                        const char *synced) {
-    row_clear(t);
-    v_int(t, 0, id);
+    row_key(t, id);
     if (name) v_text(t, 1, name);
     v_int(t, 2, n);
     ok(fx, store_upsert(fx->st, t, synced));
+}
+
+/* people with one row, (1, "ann", 10) at S1, in a transaction left open. */
+static dest_table *people_with_ann(fixture *fx) {
+    dest_table *t = people(fx);
+    ok(fx, store_begin(fx->st));
+    put_person(fx, t, 1, "ann", 10, S1);
+    return t;
 }
 
 #define PEOPLE "SELECT id, name, n, _fivetran_synced, _fivetran_deleted FROM people ORDER BY id"
@@ -314,9 +264,7 @@ static void test_clua_columns_records(void **state) {
 
 static void test_upsert_insert_and_replace(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     put_person(fx, t, 2, "bob", 20, S1);
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, PEOPLE), "1|ann|10|" S1 "|0\n2|bob|20|" S1 "|0");
@@ -345,11 +293,8 @@ static void test_upsert_insert_and_replace(void **state) {
 
 static void test_upsert_revives_deleted(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
-    row_clear(t);
-    v_int(t, 0, 1);
+    dest_table *t = people_with_ann(fx);
+    row_key(t, 1);
     ok(fx, store_delete(fx->st, t, S2));
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, PEOPLE), "1|ann|10|" S2 "|1");
@@ -364,12 +309,9 @@ static void test_upsert_revives_deleted(void **state) {
 
 static void test_update_only_present_columns(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     put_person(fx, t, 2, "bob", 20, S1);
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_text(t, 1, "anne");
     ok(fx, store_update(fx->st, t, S2));
     ok(fx, store_commit(fx->st));
@@ -377,17 +319,14 @@ static void test_update_only_present_columns(void **state) {
 
     /* Another shape, then the first shape again (now from the cache). */
     ok(fx, store_begin(fx->st));
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     v_int(t, 2, 21);
     ok(fx, store_update(fx->st, t, S3));
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     v_text(t, 1, "rob");
     ok(fx, store_update(fx->st, t, S3));
     /* An explicit null is a value: it clears the column. */
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_null(t, 2);
     ok(fx, store_update(fx->st, t, S3));
     ok(fx, store_commit(fx->st));
@@ -396,14 +335,10 @@ static void test_update_only_present_columns(void **state) {
 
 static void test_update_does_not_revive(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
-    row_clear(t);
-    v_int(t, 0, 1);
+    dest_table *t = people_with_ann(fx);
+    row_key(t, 1);
     ok(fx, store_delete(fx->st, t, S2));
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_int(t, 2, 99);
     ok(fx, store_update(fx->st, t, S3));
     ok(fx, store_commit(fx->st));
@@ -412,11 +347,8 @@ static void test_update_does_not_revive(void **state) {
 
 static void test_update_missing_row_inserts_nothing(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
-    row_clear(t);
-    v_int(t, 0, 7);
+    dest_table *t = people_with_ann(fx);
+    row_key(t, 7);
     v_text(t, 1, "ghost");
     v_int(t, 2, 70);
     ok(fx, store_update(fx->st, t, S2));
@@ -481,16 +413,12 @@ static void test_update_many_shapes(void **state) {
 
 static void test_delete_soft(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     put_person(fx, t, 2, "bob", 20, S1);
     /* Only the key is needed; other present values are ignored by delete. */
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     ok(fx, store_delete(fx->st, t, S2));
-    row_clear(t);
-    v_int(t, 0, 9); /* missing: ignored */
+    row_key(t, 9); /* missing: ignored */
     ok(fx, store_delete(fx->st, t, S2));
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, PEOPLE), "1|ann|10|" S1 "|0\n2|bob|20|" S2 "|1");
@@ -530,12 +458,9 @@ static void test_delete_two_column_key(void **state) {
 
 static void test_truncate_marks_live_rows(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     put_person(fx, t, 2, "bob", 20, S2);
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     ok(fx, store_delete(fx->st, t, S3));
     ok(fx, store_commit(fx->st));
 
@@ -548,18 +473,14 @@ static void test_truncate_marks_live_rows(void **state) {
                         "1|ann|10|" S1 "|1\n2|bob|20|" S3 "|1\n3|cy|30|" S3 "|0");
 
     /* Truncate again (cached statement): only the live row changes. */
-    ok(fx, store_begin(fx->st));
-    ok(fx, store_truncate(fx->st, t));
-    ok(fx, store_commit(fx->st));
+    truncate_committed(fx, t);
     assert_string_equal(q(fx, "SELECT id, _fivetran_synced, _fivetran_deleted FROM people ORDER BY id"),
                         "1|" S1 "|1\n2|" S3 "|1\n3|" S3 "|1");
 
     /* An empty table truncates without error. */
     dest_table *e = MK(fx, "empty", {"id", TYPES_INT, 0, 0, 1});
     create(fx, e);
-    ok(fx, store_begin(fx->st));
-    ok(fx, store_truncate(fx->st, e));
-    ok(fx, store_commit(fx->st));
+    truncate_committed(fx, e);
     assert_string_equal(q(fx, "SELECT count(*) FROM empty"), "0");
 }
 
@@ -567,11 +488,8 @@ static void test_truncate_marks_live_rows(void **state) {
 
 static void test_add_column_then_ops(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
-    row_clear(t);
-    v_int(t, 0, 1);
+    dest_table *t = people_with_ann(fx);
+    row_key(t, 1);
     v_int(t, 2, 11);
     ok(fx, store_update(fx->st, t, S1)); /* caches an update shape too */
 
@@ -581,19 +499,16 @@ static void test_add_column_then_ops(void **state) {
     ok(fx, store_add_column(fx->st, t, ci));
     assert_null(t->cache); /* the old statements are gone */
 
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     v_text(t, 1, "bob");
     v_int(t, 2, 20);
     v_real(t, 3, 2.5);
     ok(fx, store_upsert(fx->st, t, S2));
     /* The same present-set as before (plus a zero for the new column). */
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_int(t, 2, 12);
     ok(fx, store_update(fx->st, t, S2));
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_real(t, 3, 0.25);
     ok(fx, store_update(fx->st, t, S3));
     ok(fx, store_commit(fx->st));
@@ -617,24 +532,20 @@ static void test_weird_identifiers(void **state) {
     create(fx, t);
     ok(fx, store_begin(fx->st));
     for (int i = 1; i <= 3; i++) {
-        row_clear(t);
-        v_int(t, 0, i);
+        row_key(t, i);
         v_text(t, 1, "it's");
         v_int(t, 2, i * 10);
         ok(fx, store_upsert(fx->st, t, S1));
     }
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_text(t, 1, "x\"y");
     ok(fx, store_update(fx->st, t, S2));
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     ok(fx, store_delete(fx->st, t, S2));
     types_type ty = {TYPES_STRING, 0, 0};
     int ci = dest_table_add_column(t, "new \"col\"", 9, ty, 0);
     ok(fx, store_add_column(fx->st, t, ci));
-    row_clear(t);
-    v_int(t, 0, 3);
+    row_key(t, 3);
     v_text(t, 3, "n");
     ok(fx, store_upsert(fx->st, t, S3));
     ok(fx, store_commit(fx->st));
@@ -642,9 +553,7 @@ static void test_weird_identifiers(void **state) {
                               " _fivetran_deleted FROM \"we\"\"ird name\" ORDER BY 1"),
                         "1|x\"y|10|NULL|0\n2|it's|20|NULL|1\n3|NULL|NULL|n|0");
     assert_string_equal(q(fx, "SELECT DISTINCT table_name FROM _clua_columns"), "we\"ird name");
-    ok(fx, store_begin(fx->st));
-    ok(fx, store_truncate(fx->st, t));
-    ok(fx, store_commit(fx->st));
+    truncate_committed(fx, t);
     assert_string_equal(q(fx, "SELECT sum(_fivetran_deleted) FROM \"we\"\"ird name\""), "3");
 }
 
@@ -652,15 +561,12 @@ static void test_weird_identifiers(void **state) {
 
 static void test_rollback_discards(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     ok(fx, store_commit(fx->st));
 
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 2, "bob", 20, S2);
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_text(t, 1, "changed");
     ok(fx, store_update(fx->st, t, S2));
     ok(fx, store_save_state(fx->st, "{\"c\":2}", 7));
@@ -689,9 +595,7 @@ static void test_rollback_discards(void **state) {
 
 static void test_close_rolls_back_open_transaction(void **state) {
     fixture *fx = *state;
-    dest_table *t = people(fx);
-    ok(fx, store_begin(fx->st));
-    put_person(fx, t, 1, "ann", 10, S1);
+    dest_table *t = people_with_ann(fx);
     ok(fx, store_commit(fx->st));
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 2, "bob", 20, S1);
@@ -883,19 +787,17 @@ static void test_error_table_dropped_behind_back(void **state) {
     ok(fx, store_begin(fx->st));
     put_person(fx, t, 1, "ann", 10, S1); /* the upsert statement is cached */
     ok(fx, store_commit(fx->st));
-    exec_other(fx, "DROP TABLE people");
+    fixture_exec(fx->path, "DROP TABLE people");
 
     ok(fx, store_begin(fx->st));
-    row_clear(t);
-    v_int(t, 0, 2);
+    row_key(t, 2);
     assert_int_equal(store_upsert(fx->st, t, S1), -1);
     const char *e = store_error(fx->st);
     assert_non_null(strstr(e, "upsert into \"people\""));
     assert_non_null(strstr(e, "no such table"));
 
     /* Statements not yet prepared fail while preparing, naming which. */
-    row_clear(t);
-    v_int(t, 0, 1);
+    row_key(t, 1);
     v_int(t, 2, 3);
     assert_int_equal(store_update(fx->st, t, S1), -1);
     e = store_error(fx->st);
@@ -947,14 +849,14 @@ static void test_error_open(void **state) {
 
     /* A file that is not a database. */
     char path[64];
-    snprintf(path, sizeof path, "/tmp/clua_store_bad_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
+    assert_int_equal(fixture_tmp_db(path, sizeof path, "store_bad"), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
     const char junk[] = "this is certainly not an SQLite database file, not at all.....";
-    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
-    close(fd);
+    assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+    assert_int_equal(fclose(f), 0);
     st = store_open(path, err, sizeof err);
-    remove_db(path);
+    fixture_remove_db(path);
     assert_null(st);
     assert_non_null(strstr(err, "not a database"));
 }
@@ -967,31 +869,17 @@ static void test_error_open(void **state) {
 static void test_error_open_creates_nothing(void **state) {
     (void)state;
     char path[64];
-    snprintf(path, sizeof path, "/tmp/clua_store_half_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE x(a); CREATE INDEX _clua_history ON x(a);",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    assert_int_equal(fixture_tmp_db(path, sizeof path, "store_half"), 0);
+    fixture_exec(path, "CREATE TABLE x(a); CREATE INDEX _clua_history ON x(a);");
     char err[512] = "";
     store *st = store_open(path, err, sizeof err);
     assert_null(st);
     assert_non_null(strstr(err, "there is already an index named _clua_history"));
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(name, ',') FROM "
-                                            "(SELECT name FROM sqlite_master ORDER BY name)",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(s, 0), "_clua_history,x");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    remove_db(path);
+    char rows[256];
+    assert_string_equal(fixture_rows(path, "SELECT name FROM sqlite_master ORDER BY name", ",",
+                                     rows, sizeof rows),
+                        "_clua_history,x");
+    fixture_remove_db(path);
 }
 
 static void test_error_memory_store(void **state) {
