@@ -98,10 +98,25 @@ static void check_error(types_type t, types_input in, const char *want, const ch
     _assert_string_equal(err, want, file, line);
 }
 
+/* Each string of inputs, after prefix, is refused with the message
+ * `<what>, got string "<prefix><input>"<why>`. */
+static void check_errors(types_type t, const char *const *inputs, size_t n, const char *prefix,
+                         const char *what, const char *why, const char *file, int line) {
+    for (size_t k = 0; k < n; k++) {
+        char s[64], want[256];
+        snprintf(s, sizeof s, "%s%s", prefix, inputs[k]);
+        snprintf(want, sizeof want, "%s, got string \"%s\"%s", what, s, why);
+        check_error(t, in_str(s), want, file, line);
+    }
+}
+
 #define TEXT(t, in, want) check_text((t), (in), (want), __FILE__, __LINE__)
 #define INT(t, in, want) check_int((t), (in), (want), __FILE__, __LINE__)
 #define REAL(t, in, want) check_real((t), (in), (want), __FILE__, __LINE__)
 #define ERR(t, in, want) check_error((t), (in), (want), __FILE__, __LINE__)
+#define ERRS(t, inputs, prefix, what, why)                                                         \
+    check_errors((t), (inputs), sizeof(inputs) / sizeof(inputs)[0], (prefix), (what), (why),       \
+                 __FILE__, __LINE__)
 
 static const char *const all_names[TYPES_COUNT] = {
     "BOOLEAN", "SHORT", "INT", "LONG", "DECIMAL", "FLOAT", "DOUBLE",
@@ -398,11 +413,7 @@ static void test_decimal_string_errors(void **state) {
     static const char *const bad[] = {
         "", "abc", "1.2.3", "+", "-", "1e", "1e+", ".", "e5", " 1", "1 ", "--1", "0x10", "1,5", "1.5e2.0",
     };
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        char want[128];
-        snprintf(want, sizeof want, "is DECIMAL(5,2), got string \"%s\" (not a decimal number)", bad[k]);
-        ERR(t, in_str(bad[k]), want);
-    }
+    ERRS(t, bad, "", "is DECIMAL(5,2)", " (not a decimal number)");
     ERR(t, in_bytes("1\0", 2), "is DECIMAL(5,2), got string \"1\\x00\" (not a decimal number)");
 }
 
@@ -486,21 +497,12 @@ static void test_naive_date(void **state) {
         "2023-02-29", "1900-02-29", "2023-02-30", "2023-04-31", "2023-13-01", "2023-00-10", "2023-01-00",
         "2023-01-32", "0000-01-01",
     };
-    for (size_t k = 0; k < sizeof not_calendar / sizeof not_calendar[0]; k++) {
-        char want[128];
-        snprintf(want, sizeof want, "is NAIVE_DATE (YYYY-MM-DD), got string \"%s\" (not a calendar date)",
-                 not_calendar[k]);
-        ERR(t, in_str(not_calendar[k]), want);
-    }
+    ERRS(t, not_calendar, "", "is NAIVE_DATE (YYYY-MM-DD)", " (not a calendar date)");
     static const char *const not_format[] = {
         "2023-1-01", "20230101", "2023/01/01", "2023-01-01T00:00:00", " 2023-01-01", "2023-01-01 ", "",
         "23-01-01", "+2023-01-01",
     };
-    for (size_t k = 0; k < sizeof not_format / sizeof not_format[0]; k++) {
-        char want[128];
-        snprintf(want, sizeof want, "is NAIVE_DATE (YYYY-MM-DD), got string \"%s\"", not_format[k]);
-        ERR(t, in_str(not_format[k]), want);
-    }
+    ERRS(t, not_format, "", "is NAIVE_DATE (YYYY-MM-DD)", "");
     ERR(t, in_int(20230101), "is NAIVE_DATE (YYYY-MM-DD), got integer 20230101");
 }
 
@@ -547,12 +549,7 @@ static void test_naive_datetime_errors(void **state) {
         "2023-05-06", "2023-05-06T07:08", "2023-05-06T07:08:09.", "2023-05-06T7:08:09", "2023-05-06X07:08:09",
         "2023-05-06T07:08:09 ", "2023-05-06T07:08:09abc", "2023-05-06T07-08-09", "", "2023-05-06T07:08:09,5",
     };
-    for (size_t k = 0; k < sizeof not_format / sizeof not_format[0]; k++) {
-        char want[128];
-        snprintf(want, sizeof want, "is NAIVE_DATETIME, got string \"%s\" (not YYYY-MM-DDTHH:MM:SS[.fff])",
-                 not_format[k]);
-        ERR(t, in_str(not_format[k]), want);
-    }
+    ERRS(t, not_format, "", "is NAIVE_DATETIME", " (not YYYY-MM-DDTHH:MM:SS[.fff])");
     ERR(t, in_float(1.5), "is NAIVE_DATETIME, got float 1.5");
 }
 
@@ -608,13 +605,7 @@ static void test_utc_datetime_errors(void **state) {
     static const char *const bad_offset[] = {
         "+24:00", "+02:60", "+2:00", "+02", "+02:00:00", "ZZ", "Z ", "-02-00", "+0", "+02:0a", "+020",
     };
-    for (size_t k = 0; k < sizeof bad_offset / sizeof bad_offset[0]; k++) {
-        char s[64], want[160];
-        snprintf(s, sizeof s, "2020-01-01T00:00:00%s", bad_offset[k]);
-        snprintf(want, sizeof want,
-                 "is UTC_DATETIME, got string \"%s\" (bad UTC offset: use Z, +hh:mm or +hhmm)", s);
-        ERR(t, in_str(s), want);
-    }
+    ERRS(t, bad_offset, "2020-01-01T00:00:00", "is UTC_DATETIME", " (bad UTC offset: use Z, +hh:mm or +hhmm)");
     ERR(t, in_str("2020-01-01T00:00:00UTC"),
         "is UTC_DATETIME, got string \"2020-01-01T00:00:00UTC\" (not YYYY-MM-DDTHH:MM:SS[.fff])");
     ERR(t, in_str("2023-02-29T00:00:00Z"),
