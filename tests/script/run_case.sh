@@ -103,6 +103,12 @@ LUA
   [ "$FAILURES" = "$before" ] || echo "  (in: reject $1 $2)" >&2
 }
 
+# Helpers shared by some cases, one concern a file.
+for lib in "$ROOT"/tests/script/lib/*.sh; do
+  # shellcheck source=/dev/null
+  . "$lib"
+done
+
 # shellcheck source=/dev/null
 . "$CASE"
 

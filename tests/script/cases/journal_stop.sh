@@ -14,31 +14,16 @@ function update(configuration, state)
 end
 LUA
 
-# stoprun.py SIGNAL -- ARGS...: runs connector-lua, waits for ./marker,
-# sends SIGNAL, prints the exit status ("signal N" when killed by N).
-write stoprun.py <<'PY'
-import os, signal, subprocess, sys, time
-sig = getattr(signal, sys.argv[1])
-with open("out", "wb") as out, open("err", "wb") as err:
-    p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
-    deadline = time.time() + 20
-    while not os.path.exists("marker") and p.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
-    p.send_signal(sig)
-    try:
-        rc = p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill(); p.wait(); rc = "hung"
-    print(rc if not isinstance(rc, int) or rc >= 0 else "signal %d" % -rc)
-PY
+# The signal goes as soon as the marker is there (see stop_run in tests/script/lib/stop.sh).
+SIG_DELAY=0
 
 n=0
 for case in "SIGINT 130 interrupted" "SIGTERM 143 interrupted"; do
   set -- $case
   n=$((n + 1))
   rm -f marker
-  got=$(python3 stoprun.py "$1" -- "$CLUA" s.lua --output o)
-  [ "$got" = "$2" ] || fail "$1: exit $got, expected $2"
+  stop_run "$1" marker s.lua --output o
+  [ "$STOPPED" = "$2" ] || fail "$1: exit $STOPPED, expected $2"
   expect_sql o/warehouse.db "SELECT status, error LIKE '%interrupted by $1%', ended_at IS NOT NULL FROM _clua_syncs WHERE id = $n" \
     "$3|1|1"
   expect_sql o/warehouse.db "SELECT group_concat(table_name || ':' || upserted) FROM _clua_sync_tables WHERE sync_id = $n" \
@@ -53,8 +38,8 @@ expect_sql o/warehouse.db "SELECT status, error LIKE '%--timeout 0.5 s%' FROM _c
 # kill -9: the run's row was committed when it started and stays
 # "running"; the next run, which holds the lock, records it as unfinished.
 rm -f marker
-got=$(python3 stoprun.py SIGKILL -- "$CLUA" s.lua --output o)
-[ "$got" = "signal 9" ] || fail "SIGKILL: exit $got"
+stop_run SIGKILL marker s.lua --output o
+[ "$STOPPED" = "signal9" ] || fail "SIGKILL: exit $STOPPED"
 expect_sql o/warehouse.db "SELECT id, status, ended_at IS NULL FROM _clua_syncs WHERE id = 4" "4|running|1"
 expect_sql o/warehouse.db "SELECT count(*) FROM _clua_sync_checkpoints WHERE sync_id = 4" "1"
 # inspect shows it as unfinished: its process is gone.

@@ -132,29 +132,8 @@ for m in rep corep; do
 done
 
 # ---- SIGINT and SIGTERM in a coroutine, in a long gsub ----------------------
-# sigrun.py SIGNAL -- ARGS...: runs connector-lua ARGS (stdout ./out, stderr
-# ./err), waits for the file "marker", sends SIGNAL, and prints the exit
-# status and the milliseconds from the signal to the end ("hung" when it
-# took more than 10 s, "no-marker" when the marker never came).
-write sigrun.py <<'PY'
-import os, signal, subprocess, sys, time
-sig = getattr(signal, sys.argv[1])
-with open("out", "wb") as out, open("err", "wb") as err:
-    p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
-    deadline = time.time() + 20
-    while not os.path.exists("marker") and p.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
-    if not os.path.exists("marker"):
-        p.kill(); p.wait(); print("no-marker"); sys.exit(0)
-    time.sleep(0.2)
-    t0 = time.time()
-    p.send_signal(sig)
-    try:
-        rc = p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill(); p.wait(); print("hung"); sys.exit(0)
-    print(rc if rc >= 0 else "signal%d" % -rc, int((time.time() - t0) * 1000))
-PY
+# The signal goes 0.2 s after the marker (stop_run: tests/script/lib/stop.sh).
+SIG_DELAY=0.2
 write sig.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 1 })
@@ -180,16 +159,14 @@ LUA
 # within 800 ms of the signal, with its SEVERE line; a gsub (see
 # stopped_or_ended) within 1.6 s, with the summary either way.
 signalled() {
-  local sig=$1 status=$2 m=$3 got rc ms bound=800
+  local sig=$1 status=$2 m=$3 bound=800
   shift 3
   mode "$m"
   rm -f marker
-  got=$(python3 sigrun.py "$sig" -- "$CLUA" sig.lua --output o --configuration cfg.json "$@")
-  rc=${got% *}
-  ms=${got#* }
-  [ "$rc" = "$status" ] || { fail "$sig in $m $*: exit status '$got', expected $status"; show_output; return; }
+  stop_run "$sig" marker sig.lua --output o --configuration cfg.json "$@"
+  [ "$STOPPED" = "$status" ] || { fail "$sig in $m $*: exit status '$STOPPED', expected $status"; show_output; return; }
   [ "$m" != gsub ] || bound=1600
-  [ "$ms" -lt "$bound" ] || fail "$sig in $m $*: took $ms ms after the signal (bound: $bound ms)"
+  [ "$STOP_MS" -lt "$bound" ] || fail "$sig in $m $*: took $STOP_MS ms after the signal (bound: $bound ms)"
   if [ "$m" = gsub ]; then
     stopped_or_ended "sig\\.lua(:[0-9]+)?: interrupted by $sig"
     expect_out "Checkpoints    | 1"

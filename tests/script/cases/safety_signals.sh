@@ -9,35 +9,9 @@
 # bounded: a run that does not stop is killed and the case fails.
 #
 
-# sigrun.py SIGNAL MARKER -- ARGS...: runs connector-lua ARGS (stdout in
-# ./out, stderr in ./err), waits (at most 20 s) for the file MARKER, sends
-# SIGNAL, and prints the exit status: a number >= 0, "signal N" if the
-# process died of signal N, "hung" if it did not end within 10 s of the
-# signal (it is then killed), or "no-marker" if MARKER never appeared.
-write sigrun.py <<'PY'
-import os, signal, subprocess, sys, time
-sig = getattr(signal, sys.argv[1])
-marker = sys.argv[2]
-args = sys.argv[4:]
-with open("out", "wb") as out, open("err", "wb") as err:
-    p = subprocess.Popen(args, stdout=out, stderr=err)
-    deadline = time.time() + 20
-    while not os.path.exists(marker) and p.poll() is None and time.time() < deadline:
-        time.sleep(0.01)
-    if not os.path.exists(marker):
-        p.kill(); p.wait()
-        print("no-marker")
-        sys.exit(0)
-    time.sleep(float(os.environ.get("SIG_DELAY", "0.05")))
-    p.send_signal(sig)
-    try:
-        rc = p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill(); p.wait()
-        print("hung")
-        sys.exit(0)
-    print(rc if rc >= 0 else "signal %d" % -rc)
-PY
+# The signal goes 0.05 s after the marker unless a call sets SIG_DELAY
+# (stop_run: tests/script/lib/stop.sh).
+SIG_DELAY=0.05
 
 # A job of ids 1 to 6, checkpointed after 3. Without a mode it simply runs
 # to the end. With one, the first run writes more after the checkpoint (ids
@@ -103,12 +77,12 @@ expect_sql ref/warehouse.db "$ROWS" "1:a:0 2:a:0 3:a:0 4:b:0 5:b:0 6:b:0"
 # MODE gets SIGNAL after its checkpoint and exits with STATUS; it is rolled
 # back to the checkpoint; the next run resumes and matches the reference.
 interrupted() {
-  local sig=$1 status=$2 mode=$3 name=${1#SIG} before=$FAILURES got
+  local sig=$1 status=$2 mode=$3 name=${1#SIG} before=$FAILURES
   shift 3
   rm -rf o marker
   printf '{"mode": "%s", "marker": "marker"}\n' "$mode" > cfg.json
-  got=$(python3 sigrun.py "$sig" marker -- "$CLUA" sig.lua --output o --configuration cfg.json "$@")
-  [ "$got" = "$status" ] || { fail "$sig in mode $mode: exit status '$got', expected $status"; show_output; }
+  stop_run "$sig" marker sig.lua --output o --configuration cfg.json "$@"
+  [ "$STOPPED" = "$status" ] || { fail "$sig in mode $mode: exit status '$STOPPED', expected $status"; show_output; }
   expect_out "SYNC FAILED"
   expect_no_out "SYNC SUCCEEDED"
   expect_out "Checkpoints    | 1"
@@ -149,8 +123,8 @@ rm -rf o
 write sb.json <<'EOF'
 {"mode": "busy"}
 EOF
-got=$(python3 sigrun.py SIGTERM o/state.json -- "$CLUA" sig.lua --output o --configuration sb.json --sandbox)
-[ "$got" = 143 ] || { fail "SIGTERM under --sandbox: exit status '$got', expected 143"; show_output; }
+stop_run SIGTERM o/state.json sig.lua --output o --configuration sb.json --sandbox
+[ "$STOPPED" = 143 ] || { fail "SIGTERM under --sandbox: exit status '$STOPPED', expected 143"; show_output; }
 grep -qE "^[0-9:.]+ SEVERE   sig\.lua(:[0-9]+)?: interrupted by SIGTERM\$" err || { fail "SIGTERM under --sandbox: no SEVERE line"; show_output; }
 expect_sql o/warehouse.db "$ROWS" "1:a:0 2:a:0 3:a:0"
 expect_file_eq o/state.json '{"next":4}'
@@ -166,8 +140,8 @@ function update(configuration, state)
 end
 LUA
 rm -rf o marker
-got=$(python3 sigrun.py SIGINT marker -- "$CLUA" early.lua --output o)
-[ "$got" = 130 ] || { fail "SIGINT before a checkpoint: exit status '$got', expected 130"; show_output; }
+stop_run SIGINT marker early.lua --output o
+[ "$STOPPED" = 130 ] || { fail "SIGINT before a checkpoint: exit status '$STOPPED', expected 130"; show_output; }
 expect_out "SYNC FAILED"
 expect_err "interrupted by SIGINT"
 expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
@@ -194,8 +168,8 @@ function update(configuration, state)
 end
 LUA
   rm -rf o marker
-  got=$(python3 sigrun.py SIGTERM marker -- "$CLUA" caught.lua --output o)
-  [ "$got" = 143 ] || { fail "SIGTERM caught by pcall: exit status '$got', expected 143"; show_output; }
+  stop_run SIGTERM marker caught.lua --output o
+  [ "$STOPPED" = 143 ] || { fail "SIGTERM caught by pcall: exit status '$STOPPED', expected 143"; show_output; }
   expect_file_eq o/state.json '{"next":2}'
 
   # 2. A signal that arrives while the script is inside one long C call
@@ -209,6 +183,6 @@ function update(configuration, state)
 end
 LUA
   rm -rf o marker
-  got=$(python3 sigrun.py SIGTERM marker -- "$CLUA" longcall.lua --output o)
-  [ "$got" = 143 ] || { fail "SIGTERM during a long C call: exit status '$got', expected 143"; show_output; }
+  stop_run SIGTERM marker longcall.lua --output o
+  [ "$STOPPED" = 143 ] || { fail "SIGTERM during a long C call: exit status '$STOPPED', expected 143"; show_output; }
 fi

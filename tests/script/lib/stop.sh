@@ -1,0 +1,17 @@
+# Helpers for the cases that stop a run by signal (sourced by run_case.sh).
+
+# stop_run SIGNALS MARKER ARGS...: runs connector-lua ARGS through
+# tests/script/stoprun.py (stdout in ./out, stderr in ./err): waits (at most
+# 20 s) for the file MARKER, sends SIGNALS (comma-separated, 0.3 s apart)
+# SIG_DELAY seconds later (0.3 unless set), and sets STOPPED to the exit
+# status (a number; "signal9" for a death by signal 9; "no-marker" when
+# MARKER never came; "hung" when the run did not end within 15 s of the
+# signal) and STOP_MS to the milliseconds from the first signal to the end.
+stop_run() {
+  local sigs=$1 marker=$2 got secs
+  shift 2
+  got=$(SIG_DELAY="${SIG_DELAY:-0.3}" python3 "$ROOT/tests/script/stoprun.py" "$sigs" "$marker" -- "$CLUA" "$@")
+  STOPPED=${got% *}
+  secs=${got#* }
+  STOP_MS=$((10#${secs/./}))
+}
