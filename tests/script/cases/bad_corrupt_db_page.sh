@@ -1,6 +1,7 @@
 # A warehouse.db whose header is fine but whose pages hold garbage: the run
 # fails with exit 1 and one message that names the file (so the user knows
 # which file is damaged), does not crash, and leaves the file as it was.
+# (good_db and damaged_run: tests/script/lib/damaged_db.sh.)
 
 # severe_has TEXT...: stderr holds exactly one SEVERE line, holding each TEXT.
 severe_has() {
@@ -21,40 +22,21 @@ smash() {
     dd of=o/warehouse.db bs="$size" seek=$((page - 1)) conv=notrunc status=none
 }
 
-write good.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1, name = "one" })
-  op.checkpoint({ cursor = 1 })
-end
-LUA
-
 # The runtime's own catalogue of columns, read when the run starts.
-run good.lua --output o
-expect_exit 0
+good_db
 smash _clua_columns
-cp o/warehouse.db smashed.db
-run good.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
+damaged_run smashed.db
 severe_has "o/warehouse.db" "database disk image is malformed"
 cmp -s smashed.db o/warehouse.db || fail "o/warehouse.db was changed"
 
 # The data of table t, first touched by op.upsert. The run is recorded in
 # the journal of syncs (its own pages) before the script runs, so the file
 # changes; the damaged page does not, and t's rows are never written over.
-rm -f o/warehouse.db
-run good.lua --output o
-expect_exit 0
+good_db
 PAGE=$(sqlite3 o/warehouse.db "SELECT rootpage FROM sqlite_master WHERE name = 't'")
 SIZE=$(sqlite3 o/warehouse.db "PRAGMA page_size")
 smash t
-cp o/warehouse.db smashed.db
-run good.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
+damaged_run smashed.db
 severe_has "o/warehouse.db" "database disk image is malformed"
 sqlite3 o/warehouse.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
 cmp -s <(dd if=smashed.db bs="$SIZE" skip=$((PAGE - 1)) count=1 status=none) \
