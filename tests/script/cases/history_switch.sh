@@ -16,12 +16,14 @@ LUA
 run s.lua --output o
 expect_exit 0
 DB=o/warehouse.db
-sqlite3 $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
-write s.lua <<'LUA'
-function schema()
+# schema() of the runs that keep history: item as before, history = true.
+HISTORY_SCHEMA='function schema()
   return { { table = "item", primary_key = { "id" }, history = true,
              columns = { id = "INT", name = "STRING" } } }
-end
+end'
+sqlite3 $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
+write s.lua <<LUA
+$HISTORY_SCHEMA
 function update()
   op.upsert("item", { id = 1, name = "uno", extra = 1 })
 end
@@ -37,11 +39,8 @@ expect_sql $DB "SELECT id, name, _fivetran_active, _fivetran_deleted, _fivetran_
 expect_sql $DB "SELECT table_name, start_column IS NULL FROM _clua_history" "item|1"
 
 # a column widened by data (LONG to DOUBLE) keeps every version
-write s.lua <<'LUA'
-function schema()
-  return { { table = "item", primary_key = { "id" }, history = true,
-             columns = { id = "INT", name = "STRING" } } }
-end
+write s.lua <<LUA
+$HISTORY_SCHEMA
 function update()
   op.upsert("item", { id = 1, name = "uno", extra = 1.5 })
 end
