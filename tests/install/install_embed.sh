@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# install_embed: what `cmake --install` gives a user, checked as a user would
+# use it. Installs BUILD into a fresh prefix, checks the file list and that
+# libconnector-lua.so exports exactly the functions of connector_lua.h, then
+# builds examples/embed.c with nothing but the installed header, library and
+# connector-lua.pc, against the shared library and once more against the
+# static one, runs each on scripts/three.lua and reads the rows it wrote.
+#
+#   install_embed.sh BUILD SOURCE CC LIBDIR VERSION SOVERSION [CFLAGS]
+# CFLAGS: what a program linking this build needs besides pkg-config (the
+# sanitizer flags of an ASan build).
+set -uo pipefail
+BUILD=$1 SOURCE=$2 CC=$3 LIBDIR=$4 VERSION=$5 SOVERSION=$6 EXTRA=${7:-}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/clua_install.XXXXXX") || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+cmake --install "$BUILD" --prefix "$prefix" > "$tmp/install.log" 2>&1 ||
+  fail "cmake --install failed: $(cat "$tmp/install.log")"
+
+# The installed files, no more, no less.
+want=$(printf '%s\n' bin/connector-lua include/connector_lua.h \
+  "$LIBDIR/libconnector-lua.a" "$LIBDIR/libconnector-lua.so" \
+  "$LIBDIR/libconnector-lua.so.$SOVERSION" "$LIBDIR/libconnector-lua.so.$VERSION" \
+  "$LIBDIR/pkgconfig/connector-lua.pc" share/man/man1/connector-lua.1 \
+  share/connector-lua/connector_lua.d.lua | sort)
+got=$(cd "$prefix" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
+[ "$got" = "$want" ] || fail "installed files differ (< expected, > installed):
+$(diff <(echo "$want") <(echo "$got"))"
+[ -x "$prefix/bin/connector-lua" ] || fail "bin/connector-lua is not executable"
+[ "$(readlink "$prefix/$LIBDIR/libconnector-lua.so")" = "libconnector-lua.so.$SOVERSION" ] ||
+  fail "libconnector-lua.so does not point at libconnector-lua.so.$SOVERSION"
+soname=$(readelf -d "$prefix/$LIBDIR/libconnector-lua.so.$VERSION" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+[ "$soname" = "libconnector-lua.so.$SOVERSION" ] || fail "SONAME is '$soname'"
+
+# The shared library exports the header's functions and nothing else.
+declared=$(grep -E '^[a-z]' "$prefix/include/connector_lua.h" | grep -v '^typedef' |
+  grep -oE 'clua_[a-z0-9_]+\(' | tr -d '(' | sort -u)
+exported=$(nm -D --defined-only "$prefix/$LIBDIR/libconnector-lua.so" | awk '{print $NF}' | sort -u)
+[ -n "$declared" ] || fail "found no function in connector_lua.h"
+[ "$exported" = "$declared" ] || fail "exported symbols differ from connector_lua.h (< declared, > exported):
+$(diff <(echo "$declared") <(echo "$exported"))"
+
+# connector-lua.pc names the prefix given to cmake --install.
+export PKG_CONFIG_PATH=$prefix/$LIBDIR/pkgconfig
+pc() { pkg-config "$@" connector-lua; }
+[ "$(pc --modversion)" = "$VERSION" ] || fail "pkg-config --modversion: $(pc --modversion 2>&1)"
+[ "$(pc --variable=prefix)" = "$prefix" ] || fail "pkg-config prefix is '$(pc --variable=prefix)', not $prefix"
+
+# Checks the database a build of embed.c wrote: scripts/three.lua leaves
+# three rows, the third soft-deleted.
+check_rows() {
+  local db=$1/warehouse.db rows
+  rows=$(sqlite3 "$db" 'SELECT count(*), sum(_fivetran_deleted) FROM three' 2>&1)
+  [ "$rows" = "3|1" ] || fail "$2: table three holds '$rows' (count|deleted), expected 3|1"
+}
+
+# Shared: only the installed header and library, found through pkg-config.
+# shellcheck disable=SC2046,SC2086
+$CC $EXTRA -o "$tmp/embed_shared" "$SOURCE/examples/embed.c" $(pc --cflags --libs) \
+  > "$tmp/cc.log" 2>&1 || fail "cc with pkg-config --cflags --libs failed: $(cat "$tmp/cc.log")"
+readelf -d "$tmp/embed_shared" | grep -q "NEEDED.*\[libconnector-lua.so.$SOVERSION\]" ||
+  fail "embed_shared does not load libconnector-lua.so.$SOVERSION"
+LD_LIBRARY_PATH=$prefix/$LIBDIR "$tmp/embed_shared" "$SOURCE/scripts/three.lua" "$tmp/out_shared" \
+  > "$tmp/run.log" 2>&1 || fail "embed_shared exited with $?: $(cat "$tmp/run.log")"
+check_rows "$tmp/out_shared" "shared"
+
+# Static: the archive in place of -lconnector-lua, and --static for what it needs.
+libs=$(pc --static --libs | sed 's/-lconnector-lua\b/-l:libconnector-lua.a/')
+case $libs in *-l:libconnector-lua.a*) ;; *) fail "pkg-config --static --libs: '$libs'" ;; esac
+# shellcheck disable=SC2086
+$CC $EXTRA -o "$tmp/embed_static" "$SOURCE/examples/embed.c" $(pc --cflags) $libs \
+  > "$tmp/cc.log" 2>&1 || fail "cc with pkg-config --static --libs failed: $(cat "$tmp/cc.log")"
+! readelf -d "$tmp/embed_static" | grep -q 'NEEDED.*libconnector-lua' ||
+  fail "embed_static still loads libconnector-lua.so"
+"$tmp/embed_static" "$SOURCE/scripts/three.lua" "$tmp/out_static" > "$tmp/run.log" 2>&1 ||
+  fail "embed_static exited with $?: $(cat "$tmp/run.log")"
+check_rows "$tmp/out_static" "static"
+echo "installed to $prefix: files, exports, pkg-config, shared and static embed.c all as expected"
