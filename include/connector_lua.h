@@ -1,6 +1,5 @@
 /* connector-lua: run a Lua connector script into a SQLite database.
  *
- *   if (clua_libversion_number() / 1000 != CLUA_VERSION_NUMBER / 1000) ...  // see below
  *   clua_runtime *rt = clua_open();
  *   if (!rt) { fprintf(stderr, "%s\n", clua_errstr(CLUA_ERROR_NOMEM)); ... }
  *   clua_status rc = clua_set_string(rt, CLUA_OPT_SCRIPT, "scripts/three.lua");
@@ -15,8 +14,10 @@
  * struct of this header has its layout fixed in your program, so a library
  * with new options or counters still works with a program built against an
  * older header. One runtime runs one sync at a time; it may run several in
- * turn, and keeps its options between them. Log lines go to stderr (or to
- * the log callback); nothing else is printed.
+ * turn, and keeps its options between them. A runtime is used by one
+ * thread at a time (clua_interrupt excepted); different runtimes may run
+ * in different threads. Log lines go to stderr (or to the log callback);
+ * nothing else is printed.
  *
  * Errors, everywhere: a function that can fail returns a clua_status, and
  * clua_errmsg(rt) says why; clua_errstr(status) names a status without a
@@ -34,8 +35,9 @@ extern "C" {
 /* The version of this header: "MAJOR.MINOR.PATCH", and as a number
  * MAJOR*1000000 + MINOR*1000 + PATCH. clua_libversion() and
  * clua_libversion_number() give the library's: a program checks that they
- * agree (same MAJOR, and a library MINOR at least the header's) when it
- * may meet a library other than the one it was built with. */
+ * agree when it may meet a library other than the one it was built with:
+ *   lib / 1000000 == CLUA_VERSION_NUMBER / 1000000 && lib >= CLUA_VERSION_NUMBER
+ * (the same MAJOR; a newer MINOR only adds). */
 #define CLUA_VERSION "0.2.0"
 #define CLUA_VERSION_NUMBER 2000
 
@@ -49,8 +51,8 @@ typedef enum clua_status {
     CLUA_ERROR_INPUT,  /* script, configuration or state file missing or invalid */
     CLUA_ERROR_SCRIPT, /* schema() or update() failed: a Lua error or a bad op call */
     CLUA_ERROR_STORE,  /* the database or the output directory failed */
-    CLUA_ERROR_BUSY,   /* another run holds the output directory, or (a setter)
-                          this runtime's sync is running */
+    CLUA_ERROR_BUSY,   /* another run holds the output directory, or this
+                          runtime's own sync is running (a call from its log callback) */
     CLUA_ERROR_NOMEM,
     CLUA_ERROR_LIMIT,       /* the script went past the memory limit or the timeout */
     CLUA_ERROR_INTERRUPTED, /* clua_interrupt stopped the sync (SIGINT, SIGTERM) */
@@ -95,13 +97,13 @@ void clua_close(clua_runtime *rt);
  * clua_set_int, clua_set_double, clua_set_list (copies n strings). A wrong
  * setter for the option, an unknown option or a value out of range leaves
  * the option as it was and returns CLUA_ERROR_OPTION, with clua_errmsg
- * saying what is allowed. While this runtime's sync runs (from a log
- * callback or another thread) every setter returns CLUA_ERROR_BUSY and
- * changes nothing. The values never change; new options are added at the
- * end. */
+ * saying what is allowed. Called while this runtime's sync runs (from its
+ * log callback), every function that can fail returns CLUA_ERROR_BUSY and
+ * changes nothing, clua_errmsg included. The values never change; new
+ * options are added at the end. */
 typedef enum clua_option {
     /* strings: paths */
-    CLUA_OPT_SCRIPT = 1,            /* the Lua connector; required for a sync */
+    CLUA_OPT_SCRIPT = 1,            /* the Lua connector; clua_sync needs it */
     CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
     CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
     CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua> */

@@ -3,6 +3,8 @@
  * before anything changes, copies strings, and on a refusal leaves the
  * option as it was with clua_errmsg saying what is allowed. The runtime
  * reads the values from rt->options (rt.h). */
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,53 +17,66 @@
 
 typedef enum opt_type { T_STRING, T_INT, T_DOUBLE, T_LIST } opt_type;
 
-/* Each option's name, type and what it allows, in clua_option's order
- * (checked by option_info). */
+/* Each option's name, type, field of rt_options and what it allows, in
+ * clua_option's order (checked by option_info). */
 typedef struct opt_info {
     clua_option id;
     const char *name;
     opt_type type;
-    const char *allowed; /* "must be ..." */
+    size_t field;          /* offsetof(rt_options, ...) */
+    size_t size;           /* T_INT: the field's size (int or long long) */
+    long long min, max;    /* T_INT */
+    const char *allowed;   /* "must be ..." */
 } opt_info;
 
-static const char flag[] = "0 or 1";
+#define STR(id, f, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 0, 0, allowed}
+#define INT(id, f, lo, hi, allowed) \
+    {id, #id, T_INT, offsetof(rt_options, f), sizeof(((rt_options *)0)->f), lo, hi, allowed}
+#define FLAG(id, f) INT(id, f, 0, 1, "0 or 1")
+#define DBL(id, f, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, 0, 0, allowed}
+
 static const opt_info infos[] = {
-    {CLUA_OPT_SCRIPT, "CLUA_OPT_SCRIPT", T_STRING, "a path"},
-    {CLUA_OPT_CONFIGURATION_FILE, "CLUA_OPT_CONFIGURATION_FILE", T_STRING, "a path"},
-    {CLUA_OPT_STATE_FILE, "CLUA_OPT_STATE_FILE", T_STRING, "a path"},
-    {CLUA_OPT_OUTPUT_DIR, "CLUA_OPT_OUTPUT_DIR", T_STRING, "a path"},
-    {CLUA_OPT_RECORD_FILE, "CLUA_OPT_RECORD_FILE", T_STRING, "a path"},
-    {CLUA_OPT_REPLAY_FILE, "CLUA_OPT_REPLAY_FILE", T_STRING, "a path"},
-    {CLUA_OPT_LOG_LEVEL, "CLUA_OPT_LOG_LEVEL", T_INT,
-     "CLUA_LOG_FINE (0), CLUA_LOG_INFO (1), CLUA_LOG_WARNING (2) or CLUA_LOG_SEVERE (3)"},
-    {CLUA_OPT_LOG_JSON, "CLUA_OPT_LOG_JSON", T_INT, flag},
-    {CLUA_OPT_NAMING_SOURCE, "CLUA_OPT_NAMING_SOURCE", T_INT, flag},
-    {CLUA_OPT_PROGRESS, "CLUA_OPT_PROGRESS", T_INT, flag},
-    {CLUA_OPT_DURABLE, "CLUA_OPT_DURABLE", T_INT, flag},
-    {CLUA_OPT_SANDBOX, "CLUA_OPT_SANDBOX", T_INT, flag},
-    {CLUA_OPT_STRICT, "CLUA_OPT_STRICT", T_INT, flag},
-    {CLUA_OPT_TAKE_OVER, "CLUA_OPT_TAKE_OVER", T_INT, flag},
-    {CLUA_OPT_MEMORY_LIMIT_MB, "CLUA_OPT_MEMORY_LIMIT_MB", T_DOUBLE,
-     "a number of megabytes from 0 (no limit) to 1000000000"},
-    {CLUA_OPT_TIMEOUT_SECONDS, "CLUA_OPT_TIMEOUT_SECONDS", T_DOUBLE,
-     "a number of seconds from 0 (no limit) to 1000000000"},
-    {CLUA_OPT_INSPECT_VIEW, "CLUA_OPT_INSPECT_VIEW", T_INT,
-     "CLUA_INSPECT_DATA (0), CLUA_INSPECT_SYNCS (1) or CLUA_INSPECT_CHANGES (2)"},
-    {CLUA_OPT_INSPECT_TABLE, "CLUA_OPT_INSPECT_TABLE", T_STRING, "a table's name"},
-    {CLUA_OPT_INSPECT_LIMIT, "CLUA_OPT_INSPECT_LIMIT", T_INT,
-     "a number of rows or runs, 0 or more, or -1 for all"},
-    {CLUA_OPT_INSPECT_JSON, "CLUA_OPT_INSPECT_JSON", T_INT, flag},
-    {CLUA_OPT_INSPECT_ALL, "CLUA_OPT_INSPECT_ALL", T_INT, flag},
-    {CLUA_OPT_INSPECT_SYNC, "CLUA_OPT_INSPECT_SYNC", T_INT,
-     "a sync's number, 1 or more, or 0 for the newest"},
-    {CLUA_OPT_INSPECT_KEYS, "CLUA_OPT_INSPECT_KEYS", T_LIST,
-     "from 0 to 1000 \"column=value\" texts, none NULL"},
+    STR(CLUA_OPT_SCRIPT, script, "a path"),
+    STR(CLUA_OPT_CONFIGURATION_FILE, configuration_file, "a path"),
+    STR(CLUA_OPT_STATE_FILE, state_file, "a path"),
+    STR(CLUA_OPT_OUTPUT_DIR, output_dir, "a path"),
+    STR(CLUA_OPT_RECORD_FILE, record_file, "a path"),
+    STR(CLUA_OPT_REPLAY_FILE, replay_file, "a path"),
+    INT(CLUA_OPT_LOG_LEVEL, log_level, CLUA_LOG_FINE, CLUA_LOG_SEVERE,
+        "CLUA_LOG_FINE (0), CLUA_LOG_INFO (1), CLUA_LOG_WARNING (2) or CLUA_LOG_SEVERE (3)"),
+    FLAG(CLUA_OPT_LOG_JSON, log_json),
+    FLAG(CLUA_OPT_NAMING_SOURCE, naming_source),
+    FLAG(CLUA_OPT_PROGRESS, progress),
+    FLAG(CLUA_OPT_DURABLE, durable),
+    FLAG(CLUA_OPT_SANDBOX, sandbox),
+    FLAG(CLUA_OPT_STRICT, strict),
+    FLAG(CLUA_OPT_TAKE_OVER, take_over),
+    DBL(CLUA_OPT_MEMORY_LIMIT_MB, memory_limit_mb,
+        "a number of megabytes from 0 (no limit) to 1000000000"),
+    DBL(CLUA_OPT_TIMEOUT_SECONDS, timeout_seconds,
+        "a number of seconds from 0 (no limit) to 1000000000"),
+    INT(CLUA_OPT_INSPECT_VIEW, inspect_view, CLUA_INSPECT_DATA, CLUA_INSPECT_CHANGES,
+        "CLUA_INSPECT_DATA (0), CLUA_INSPECT_SYNCS (1) or CLUA_INSPECT_CHANGES (2)"),
+    STR(CLUA_OPT_INSPECT_TABLE, inspect_table, "a table's name"),
+    INT(CLUA_OPT_INSPECT_LIMIT, inspect_limit, -1, 1000000000000LL,
+        "a number of rows or runs, 0 or more, or -1 for all"),
+    FLAG(CLUA_OPT_INSPECT_JSON, inspect_json),
+    FLAG(CLUA_OPT_INSPECT_ALL, inspect_all),
+    INT(CLUA_OPT_INSPECT_SYNC, inspect_sync, 0, LLONG_MAX,
+        "a sync's number, 1 or more, or 0 for the newest"),
+    {CLUA_OPT_INSPECT_KEYS, "CLUA_OPT_INSPECT_KEYS", T_LIST, offsetof(rt_options, inspect_keys), 0,
+     0, 0, "from 0 to 1000 \"column=value\" texts, none NULL"},
 };
 #define NOPTIONS (sizeof infos / sizeof infos[0])
 
 static const char *const setters[] = {"clua_set_string", "clua_set_int", "clua_set_double",
                                       "clua_set_list"};
 static const char *const kinds[] = {"a string", "an integer", "a number", "a list of strings"};
+
+/* The option's field in rt->options. */
+static void *field_of(clua_runtime *rt, const opt_info *info) {
+    return (char *)&rt->options + info->field;
+}
 
 void rt_options_init(struct clua_runtime *rt) {
     rt->options.log_level = CLUA_LOG_INFO;
@@ -76,14 +91,13 @@ static void free_keys(rt_options *o) {
 }
 
 void rt_options_free(struct clua_runtime *rt) {
-    rt_options *o = &rt->options;
-    char **strings[] = {&o->script,      &o->configuration_file, &o->state_file, &o->output_dir,
-                        &o->record_file, &o->replay_file,        &o->inspect_table};
-    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-        free(*strings[i]);
-        *strings[i] = NULL;
-    }
-    free_keys(o);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (infos[i].type == T_STRING) {
+            char **field = field_of(rt, &infos[i]);
+            free(*field);
+            *field = NULL;
+        }
+    free_keys(&rt->options);
 }
 
 /* The option's entry, or NULL with the refusal written. Refused too: any
@@ -137,18 +151,6 @@ static void name_directory(clua_runtime *rt) {
 
 const char *clua_directory(const clua_runtime *rt) { return rt->directory; }
 
-static char **string_field(rt_options *o, clua_option id) {
-    switch (id) {
-    case CLUA_OPT_SCRIPT: return &o->script;
-    case CLUA_OPT_CONFIGURATION_FILE: return &o->configuration_file;
-    case CLUA_OPT_STATE_FILE: return &o->state_file;
-    case CLUA_OPT_OUTPUT_DIR: return &o->output_dir;
-    case CLUA_OPT_RECORD_FILE: return &o->record_file;
-    case CLUA_OPT_REPLAY_FILE: return &o->replay_file;
-    default: return &o->inspect_table;
-    }
-}
-
 clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *value) {
     clua_status status;
     const opt_info *info = option_info(rt, option, T_STRING, &status);
@@ -165,50 +167,24 @@ clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *va
         if (!copy) return rt_fail(rt, CLUA_ERROR_NOMEM, "out of memory");
         memcpy(copy, value, n + 1);
     }
-    char **field = string_field(&rt->options, option);
+    char **field = field_of(rt, info);
     free(*field);
     *field = copy;
     if (option == CLUA_OPT_SCRIPT || option == CLUA_OPT_OUTPUT_DIR) name_directory(rt);
     return CLUA_OK;
 }
 
-static int *flag_field(rt_options *o, clua_option id) {
-    switch (id) {
-    case CLUA_OPT_LOG_JSON: return &o->log_json;
-    case CLUA_OPT_NAMING_SOURCE: return &o->naming_source;
-    case CLUA_OPT_PROGRESS: return &o->progress;
-    case CLUA_OPT_DURABLE: return &o->durable;
-    case CLUA_OPT_SANDBOX: return &o->sandbox;
-    case CLUA_OPT_STRICT: return &o->strict;
-    case CLUA_OPT_TAKE_OVER: return &o->take_over;
-    case CLUA_OPT_INSPECT_JSON: return &o->inspect_json;
-    case CLUA_OPT_INSPECT_ALL: return &o->inspect_all;
-    default: return NULL;
-    }
-}
-
 clua_status clua_set_int(clua_runtime *rt, clua_option option, long long value) {
     clua_status status;
     const opt_info *info = option_info(rt, option, T_INT, &status);
     if (!info) return status;
-    rt_options *o = &rt->options;
-    int *f = flag_field(o, option);
-    bool ok = f ? value == 0 || value == 1
-              : option == CLUA_OPT_LOG_LEVEL ? value >= CLUA_LOG_FINE && value <= CLUA_LOG_SEVERE
-              : option == CLUA_OPT_INSPECT_VIEW
-                  ? value >= CLUA_INSPECT_DATA && value <= CLUA_INSPECT_CHANGES
-              : option == CLUA_OPT_INSPECT_LIMIT ? value >= -1 && value <= 1000000000000LL
-                                                 : value >= 0; /* CLUA_OPT_INSPECT_SYNC */
-    if (!ok) {
+    if (value < info->min || value > info->max) {
         char got[32];
         snprintf(got, sizeof got, "%lld", value);
         return out_of_range(rt, info, got);
     }
-    if (f) *f = (int)value;
-    else if (option == CLUA_OPT_LOG_LEVEL) o->log_level = (clua_log_level)value;
-    else if (option == CLUA_OPT_INSPECT_VIEW) o->inspect_view = (int)value;
-    else if (option == CLUA_OPT_INSPECT_LIMIT) o->inspect_limit = (long)value;
-    else o->inspect_sync = value;
+    if (info->size == sizeof(int)) *(int *)field_of(rt, info) = (int)value;
+    else *(long long *)field_of(rt, info) = value;
     return CLUA_OK;
 }
 
@@ -222,8 +198,7 @@ clua_status clua_set_double(clua_runtime *rt, clua_option option, double value) 
         snprintf(got, sizeof got, "%g", value);
         return out_of_range(rt, info, got);
     }
-    if (option == CLUA_OPT_MEMORY_LIMIT_MB) rt->options.memory_limit_mb = value;
-    else rt->options.timeout_seconds = value;
+    *(double *)field_of(rt, info) = value;
     return CLUA_OK;
 }
 

@@ -29,10 +29,11 @@ typedef enum rt_phase {
 } rt_phase;
 
 /* The options (connector_lua.h's CLUA_OPT_*), owned by the runtime: the
- * setters (options.c) check each value and copy each string. */
+ * setters (options.c) check each value and copy each string. An integer
+ * option's field is an int or a long long (options.c stores by size). */
 typedef struct rt_options {
     char *script, *configuration_file, *state_file, *output_dir, *record_file, *replay_file;
-    clua_log_level log_level;
+    int log_level; /* a clua_log_level */
     clua_log_fn log_fn;
     void *log_user;
     int naming_source, progress, durable, sandbox, strict, take_over, log_json; /* 0 or 1 */
@@ -40,7 +41,7 @@ typedef struct rt_options {
     /* clua_inspect's request */
     int inspect_view; /* a clua_inspect_view */
     char *inspect_table;
-    long inspect_limit; /* -1: all */
+    long long inspect_limit; /* -1: all */
     int inspect_json, inspect_all;
     long long inspect_sync; /* 0: the newest */
     char **inspect_keys;

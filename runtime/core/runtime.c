@@ -363,7 +363,7 @@ clua_status clua_sync(clua_runtime *rt) {
     clua_status status;
     bool ran = false; /* script_run was reached: a recording is finished */
     if (!opt->script) {
-        status = fail(rt, CLUA_ERROR_INPUT, "no script given");
+        status = fail(rt, CLUA_ERROR_OPTION, "clua_sync needs CLUA_OPT_SCRIPT");
         goto done;
     }
     snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);

@@ -593,5 +593,6 @@ clua_status clua_inspect(clua_runtime *rt, FILE *out) {
     changes ch = {o->inspect_sync, o->inspect_nkeys, (const char *const *)o->inspect_keys};
     return inspect_with(rt->directory, o->inspect_table, o->inspect_view == CLUA_INSPECT_SYNCS,
                         o->inspect_view == CLUA_INSPECT_CHANGES ? &ch : NULL, o->inspect_all,
-                        o->inspect_limit, o->inspect_json, out, rt->errmsg, sizeof rt->errmsg);
+                        (long)o->inspect_limit, o->inspect_json, out, rt->errmsg,
+                        sizeof rt->errmsg);
 }

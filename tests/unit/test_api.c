@@ -362,10 +362,12 @@ static void test_version(void **state) {
     assert_int_equal(major * 1000000 + minor * 1000 + patch, CLUA_VERSION_NUMBER);
 }
 
-/* reset and inspect say why through clua_errmsg, and reset what it did
- * through clua_message. */
+/* sync, reset and inspect say why through clua_errmsg, and reset what it
+ * did through clua_message. */
 static void test_reset_and_inspect_errors(void **state) {
     fixture *fx = *state;
+    assert_int_equal(clua_sync(fx->rt), CLUA_ERROR_OPTION);
+    assert_msg(fx->rt, "clua_sync needs CLUA_OPT_SCRIPT", NULL);
     assert_int_equal(clua_reset(fx->rt), CLUA_ERROR_OPTION);
     assert_msg(fx->rt, "reset needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT", NULL);
     assert_int_equal(clua_inspect(fx->rt, stdout), CLUA_ERROR_OPTION);
