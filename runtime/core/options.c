@@ -58,7 +58,7 @@ static const opt_info infos[] = {
     INT(CLUA_OPT_INSPECT_VIEW, inspect_view, CLUA_INSPECT_DATA, CLUA_INSPECT_CHANGES,
         "CLUA_INSPECT_DATA (0), CLUA_INSPECT_SYNCS (1) or CLUA_INSPECT_CHANGES (2)"),
     STR(CLUA_OPT_INSPECT_TABLE, inspect_table, "a table's name"),
-    INT(CLUA_OPT_INSPECT_LIMIT, inspect_limit, -1, 1000000000000LL,
+    INT(CLUA_OPT_INSPECT_LIMIT, inspect_limit, -1, LONG_MAX,
         "a number of rows or runs, 0 or more, or -1 for all"),
     FLAG(CLUA_OPT_INSPECT_JSON, inspect_json),
     FLAG(CLUA_OPT_INSPECT_ALL, inspect_all),
