@@ -2,9 +2,10 @@
  *
  *   embed_example SCRIPT OUTPUT_DIR
  *
- * Runs SCRIPT into OUTPUT_DIR with log lines sent to a callback, then
- * prints the summary counters. Build: it is built with the project
- * (target embed_example); link your own program with the static library
+ * Checks that the library is the version the program was built for, runs
+ * SCRIPT into OUTPUT_DIR with log lines sent to a callback, then prints the
+ * summary counters. Build: it is built with the project (target
+ * embed_example); link your own program with the static library
  * (build/libconnector_lua.a) and `pkg-config --libs lua5.4 sqlite3
  * libxxhash` plus -ldl (libcurl is loaded at run time, when a script first
  * makes an HTTP request). */
@@ -23,20 +24,34 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s SCRIPT OUTPUT_DIR\n", argv[0]);
         return 2;
     }
+    /* A shared library may be newer than the header: same major version,
+     * and at least the minor version this program was built against. */
+    int lib = clua_libversion_number();
+    if (lib / 1000000 != CLUA_VERSION_NUMBER / 1000000 || lib < CLUA_VERSION_NUMBER) {
+        fprintf(stderr, "built for connector-lua %s, found %s\n", CLUA_VERSION,
+                clua_libversion());
+        return 1;
+    }
     clua_runtime *rt = clua_open();
-    if (!rt) return 1;
+    if (!rt) {
+        fprintf(stderr, "%s\n", clua_errstr(CLUA_ERROR_NOMEM));
+        return 1;
+    }
     int lines = 0;
-    clua_options opt = clua_options_default();
-    opt.script = argv[1];
-    opt.output_dir = argv[2];
-    opt.log_fn = on_log;
-    opt.log_user = &lines;
-
-    clua_status status = clua_sync(rt, &opt);
-    const clua_summary *s = clua_summary_of(rt);
+    /* Every setter returns a status; the first refusal stops the chain and
+     * clua_errmsg says what the option allows. Strings are copied. */
+    clua_status status = clua_set_string(rt, CLUA_OPT_SCRIPT, argv[1]);
+    if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, argv[2]);
+    if (status == CLUA_OK) status = clua_set_log(rt, on_log, &lines);
+    if (status == CLUA_OK) status = clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, 600);
+    if (status == CLUA_OK) status = clua_sync(rt);
     printf("status=%d upserts=%lld updates=%lld deletes=%lld checkpoints=%lld log_lines=%d\n",
-           (int)status, s->upserts, s->updates, s->deletes, s->checkpoints, lines);
-    if (status != CLUA_OK) fprintf(stderr, "sync failed: %s\n", clua_errmsg(rt));
+           (int)status, clua_count(rt, CLUA_COUNT_UPSERTS), clua_count(rt, CLUA_COUNT_UPDATES),
+           clua_count(rt, CLUA_COUNT_DELETES), clua_count(rt, CLUA_COUNT_CHECKPOINTS), lines);
+    printf("committed upserts=%lld in %s\n", clua_count(rt, CLUA_COUNT_COMMITTED_UPSERTS),
+           clua_database_path(rt));
+    if (status != CLUA_OK)
+        fprintf(stderr, "sync failed: %s (%s)\n", clua_errmsg(rt), clua_errstr(status));
     clua_close(rt);
     return status == CLUA_OK ? 0 : 1;
 }

@@ -1,15 +1,27 @@
 /* connector-lua: run a Lua connector script into a SQLite database.
  *
  *   clua_runtime *rt = clua_open();
- *   clua_options opt = clua_options_default();
- *   opt.script = "scripts/three.lua";
- *   int rc = clua_sync(rt, &opt);          // CLUA_OK or an error status
- *   const clua_summary *s = clua_summary_of(rt);
+ *   if (!rt) { fprintf(stderr, "%s\n", clua_errstr(CLUA_ERROR_NOMEM)); ... }
+ *   clua_status rc = clua_set_string(rt, CLUA_OPT_SCRIPT, "scripts/three.lua");
+ *   if (rc == CLUA_OK) rc = clua_sync(rt);   // CLUA_OK or an error status
  *   if (rc != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
+ *   printf("%lld upserts\n", clua_count(rt, CLUA_COUNT_UPSERTS));
  *   clua_close(rt);
  *
- * One runtime runs one sync at a time; it may run several in turn. Log lines
- * go to stderr (or to the log callback); nothing else is printed. */
+ * The runtime owns everything: its options (set one at a time with typed
+ * setters that check the value and copy strings), the summary of the last
+ * sync (read through accessors) and the message of the last failure. No
+ * struct of this header has its layout fixed in your program, so a library
+ * with new options or counters still works with a program built against an
+ * older header. One runtime runs one sync at a time; it may run several in
+ * turn, and keeps its options between them. A runtime is used by one
+ * thread at a time (clua_interrupt excepted); different runtimes may run
+ * in different threads. Log lines go to stderr (or to the log callback);
+ * nothing else is printed.
+ *
+ * Errors, everywhere: a function that can fail returns a clua_status, and
+ * clua_errmsg(rt) says why; clua_errstr(status) names a status without a
+ * runtime (when clua_open returned NULL). */
 #ifndef CONNECTOR_LUA_H
 #define CONNECTOR_LUA_H
 
@@ -20,19 +32,40 @@
 extern "C" {
 #endif
 
-/* Results of clua_sync, clua_reset and clua_inspect. */
+/* The version of this header: "MAJOR.MINOR.PATCH", and as a number
+ * MAJOR*1000000 + MINOR*1000 + PATCH. clua_libversion() and
+ * clua_libversion_number() give the library's: a program checks that they
+ * agree when it may meet a library other than the one it was built with:
+ *   lib / 1000000 == CLUA_VERSION_NUMBER / 1000000 && lib >= CLUA_VERSION_NUMBER
+ * (the same MAJOR; a newer MINOR only adds). */
+#define CLUA_VERSION "0.2.0"
+#define CLUA_VERSION_NUMBER 2000
+
+const char *clua_libversion(void);
+int clua_libversion_number(void);
+
+/* What every function that can fail returns. Values never change; new ones
+ * are added at the end. */
 typedef enum clua_status {
     CLUA_OK = 0,
     CLUA_ERROR_INPUT,  /* script, configuration or state file missing or invalid */
     CLUA_ERROR_SCRIPT, /* schema() or update() failed: a Lua error or a bad op call */
     CLUA_ERROR_STORE,  /* the database or the output directory failed */
-    CLUA_ERROR_BUSY,   /* another run holds the output directory */
+    CLUA_ERROR_BUSY,   /* another run holds the output directory, or this
+                          runtime's own sync is running (a call from its log callback) */
     CLUA_ERROR_NOMEM,
-    CLUA_ERROR_LIMIT,       /* the script went past memory_limit_mb or timeout_seconds */
+    CLUA_ERROR_LIMIT,       /* the script went past the memory limit or the timeout */
     CLUA_ERROR_INTERRUPTED, /* clua_interrupt stopped the sync (SIGINT, SIGTERM) */
-    CLUA_ERROR_NOT_FOUND, /* clua_inspect: the database has no such table */
-    CLUA_ERROR_OWNER      /* the output directory belongs to another connector (take_over) */
+    CLUA_ERROR_NOT_FOUND, /* clua_inspect: the database has no such table, sync or key */
+    CLUA_ERROR_OWNER,     /* the output directory belongs to another connector (take_over) */
+    CLUA_ERROR_OPTION     /* an unknown option, a value of the wrong type or out of range,
+                             or options that do not go together */
 } clua_status;
+
+/* A short description of status ("the script or its schema() or update()
+ * failed", ...), for when there is no runtime to ask. Static text; an
+ * unknown status gives "unknown status". */
+const char *clua_errstr(clua_status status);
 
 /* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
 typedef enum clua_log_level {
@@ -49,124 +82,132 @@ typedef enum clua_log_level {
  * newline and tab kept in a script's own text). */
 typedef void (*clua_log_fn)(void *user, const char *level, const char *message);
 
-typedef struct clua_options {
-    const char *script;             /* path of the Lua connector; required */
-    const char *configuration_file; /* JSON object file; NULL gives {} */
-    const char *state_file;         /* JSON object file to start from; NULL: the saved state */
-    const char *output_dir;         /* NULL: files/<script name without .lua> */
-    clua_log_level log_level;       /* CLUA_LOG_INFO by default */
-    clua_log_fn log_fn;             /* NULL: lines "HH:MM:SS.mmm LEVEL    message" on stderr */
-    void *log_user;
-    int naming_source;              /* 1: keep table and column names as given (--naming source) */
-    int progress;                   /* 1: redraw a progress line on stderr while syncing */
-    int durable;                    /* 1: checkpoints survive power loss (synchronous=FULL) */
-    int sandbox;                    /* 1: no io, os.execute, package, debug, dofile ... */
-    double memory_limit_mb;         /* > 0: most memory the script's Lua state may hold */
-    double timeout_seconds;         /* > 0: stop the script after this long */
-    const char *record_file;        /* save every HTTP exchange to this cassette (JSON) */
-    const char *replay_file;        /* serve HTTP from this cassette, no network */
-    int strict;                     /* 1: a table or column schema() did not declare is an
-                                       error, and so is op.update/delete/truncate of one */
-    int take_over;                  /* 1: run even if the database belongs to another
-                                       script, and make this one its owner */
-    int log_json;                   /* 1: each stderr log line is one JSON object
-                                     * {"time","level","message"}: time in UTC
-                                     * ("2026-11-29T22:43:58.123Z"), message masked
-                                     * and JSON-escaped (bytes that are not UTF-8 as
-                                     * U+FFFD); no progress line. Not with log_fn,
-                                     * which gets the text form either way. */
-} clua_options;
-
-/* What a sync did: the SDK's counters, the time it took and where the data is.
- * upserts .. checkpoints count calls, as the SDK does, whether or not what
- * they did was kept. committed_* count rows that ops changed in the
- * transactions that committed: an op after the last checkpoint of a failed
- * run is a call but no committed row; op.update or op.delete of a row that
- * does not exist changes none; op.truncate counts the rows it marked
- * deleted. The journal records the same per table and checkpoint. */
-typedef struct clua_summary {
-    long long upserts, updates, deletes, truncates, schema_changes, checkpoints;
-    double elapsed_seconds;
-    char database_path[4096]; /* "" until the output directory is known */
-    long long committed_upserts, committed_updates, committed_deletes, committed_truncates;
-} clua_summary;
-
 typedef struct clua_runtime clua_runtime;
 
-/* Defaults: no script, log level INFO, everything else NULL. */
-clua_options clua_options_default(void);
-
-/* A new runtime, or NULL when memory runs out. Free it with clua_close. */
+/* A new runtime with the default options (below), or NULL when memory runs
+ * out. Free it with clua_close. */
 clua_runtime *clua_open(void);
 
-/* Runs one sync: schema(), then update(), committing at each op.checkpoint()
- * and when update() returns. On failure everything after the last checkpoint
- * is rolled back and clua_errmsg says why. The database records the file
- * name of the script that made it (its owner); a sync of a script of
- * another name is refused with CLUA_ERROR_OWNER before anything runs or is
- * written, unless take_over is set. */
-clua_status clua_sync(clua_runtime *rt, const clua_options *options);
+/* Frees rt and everything it owns (NULL: nothing). */
+void clua_close(clua_runtime *rt);
 
-/* The summary of the last sync (zeroes before the first). Owned by rt. */
-const clua_summary *clua_summary_of(const clua_runtime *rt);
+/* ---- options ----
+ * Each option has one type and one setter: clua_set_string copies the
+ * string (the caller's may be freed at once; NULL sets the default),
+ * clua_set_int, clua_set_double, clua_set_list (copies n strings). A wrong
+ * setter for the option, an unknown option or a value out of range leaves
+ * the option as it was and returns CLUA_ERROR_OPTION, with clua_errmsg
+ * saying what is allowed. Called while this runtime's sync runs (from its
+ * log callback), every function that can fail returns CLUA_ERROR_BUSY and
+ * changes nothing, clua_errmsg included. The values never change; new
+ * options are added at the end. */
+typedef enum clua_option {
+    /* strings: paths */
+    CLUA_OPT_SCRIPT = 1,            /* the Lua connector; clua_sync needs it */
+    CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
+    CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
+    CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua> */
+    CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON) */
+    CLUA_OPT_REPLAY_FILE,           /* serve HTTP from this cassette, no network */
+    /* integers */
+    CLUA_OPT_LOG_LEVEL,             /* a clua_log_level; default CLUA_LOG_INFO */
+    /* flags, integers 0 (the default) or 1 */
+    CLUA_OPT_LOG_JSON,      /* each stderr log line is one JSON object {"time","level",
+                             * "message"}: time in UTC ("2026-11-29T22:43:58.123Z"),
+                             * message masked and JSON-escaped (bytes that are not UTF-8
+                             * as U+FFFD); no progress line. Not with a log callback,
+                             * which gets the text form either way. */
+    CLUA_OPT_NAMING_SOURCE, /* keep table and column names as given (--naming source) */
+    CLUA_OPT_PROGRESS,      /* redraw a progress line on stderr while syncing */
+    CLUA_OPT_DURABLE,       /* checkpoints survive power loss (synchronous=FULL) */
+    CLUA_OPT_SANDBOX,       /* no io, os.execute, package, debug, dofile ... */
+    CLUA_OPT_STRICT,        /* a table or column schema() did not declare is an error,
+                               and so is op.update/delete/truncate of one */
+    CLUA_OPT_TAKE_OVER,     /* run even if the database belongs to another script, and
+                               make this one its owner */
+    /* doubles, from 0 (no limit; the default) to 1e9, so that the bytes and
+     * the deadline they become are exact */
+    CLUA_OPT_MEMORY_LIMIT_MB, /* most memory the script's Lua state may hold */
+    CLUA_OPT_TIMEOUT_SECONDS, /* stop the script after this long */
+    /* what clua_inspect shows (it reads the directory as a sync would:
+     * CLUA_OPT_OUTPUT_DIR, or the default from CLUA_OPT_SCRIPT) */
+    CLUA_OPT_INSPECT_VIEW,  /* integer, a clua_inspect_view; default CLUA_INSPECT_DATA */
+    CLUA_OPT_INSPECT_TABLE, /* string: a table (ASCII case-insensitive); default none */
+    CLUA_OPT_INSPECT_LIMIT, /* integer: at most this many rows or runs, newest first;
+                               -1 (the default): all */
+    CLUA_OPT_INSPECT_JSON,  /* flag: JSON instead of aligned text */
+    CLUA_OPT_INSPECT_ALL,   /* flag: every version of a history table, not the active ones */
+    CLUA_OPT_INSPECT_SYNC,  /* integer: CLUA_INSPECT_CHANGES of this sync; 0 (default) the
+                               newest */
+    CLUA_OPT_INSPECT_KEYS   /* list: "column=value" texts, every key column once:
+                               CLUA_INSPECT_CHANGES of the row with that key */
+} clua_option;
 
-/* The message of the last failure ("" after a success), with the
- * configuration's secret values masked as in the log. Owned by rt. */
+clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *value);
+clua_status clua_set_int(clua_runtime *rt, clua_option option, long long value);
+clua_status clua_set_double(clua_runtime *rt, clua_option option, double value);
+clua_status clua_set_list(clua_runtime *rt, clua_option option, const char *const *values,
+                          int n);
+
+/* Where log lines go: fn(user, level, message) for each, or stderr as
+ * "HH:MM:SS.mmm LEVEL    message" lines with fn NULL (the default). */
+clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user);
+
+/* The output directory the options name: CLUA_OPT_OUTPUT_DIR, or
+ * "files/<script name without .lua>" from CLUA_OPT_SCRIPT; "" with
+ * neither. Owned by rt; it changes when those options do. */
+const char *clua_directory(const clua_runtime *rt);
+
+/* ---- a sync ---- */
+
+/* Runs one sync of CLUA_OPT_SCRIPT: schema(), then update(), committing at
+ * each op.checkpoint() and when update() returns. On failure everything
+ * after the last checkpoint is rolled back and clua_errmsg says why. The
+ * database records the file name of the script that made it (its owner);
+ * a sync of a script of another name is refused with CLUA_ERROR_OWNER
+ * before anything runs or is written, unless CLUA_OPT_TAKE_OVER is set. */
+clua_status clua_sync(clua_runtime *rt);
+
+/* The message of the last failure of any call on rt ("" after a success),
+ * with the configuration's secret values masked as in the log. Owned by rt,
+ * valid until the next call on rt. */
 const char *clua_errmsg(const clua_runtime *rt);
 
-/* The directory a sync of script writes to when no output_dir is given:
- * "files/<script name without .lua>". Written into buf; returns buf. */
-char *clua_default_output_dir(const char *script, char *buf, size_t size);
+/* ---- the summary of the last sync ----
+ * Zeroes before the first sync, and while one runs its counts so far. The
+ * accessors read plain fields: no allocation, no lock, so a signal handler
+ * may call them while a sync runs.
+ *
+ * CLUA_COUNT_UPSERTS .. CLUA_COUNT_CHECKPOINTS count calls, as the SDK does,
+ * whether or not what they did was kept. The committed ones count rows that
+ * ops changed in the transactions that committed: an op after the last
+ * checkpoint of a failed run is a call but no committed row; op.update or
+ * op.delete of a row that does not exist changes none; op.truncate counts
+ * the rows it marked deleted. The journal records the same per table and
+ * checkpoint. Values never change; new counters are added at the end. */
+typedef enum clua_counter {
+    CLUA_COUNT_UPSERTS = 0,
+    CLUA_COUNT_UPDATES,
+    CLUA_COUNT_DELETES,
+    CLUA_COUNT_TRUNCATES,
+    CLUA_COUNT_SCHEMA_CHANGES,
+    CLUA_COUNT_CHECKPOINTS,
+    CLUA_COUNT_COMMITTED_UPSERTS,
+    CLUA_COUNT_COMMITTED_UPDATES,
+    CLUA_COUNT_COMMITTED_DELETES,
+    CLUA_COUNT_COMMITTED_TRUNCATES
+} clua_counter;
 
-/* Deletes warehouse.db (with its -wal and -shm files) and state.json in dir.
- * Refuses with CLUA_ERROR_BUSY while a sync holds the directory. A message
- * (what was removed, or why not) is written into msg. */
-clua_status clua_reset(const char *dir, char *msg, size_t msg_size);
+/* The counter's value; -1 for a counter this library does not know (a
+ * count is never negative). */
+long long clua_count(const clua_runtime *rt, clua_counter counter);
 
-/* Writes to out what dir/warehouse.db holds. Without table: every table
- * with its live and deleted row counts, its columns with their logical
- * types and its primary key, and the saved state. With table: its rows,
- * newest first, at most limit of them (limit < 0: all). json != 0 writes
- * JSON instead of text. The database is opened read-only and no lock is
- * taken, so this works while a sync runs. Nothing is written on failure:
- * CLUA_ERROR_INPUT when there is no database (or not one of ours),
- * CLUA_ERROR_NOT_FOUND for an unknown table (err lists the tables),
- * CLUA_ERROR_STORE when reading fails; err says why. */
-clua_status clua_inspect(const char *dir, const char *table, long limit, int json, FILE *out,
-                         char *err, size_t errlen);
-/* clua_inspect of a table in history mode shows its active versions;
- * this shows every version when all != 0 (a plain table: its rows). */
-clua_status clua_inspect_versions(const char *dir, const char *table, long limit, int json,
-                                  int all, FILE *out, char *err, size_t errlen);
+/* Seconds the last sync took (0 while one runs). */
+double clua_elapsed(const clua_runtime *rt);
 
-/* Writes to out the journal of syncs of dir/warehouse.db, newest first, at
- * most limit runs (limit < 0: all): each run's id, status ("running" only
- * while its process lives; a run killed outright shows "unfinished"),
- * script, start and end, error, number of commits, and the rows it
- * committed per table. json != 0 writes {"database", "syncs": [{"id",
- * "status", "script", "started_at", "ended_at", "error", "checkpoints",
- * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}.
- * Read-only, no lock, and failures as clua_inspect. */
-clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
-                               size_t errlen);
-
-/* Writes to out, from dir/warehouse.db, the rows of table that sync wrote
- * (nkeys == 0; sync 0: the newest run), or the row whose key columns equal
- * keys (nkeys "column=value" texts, converted to each column's logical
- * type; every key column once; all != 0: every version of a history
- * table), newest first, at most limit rows (limit < 0: all). Each row comes
- * with the sync and checkpoint that last wrote it, found from its
- * _fivetran_synced and the journal's commit times; a row synced in the
- * millisecond of commit N shows "N or N+1". json != 0 writes {"table",
- * "sync", "started_at", "last_commit_at" (or "key": {column: text}),
- * "columns", "rows", "written": [{"sync", "checkpoints"}], "shown"}.
- * Read-only, no lock, failures as clua_inspect, and: CLUA_ERROR_NOT_FOUND
- * for a sync not in the journal or a bad key (an unknown, repeated or
- * missing key column, a value not of its type); CLUA_ERROR_INPUT for a
- * database without a journal. */
-clua_status clua_inspect_changes(const char *dir, const char *table, long long sync, int nkeys,
-                                 const char *const *keys, long limit, int json, int all, FILE *out,
-                                 char *err, size_t errlen);
+/* "DIR/warehouse.db" of the last sync; "" until its output directory is
+ * known. Owned by rt. */
+const char *clua_database_path(const clua_runtime *rt);
 
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;
@@ -174,10 +215,57 @@ clua_status clua_inspect_changes(const char *dir, const char *table, long long s
  * handler or another thread; signo names the reason in the message. */
 void clua_interrupt(clua_runtime *rt, int signo);
 
-void clua_close(clua_runtime *rt);
+/* ---- the output directory ---- */
 
-/* "0.1.0" */
-const char *clua_version(void);
+/* Deletes warehouse.db (with its -wal and -shm files) and state.json in
+ * clua_directory(rt). Refuses with CLUA_ERROR_BUSY while a sync holds the
+ * directory. On success clua_message says what was removed. */
+clua_status clua_reset(clua_runtime *rt);
+
+/* What the last successful clua_reset did, in words: "removed warehouse.db
+ * and state.json from DIR", "nothing to reset in DIR" or "nothing to
+ * reset: DIR does not exist"; "" after any other call. Owned by rt. */
+const char *clua_message(const clua_runtime *rt);
+
+/* What clua_inspect shows (CLUA_OPT_INSPECT_VIEW). */
+typedef enum clua_inspect_view {
+    /* Without a table: every table with its live and deleted row counts,
+     * its columns with their logical types and its primary key, and the
+     * saved state. With CLUA_OPT_INSPECT_TABLE: its rows, newest first (a
+     * history table's active versions; every version with
+     * CLUA_OPT_INSPECT_ALL). */
+    CLUA_INSPECT_DATA = 0,
+    /* The journal of syncs, newest first (no table): each run's id, status
+     * ("running" only while its process lives; a run killed outright shows
+     * "unfinished"), script, start and end, error, number of commits, and
+     * the rows it committed per table. JSON: {"database", "syncs": [{"id",
+     * "status", "script", "started_at", "ended_at", "error", "checkpoints",
+     * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}. */
+    CLUA_INSPECT_SYNCS,
+    /* The rows of the table that CLUA_OPT_INSPECT_SYNC wrote, or (with
+     * CLUA_OPT_INSPECT_KEYS, converted to each column's logical type) the
+     * row with that key, newest first; each with the sync and checkpoint
+     * that last wrote it, found from its _fivetran_synced and the journal's
+     * commit times (a row synced in the millisecond of commit N shows "N or
+     * N+1"). JSON: {"table", "sync", "started_at", "last_commit_at" (or
+     * "key": {column: text}), "columns", "rows", "written": [{"sync",
+     * "checkpoints"}], "shown"}. */
+    CLUA_INSPECT_CHANGES
+} clua_inspect_view;
+
+/* Writes to out what clua_directory(rt)/warehouse.db holds, as the
+ * CLUA_OPT_INSPECT_* options ask. The database is opened read-only and no
+ * lock is taken, so this works while a sync runs (of another runtime).
+ * Nothing is written on failure: CLUA_ERROR_INPUT when there is no database
+ * (or not one of ours, or CLUA_INSPECT_CHANGES of one without a journal),
+ * CLUA_ERROR_NOT_FOUND for an unknown table (the message lists the
+ * tables), a sync not in the journal or a bad key (an unknown, repeated or
+ * missing key column, a value not of its type), CLUA_ERROR_STORE when
+ * reading or writing fails, CLUA_ERROR_OPTION for options that do not go
+ * together (a table with CLUA_INSPECT_SYNCS, none with
+ * CLUA_INSPECT_CHANGES, CLUA_OPT_INSPECT_SYNC or _KEYS with another view,
+ * both of them). */
+clua_status clua_inspect(clua_runtime *rt, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-/* cli_args: option values and log-level names for the commands. */
+/* cli_args: option values, log-level names and a sync's options for the
+ * commands. */
 #include "cli_args.h"
 
 #include <string.h>
@@ -28,4 +29,31 @@ int cli_log_level(const char *s, clua_log_level *out) {
             return 0;
         }
     return -1;
+}
+
+clua_status cli_apply(clua_runtime *rt, const cli_sync *s) {
+    const struct {
+        clua_option option;
+        const char *value;
+    } strings[] = {{CLUA_OPT_SCRIPT, s->script},
+                   {CLUA_OPT_CONFIGURATION_FILE, s->configuration_file},
+                   {CLUA_OPT_STATE_FILE, s->state_file},
+                   {CLUA_OPT_OUTPUT_DIR, s->output_dir},
+                   {CLUA_OPT_RECORD_FILE, s->record_file},
+                   {CLUA_OPT_REPLAY_FILE, s->replay_file}};
+    const struct {
+        clua_option option;
+        long long value;
+    } ints[] = {{CLUA_OPT_LOG_LEVEL, s->log_level},   {CLUA_OPT_NAMING_SOURCE, s->naming_source},
+                {CLUA_OPT_PROGRESS, s->progress},     {CLUA_OPT_DURABLE, s->durable},
+                {CLUA_OPT_SANDBOX, s->sandbox},       {CLUA_OPT_STRICT, s->strict},
+                {CLUA_OPT_TAKE_OVER, s->take_over},   {CLUA_OPT_LOG_JSON, s->log_json}};
+    clua_status status = CLUA_OK;
+    for (size_t i = 0; status == CLUA_OK && i < sizeof strings / sizeof strings[0]; i++)
+        status = clua_set_string(rt, strings[i].option, strings[i].value);
+    for (size_t i = 0; status == CLUA_OK && i < sizeof ints / sizeof ints[0]; i++)
+        status = clua_set_int(rt, ints[i].option, ints[i].value);
+    if (status == CLUA_OK) status = clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, s->memory_limit_mb);
+    if (status == CLUA_OK) status = clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, s->timeout_seconds);
+    return status;
 }

@@ -141,7 +141,7 @@ static void remove_dir(const char *dir) {
 /* What the protected part works with. */
 typedef struct test_ctx {
     const char *dir;             /* where the sync wrote */
-    const clua_summary *summary;
+    const clua_runtime *rt;      /* the sync's summary */
     const char *expected_path;
     const char *expected;        /* its text; NULL with --update */
     size_t expected_len;
@@ -152,7 +152,7 @@ typedef struct test_ctx {
 
 static int compare(lua_State *L) {
     test_ctx *t = lua_touserdata(L, 1);
-    cli_test_doc_read(L, t->dir, t->summary); /* 2: the document, 3: its keys */
+    cli_test_doc_read(L, t->dir, t->rt); /* 2: the document, 3: its keys */
     cli_test_doc_count(L, 2, &t->tables, &t->rows);
     if (!t->expected) {
         cli_test_doc_format(L, 2, &t->out);
@@ -195,7 +195,7 @@ static int sync_failed(const char *script, clua_status status, const char *msg) 
 }
 
 int cli_test_main(int argc, char **argv) {
-    clua_options opt = clua_options_default();
+    cli_sync opt = CLI_SYNC_INIT;
     const char *script = NULL, *expect = NULL, *replay = NULL;
     bool update = false;
     for (int i = 1; i < argc; i++) {
@@ -302,7 +302,8 @@ int cli_test_main(int argc, char **argv) {
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGALRM, &alrm, &old_alrm);
-    clua_status status = clua_sync(rt, &opt);
+    clua_status status = cli_apply(rt, &opt);
+    if (status == CLUA_OK) status = clua_sync(rt);
     running = NULL;
     alarm_in(0);
     sigaction(SIGINT, &old_int, NULL);
@@ -316,7 +317,7 @@ int cli_test_main(int argc, char **argv) {
         goto done;
     }
     t.dir = dir;
-    t.summary = clua_summary_of(rt);
+    t.rt = rt;
     if (compare_protected(&t) != 0) {
         code = t.reading_expected ? T_INPUT : T_FAIL;
         goto done;

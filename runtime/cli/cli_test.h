@@ -23,11 +23,11 @@
 /* The command's entry point: argv[0] is "test". Returns the exit status. */
 int cli_test_main(int argc, char **argv);
 
-/* Pushes the document of the warehouse in dir and the summary s:
+/* Pushes the document of the warehouse in dir and the summary of rt's sync:
  *   {"summary": {...6 counters...}, "state": ..., "tables": {"t": [row, ...]}}
  * and then a table of each table's primary-key column names, in key order
  * ({"t": {"id"}}). Raises on a database error. */
-void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s);
+void cli_test_doc_read(lua_State *L, const char *dir, const clua_runtime *rt);
 
 /* Appends the document at idx to out as stable JSON: sorted keys, indented,
  * each row on one line. */

@@ -217,7 +217,7 @@ static void utf8_only(lua_State *L, int idx, int depth) {
     }
 }
 
-void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s) {
+void cli_test_doc_read(lua_State *L, const char *dir, const clua_runtime *rt) {
     lua_pushfstring(L, "%s/warehouse.db", dir);
     reader *r = lua_newuserdatauv(L, sizeof *r, 0);
     memset(r, 0, sizeof *r);
@@ -269,9 +269,12 @@ void cli_test_doc_read(lua_State *L, const char *dir, const clua_summary *s) {
     const struct {
         const char *name;
         long long n;
-    } counters[] = {{"upserts", s->upserts},   {"updates", s->updates},
-                    {"deletes", s->deletes},   {"truncates", s->truncates},
-                    {"schema_changes", s->schema_changes}, {"checkpoints", s->checkpoints}};
+    } counters[] = {{"upserts", clua_count(rt, CLUA_COUNT_UPSERTS)},
+                    {"updates", clua_count(rt, CLUA_COUNT_UPDATES)},
+                    {"deletes", clua_count(rt, CLUA_COUNT_DELETES)},
+                    {"truncates", clua_count(rt, CLUA_COUNT_TRUNCATES)},
+                    {"schema_changes", clua_count(rt, CLUA_COUNT_SCHEMA_CHANGES)},
+                    {"checkpoints", clua_count(rt, CLUA_COUNT_CHECKPOINTS)}};
     lua_createtable(L, 0, 6);
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
         lua_pushinteger(L, (lua_Integer)counters[i].n);

@@ -114,7 +114,6 @@ static double mono_seconds(void) {
  * exit needs to report it. */
 static clua_runtime *volatile running;
 static volatile sig_atomic_t stopped_by;
-static char output_dir[4096];
 static double started;
 static bool log_json; /* --log-format json */
 
@@ -141,8 +140,8 @@ static void forced_exit(int code, const char *why) {
     report_message(log_json, "SEVERE", why);
     clua_runtime *rt = running;
     if (rt) {
-        report_end end = {clua_summary_of(rt), true, mono_seconds() - started, output_dir, false,
-                          why, code};
+        report_end end = {rt, true, mono_seconds() - started, clua_directory(rt), false, why,
+                          code};
         report_summary(log_json, &end);
     }
     _exit(code);
@@ -217,13 +216,35 @@ static int exit_code(clua_status status) {
     }
 }
 
+/* A runtime for reset or inspect, its directory named by --output or SCRIPT;
+ * NULL with the reason reported (*code the exit code). */
+static clua_runtime *open_for(const char *dir_opt, const char *script, int *code) {
+    clua_runtime *rt = clua_open();
+    if (!rt) {
+        report_message(log_json, "SEVERE", clua_errstr(CLUA_ERROR_NOMEM));
+        *code = EXIT_SYNC_FAILED;
+        return NULL;
+    }
+    clua_status status = dir_opt ? clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir_opt)
+                                 : clua_set_string(rt, CLUA_OPT_SCRIPT, script);
+    if (status != CLUA_OK) {
+        report_message(log_json, "SEVERE", clua_errmsg(rt));
+        *code = status == CLUA_ERROR_OPTION ? EXIT_USAGE : exit_code(status);
+        clua_close(rt);
+        return NULL;
+    }
+    return rt;
+}
+
 static int run_reset(const char *dir_opt, const char *script) {
-    char dir[4096], msg[4400];
-    if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
-    else clua_default_output_dir(script, dir, sizeof dir);
-    clua_status status = clua_reset(dir, msg, sizeof msg);
-    if (status != CLUA_OK && log_json) report_message(true, "SEVERE", msg);
-    else fprintf(status == CLUA_OK ? stdout : stderr, "%s\n", msg);
+    int code;
+    clua_runtime *rt = open_for(dir_opt, script, &code);
+    if (!rt) return code;
+    clua_status status = clua_reset(rt);
+    if (status != CLUA_OK && log_json) report_message(true, "SEVERE", clua_errmsg(rt));
+    else if (status != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
+    else printf("%s\n", clua_message(rt));
+    clua_close(rt);
     return exit_code(status);
 }
 
@@ -258,18 +279,25 @@ static int parse_sync(const char *s, long long *out) {
 
 static int run_inspect(const char *dir_opt, const char *script, const char *table, long limit,
                        int json, int all, int syncs, const inspect_ask *ask) {
-    char dir[4096], err[4400];
-    if (dir_opt) snprintf(dir, sizeof dir, "%s", dir_opt);
-    else clua_default_output_dir(script, dir, sizeof dir);
-    clua_status status =
-        syncs ? clua_inspect_syncs(dir, limit, json, stdout, err, sizeof err)
-        : ask->changed || ask->nkeys
-            ? clua_inspect_changes(dir, table, ask->sync, ask->nkeys, ask->keys, limit, json, all,
-                                   stdout, err, sizeof err)
-            : clua_inspect_versions(dir, table, limit, json, all, stdout, err, sizeof err);
+    int code;
+    clua_runtime *rt = open_for(dir_opt, script, &code);
+    if (!rt) return code;
+    int view = syncs                        ? CLUA_INSPECT_SYNCS
+               : ask->changed || ask->nkeys ? CLUA_INSPECT_CHANGES
+                                            : CLUA_INSPECT_DATA;
+    clua_status status = clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, view);
+    if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, table);
+    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, limit);
+    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_JSON, json);
+    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_ALL, all);
+    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_SYNC, ask->sync);
+    if (status == CLUA_OK) status = clua_set_list(rt, CLUA_OPT_INSPECT_KEYS, ask->keys, ask->nkeys);
+    if (status == CLUA_OK) status = clua_inspect(rt, stdout);
+    if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
+    clua_close(rt);
     if (status == CLUA_OK) return EXIT_OK;
-    report_message(log_json, "SEVERE", err);
-    return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
+    return status == CLUA_ERROR_NOT_FOUND || status == CLUA_ERROR_OPTION ? EXIT_USAGE
+                                                                         : exit_code(status);
 }
 
 int main(int argc, char **argv) {
@@ -279,7 +307,7 @@ int main(int argc, char **argv) {
     signal(SIGXFSZ, SIG_IGN);
     if (argc > 1 && !strcmp(argv[1], "test")) return cli_test_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "init")) return cli_init(argc - 1, argv + 1);
-    clua_options opt = clua_options_default();
+    cli_sync opt = CLI_SYNC_INIT;
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0, syncs = 0;
     long limit = 20;
@@ -292,7 +320,7 @@ int main(int argc, char **argv) {
             return EXIT_OK;
         }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("connector-lua %s (%s, SQLite %s)\n", clua_version(), LUA_RELEASE,
+            printf("connector-lua %s (%s, SQLite %s)\n", clua_libversion(), LUA_RELEASE,
                    sqlite3_libversion());
             return EXIT_OK;
         }
@@ -413,11 +441,15 @@ int main(int argc, char **argv) {
 
     clua_runtime *rt = clua_open();
     if (!rt) {
-        report_message(log_json, "SEVERE", "out of memory");
+        report_message(log_json, "SEVERE", clua_errstr(CLUA_ERROR_NOMEM));
         return EXIT_SYNC_FAILED;
     }
-    if (opt.output_dir) snprintf(output_dir, sizeof output_dir, "%s", opt.output_dir);
-    else clua_default_output_dir(opt.script, output_dir, sizeof output_dir);
+    clua_status status = cli_apply(rt, &opt);
+    if (status != CLUA_OK) { /* a path too long: the arguments were read */
+        report_message(log_json, "SEVERE", clua_errmsg(rt));
+        clua_close(rt);
+        return status == CLUA_ERROR_OPTION ? EXIT_USAGE : EXIT_SYNC_FAILED;
+    }
     started = mono_seconds();
     running = rt;
     handle(SIGINT, on_signal);
@@ -425,17 +457,16 @@ int main(int argc, char **argv) {
     handle(SIGALRM, on_alarm);
     /* The deadline itself is --timeout's; this is the GRACE after it. */
     if (opt.timeout_seconds > 0) alarm_in(opt.timeout_seconds + GRACE);
-    clua_status status = clua_sync(rt, &opt);
+    status = clua_sync(rt);
     alarm_in(0);
     running = NULL;
     /* A sync that started reports what it did; bad input, a busy
      * directory and another connector's directory only fail. */
     int code = status == CLUA_ERROR_INTERRUPTED ? EXIT_SIGNAL + (int)stopped_by : exit_code(status);
-    report_end end = {clua_summary_of(rt),
+    report_end end = {rt,
                       status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
                           status != CLUA_ERROR_OWNER,
-                      clua_summary_of(rt)->elapsed_seconds, output_dir, status == CLUA_OK,
-                      clua_errmsg(rt), code};
+                      clua_elapsed(rt), clua_directory(rt), status == CLUA_OK, clua_errmsg(rt), code};
     report_summary(log_json, &end);
     clua_close(rt);
     return code;

@@ -86,14 +86,14 @@ typedef struct counter {
 } counter;
 #define COUNTERS 6
 
-static void counters_of(const clua_summary *s, counter c[COUNTERS]) {
+static void counters_of(const clua_runtime *rt, counter c[COUNTERS]) {
     const counter all[COUNTERS] = {
-        {"Upserts", "upserts", s->upserts},
-        {"Updates", "updates", s->updates},
-        {"Deletes", "deletes", s->deletes},
-        {"Truncates", "truncates", s->truncates},
-        {"SchemaChanges", "schema_changes", s->schema_changes},
-        {"Checkpoints", "checkpoints", s->checkpoints},
+        {"Upserts", "upserts", clua_count(rt, CLUA_COUNT_UPSERTS)},
+        {"Updates", "updates", clua_count(rt, CLUA_COUNT_UPDATES)},
+        {"Deletes", "deletes", clua_count(rt, CLUA_COUNT_DELETES)},
+        {"Truncates", "truncates", clua_count(rt, CLUA_COUNT_TRUNCATES)},
+        {"SchemaChanges", "schema_changes", clua_count(rt, CLUA_COUNT_SCHEMA_CHANGES)},
+        {"Checkpoints", "checkpoints", clua_count(rt, CLUA_COUNT_CHECKPOINTS)},
     };
     memcpy(c, all, sizeof all);
 }
@@ -101,7 +101,7 @@ static void counters_of(const clua_summary *s, counter c[COUNTERS]) {
 static void summary_text(outbuf *o, const report_end *e) {
     if (e->started) {
         counter c[COUNTERS];
-        counters_of(e->summary, c);
+        counters_of(e->rt, c);
         out_str(o, "Operation      | Calls\n---------------+-----------\n");
         for (size_t i = 0; i < COUNTERS; i++) {
             out_padded(o, c[i].name, 15);
@@ -112,7 +112,7 @@ static void summary_text(outbuf *o, const report_end *e) {
         out_str(o, "\nElapsed: ");
         out_seconds(o, e->elapsed);
         out_str(o, " s\nData:    ");
-        out_str(o, e->summary->database_path);
+        out_str(o, clua_database_path(e->rt));
         out_str(o, "\nState:   ");
         out_str(o, e->dir);
         out_str(o, "/state.json\n");
@@ -121,9 +121,9 @@ static void summary_text(outbuf *o, const report_end *e) {
 }
 
 static void summary_json(outbuf *o, const report_end *e) {
-    const clua_summary *s = e->summary;
+    const clua_runtime *rt = e->rt;
     counter c[COUNTERS];
-    counters_of(s, c);
+    counters_of(rt, c);
     out_str(o, e->ok ? "{\"status\":\"succeeded\"" : "{\"status\":\"failed\"");
     for (size_t i = 0; i < COUNTERS; i++) {
         out_str(o, ",\"");
@@ -133,8 +133,10 @@ static void summary_json(outbuf *o, const report_end *e) {
         else out_str(o, "null");
     }
     /* The rows those calls changed in transactions that committed. */
-    const long long committed[] = {s->committed_upserts, s->committed_updates,
-                                   s->committed_deletes, s->committed_truncates};
+    const long long committed[] = {clua_count(rt, CLUA_COUNT_COMMITTED_UPSERTS),
+                                   clua_count(rt, CLUA_COUNT_COMMITTED_UPDATES),
+                                   clua_count(rt, CLUA_COUNT_COMMITTED_DELETES),
+                                   clua_count(rt, CLUA_COUNT_COMMITTED_TRUNCATES)};
     out_str(o, ",\"committed\":");
     for (size_t i = 0; i < 4; i++) {
         if (!e->started) break;
@@ -152,8 +154,8 @@ static void summary_json(outbuf *o, const report_end *e) {
     if (dlen > sizeof path - 32) dlen = sizeof path - 32;
     memcpy(path, e->dir, dlen);
     out_str(o, ",\"database\":");
-    if (s->database_path[0]) {
-        out_json(o, s->database_path);
+    if (clua_database_path(rt)[0]) {
+        out_json(o, clua_database_path(rt));
     } else {
         memcpy(path + dlen, "/warehouse.db", sizeof "/warehouse.db");
         out_json(o, path);

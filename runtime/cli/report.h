@@ -13,7 +13,7 @@
 
 /* How a sync ended. */
 typedef struct report_end {
-    const clua_summary *summary; /* its counters and elapsed time */
+    const clua_runtime *rt;      /* its counters and database (read through accessors) */
     bool started;                /* false: bad input or a busy directory, no counters */
     double elapsed;              /* seconds */
     const char *dir;             /* the output directory */

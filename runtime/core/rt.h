@@ -28,13 +28,46 @@ typedef enum rt_phase {
     RT_PHASE_DONE
 } rt_phase;
 
+/* The options (connector_lua.h's CLUA_OPT_*), owned by the runtime: the
+ * setters (options.c) check each value and copy each string. An integer
+ * option's field is an int or a long long (options.c stores by size). */
+typedef struct rt_options {
+    char *script, *configuration_file, *state_file, *output_dir, *record_file, *replay_file;
+    int log_level; /* a clua_log_level */
+    clua_log_fn log_fn;
+    void *log_user;
+    int naming_source, progress, durable, sandbox, strict, take_over, log_json; /* 0 or 1 */
+    double memory_limit_mb, timeout_seconds; /* 0 (no limit) .. 1e9 */
+    /* clua_inspect's request */
+    int inspect_view; /* a clua_inspect_view */
+    char *inspect_table;
+    long long inspect_limit; /* -1: all */
+    int inspect_json, inspect_all;
+    long long inspect_sync; /* 0: the newest */
+    char **inspect_keys;
+    int inspect_nkeys;
+} rt_options;
+
+/* What a sync did (connector_lua.h's clua_count and the accessors after
+ * it): plain fields, so a signal handler may read them while it runs. */
+typedef struct rt_summary {
+    long long upserts, updates, deletes, truncates, schema_changes, checkpoints;
+    long long committed_upserts, committed_updates, committed_deletes, committed_truncates;
+    double elapsed_seconds;
+    char database_path[4096]; /* "" until the output directory is known */
+} rt_summary;
+
 struct clua_runtime {
     logger log;
-    clua_summary summary;
+    rt_summary summary;
     char errmsg[4096];
+    rt_options options;
+    char directory[4096]; /* clua_directory: what the options name */
+    char message[4400];   /* clua_message: what the last reset did */
+    volatile sig_atomic_t running; /* clua_sync is running: setters refuse */
 
     /* One sync's resources; all NULL/-1 between syncs. */
-    const clua_options *opt;
+    const rt_options *opt; /* &options while a sync runs, else NULL */
     const char *script_path;
     lua_State *L;
     store *st;
@@ -105,5 +138,12 @@ const char *rt_now(struct clua_runtime *rt);
  * replaces state.json and opens the next transaction. Returns 0, or -1
  * with the failure kept (rt_store_failed). */
 int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool reopen);
+
+/* Sets the options' defaults (options.c); rt->options is zeroed. */
+void rt_options_init(struct clua_runtime *rt);
+/* Frees what the options hold. */
+void rt_options_free(struct clua_runtime *rt);
+/* Writes msg as clua_errmsg and returns status. */
+clua_status rt_fail(struct clua_runtime *rt, clua_status status, const char *msg);
 
 #endif

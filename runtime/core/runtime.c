@@ -18,18 +18,32 @@
 #include "script.h"
 #include "watchdog.h"
 
-const char *clua_version(void) { return CLUA_VERSION; }
+const char *clua_libversion(void) { return CLUA_VERSION; }
 
-clua_options clua_options_default(void) {
-    clua_options o;
-    memset(&o, 0, sizeof o);
-    o.log_level = CLUA_LOG_INFO;
-    return o;
+int clua_libversion_number(void) { return CLUA_VERSION_NUMBER; }
+
+const char *clua_errstr(clua_status status) {
+    switch (status) {
+    case CLUA_OK: return "no error";
+    case CLUA_ERROR_INPUT: return "the script, configuration or state file is missing or invalid";
+    case CLUA_ERROR_SCRIPT: return "the script failed: a Lua error or a bad op call";
+    case CLUA_ERROR_STORE: return "the database or the output directory failed";
+    case CLUA_ERROR_BUSY: return "another run is using the output directory";
+    case CLUA_ERROR_NOMEM: return "out of memory";
+    case CLUA_ERROR_LIMIT: return "the script went past its memory limit or timeout";
+    case CLUA_ERROR_INTERRUPTED: return "the sync was interrupted";
+    case CLUA_ERROR_NOT_FOUND: return "no such table, sync or key in the database";
+    case CLUA_ERROR_OWNER: return "the output directory belongs to another connector";
+    case CLUA_ERROR_OPTION: return "an option is unknown, of another type or out of range";
+    }
+    return "unknown status";
 }
 
 clua_runtime *clua_open(void) {
     clua_runtime *rt = calloc(1, sizeof *rt);
-    if (rt) rt->lock_fd = -1;
+    if (!rt) return NULL;
+    rt->lock_fd = -1;
+    rt_options_init(rt);
     return rt;
 }
 
@@ -42,12 +56,34 @@ void clua_close(clua_runtime *rt) {
     strbuf_free(&rt->row_bytes);
     strbuf_free(&rt->log_scratch);
     redact_free(&rt->secrets);
+    rt_options_free(rt);
     free(rt);
 }
 
 void clua_interrupt(clua_runtime *rt, int signo) { watchdog_interrupt(rt, signo); }
 
-const clua_summary *clua_summary_of(const clua_runtime *rt) { return &rt->summary; }
+long long clua_count(const clua_runtime *rt, clua_counter counter) {
+    const rt_summary *s = &rt->summary;
+    switch (counter) {
+    case CLUA_COUNT_UPSERTS: return s->upserts;
+    case CLUA_COUNT_UPDATES: return s->updates;
+    case CLUA_COUNT_DELETES: return s->deletes;
+    case CLUA_COUNT_TRUNCATES: return s->truncates;
+    case CLUA_COUNT_SCHEMA_CHANGES: return s->schema_changes;
+    case CLUA_COUNT_CHECKPOINTS: return s->checkpoints;
+    case CLUA_COUNT_COMMITTED_UPSERTS: return s->committed_upserts;
+    case CLUA_COUNT_COMMITTED_UPDATES: return s->committed_updates;
+    case CLUA_COUNT_COMMITTED_DELETES: return s->committed_deletes;
+    case CLUA_COUNT_COMMITTED_TRUNCATES: return s->committed_truncates;
+    }
+    return -1;
+}
+
+double clua_elapsed(const clua_runtime *rt) { return rt->summary.elapsed_seconds; }
+
+const char *clua_database_path(const clua_runtime *rt) { return rt->summary.database_path; }
+
+const char *clua_message(const clua_runtime *rt) { return rt->message; }
 
 const char *clua_errmsg(const clua_runtime *rt) { return rt->errmsg; }
 
@@ -55,14 +91,6 @@ const char *clua_errmsg(const clua_runtime *rt) { return rt->errmsg; }
 static const char *script_name(const char *script) {
     const char *base = strrchr(script, '/');
     return base ? base + 1 : script;
-}
-
-char *clua_default_output_dir(const char *script, char *buf, size_t size) {
-    const char *base = script_name(script);
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
-    snprintf(buf, size, "files/%.*s", (int)n, base);
-    return buf;
 }
 
 const char *rt_now(struct clua_runtime *rt) {
@@ -137,6 +165,10 @@ static clua_status fail(clua_runtime *rt, clua_status status, const char *msg) {
     return status;
 }
 
+clua_status rt_fail(clua_runtime *rt, clua_status status, const char *msg) {
+    return fail(rt, status, msg);
+}
+
 /* clua_errmsg shows no secret either: an embedder prints it, and the
  * command's JSON summary carries it. The masked text is cut to errmsg's
  * size as any message is. */
@@ -183,7 +215,7 @@ static clua_status read_input(clua_runtime *rt, const char *what, const char *pa
 }
 
 /* Reads the script's inputs before anything is opened: a bad file costs nothing. */
-static clua_status read_inputs(clua_runtime *rt, const clua_options *opt, char **config,
+static clua_status read_inputs(clua_runtime *rt, const rt_options *opt, char **config,
                                size_t *config_len, char **state, size_t *state_len,
                                char **cassette, size_t *cassette_len) {
     char err[1024];
@@ -279,26 +311,6 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     return CLUA_OK;
 }
 
-/* memory_limit_mb and timeout_seconds as an embedder may give them: at
- * most 1e9 (megabytes, seconds), so that the bytes and the deadline they
- * become are exact; 0 or less is no limit. The command checks the same. */
-static clua_status check_limits(clua_runtime *rt, const clua_options *opt) {
-    char msg[256];
-    if (!(opt->memory_limit_mb <= 1e9)) {
-        snprintf(msg, sizeof msg,
-                 "memory_limit_mb must be a number of megabytes up to 1000000000 (0: no limit), "
-                 "got %g", opt->memory_limit_mb);
-        return fail(rt, CLUA_ERROR_INPUT, msg);
-    }
-    if (!(opt->timeout_seconds <= 1e9)) {
-        snprintf(msg, sizeof msg,
-                 "timeout_seconds must be a number of seconds up to 1000000000 (0: no limit), "
-                 "got %g", opt->timeout_seconds);
-        return fail(rt, CLUA_ERROR_INPUT, msg);
-    }
-    return CLUA_OK;
-}
-
 static clua_status status_of_script_failure(const clua_runtime *rt) {
     if (rt->interrupted_by) return CLUA_ERROR_INTERRUPTED;
     if (rt->timed_out || rt->memory_limited) return CLUA_ERROR_LIMIT;
@@ -316,10 +328,14 @@ static const char *journal_status(clua_status status) {
     }
 }
 
-clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
+clua_status clua_sync(clua_runtime *rt) {
+    if (rt->running) return CLUA_ERROR_BUSY; /* called from its own log callback */
+    const rt_options *opt = &rt->options; /* the setters checked every value */
     double t0 = mono_seconds();
     memset(&rt->summary, 0, sizeof rt->summary);
     rt->errmsg[0] = '\0';
+    rt->message[0] = '\0';
+    rt->running = 1;
     rt->opt = opt;
     rt->script_path = opt->script;
     rt->phase = RT_PHASE_SETUP;
@@ -347,13 +363,10 @@ clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
     clua_status status;
     bool ran = false; /* script_run was reached: a recording is finished */
     if (!opt->script) {
-        status = fail(rt, CLUA_ERROR_INPUT, "no script given");
+        status = fail(rt, CLUA_ERROR_OPTION, "clua_sync needs CLUA_OPT_SCRIPT");
         goto done;
     }
-    status = check_limits(rt, opt);
-    if (status != CLUA_OK) goto done;
-    if (opt->output_dir) snprintf(rt->dir, sizeof rt->dir, "%s", opt->output_dir);
-    else clua_default_output_dir(opt->script, rt->dir, sizeof rt->dir);
+    snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);
     snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s/warehouse.db",
              rt->dir);
     snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
@@ -489,31 +502,31 @@ done:
     progress_hide(&rt->progress);
     rt->progress.on = false;
     rt->summary.elapsed_seconds = mono_seconds() - t0;
+    rt->running = 0;
     return status;
 }
 
-clua_status clua_reset(const char *dir, char *msg, size_t msg_size) {
+clua_status clua_reset(clua_runtime *rt) {
+    if (rt->running) return CLUA_ERROR_BUSY;
+    const char *dir = rt->directory;
+    char *msg = rt->message;
+    size_t msg_size = sizeof rt->message;
+    rt->errmsg[0] = '\0';
+    msg[0] = '\0';
+    if (!dir[0])
+        return fail(rt, CLUA_ERROR_OPTION, "reset needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT");
     struct stat sb;
     if (lstat(dir, &sb) != 0 && errno == ENOENT) {
         snprintf(msg, msg_size, "nothing to reset: %s does not exist", dir);
         return CLUA_OK;
     }
-    char err[1024];
+    char err[4400];
     /* A link at dir is not followed: reset would remove another
      * directory's files. */
-    if (files_check_dir(dir, err, sizeof err) != 0) {
-        snprintf(msg, msg_size, "%s", err);
-        return CLUA_ERROR_STORE;
-    }
+    if (files_check_dir(dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
     int fd = files_lock(dir, err, sizeof err);
-    if (fd == -2) {
-        snprintf(msg, msg_size, "%s", err);
-        return CLUA_ERROR_BUSY;
-    }
-    if (fd < 0) {
-        snprintf(msg, msg_size, "%s", err);
-        return CLUA_ERROR_STORE;
-    }
+    if (fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
+    if (fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
     static const char *const names[] = {"warehouse.db", "warehouse.db-wal", "warehouse.db-shm",
                                         "state.json", "state.json.tmp"};
     clua_status status = CLUA_OK;
@@ -523,8 +536,8 @@ clua_status clua_reset(const char *dir, char *msg, size_t msg_size) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if (unlink(path) == 0) removed++;
         else if (errno != ENOENT) {
-            snprintf(msg, msg_size, "cannot remove %s: %s", path, strerror(errno));
-            status = CLUA_ERROR_STORE;
+            snprintf(err, sizeof err, "cannot remove %s: %s", path, strerror(errno));
+            status = fail(rt, CLUA_ERROR_STORE, err);
             break;
         }
     }

@@ -15,6 +15,7 @@
 
 #include "files.h"
 #include "inspect.h"
+#include "rt.h"
 #include "store_sqlite.h"
 #include "text.h"
 
@@ -522,15 +523,15 @@ static void safe_err(inspector *in) {
     strbuf_free(&b);
 }
 
-/* What to show of a table besides its newest rows: clua_inspect_changes's. */
+/* What to show of a table besides its newest rows: CLUA_INSPECT_CHANGES. */
 typedef struct changes {
     long long sync;
     int nkeys;
     const char *const *keys;
 } changes;
 
-/* clua_inspect_versions, with syncs set clua_inspect_syncs, with ch
- * clua_inspect_changes. */
+/* A table's rows (or every table), with syncs set the journal, with ch
+ * the rows a sync wrote or the row with a key. */
 static clua_status inspect_with(const char *dir, const char *tname, int syncs, const changes *ch,
                                 int all, long limit, int json, FILE *out, char *err,
                                 size_t errlen) {
@@ -565,24 +566,33 @@ done:
     return status;
 }
 
-clua_status clua_inspect(const char *dir, const char *tname, long limit, int json, FILE *out,
-                         char *err, size_t errlen) {
-    return inspect_with(dir, tname, 0, NULL, 0, limit, json, out, err, errlen);
+/* Options that do not go together, or NULL. */
+static const char *conflict(const clua_runtime *rt) {
+    const rt_options *o = &rt->options;
+    int view = o->inspect_view;
+    if (!rt->directory[0]) return "inspect needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT";
+    if (view == CLUA_INSPECT_SYNCS && o->inspect_table)
+        return "CLUA_INSPECT_SYNCS takes no CLUA_OPT_INSPECT_TABLE";
+    if (view == CLUA_INSPECT_CHANGES && !o->inspect_table)
+        return "CLUA_INSPECT_CHANGES needs a CLUA_OPT_INSPECT_TABLE";
+    if (view != CLUA_INSPECT_CHANGES && (o->inspect_sync || o->inspect_nkeys))
+        return "CLUA_OPT_INSPECT_SYNC and CLUA_OPT_INSPECT_KEYS go only with "
+               "CLUA_INSPECT_CHANGES";
+    if (o->inspect_sync && o->inspect_nkeys)
+        return "CLUA_OPT_INSPECT_SYNC and CLUA_OPT_INSPECT_KEYS do not go together";
+    return NULL;
 }
 
-clua_status clua_inspect_versions(const char *dir, const char *tname, long limit, int json,
-                                  int all, FILE *out, char *err, size_t errlen) {
-    return inspect_with(dir, tname, 0, NULL, all, limit, json, out, err, errlen);
-}
-
-clua_status clua_inspect_syncs(const char *dir, long limit, int json, FILE *out, char *err,
-                               size_t errlen) {
-    return inspect_with(dir, NULL, 1, NULL, 0, limit, json, out, err, errlen);
-}
-
-clua_status clua_inspect_changes(const char *dir, const char *tname, long long sync, int nkeys,
-                                 const char *const *keys, long limit, int json, int all, FILE *out,
-                                 char *err, size_t errlen) {
-    changes ch = {sync, nkeys < 0 ? 0 : nkeys, keys};
-    return inspect_with(dir, tname, 0, &ch, all, limit, json, out, err, errlen);
+clua_status clua_inspect(clua_runtime *rt, FILE *out) {
+    if (rt->running) return CLUA_ERROR_BUSY; /* clua_errmsg is the sync's */
+    const rt_options *o = &rt->options;
+    rt->errmsg[0] = '\0';
+    rt->message[0] = '\0';
+    const char *why = conflict(rt);
+    if (why) return rt_fail(rt, CLUA_ERROR_OPTION, why);
+    changes ch = {o->inspect_sync, o->inspect_nkeys, (const char *const *)o->inspect_keys};
+    return inspect_with(rt->directory, o->inspect_table, o->inspect_view == CLUA_INSPECT_SYNCS,
+                        o->inspect_view == CLUA_INSPECT_CHANGES ? &ch : NULL, o->inspect_all,
+                        (long)o->inspect_limit, o->inspect_json, out, rt->errmsg,
+                        sizeof rt->errmsg);
 }

@@ -6,7 +6,7 @@
  * and checkpoint N the rows synced after commit N-1 and no later than
  * commit N. A row synced in the very millisecond of commit N may belong to
  * N or to N+1, and is shown as such rather than guessed. Called by
- * clua_inspect_changes (inspect.c) inside its read transaction. */
+ * clua_inspect (inspect.c, CLUA_INSPECT_CHANGES) inside its read transaction. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* inspect --syncs: the journal of syncs (journal.h), newest first, as text
- * or JSON. Called by clua_inspect_syncs (inspect.c) inside its read
+ * or JSON. Called by clua_inspect (inspect.c, CLUA_INSPECT_SYNCS) inside its read
  * transaction; appends to in->out. A run still marked running whose
  * process is gone (killed outright) is shown as unfinished, as the next
  * run will record it. */

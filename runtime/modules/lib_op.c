@@ -92,7 +92,7 @@ static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
 
 /* Counts an op on the progress line. */
 static void op_done(struct clua_runtime *rt) {
-    const clua_summary *s = &rt->summary;
+    const rt_summary *s = &rt->summary;
     progress_tick(&rt->progress, s->upserts + s->updates + s->deletes + s->truncates,
                   s->checkpoints);
 }

@@ -49,8 +49,7 @@ static void write_file(const char *path, const char *data, size_t len) {
 }
 
 static void cleanup(void) {
-    char msg[512];
-    clua_reset(out_dir, msg, sizeof msg);
+    clua_reset(rt);
     char p[200];
     snprintf(p, sizeof p, "%s/.lock", out_dir);
     unlink(p);
@@ -59,6 +58,12 @@ static void cleanup(void) {
     unlink(config_path);
     unlink(state_path);
     rmdir(dir);
+}
+
+static void ignore_log(void *user, const char *level, const char *message) {
+    (void)user;
+    (void)level;
+    (void)message;
 }
 
 static void init(void) {
@@ -78,13 +83,14 @@ static void init(void) {
     rt = clua_open();
     L = luaL_newstate();
     CHECK(rt && L, "out of memory");
+    /* The same options for every input; only the state file comes and goes. */
+    CHECK(clua_set_string(rt, CLUA_OPT_SCRIPT, script) == CLUA_OK &&
+              clua_set_string(rt, CLUA_OPT_CONFIGURATION_FILE, config_path) == CLUA_OK &&
+              clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, out_dir) == CLUA_OK &&
+              clua_set_int(rt, CLUA_OPT_LOG_LEVEL, CLUA_LOG_SEVERE) == CLUA_OK &&
+              clua_set_log(rt, ignore_log, NULL) == CLUA_OK,
+          "options: %s", clua_errmsg(rt));
     atexit(cleanup);
-}
-
-static void ignore_log(void *user, const char *level, const char *message) {
-    (void)user;
-    (void)level;
-    (void)message;
 }
 
 /* What the runtime must make of one file: pushes its value and returns 0
@@ -159,16 +165,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lua_settop(L, 0);
     lua_gc(L, LUA_GCCOLLECT, 0);
 
-    char msg[512];
-    CHECK(clua_reset(out_dir, msg, sizeof msg) == CLUA_OK, "reset: %s", msg);
-    clua_options opt = clua_options_default();
-    opt.script = script;
-    opt.configuration_file = config_path;
-    opt.state_file = sep ? state_path : NULL;
-    opt.output_dir = out_dir;
-    opt.log_level = CLUA_LOG_SEVERE;
-    opt.log_fn = ignore_log;
-    clua_status rc = clua_sync(rt, &opt);
+    CHECK(clua_reset(rt) == CLUA_OK, "reset: %s", clua_errmsg(rt));
+    CHECK(clua_set_string(rt, CLUA_OPT_STATE_FILE, sep ? state_path : NULL) == CLUA_OK,
+          "state option: %s", clua_errmsg(rt));
+    clua_status rc = clua_sync(rt);
     const char *emsg = clua_errmsg(rt);
 
     if (!config_ok) {

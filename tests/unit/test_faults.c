@@ -265,15 +265,13 @@ static void on_log(void *user, const char *level, const char *message) {
 
 /* Runs one sync of the fixture's script, with f armed (NULL: no fault). */
 static clua_status sync_with(fixture *fx, const fault *f) {
-    clua_options opt = clua_options_default();
-    opt.script = fx->script;
-    opt.output_dir = fx->out;
-    opt.log_fn = on_log;
-    opt.log_user = fx;
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_SCRIPT, fx->script), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_OUTPUT_DIR, fx->out), CLUA_OK);
+    assert_int_equal(clua_set_log(fx->rt, on_log, fx), CLUA_OK);
     fx->loglen = 0;
     fx->log[0] = '\0';
     if (f) arm(f);
-    clua_status rc = clua_sync(fx->rt, &opt);
+    clua_status rc = clua_sync(fx->rt);
     disarm();
     return rc;
 }

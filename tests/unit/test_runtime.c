@@ -69,13 +69,12 @@ static clua_status sync_with_signal_at_close(const char *text) {
     fclose(f);
     clua_runtime *rt = clua_open();
     assert_non_null(rt);
-    clua_options opt = clua_options_default();
-    opt.script = script;
-    opt.output_dir = out;
-    opt.log_fn = quiet;
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_SCRIPT, script), CLUA_OK);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, out), CLUA_OK);
+    assert_int_equal(clua_set_log(rt, quiet, NULL), CLUA_OK);
     signalled = rt;
     closes = interrupts_while_closing = 0;
-    clua_status status = clua_sync(rt, &opt);
+    clua_status status = clua_sync(rt);
     signalled = NULL;
     clua_close(rt);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
