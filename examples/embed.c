@@ -4,11 +4,13 @@
  *
  * Checks that the library is the version the program was built for, runs
  * SCRIPT into OUTPUT_DIR with log lines sent to a callback, then prints the
- * summary counters. Build: it is built with the project (target
- * embed_example); link your own program with the static library
- * (build/libconnector_lua.a) and `pkg-config --libs lua5.4 sqlite3
- * libxxhash` plus -ldl (libcurl is loaded at run time, when a script first
- * makes an HTTP request). */
+ * summary counters. It is built with the project (target embed_example);
+ * against an installed library (`cmake --install`, README "Install"):
+ *
+ *   cc embed.c $(pkg-config --cflags --libs connector-lua)
+ *
+ * (libcurl is loaded at run time, when a script first makes an HTTP
+ * request). */
 #include <stdio.h>
 
 #include "connector_lua.h"
