@@ -12,7 +12,7 @@
 # Stage times, measured on 2 cores shared with five other jobs' builds and
 # tests (so pessimistic: unloaded, CI took 195 s, 115 s and 1090 s for the
 # ASan, release and valgrind stages before the coverage stage came):
-#   ASan + UBSan: build 40 s, all tests             ~ 800 s here (195 s unloaded)
+#   ASan + UBSan: build 40 s, all tests             ~ 870 s here (195 s unloaded)
 #   coverage: build, all tests but crash, figures   ~ 500 s here (about 250 s less loaded)
 #   release: build 115 s, unit/crash/model/timing   ~ 390 s here (about 100 s unloaded)
 #   release: script tests under valgrind            ~1150 s unloaded
