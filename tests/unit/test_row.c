@@ -26,7 +26,7 @@
 
 typedef struct fixture {
     char path[64];
-    clua_options opt;
+    rt_options opt;
     struct clua_runtime *rt;
     lua_State *L;
     char err[4096]; /* the last failed chunk's message */
@@ -135,7 +135,7 @@ static int setup(void **state) {
     struct clua_runtime *rt = calloc(1, sizeof *rt);
     if (!rt) return -1;
     fx->rt = rt;
-    fx->opt = clua_options_default();
+    fx->opt.log_level = CLUA_LOG_INFO; /* the rest zero, as rt_options_init leaves it */
     rt->opt = &fx->opt;
     rt->lock_fd = -1;
     rt->log.level = CLUA_LOG_INFO;
@@ -431,7 +431,7 @@ static void test_spellings(void **state) {
 
 static void test_strict(void **state) {
     fixture *fx = *state;
-    fx->opt.strict = true;
+    fx->opt.strict = 1;
     fails(fx, "return upsert('t', {})",
           "op.upsert(\"t\"): --strict: table \"t\" is not declared; schema() declares no tables");
     ok(fx, declare_t, "nil");
