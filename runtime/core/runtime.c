@@ -17,6 +17,7 @@
 #include "rt.h"
 #include "script.h"
 #include "watchdog.h"
+#include "util.h"
 
 const char *clua_version(void) { return CLUA_VERSION; }
 
@@ -149,12 +150,6 @@ static void mask_errmsg(clua_runtime *rt) {
         snprintf(rt->errmsg, sizeof rt->errmsg,
                  "(an error message that could not be masked for want of memory)");
     strbuf_free(&masked);
-}
-
-static double mono_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool stop_asked(void *rt) { return ((clua_runtime *)rt)->interrupted_by != 0; }
@@ -317,7 +312,7 @@ static const char *journal_status(clua_status status) {
 }
 
 clua_status clua_sync(clua_runtime *rt, const clua_options *opt) {
-    double t0 = mono_seconds();
+    double t0 = util_mono_seconds();
     memset(&rt->summary, 0, sizeof rt->summary);
     rt->errmsg[0] = '\0';
     rt->opt = opt;
@@ -488,7 +483,7 @@ done:
     rt->opt = NULL;
     progress_hide(&rt->progress);
     rt->progress.on = false;
-    rt->summary.elapsed_seconds = mono_seconds() - t0;
+    rt->summary.elapsed_seconds = util_mono_seconds() - t0;
     return status;
 }
 

@@ -7,18 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "json_core.h"
+#include "util.h"
 
 /* The latest time a cassette may hold: 9999-12-31T23:59:59.999Z. */
 #define CASSETTE_TIME_MAX INT64_C(253402300799999)
-
-static double mono_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Makes room for one more element of size bytes in *p (holding n of cap). */
 static int grow(void **p, size_t *cap, size_t n, size_t size) {
@@ -39,14 +33,14 @@ int cassette_values_time(cassette_values *v, int64_t *ms) {
     }
     if (v->next_time < v->ntimes) {
         *ms = v->last_ms = v->times[v->next_time++];
-        v->last_mono = mono_now();
+        v->last_mono = util_mono_seconds();
         v->slept = 0;
         return 0;
     }
     if (v->ntimes == 0) return 0; /* nothing recorded: the clock */
     /* Past the recording: the last value plus the time since, which the
      * monotonic clock never makes negative. */
-    double since = mono_now() - v->last_mono + v->slept;
+    double since = util_mono_seconds() - v->last_mono + v->slept;
     double room = (double)(CASSETTE_TIME_MAX - v->last_ms); /* loaded values are in range */
     double add = since * 1000.0;
     if (!(add > 0)) add = 0;

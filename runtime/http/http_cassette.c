@@ -30,6 +30,7 @@ struct http_cassette {
     FILE *f;
     size_t written;
     char werr[1024]; /* the first write failure, or "" */
+    strbuf scratch; /* one JSON string at a time */
     /* replaying */
     http_exchange *x;
     size_t n, next;
@@ -45,26 +46,28 @@ cassette_values *http_cassette_values(http_cassette *c) { return &c->values; }
 
 /* ---- recording ---------------------------------------------------------- */
 
-static void put_string(FILE *f, const char *s, size_t len) {
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20 || c == 0x7f) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
-        }
+static void keep_write_error(http_cassette *c) {
+    if (!c->werr[0])
+        snprintf(c->werr, sizeof c->werr, "cannot write cassette %s: %s", c->path,
+                 strerror(errno ? errno : EIO));
+}
+
+/* Writes s as a JSON string (json_write_string, the one JSON string
+ * writer), through c's scratch buffer; running out of memory is kept as
+ * the cassette's write error. */
+static void put_string(http_cassette *c, const char *s, size_t len) {
+    strbuf_clear(&c->scratch);
+    if (json_write_string(&c->scratch, s, len) != 0) {
+        errno = ENOMEM;
+        keep_write_error(c);
+        return;
     }
-    fputc('"', f);
+    fwrite(c->scratch.p, 1, c->scratch.len, c->f);
 }
 
 /* Writes a header block ("Name: value\n" lines) as an array of strings. */
-static void put_headers(FILE *f, const char *block, const char *indent) {
+static void put_headers(http_cassette *c, const char *block, const char *indent) {
+    FILE *f = c->f;
     fputs("\"headers\": [", f);
     const char *p = block ? block : "";
     bool first = true;
@@ -72,7 +75,7 @@ static void put_headers(FILE *f, const char *block, const char *indent) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         fprintf(f, "%s\n%s  ", first ? "" : ",", indent);
-        put_string(f, p, n);
+        put_string(c, p, n);
         first = false;
         p += n + (nl ? 1 : 0);
     }
@@ -80,42 +83,34 @@ static void put_headers(FILE *f, const char *block, const char *indent) {
     fputc(']', f);
 }
 
-static void keep_write_error(http_cassette *c) {
-    if (!c->werr[0])
-        snprintf(c->werr, sizeof c->werr, "cannot write cassette %s: %s", c->path,
-                 strerror(errno ? errno : EIO));
-}
-
 int http_cassette_add(http_cassette *c, const http_exchange *x) {
     if (c->werr[0]) return -1;
     FILE *f = c->f;
     fprintf(f, "%s\n    {\n      \"request\": {\n        \"method\": ", c->written ? "," : "");
-    put_string(f, x->method, strlen(x->method));
+    put_string(c, x->method, strlen(x->method));
     fputs(",\n        \"url\": ", f);
-    put_string(f, x->url, strlen(x->url));
+    put_string(c, x->url, strlen(x->url));
     fputs(",\n        ", f);
-    put_headers(f, x->req_headers, "        ");
+    put_headers(c, x->req_headers, "        ");
     if (x->req_body) {
         fputs(",\n        \"body\": ", f);
-        put_string(f, x->req_body, x->req_body_len);
+        put_string(c, x->req_body, x->req_body_len);
     }
     fputs("\n      },\n", f);
     if (x->error) {
         fprintf(f, "      \"error\": {\n        \"code\": %d,\n        \"message\": ", x->error_code);
-        put_string(f, x->error, strlen(x->error));
+        put_string(c, x->error, strlen(x->error));
     } else {
         fprintf(f, "      \"response\": {\n        \"status\": %ld,\n        ", x->status);
-        put_headers(f, x->headers, "        ");
+        put_headers(c, x->headers, "        ");
         fputs(",\n        \"body\": ", f);
-        put_string(f, x->body ? x->body : "", x->body ? x->body_len : 0);
+        put_string(c, x->body ? x->body : "", x->body ? x->body_len : 0);
     }
     fputs("\n      }\n    }", f);
     c->written++;
     errno = 0;
-    if (fflush(f) != 0 || ferror(f)) {
-        keep_write_error(c);
-        return -1;
-    }
+    if (fflush(f) != 0 || ferror(f)) keep_write_error(c);
+    if (c->werr[0]) return -1; /* a write, or put_string's memory, failed */
     return 0;
 }
 
@@ -320,6 +315,7 @@ static void cassette_free(http_cassette *c) {
     for (size_t i = 0; i < c->n; i++) free_exchange(&c->x[i]);
     free(c->x);
     cassette_values_free(&c->values);
+    strbuf_free(&c->scratch);
     if (c->f) {
         fclose(c->f);
         unlink(c->tmp); /* never finished: the cassette at path stays as it was */

@@ -20,6 +20,7 @@
 #include "lua_alloc.h"
 #include "rt.h"
 #include "watchdog.h"
+#include "util.h"
 
 #define CLIENT_META "clua.http_client"
 #define RESPONSE_META "clua.http_response"
@@ -207,14 +208,7 @@ static size_t sorted_keys(lua_State *L, int t, const char *fname, const char *wh
 static void oom(lua_State *L, const char *fname) { luaL_error(L, "%s: out of memory", fname); }
 
 static void put_encoded(lua_State *L, const char *fname, strbuf *b, const char *s, size_t len) {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int rc = isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'
-                     ? strbuf_putc(b, (char)c)
-                     : strbuf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-        if (rc != 0) oom(L, fname);
-    }
+    if (util_percent_encode(b, s, len, true, false) != 0) oom(L, fname);
 }
 
 /* The value at the top as query text into b: a string, a number or a boolean. */
