@@ -1,3 +1,6 @@
+/* progress: the one-line progress report redrawn on a terminal's stderr
+ * while a sync runs (see progress.h). It only draws; the counts come from
+ * the runtime. */
 #include "progress.h"
 #include "util.h"
 

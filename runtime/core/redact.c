@@ -1,3 +1,7 @@
+/* redact: secret names and headers, and the list of secret values masked
+ * as *** in every form they take on the way out (see redact.h for the
+ * forms). It does not decide what is logged or recorded: log.c and the
+ * HTTP client call it on everything they write. */
 #include "redact.h"
 
 #include <ctype.h>

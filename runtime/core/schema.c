@@ -1,3 +1,7 @@
+/* schema: reads the declarations schema() returned and brings the catalog
+ * and the database in line with them (see schema.h), raising with
+ * clua_raise on a declaration that is wrong. It never calls into Lua (the
+ * host, script.c, calls schema()), and the SQL is store_sqlite.c's. */
 #include "schema.h"
 
 #include <lauxlib.h>

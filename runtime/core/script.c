@@ -1,3 +1,8 @@
+/* script: the Lua host (see script.h): makes the Lua state, opens the
+ * libraries and the modules, decodes the inputs, and runs the script's
+ * chunk, schema() and update() inside protected calls with a traceback.
+ * What a script can call is in runtime/modules; reading its rows and
+ * declarations is row.c's and schema.c's. */
 #include "script.h"
 
 #include <lauxlib.h>

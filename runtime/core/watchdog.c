@@ -1,3 +1,8 @@
+/* watchdog: stops a running script from outside it (see watchdog.h): the
+ * instruction-count hook and the allocator's poll check the deadline, the
+ * memory limit and an interrupt, and raise the stop until the script has
+ * unwound. It installs no signal handler: the command (or an embedder)
+ * does, and calls clua_interrupt. */
 #include "watchdog.h"
 
 #include <lauxlib.h>

@@ -1,3 +1,8 @@
+/* http_cassette: --record writes each HTTP exchange to a cassette file as
+ * it happens; --replay reads one (through json_tree, json_core.h) and
+ * serves its exchanges in order (see http_cassette.h for the format). It
+ * makes no request and redacts nothing: http_client.c hands it exchanges
+ * already redacted. */
 #include "http_cassette.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* http_client: one HTTP request through libcurl, with retries, backoff, a
+ * rate limit and bounds on what comes back, recorded to or replayed from
+ * a cassette (see http_client.h). No Lua: lib_http.c is the binding that
+ * reads a script's arguments and raises its errors. */
 #include "http_client.h"
 
 #include "curl_lazy.h"
