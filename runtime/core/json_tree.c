@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* A container being filled. */
 typedef struct frame {
     bool array;
@@ -26,17 +28,6 @@ typedef struct builder {
 } builder;
 
 static const char OOM[] = "out of memory";
-
-/* Makes room for one more element of size bytes in *p (holding n of cap). */
-static int grow(void **p, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) return 0;
-    size_t want = *cap ? *cap * 2 : 4;
-    void *q = realloc(*p, want * size);
-    if (!q) return -1;
-    *p = q;
-    *cap = want;
-    return 0;
-}
 
 static void free_contents(json_value *v) {
     switch (v->kind) {
@@ -105,7 +96,7 @@ static const char *tree_key(void *ud, const char *raw, size_t n, bool escaped) {
 
 static const char *tree_open(void *ud, bool array) {
     builder *B = ud;
-    if (grow((void **)&B->frames, &B->cap, B->depth, sizeof *B->frames) != 0) return OOM;
+    if (util_grow((void **)&B->frames, &B->cap, B->depth, sizeof *B->frames) != 0) return OOM;
     B->frames[B->depth++] = (frame){.array = array};
     return NULL;
 }
@@ -115,10 +106,10 @@ static const char *tree_add(void *ud, bool array, size_t index) {
     builder *B = ud;
     frame *f = &B->frames[B->depth - 1];
     if (array) {
-        if (grow((void **)&f->items, &f->cap, f->n, sizeof *f->items) != 0) return OOM;
+        if (util_grow((void **)&f->items, &f->cap, f->n, sizeof *f->items) != 0) return OOM;
         f->items[f->n++] = B->last;
     } else {
-        if (grow((void **)&f->members, &f->cap, f->n, sizeof *f->members) != 0) return OOM;
+        if (util_grow((void **)&f->members, &f->cap, f->n, sizeof *f->members) != 0) return OOM;
         f->members[f->n++] = (json_member){f->key, f->keylen, B->last};
         f->key = NULL;
     }

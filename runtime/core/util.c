@@ -1,12 +1,26 @@
-/* util: the monotonic clock and percent-encoding (see util.h). */
+/* util: the monotonic clock, growing an array and percent-encoding (see
+ * util.h). */
 #include "util.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 double util_mono_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int util_grow(void **p, size_t *cap, size_t n, size_t size) {
+    if (n < *cap) return 0;
+    size_t want = *cap ? *cap * 2 : 16;
+    if (want > SIZE_MAX / size) return -1;
+    void *q = realloc(*p, want * size);
+    if (!q) return -1;
+    *p = q;
+    *cap = want;
+    return 0;
 }
 
 /* The bytes RFC 3986 leaves unreserved, in the C locale whatever the

@@ -14,20 +14,10 @@
 /* The latest time a cassette may hold: 9999-12-31T23:59:59.999Z. */
 #define CASSETTE_TIME_MAX INT64_C(253402300799999)
 
-/* Makes room for one more element of size bytes in *p (holding n of cap). */
-static int grow(void **p, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) return 0;
-    size_t want = *cap ? *cap * 2 : 16;
-    void *q = realloc(*p, want * size);
-    if (!q) return -1;
-    *p = q;
-    *cap = want;
-    return 0;
-}
-
 int cassette_values_time(cassette_values *v, int64_t *ms) {
     if (!v->replaying) {
-        if (grow((void **)&v->times, &v->cap_times, v->ntimes, sizeof *v->times) != 0) return -1;
+        if (util_grow((void **)&v->times, &v->cap_times, v->ntimes, sizeof *v->times) != 0)
+            return -1;
         v->times[v->ntimes++] = *ms;
         return 0;
     }
@@ -50,7 +40,8 @@ int cassette_values_time(cassette_values *v, int64_t *ms) {
 
 int cassette_values_uuid(cassette_values *v, char uuid[CASSETTE_UUID_LEN]) {
     if (!v->replaying) {
-        if (grow((void **)&v->uuids, &v->cap_uuids, v->nuuids, CASSETTE_UUID_LEN) != 0) return -1;
+        if (util_grow((void **)&v->uuids, &v->cap_uuids, v->nuuids, CASSETTE_UUID_LEN) != 0)
+            return -1;
         memcpy(v->uuids + v->nuuids++ * CASSETTE_UUID_LEN, uuid, CASSETTE_UUID_LEN);
         return 0;
     }

@@ -22,8 +22,6 @@ static int op_truncate(lua_State *L);
 static int op_checkpoint(lua_State *L);
 static int op_sweep(lua_State *L);
 
-static void op_leave(struct clua_runtime *rt) { rt->op_busy = false; }
-
 static bool is_op(lua_CFunction f) {
     return f && (f == op_upsert || f == op_update || f == op_delete || f == op_truncate ||
                  f == op_checkpoint || f == op_sweep);
@@ -91,11 +89,14 @@ static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
     return rt;
 }
 
-/* Counts an op on the progress line. */
-static void op_done(struct clua_runtime *rt) {
+/* The end of an op that succeeded: counts it on the progress line and
+ * clears the guard op_enter set (an op that raises leaves it set: see
+ * op_running). */
+static void op_leave(struct clua_runtime *rt) {
     const clua_summary *s = &rt->summary;
     progress_tick(&rt->progress, s->upserts + s->updates + s->deletes + s->truncates,
                   s->checkpoints);
+    rt->op_busy = false;
 }
 
 static int store_error_raise(lua_State *L, struct clua_runtime *rt) {
@@ -149,7 +150,6 @@ static int op_upsert(lua_State *L) {
     /* One row upserted, or none (a history version re-sent as it is). */
     journal_count(t, JOURNAL_UPSERTED, store_total_changes(rt->st) > before);
     rt->summary.upserts++;
-    op_done(rt);
     op_leave(rt);
     return 0;
 }
@@ -173,7 +173,6 @@ static int op_update(lua_State *L) {
         journal_count(t, JOURNAL_UPDATED, store_total_changes(rt->st) > before);
     }
     rt->summary.updates++;
-    op_done(rt);
     op_leave(rt);
     return 0;
 }
@@ -192,7 +191,6 @@ static int op_delete(lua_State *L) {
         journal_count(t, JOURNAL_DELETED, store_total_changes(rt->st) - before);
     }
     rt->summary.deletes++;
-    op_done(rt);
     op_leave(rt);
     return 0;
 }
@@ -206,7 +204,6 @@ static int op_truncate(lua_State *L) {
         return store_error_raise(L, rt);
     if (t) journal_count(t, JOURNAL_TRUNCATED, store_total_changes(rt->st) - before);
     rt->summary.truncates++;
-    op_done(rt);
     op_leave(rt);
     return 0;
 }
@@ -222,7 +219,6 @@ static int op_checkpoint(lua_State *L) {
     if (rt_commit_state(rt, strbuf_cstr(&rt->json), rt->json.len, true) != 0)
         return luaL_error(L, "op.checkpoint: %s", rt->store_msg);
     rt->summary.checkpoints++;
-    op_done(rt);
     op_leave(rt);
     return 0;
 }
@@ -316,7 +312,6 @@ static int op_sweep(lua_State *L) {
         journal_count(t, JOURNAL_DELETED, swept);
     }
     rt->summary.deletes += swept;
-    op_done(rt);
     op_leave(rt);
     lua_pushinteger(L, (lua_Integer)swept);
     return 1;
