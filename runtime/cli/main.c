@@ -18,6 +18,7 @@
 #include "cli_test.h"
 #include "connector_lua.h"
 #include "report.h"
+#include "util.h"
 
 /* Exit codes, also listed in usage() and the README. */
 enum {
@@ -104,12 +105,6 @@ static void usage(FILE *out) {
           out);
 }
 
-static double mono_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The sync a signal stops, the signal that stopped it, and what a forced
  * exit needs to report it. */
 static clua_runtime *volatile running;
@@ -140,7 +135,7 @@ static void forced_exit(int code, const char *why) {
     report_message(log_json, "SEVERE", why);
     clua_runtime *rt = running;
     if (rt) {
-        report_end end = {rt, true, mono_seconds() - started, clua_directory(rt), false, why,
+        report_end end = {rt, true, util_mono_seconds() - started, clua_directory(rt), false, why,
                           code};
         report_summary(log_json, &end);
     }
@@ -450,7 +445,7 @@ int main(int argc, char **argv) {
         clua_close(rt);
         return status == CLUA_ERROR_OPTION ? EXIT_USAGE : EXIT_SYNC_FAILED;
     }
-    started = mono_seconds();
+    started = util_mono_seconds();
     running = rt;
     handle(SIGINT, on_signal);
     handle(SIGTERM, on_signal);

@@ -1,3 +1,7 @@
+/* catalog: the list of dest_table and their dest_column (see catalog.h):
+ * finding, adding and freeing them, the reserved names, and the scratch
+ * each table keeps for one op's values. It does not touch the database:
+ * store_sqlite.c creates and alters what the catalog describes. */
 #include "catalog.h"
 
 #include <stdlib.h>

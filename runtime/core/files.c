@@ -1,3 +1,7 @@
+/* files: reading an input whole, replacing a file atomically, checking and
+ * making the output directory, and its lock (see files.h). It opens nothing
+ * in the output directory through a link someone planted; it knows
+ * nothing of what the files hold. */
 #include "files.h"
 
 #include <errno.h>

@@ -1,8 +1,11 @@
-/* json_codec: JSON text <-> Lua values, exact for 64-bit integers.
+/* json_codec: JSON text <-> Lua values, exact for 64-bit integers. The
+ * text itself is read and written by json_core.h, which knows no Lua;
+ * json_decode.c and json_encode.c are its Lua side.
  *
  * Our own codec rather than cJSON's: cJSON keeps every number as a double,
  * so an integer cursor past 2^53 would come back changed, and a state that
- * does not survive a round-trip breaks the checkpoint promise (SPEC §5).
+ * does not survive a round-trip breaks the checkpoint promise (README
+ * "Checkpoints, failure and state").
  *
  * Mapping: object <-> table with string keys; array <-> sequence 1..n;
  * null <-> json.null (a light userdata, JSON_NULL); true/false <-> boolean;
@@ -21,11 +24,8 @@
 #include <lua.h>
 #include <stddef.h>
 
+#include "json_core.h" /* JSON_MAX_DEPTH */
 #include "strbuf.h"
-
-/* Nesting deeper than this is an error in both directions (it also stops
- * a table that contains itself). */
-#define JSON_MAX_DEPTH 1000
 
 /* json.null: a light userdata with this address. */
 extern const char json_null_sentinel;

@@ -1,8 +1,10 @@
-/* json_encode: Lua values -> JSON text (see json_codec.h).
+/* json_encode: Lua values -> JSON text (see json_codec.h): this file walks
+ * the Lua tables, json_write (json_core.h) writes the strings and numbers.
  *
  * The encoder only reads (raw access, no metamethods, no allocation by
  * Lua), so it can run outside a protected call and never raises. */
 #include "json_codec.h"
+#include "json_core.h"
 #include "json_internal.h"
 
 #include <lauxlib.h>
@@ -19,18 +21,6 @@ const char json_null_sentinel = 0;
 
 #define PATH_SHOWN 80 /* an error path longer than this is cut with "..." */
 #define KEY_SHOWN 32  /* bytes of one key shown in an error message */
-
-/* The shortest of %.15g, %.16g, %.17g that reads back as d (%.17g always
- * does), with '.' as the decimal point. buf holds at least 32 bytes. */
-static void fmt_double(char *buf, size_t cap, double d) {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, cap, "%.*g", prec, d);
-        if (prec == 17 || strtod(buf, NULL) == d) break;
-    }
-    char point = json_locale_point();
-    char *c = point != '.' ? strchr(buf, point) : NULL;
-    if (c) *c = '.';
-}
 
 /* ---- error text ------------------------------------------------------ */
 
@@ -160,37 +150,11 @@ static int put(enc *E, const char *s, size_t n) {
 
 static NOINLINE int enc_float(enc *E, double d) {
     if (!isfinite(d)) return enc_fail(E, "cannot encode NaN or infinity");
-    char buf[40];
-    fmt_double(buf, sizeof buf - 2, d);
-    /* "1" would decode as an integer: keep the value a float. */
-    if (!strpbrk(buf, ".eni")) strcat(buf, ".0");
-    return put(E, buf, strlen(buf));
+    return json_write_number(E->out, d) != 0 ? enc_oom(E) : 0;
 }
 
 static int enc_string(enc *E, const char *s, size_t n) {
-    strbuf *b = E->out;
-    if (strbuf_reserve(b, n + 2) != 0 || put(E, "\"", 1) != 0) return enc_oom(E);
-    size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
-        char esc[8] = {'\\', 0};
-        size_t k = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        default: k = (size_t)snprintf(esc, sizeof esc, "\\u%04x", c); break;
-        }
-        if (put(E, s + run, i - run) != 0 || put(E, esc, k) != 0) return -1;
-        run = i + 1;
-    }
-    if (put(E, s + run, n - run) != 0) return -1;
-    return put(E, "\"", 1);
+    return json_write_string(E->out, s, n) != 0 ? enc_oom(E) : 0;
 }
 
 static int enc_value(enc *E, int idx);
@@ -287,7 +251,7 @@ static NOINLINE int enc_bad_key(enc *E) {
     int kt = lua_type(L, -2);
     char num[40];
     if (kt == LUA_TNUMBER) {
-        fmt_double(num, sizeof num, lua_tonumber(L, -2));
+        json_format_double(num, sizeof num, lua_tonumber(L, -2));
         return enc_fail(E, "table has a float key %s", num);
     }
     if (kt == LUA_TBOOLEAN)
@@ -378,9 +342,7 @@ static int enc_table(enc *E, int t) {
 }
 
 static NOINLINE int enc_integer(enc *E, lua_Integer v) {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
-    return put(E, buf, (size_t)n);
+    return json_write_integer(E->out, (int64_t)v) != 0 ? enc_oom(E) : 0;
 }
 
 static int enc_value(enc *E, int idx) {

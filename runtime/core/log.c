@@ -1,3 +1,7 @@
+/* log: formats a log line (masking secrets with redact.h, escaping what a
+ * terminal or a JSON reader would misread, with text.h) and hands it to
+ * stderr or the embedder's callback (see log.h). The end-of-run summary
+ * is not written here: that is runtime/cli/report.c. */
 #include "log.h"
 
 #include <stdarg.h>

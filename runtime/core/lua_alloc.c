@@ -1,3 +1,7 @@
+/* lua_alloc: the Lua state's allocator (see lua_alloc.h): size classes
+ * carved from slabs for small blocks, the C library for large ones, and
+ * the byte count the memory limit is checked against. What happens when
+ * the limit is passed is the watchdog's business (watchdog.c). */
 #include "lua_alloc.h"
 
 #include <stdbool.h>

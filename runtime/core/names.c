@@ -1,3 +1,7 @@
+/* names: a source name to the destination's lowercase snake_case, as the
+ * Fivetran SDK writes it (see names.h). It does not decide when names
+ * are normalised (--naming) or what two names that meet mean: the
+ * catalog and row.c do. */
 #include "names.h"
 
 static bool is_word(unsigned char c) {

@@ -13,7 +13,8 @@
  *    (so each byte of a non-ASCII character does, and '$' and spaces);
  *  - a capital after a lowercase letter starts a new word with '_'
  *    (camelCase -> camel_case, userID -> user_id); letters are lowercased.
- *    Digits stay joined (val1 stays val1), as SPEC §7's tables need;
+ *    Digits stay joined (val1 stays val1), as scripts/three.lua's
+ *    table needs (README "schema(configuration)", Names);
  *  - runs of '_' collapse to one; a leading digit gets a '_' before it;
  *  - for a table, leading '_' are dropped when a letter follows them.
  * Returns 0, or -1 when memory runs out. */

@@ -1,30 +1,27 @@
+/* progress: the one-line progress report redrawn on a terminal's stderr
+ * while a sync runs (see progress.h). It only draws; the counts come from
+ * the runtime. */
 #include "progress.h"
+#include "util.h"
 
 #include <stdio.h>
-#include <time.h>
 
 /* Ops between two looks at the clock: cheap enough for the hot path, often
  * enough for ten redraws a second at any realistic rate. */
 #define PROGRESS_STRIDE 256
 #define PROGRESS_PERIOD 0.1
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void progress_start(progress *p, bool on) {
     p->on = on;
     p->shown = false;
     p->skip = 0;
-    p->start = p->last = now_seconds();
+    p->start = p->last = util_mono_seconds();
 }
 
 void progress_tick(progress *p, long long ops, long long checkpoints) {
     if (!p->on || p->skip-- > 0) return;
     p->skip = PROGRESS_STRIDE;
-    double now = now_seconds();
+    double now = util_mono_seconds();
     if (now - p->last < PROGRESS_PERIOD) return;
     p->last = now;
     double elapsed = now - p->start;

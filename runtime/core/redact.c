@@ -1,3 +1,7 @@
+/* redact: secret names and headers, and the list of secret values masked
+ * as *** in every form they take on the way out (see redact.h for the
+ * forms). It does not decide what is logged or recorded: log.c and the
+ * HTTP client call it on everything they write. */
 #include "redact.h"
 
 #include <ctype.h>
@@ -6,6 +10,7 @@
 #include <strings.h>
 
 #include "text.h"
+#include "util.h"
 
 /* Name fragments that make a name secret wherever they appear in it. */
 static const char *const secret_fragments[] = {"password", "secret", "token", "api_key", "apikey"};
@@ -104,23 +109,8 @@ static int add_form(redact_list *l, const strbuf *f) {
 
 static const char HEX_UPPER[] = "0123456789ABCDEF", HEX_LOWER[] = "0123456789abcdef";
 
-/* Percent-encoding as lib_http writes a query value (everything but
- * A-Z a-z 0-9 - . _ ~), in upper- or lower-case hex, with a space as %20
- * or as + (HTML forms). */
-static int percent_form(const char *s, size_t n, bool upper, bool plus, strbuf *out) {
-    const char *hex = upper ? HEX_UPPER : HEX_LOWER;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int rc = isalnum(c) || in_set((char)c, "-._~") ? strbuf_putc(out, (char)c)
-                 : plus && c == ' '                    ? strbuf_putc(out, '+')
-                                                       : strbuf_printf(out, "%%%c%c", hex[c >> 4], hex[c & 15]);
-        if (rc != 0) return -1;
-    }
-    return 0;
-}
-
 /* How JSON encoders differ in writing a string's characters. With no flag:
- * as json_encode.c's enc_string writes it (" \ and the named control
+ * as json_write_string (json_core.h) writes it (" \ and the named control
  * escapes, other control bytes and DEL as \u00xx, the rest as it is). */
 enum {
     JSON_SLASH = 1, /* '/' as \/ (PHP, some Java encoders) */
@@ -202,7 +192,7 @@ static int base64_form(const char *s, size_t n, size_t align, bool url, strbuf *
 static int add_percent_forms(redact_list *l, const char *v, size_t len, strbuf *f) {
     for (int k = 0; k < 4; k++) {
         strbuf_clear(f);
-        if (percent_form(v, len, k & 1, k & 2, f) != 0 || add_form(l, f) != 0) return -1;
+        if (util_percent_encode(f, v, len, k & 1, k & 2) != 0 || add_form(l, f) != 0) return -1;
     }
     return 0;
 }

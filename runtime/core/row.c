@@ -12,6 +12,7 @@
 #include "rowhash.h"
 #include "rt.h"
 #include "store_sqlite.h"
+#include "raise.h"
 
 /* __gc of the anchor that frees the row scratch with the Lua state. */
 static int free_scratch(lua_State *L) {
@@ -47,11 +48,11 @@ static int raise_store(lua_State *L, struct clua_runtime *rt) {
 const char *row_name(lua_State *L, struct clua_runtime *rt, const char *what, const char *name,
                      size_t len, bool is_table, size_t *out_len) {
     if (len == 0 || memchr(name, '\0', len))
-        luaL_error(L, "%s name \"%s\" is empty or holds a NUL byte", what, name);
+        clua_raise(L, "%s name \"%s\" is empty or holds a NUL byte", what, name);
     strbuf_clear(&rt->name);
     int rc = rt->naming_source ? strbuf_append(&rt->name, name, len)
                                     : names_normalize(name, len, is_table, &rt->name);
-    if (rc != 0) luaL_error(L, "%s: out of memory", what);
+    if (rc != 0) clua_raise(L, "%s: out of memory", what);
     *out_len = rt->name.len;
     return strbuf_cstr(&rt->name);
 }
@@ -59,7 +60,7 @@ const char *row_name(lua_State *L, struct clua_runtime *rt, const char *what, co
 void row_note_source(lua_State *L, struct clua_runtime *rt, char **slot, const char *kind,
                      const char *source, size_t len, const char *name) {
     if (!*slot) {
-        if (catalog_set_source(slot, source, len) != 0) luaL_error(L, "out of memory");
+        if (catalog_set_source(slot, source, len) != 0) clua_raise(L, "out of memory");
         return;
     }
     if (strlen(*slot) == len && memcmp(*slot, source, len) == 0) return;
@@ -94,7 +95,7 @@ static dest_table *add_hashed(lua_State *L, struct clua_runtime *rt, const char 
     int id = t ? dest_table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1) : -1;
     if (id < 0) {
         if (t) catalog_drop_last(&rt->cat);
-        luaL_error(L, "out of memory");
+        clua_raise(L, "out of memory");
     }
     t->cols[id].declared = true;
     t->pending = true;
@@ -139,20 +140,20 @@ static void declared_tables(const catalog *cat, char *out, size_t n) {
 
 /* --strict: an op on a table schema() did not declare is refused. The name
  * is shown as the script wrote it. */
-static void strict_table(lua_State *L, struct clua_runtime *rt, const char *op,
-                         const char *source) {
+static _Noreturn void strict_table(lua_State *L, struct clua_runtime *rt, const char *op,
+                                   const char *source) {
     char list[1024];
     declared_tables(&rt->cat, list, sizeof list);
     if (list[0])
-        luaL_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares %s",
+        clua_raise(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares %s",
                    op, source, source, list);
-    luaL_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares no "
+    clua_raise(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares no "
                   "tables", op, source, source);
 }
 
 dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
     if (lua_type(L, 1) != LUA_TSTRING)
-        luaL_error(L, "%s: the table name must be a string, got %s", op,
+        clua_raise(L, "%s: the table name must be a string, got %s", op,
                    row_arg_typename(L, rt, 1));
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->table_cache);
     lua_pushvalue(L, 1);
@@ -168,7 +169,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     snprintf(what, sizeof what, "%s: table", op);
     const char *name = row_name(L, rt, what, source, slen, true, &len);
     if (catalog_reserved_table(name, len))
-        luaL_error(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
+        clua_raise(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", op, name);
     dest_table *t = catalog_find(&rt->cat, name, len);
     if (rt->opt->strict && (!t || !t->declared)) strict_table(L, rt, op, source);
@@ -194,7 +195,7 @@ void row_hash(lua_State *L, struct clua_runtime *rt, dest_table *t) {
         if (ci == id || !t->present[ci]) continue;
         const dest_column *c = &t->cols[ci];
         if (rowhash_add(b, c->name, c->name_len, c->type.kind, &t->vals[ci]) != 0)
-            luaL_error(L, "out of memory");
+            clua_raise(L, "out of memory");
     }
     types_value *v = &t->vals[id];
     rowhash_hex(b, v->buf);

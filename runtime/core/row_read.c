@@ -20,6 +20,7 @@
 #include "rt.h"
 #include "store_sqlite.h"
 #include "types.h"
+#include "raise.h"
 
 /* What resolve() found for a row's key. */
 enum { RESOLVE_SKIP = -1, RESOLVE_NEW = -2 };
@@ -141,7 +142,7 @@ static int raise_store(lua_State *L, struct clua_runtime *rt) {
 static void *grow(lua_State *L, void *p, int *cap, size_t size) {
     int n = *cap ? *cap * 2 : 8;
     void *q = realloc(p, (size_t)n * size);
-    if (!q) luaL_error(L, "out of memory");
+    if (!q) clua_raise(L, "out of memory");
     *cap = n;
     return q;
 }
@@ -329,8 +330,8 @@ static int plan_new(reader *r, const char *name, size_t len) {
     n->name_at = rs->names.len;
     n->name_len = len;
     n->kind = kind;
-    if (strbuf_append(&rs->names, name, len) != 0) luaL_error(L, "%s: out of memory", r->op);
-    if (!lua_checkstack(L, 3)) luaL_error(L, "%s: out of memory (Lua stack)", r->op);
+    if (strbuf_append(&rs->names, name, len) != 0) clua_raise(L, "%s: out of memory", r->op);
+    if (!lua_checkstack(L, 3)) clua_raise(L, "%s: out of memory (Lua stack)", r->op);
     lua_pushvalue(L, -2);
     n->key_idx = lua_gettop(L) - 2;
     n->val_idx = lua_gettop(L) - 1;
@@ -453,7 +454,7 @@ static void check_row(reader *r) {
             /* A string value is bound where it is: keep it alive until the op ends. */
             if (lua_type(L, -1) == LUA_TSTRING) {
                 if (room-- == 0) {
-                    if (!lua_checkstack(L, 32)) luaL_error(L, "%s: out of memory (Lua stack)", r->op);
+                    if (!lua_checkstack(L, 32)) clua_raise(L, "%s: out of memory (Lua stack)", r->op);
                     room = 16;
                 }
                 lua_pushvalue(L, -2);
@@ -511,7 +512,7 @@ static void evolve(reader *r) {
         if (n->kind == TYPES_COUNT) continue; /* another spelling of a later one */
         types_type type = {n->kind, 0, 0};
         int ci = dest_table_add_column(t, rs->names.p + n->name_at, n->name_len, type, 0);
-        if (ci < 0) luaL_error(L, "%s: out of memory", r->op);
+        if (ci < 0) clua_raise(L, "%s: out of memory", r->op);
         if (store_add_column(rt->st, t, ci) != 0) {
             dest_table_drop_last_column(t);
             raise_store(L, rt);
@@ -533,7 +534,7 @@ static void evolve(reader *r) {
 
 void row_read(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op, row_mode mode) {
     if (lua_type(L, ROW_ARG_ROW) != LUA_TTABLE)
-        luaL_error(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
+        clua_raise(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
                    row_arg_typename(L, rt, ROW_ARG_ROW));
     reader r = {L, rt, t, op, mode, push_column_cache(L, t)};
     row_scratch *rs = &rt->row;

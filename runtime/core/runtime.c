@@ -17,6 +17,7 @@
 #include "rt.h"
 #include "script.h"
 #include "watchdog.h"
+#include "util.h"
 
 const char *clua_libversion(void) { return CLUA_VERSION; }
 
@@ -183,12 +184,6 @@ static void mask_errmsg(clua_runtime *rt) {
     strbuf_free(&masked);
 }
 
-static double mono_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool stop_asked(void *rt) { return ((clua_runtime *)rt)->interrupted_by != 0; }
 
 /* An input file (what names it, and its path) read whole. A read that
@@ -331,7 +326,7 @@ static const char *journal_status(clua_status status) {
 clua_status clua_sync(clua_runtime *rt) {
     if (rt->running) return CLUA_ERROR_BUSY; /* called from its own log callback */
     const rt_options *opt = &rt->options; /* the setters checked every value */
-    double t0 = mono_seconds();
+    double t0 = util_mono_seconds();
     memset(&rt->summary, 0, sizeof rt->summary);
     rt->errmsg[0] = '\0';
     rt->message[0] = '\0';
@@ -501,7 +496,7 @@ done:
     rt->opt = NULL;
     progress_hide(&rt->progress);
     rt->progress.on = false;
-    rt->summary.elapsed_seconds = mono_seconds() - t0;
+    rt->summary.elapsed_seconds = util_mono_seconds() - t0;
     rt->running = 0;
     return status;
 }

@@ -1,3 +1,7 @@
+/* sandbox: opens the standard libraries a script gets, all of Lua's or,
+ * with --sandbox, the chosen few (see sandbox.h), and tracks finalizers
+ * so the watchdog can guard them. The runtime's own modules are opened by
+ * script.c, not here. */
 #include "sandbox.h"
 
 #include <lauxlib.h>

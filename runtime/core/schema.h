@@ -1,7 +1,8 @@
 /* schema: reads what schema() returned and brings the catalog and the
- * database in line with it (SPEC §1): declared tables are created, declared
- * columns added, and a declaration that is wrong, or that the database
- * cannot take without losing data, is refused before update() runs. */
+ * database in line with it (README "schema(configuration)"): declared
+ * tables are created, declared columns added, and a declaration that is
+ * wrong, or that the database cannot take without losing data, is refused
+ * before update() runs. */
 #ifndef CLUA_SCHEMA_H
 #define CLUA_SCHEMA_H
 

@@ -1,3 +1,8 @@
+/* script: the Lua host (see script.h): makes the Lua state, opens the
+ * libraries and the modules, decodes the inputs, and runs the script's
+ * chunk, schema() and update() inside protected calls with a traceback.
+ * What a script can call is in runtime/modules; reading its rows and
+ * declarations is row.c's and schema.c's. */
 #include "script.h"
 
 #include <lauxlib.h>
@@ -13,13 +18,7 @@
 #include "sandbox.h"
 #include "schema.h"
 #include "watchdog.h"
-
-void lib_register(lua_State *L, struct clua_runtime *rt, const char *name, const luaL_Reg *funcs) {
-    lua_newtable(L);
-    lua_pushlightuserdata(L, rt);
-    luaL_setfuncs(L, funcs, 1);
-    lua_setglobal(L, name);
-}
+#include "raise.h"
 
 /* Every Lua call runs protected, so this is only a last word before abort. */
 static int panic(lua_State *L) {
@@ -46,12 +45,12 @@ static void push_object(lua_State *L, struct clua_runtime *rt, const char *what,
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", text[i])) i++;
     if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
-        luaL_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
+        clua_raise(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
     if (i >= len || text[i] != '{') {
         const char *got = text[i] == '[' ? "an array" : text[i] == '"' ? "a string"
                         : text[i] == 'n' ? "null" : text[i] == 't' || text[i] == 'f' ? "a boolean"
                         : "a number";
-        luaL_error(L, "%s %s must hold a JSON object ({...}), got %s", what, source, got);
+        clua_raise(L, "%s %s must hold a JSON object ({...}), got %s", what, source, got);
     }
 }
 
@@ -61,7 +60,7 @@ static void find_function(lua_State *L, struct clua_runtime *rt, int ret, const 
     if (lua_type(L, ret) == LUA_TTABLE) lua_getfield(L, ret, name);
     else lua_getglobal(L, name);
     if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TFUNCTION)
-        luaL_error(L, "%s: %s must be a function, got %s", rt->script_path, name,
+        clua_raise(L, "%s: %s must be a function, got %s", rt->script_path, name,
                    luaL_typename(L, -1));
 }
 
@@ -112,7 +111,7 @@ static int script_main(lua_State *L) {
      * form a checkpoint writes. */
     strbuf_clear(&rt->start_state);
     if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0)
-        luaL_error(L, "state %s: %s", in->state_source, rt->msg);
+        clua_raise(L, "state %s: %s", in->state_source, rt->msg);
 
     rt->phase = RT_PHASE_LOAD;
     lua_call(L, 0, 1); /* 3: what the chunk returned */
@@ -120,7 +119,7 @@ static int script_main(lua_State *L) {
     find_function(L, rt, 3, "schema"); /* 4 */
     find_function(L, rt, 3, "update"); /* 5 */
     if (lua_isnil(L, 5))
-        luaL_error(L,
+        clua_raise(L,
                    "%s: no update(configuration, state) function: define it as a global or in "
                    "the table the script returns",
                    rt->script_path);

@@ -1,8 +1,18 @@
-/* script: the only file that drives Lua. It makes the Lua state, opens the
- * modules, and runs the Lua side of a sync inside two protected calls with
- * a traceback handler: first the inputs (decode configuration and state,
- * compile the script), before the database is opened; then the script's
- * chunk, schema() and update(). */
+/* script: the Lua host, the only file that makes a Lua state and calls
+ * into it. It opens the modules, and runs the Lua side of a sync inside
+ * two protected calls with a traceback handler: first the inputs (decode
+ * configuration and state, compile the script), before the database is
+ * opened; then the script's chunk, schema() and update().
+ *
+ * It is not the only file that touches Lua. Called from inside those
+ * protected calls, these read Lua values and raise Lua errors
+ * (clua_raise, raise.h), and never call into Lua themselves: the modules
+ * (runtime/modules/lib_*.c), row.c and row_read.c (a row's values),
+ * schema.c (schema()'s declarations), json_decode.c and json_encode.c
+ * (JSON to and from Lua values). Around the host: sandbox.c (what a
+ * script may reach), lua_alloc.c (its allocator) and watchdog.c (the
+ * count hook that stops a runaway script). The test command's files in
+ * runtime/cli run Lua states of their own. */
 #ifndef CLUA_SCRIPT_H
 #define CLUA_SCRIPT_H
 

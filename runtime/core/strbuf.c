@@ -1,3 +1,5 @@
+/* strbuf: the growable byte buffer (see strbuf.h). A failed append leaves
+ * the buffer as it was and returns -1; nothing here raises or aborts. */
 #include "strbuf.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/* types: the logical types, checking and converting one value into what is
+ * bound to SQLite, date and time parsing, decimals, and the widening
+ * order of undeclared columns (see types.h). No Lua and no SQLite: the
+ * caller describes the value and binds the result. */
 #include "types.h"
 
 #include <inttypes.h>

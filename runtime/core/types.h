@@ -1,5 +1,5 @@
-/* types: the logical types of SPEC §3, and the checking and conversion of
- * one source value into what is bound to SQLite. Knows nothing of Lua or
+/* types: the logical types (README "Types"), and the checking and
+ * conversion of one source value into what is bound to SQLite. Knows nothing of Lua or
  * SQLite: the caller describes the Lua value as a types_input and binds the
  * types_value it gets back. JSON columns are encoded by the caller. */
 #ifndef CLUA_TYPES_H
@@ -104,8 +104,9 @@ const char *types_name(types_kind kind);
 /* The SQLite column type for the DDL: "INTEGER", "REAL", "TEXT" or "BLOB". */
 const char *types_sql_decl(types_kind kind);
 
-/* The logical type of an undeclared column, from its first value (SPEC §3:
- * boolean -> BOOLEAN, integer -> LONG, float -> DOUBLE, string -> STRING). */
+/* The logical type of an undeclared column, from its first value (README
+ * "Types": boolean -> BOOLEAN, integer -> LONG, float -> DOUBLE, string ->
+ * STRING). */
 types_kind types_infer(types_in_tag tag);
 
 /* True when every value of type from converts to type to without loss, so
@@ -116,8 +117,8 @@ types_kind types_infer(types_in_tag tag);
 bool types_widens(const types_type *from, const types_type *to);
 
 /* The type an undeclared column of type have needs to hold a value whose
- * own type is got (SPEC §3: BOOLEAN < LONG < DOUBLE, anything else STRING).
- * A JSON column holds anything and stays JSON. */
+ * own type is got (README "Types": BOOLEAN < LONG < DOUBLE, anything else
+ * STRING). A JSON column holds anything and stays JSON. */
 types_kind types_join(types_kind have, types_kind got);
 
 /* Writes "INT", or "DECIMAL(15,2)" for a decimal, into buf (NUL-terminated). */
@@ -129,7 +130,7 @@ void types_format(const types_type *type, char *buf, size_t n);
  * bytes outside printable ASCII are shown as \xNN. */
 void types_describe(const types_input *in, char *buf, size_t n);
 
-/* Checks in against type and converts it into out (SPEC §3's table).
+/* Checks in against type and converts it into out (the table in README "Types").
  * Returns 0, or -1 with err set to the part of the message that follows
  * `column "c" `, e.g.
  *   is INT, got string "abc"

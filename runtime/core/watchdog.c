@@ -1,14 +1,19 @@
+/* watchdog: stops a running script from outside it (see watchdog.h): the
+ * instruction-count hook and the allocator's poll check the deadline, the
+ * memory limit and an interrupt, and raise the stop until the script has
+ * unwound. It installs no signal handler: the command (or an embedder)
+ * does, and calls clua_interrupt. */
 #include "watchdog.h"
 
 #include <lauxlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "lua_alloc.h"
 #include "rt.h"
 #include "sandbox.h"
+#include "util.h"
 
 /* Instructions between two looks at the clock: rare enough to cost nothing
  * measurable, often enough to stop within milliseconds of the deadline. */
@@ -25,12 +30,6 @@ static struct clua_runtime *rt_of(lua_State *L) {
     struct clua_runtime *rt;
     memcpy(&rt, lua_getextraspace(L), sizeof rt);
     return rt;
-}
-
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static const char *signal_name(int signo) {
@@ -52,7 +51,7 @@ static bool memory_limit_reached(lua_State *L) {
 static bool stop_due(struct clua_runtime *rt, lua_State *L) {
     if (rt->interrupted_by || rt->memory_limited || rt->timed_out) return true;
     if (memory_limit_reached(L)) return rt->memory_limited = true;
-    if (rt->opt && rt->opt->timeout_seconds > 0 && now_seconds() >= rt->deadline)
+    if (rt->opt && rt->opt->timeout_seconds > 0 && util_mono_seconds() >= rt->deadline)
         return rt->timed_out = true;
     return false;
 }
@@ -90,7 +89,7 @@ static void watch_hook(lua_State *L, lua_Debug *ar) {
     struct clua_runtime *rt = rt_of(L);
     char msg[160];
     if (rt->closing) {
-        if (now_seconds() < rt->close_deadline) return;
+        if (util_mono_seconds() < rt->close_deadline) return;
         snprintf(msg, sizeof msg, "stopped: it ran longer than %g s at close", CLOSE_BUDGET);
         lua_sethook(L, watch_hook, STOP_MASK, 1);
         luaL_error(L, "%s", msg);
@@ -109,7 +108,7 @@ static void watch_hook(lua_State *L, lua_Debug *ar) {
  * raise the stop as soon as Lua runs again. */
 static bool alloc_poll(void *user, bool refused) {
     struct clua_runtime *rt = user;
-    if (rt->closing) return !refused && now_seconds() >= rt->close_deadline;
+    if (rt->closing) return !refused && util_mono_seconds() >= rt->close_deadline;
     lua_State *L = rt->L; /* NULL while the state is made or closed */
     if (refused) {
         /* Lua may yet retry and fit: the hook decides at the next step. */
@@ -144,7 +143,7 @@ void watchdog_interrupt(struct clua_runtime *rt, int signo) {
 
 bool watchdog_stop_pending(const struct clua_runtime *rt) {
     if (rt->interrupted_by || rt->timed_out || rt->memory_limited) return true;
-    return rt->opt && rt->opt->timeout_seconds > 0 && now_seconds() >= rt->deadline;
+    return rt->opt && rt->opt->timeout_seconds > 0 && util_mono_seconds() >= rt->deadline;
 }
 
 void watchdog_raise_pending(lua_State *L) {
@@ -197,7 +196,7 @@ static int guard_finalizers(lua_State *L) {
 
 void watchdog_close(lua_State *L, struct clua_runtime *rt) {
     rt->closing = true;
-    rt->close_deadline = now_seconds() + CLOSE_BUDGET;
+    rt->close_deadline = util_mono_seconds() + CLOSE_BUDGET;
     void *pool;
     if (lua_getallocf(L, &pool) == lua_alloc_fn) lua_alloc_set_stop(pool, alloc_poll, rt);
     lua_sethook(L, watch_hook, LUA_MASKCOUNT, WATCHDOG_STRIDE);

@@ -14,11 +14,12 @@
 #ifndef CLUA_CASSETTE_VALUES_H
 #define CLUA_CASSETTE_VALUES_H
 
-#include <lua.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "json_core.h"
 
 #define CASSETTE_UUID_LEN 36
 
@@ -52,9 +53,10 @@ void cassette_values_slept(cassette_values *v, double seconds);
  * ",\n" (nothing for a kind with no value). */
 void cassette_values_write(const cassette_values *v, FILE *f);
 
-/* Loads "time_now" and "uuid_v4" from the decoded cassette object at idx.
- * Raises a Lua error naming the member and the entry that is wrong. */
-void cassette_values_load(lua_State *L, int idx, cassette_values *v);
+/* Loads "time_now" and "uuid_v4" from the cassette's JSON document.
+ * Returns 0, or -1 with err naming the member and the entry that is
+ * wrong (what was loaded is freed by cassette_values_free). */
+int cassette_values_load(const json_value *doc, cassette_values *v, char *err, size_t errlen);
 
 /* Appends to buf (of size n, NUL-terminated) what was recorded, e.g.
  * ", 2 time.now() values, 1 uuid.v4() value"; nothing when none. */

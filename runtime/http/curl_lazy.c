@@ -1,3 +1,6 @@
+/* curl_lazy: loads libcurl with dlopen on the first request and fills the
+ * table of curl_* functions the HTTP client calls (see curl_lazy.h). It
+ * makes no request itself. */
 #include "curl_lazy.h"
 
 #include <dlfcn.h>

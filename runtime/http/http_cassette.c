@@ -1,8 +1,13 @@
+/* http_cassette: --record writes each HTTP exchange to a cassette file as
+ * it happens; --replay reads one (through json_tree, json_core.h) and
+ * serves its exchanges in order (see http_cassette.h for the format). It
+ * makes no request and redacts nothing: http_client.c hands it exchanges
+ * already redacted. */
 #include "http_cassette.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lauxlib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +16,16 @@
 
 #include "cassette_values.h"
 #include "files.h"
-#include "json_codec.h"
+#include "json_core.h"
+#include "strbuf.h"
 
 #define MARKER "connector_lua_cassette"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE __attribute__((format(printf, 2, 3)))
+#else
+#define PRINTF_LIKE
+#endif
 
 struct http_cassette {
     char path[4096];
@@ -23,6 +35,7 @@ struct http_cassette {
     FILE *f;
     size_t written;
     char werr[1024]; /* the first write failure, or "" */
+    strbuf scratch; /* one JSON string at a time */
     /* replaying */
     http_exchange *x;
     size_t n, next;
@@ -38,26 +51,28 @@ cassette_values *http_cassette_values(http_cassette *c) { return &c->values; }
 
 /* ---- recording ---------------------------------------------------------- */
 
-static void put_string(FILE *f, const char *s, size_t len) {
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20 || c == 0x7f) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
-        }
+static void keep_write_error(http_cassette *c) {
+    if (!c->werr[0])
+        snprintf(c->werr, sizeof c->werr, "cannot write cassette %s: %s", c->path,
+                 strerror(errno ? errno : EIO));
+}
+
+/* Writes s as a JSON string (json_write_string, the one JSON string
+ * writer), through c's scratch buffer; running out of memory is kept as
+ * the cassette's write error. */
+static void put_string(http_cassette *c, const char *s, size_t len) {
+    strbuf_clear(&c->scratch);
+    if (json_write_string(&c->scratch, s, len) != 0) {
+        errno = ENOMEM;
+        keep_write_error(c);
+        return;
     }
-    fputc('"', f);
+    fwrite(c->scratch.p, 1, c->scratch.len, c->f);
 }
 
 /* Writes a header block ("Name: value\n" lines) as an array of strings. */
-static void put_headers(FILE *f, const char *block, const char *indent) {
+static void put_headers(http_cassette *c, const char *block, const char *indent) {
+    FILE *f = c->f;
     fputs("\"headers\": [", f);
     const char *p = block ? block : "";
     bool first = true;
@@ -65,7 +80,7 @@ static void put_headers(FILE *f, const char *block, const char *indent) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         fprintf(f, "%s\n%s  ", first ? "" : ",", indent);
-        put_string(f, p, n);
+        put_string(c, p, n);
         first = false;
         p += n + (nl ? 1 : 0);
     }
@@ -73,226 +88,201 @@ static void put_headers(FILE *f, const char *block, const char *indent) {
     fputc(']', f);
 }
 
-static void keep_write_error(http_cassette *c) {
-    if (!c->werr[0])
-        snprintf(c->werr, sizeof c->werr, "cannot write cassette %s: %s", c->path,
-                 strerror(errno ? errno : EIO));
-}
-
 int http_cassette_add(http_cassette *c, const http_exchange *x) {
     if (c->werr[0]) return -1;
     FILE *f = c->f;
     fprintf(f, "%s\n    {\n      \"request\": {\n        \"method\": ", c->written ? "," : "");
-    put_string(f, x->method, strlen(x->method));
+    put_string(c, x->method, strlen(x->method));
     fputs(",\n        \"url\": ", f);
-    put_string(f, x->url, strlen(x->url));
+    put_string(c, x->url, strlen(x->url));
     fputs(",\n        ", f);
-    put_headers(f, x->req_headers, "        ");
+    put_headers(c, x->req_headers, "        ");
     if (x->req_body) {
         fputs(",\n        \"body\": ", f);
-        put_string(f, x->req_body, x->req_body_len);
+        put_string(c, x->req_body, x->req_body_len);
     }
     fputs("\n      },\n", f);
     if (x->error) {
         fprintf(f, "      \"error\": {\n        \"code\": %d,\n        \"message\": ", x->error_code);
-        put_string(f, x->error, strlen(x->error));
+        put_string(c, x->error, strlen(x->error));
     } else {
         fprintf(f, "      \"response\": {\n        \"status\": %ld,\n        ", x->status);
-        put_headers(f, x->headers, "        ");
+        put_headers(c, x->headers, "        ");
         fputs(",\n        \"body\": ", f);
-        put_string(f, x->body ? x->body : "", x->body ? x->body_len : 0);
+        put_string(c, x->body ? x->body : "", x->body ? x->body_len : 0);
     }
     fputs("\n      }\n    }", f);
     c->written++;
     errno = 0;
-    if (fflush(f) != 0 || ferror(f)) {
-        keep_write_error(c);
-        return -1;
-    }
+    if (fflush(f) != 0 || ferror(f)) keep_write_error(c);
+    if (c->werr[0]) return -1; /* a write, or put_string's memory, failed */
     return 0;
 }
 
 /* ---- replaying ---------------------------------------------------------- */
 
-typedef struct load_ctx {
-    http_cassette *c;
-    const char *text;
-    size_t len;
-    char msg[512];
-} load_ctx;
+/* Sets msg (of MSG_LEN bytes) and returns -1. */
+#define MSG_LEN 512
+static PRINTF_LIKE int bad(char *msg, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, MSG_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
-static char *dup_bytes(lua_State *L, const char *s, size_t len) {
+static bool is_container(const json_value *v) {
+    return v && (v->kind == JSON_KIND_OBJECT || v->kind == JSON_KIND_ARRAY);
+}
+
+static char *dup_bytes(const char *s, size_t len) {
     char *p = malloc(len + 1);
-    if (!p) luaL_error(L, "out of memory");
+    if (!p) return NULL;
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
 }
 
-/* The string field `name` of the table at idx; NULL when absent, raises
- * when it is something else. */
-static const char *opt_string(lua_State *L, int idx, size_t i, const char *what, const char *name,
-                              size_t *len) {
-    lua_getfield(L, idx, name);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return NULL;
-    }
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "exchange %d: %s.%s must be a string", (int)i, what, name);
-    const char *s = lua_tolstring(L, -1, len);
-    lua_pop(L, 1); /* still anchored in the table */
-    return s;
+/* The string member `name` of v: 0 with *s NULL when absent, -1 when it is
+ * something else. */
+static int opt_string(const json_value *v, size_t i, const char *what, const char *name,
+                      const json_value **s, char *msg) {
+    *s = json_tree_get(v, name);
+    if (*s && (*s)->kind != JSON_KIND_STRING)
+        return bad(msg, "exchange %zu: %s.%s must be a string", i, what, name);
+    return 0;
 }
 
-static char *req_string(lua_State *L, int idx, size_t i, const char *what, const char *name) {
-    size_t len;
-    const char *s = opt_string(L, idx, i, what, name, &len);
-    if (!s) luaL_error(L, "exchange %d: %s has no %s", (int)i, what, name);
-    return dup_bytes(L, s, len);
+/* A copy of the string member `name` of v, which must be there. */
+static int req_string(const json_value *v, size_t i, const char *what, const char *name,
+                      char **out, char *msg) {
+    const json_value *s;
+    if (opt_string(v, i, what, name, &s, msg) != 0) return -1;
+    if (!s) return bad(msg, "exchange %zu: %s has no %s", i, what, name);
+    *out = dup_bytes(s->u.string.s, s->u.string.len);
+    return *out ? 0 : bad(msg, "out of memory");
 }
 
-/* The "headers" array of the table at idx as "Name: value\n" lines. */
-static char *headers_of(lua_State *L, int idx, size_t i, const char *what) {
-    luaL_Buffer b;
-    lua_getfield(L, idx, "headers");
-    int t = lua_gettop(L);
-    luaL_buffinit(L, &b);
-    if (!lua_isnil(L, t)) {
-        if (lua_type(L, t) != LUA_TTABLE)
-            luaL_error(L, "exchange %d: %s.headers must be an array of strings", (int)i, what);
-        for (lua_Integer k = 1; lua_rawgeti(L, t, k) != LUA_TNIL; k++) {
-            if (lua_type(L, -1) != LUA_TSTRING)
-                luaL_error(L, "exchange %d: %s.headers must be an array of strings", (int)i, what);
-            luaL_addvalue(&b);
-            luaL_addchar(&b, '\n');
+/* The "headers" array of v as "Name: value\n" lines. */
+static int headers_of(const json_value *v, size_t i, const char *what, char **out, char *msg) {
+    const json_value *h = json_tree_get(v, "headers");
+    strbuf b = STRBUF_INIT;
+    if (h && !is_container(h))
+        return bad(msg, "exchange %zu: %s.headers must be an array of strings", i, what);
+    size_t n = h && h->kind == JSON_KIND_ARRAY ? h->u.array.n : 0;
+    for (size_t k = 0; k < n; k++) {
+        const json_value *line = &h->u.array.items[k];
+        if (line->kind != JSON_KIND_STRING) {
+            strbuf_free(&b);
+            return bad(msg, "exchange %zu: %s.headers must be an array of strings", i, what);
         }
-        lua_pop(L, 1);
+        if (strbuf_append(&b, line->u.string.s, line->u.string.len) != 0 ||
+            strbuf_putc(&b, '\n') != 0) {
+            strbuf_free(&b);
+            return bad(msg, "out of memory");
+        }
     }
-    luaL_pushresult(&b);
-    size_t len;
-    const char *s = lua_tolstring(L, -1, &len);
-    char *p = dup_bytes(L, s, len);
-    lua_pop(L, 2);
-    return p;
+    *out = dup_bytes(b.p ? b.p : "", b.len);
+    strbuf_free(&b);
+    return *out ? 0 : bad(msg, "out of memory");
 }
 
-static lua_Integer int_field(lua_State *L, int idx, size_t i, const char *what, const char *name) {
-    lua_getfield(L, idx, name);
-    if (!lua_isinteger(L, -1))
-        luaL_error(L, "exchange %d: %s.%s must be an integer", (int)i, what, name);
-    lua_Integer v = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return v;
+static int int_field(const json_value *v, size_t i, const char *what, const char *name,
+                     int64_t *out, char *msg) {
+    const json_value *f = json_tree_get(v, name);
+    if (!f || f->kind != JSON_KIND_INTEGER)
+        return bad(msg, "exchange %zu: %s.%s must be an integer", i, what, name);
+    *out = f->u.integer;
+    return 0;
 }
 
-static void load_exchange(lua_State *L, http_exchange *x, size_t i) {
-    int e = lua_gettop(L);
-    if (lua_type(L, e) != LUA_TTABLE) luaL_error(L, "exchange %d is not an object", (int)i);
-    if (lua_getfield(L, e, "request") != LUA_TTABLE)
-        luaL_error(L, "exchange %d has no request object", (int)i);
-    int rq = lua_gettop(L);
-    x->method = req_string(L, rq, i, "request", "method");
-    x->url = req_string(L, rq, i, "request", "url");
-    x->req_headers = headers_of(L, rq, i, "request");
-    size_t len;
-    const char *body = opt_string(L, rq, i, "request", "body", &len);
+static int load_exchange(const json_value *e, http_exchange *x, size_t i, char *msg) {
+    if (!is_container(e)) return bad(msg, "exchange %zu is not an object", i);
+    const json_value *rq = json_tree_get(e, "request");
+    if (!is_container(rq)) return bad(msg, "exchange %zu has no request object", i);
+    if (req_string(rq, i, "request", "method", &x->method, msg) != 0 ||
+        req_string(rq, i, "request", "url", &x->url, msg) != 0 ||
+        headers_of(rq, i, "request", &x->req_headers, msg) != 0)
+        return -1;
+    const json_value *body;
+    if (opt_string(rq, i, "request", "body", &body, msg) != 0) return -1;
     if (body) {
-        x->req_body = dup_bytes(L, body, len);
-        x->req_body_len = len;
+        x->req_body = dup_bytes(body->u.string.s, body->u.string.len);
+        if (!x->req_body) return bad(msg, "out of memory");
+        x->req_body_len = body->u.string.len;
     }
-    if (lua_getfield(L, e, "response") == LUA_TTABLE) {
-        int rs = lua_gettop(L);
-        lua_Integer status = int_field(L, rs, i, "response", "status");
+    const json_value *rs = json_tree_get(e, "response"), *er = json_tree_get(e, "error");
+    if (is_container(rs)) {
+        int64_t status = 0;
+        if (int_field(rs, i, "response", "status", &status, msg) != 0) return -1;
         if (status < 100 || status > 999)
-            luaL_error(L, "exchange %d: response.status %d is not an HTTP status", (int)i,
+            return bad(msg, "exchange %zu: response.status %d is not an HTTP status", i,
                        (int)status);
         x->status = (long)status;
-        x->headers = headers_of(L, rs, i, "response");
-        body = opt_string(L, rs, i, "response", "body", &len);
-        x->body = dup_bytes(L, body ? body : "", body ? len : 0);
-        x->body_len = body ? len : 0;
-    } else if (lua_getfield(L, e, "error") == LUA_TTABLE) {
-        int er = lua_gettop(L);
-        lua_Integer code = int_field(L, er, i, "error", "code");
+        if (headers_of(rs, i, "response", &x->headers, msg) != 0 ||
+            opt_string(rs, i, "response", "body", &body, msg) != 0)
+            return -1;
+        x->body = body ? dup_bytes(body->u.string.s, body->u.string.len) : dup_bytes("", 0);
+        if (!x->body) return bad(msg, "out of memory");
+        x->body_len = body ? body->u.string.len : 0;
+    } else if (is_container(er)) {
+        int64_t code = 0;
+        if (int_field(er, i, "error", "code", &code, msg) != 0) return -1;
         if (code <= 0 || code > 1000)
-            luaL_error(L, "exchange %d: error.code %d is not a libcurl error", (int)i, (int)code);
+            return bad(msg, "exchange %zu: error.code %d is not a libcurl error", i, (int)code);
         x->error_code = (int)code;
-        x->error = req_string(L, er, i, "error", "message");
+        if (req_string(er, i, "error", "message", &x->error, msg) != 0) return -1;
     } else {
-        luaL_error(L, "exchange %d has neither a response nor an error object", (int)i);
+        return bad(msg, "exchange %zu has neither a response nor an error object", i);
     }
-    lua_settop(L, e);
+    return 0;
 }
 
-/* What the decoded JSON value at idx is, in JSON's words. */
-static const char *json_kind(lua_State *L, int idx) {
-    switch (lua_type(L, idx)) {
-    case LUA_TNIL: return "nothing (it is missing)";
-    case LUA_TBOOLEAN: return "a boolean";
-    case LUA_TNUMBER: return "a number";
-    case LUA_TSTRING: return "a string";
-    case LUA_TLIGHTUSERDATA: return "null";
-    case LUA_TTABLE: break;
-    default: return "something else";
+/* What the JSON value v is, in JSON's words. */
+static const char *json_kind_name(const json_value *v) {
+    if (!v) return "nothing (it is missing)";
+    switch (v->kind) {
+    case JSON_KIND_NULL: return "null";
+    case JSON_KIND_BOOLEAN: return "a boolean";
+    case JSON_KIND_INTEGER:
+    case JSON_KIND_NUMBER: return "a number";
+    case JSON_KIND_STRING: return "a string";
+    case JSON_KIND_ARRAY: return "an array";
+    case JSON_KIND_OBJECT: return "an object";
     }
-    /* The decoder marks each table it makes from an array: {} and {"a": 1}
-     * are objects, not an empty list. */
-    json_push_arrays(L);
-    lua_pushvalue(L, idx);
-    bool array = lua_rawget(L, -2) != LUA_TNIL;
-    lua_pop(L, 2);
-    return array ? "an array" : "an object";
+    return "something else";
 }
 
-static int load(lua_State *L) {
-    load_ctx *ctx = lua_touserdata(L, 1);
-    http_cassette *c = ctx->c;
-    if (json_decode(L, ctx->text, ctx->len, ctx->msg, sizeof ctx->msg) != 0)
-        return luaL_error(L, "not valid JSON: %s", ctx->msg);
-    int top = lua_gettop(L);
-    if (lua_type(L, top) != LUA_TTABLE) return luaL_error(L, "not a cassette (a JSON object)");
-    lua_getfield(L, top, MARKER);
-    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != 1)
-        return luaL_error(L, "not a cassette: \"" MARKER "\": 1 is missing");
-    lua_getfield(L, top, "exchanges");
-    int ex = lua_gettop(L);
-    const char *got = json_kind(L, ex);
-    if (strcmp(got, "an array") != 0)
-        return luaL_error(L, "\"exchanges\" must be an array of exchanges ([{\"request\": ...}, "
-                             "...]), got %s",
-                          got);
-    size_t n = (size_t)lua_rawlen(L, ex);
+static int load(http_cassette *c, const json_value *top, char *msg) {
+    if (!is_container(top)) return bad(msg, "not a cassette (a JSON object)");
+    const json_value *marker = json_tree_get(top, MARKER);
+    if (!marker || marker->kind != JSON_KIND_INTEGER || marker->u.integer != 1)
+        return bad(msg, "not a cassette: \"" MARKER "\": 1 is missing");
+    const json_value *ex = json_tree_get(top, "exchanges");
+    if (!ex || ex->kind != JSON_KIND_ARRAY)
+        return bad(msg,
+                   "\"exchanges\" must be an array of exchanges ([{\"request\": ...}, ...]), "
+                   "got %s",
+                   json_kind_name(ex));
+    size_t n = ex->u.array.n;
     if (n) {
         c->x = calloc(n, sizeof *c->x);
-        if (!c->x) return luaL_error(L, "out of memory");
+        if (!c->x) return bad(msg, "out of memory");
     }
     for (size_t i = 1; i <= n; i++) {
-        lua_rawgeti(L, ex, (lua_Integer)i);
         c->n = i; /* counted before it is filled, so a failure frees what it got */
-        load_exchange(L, &c->x[i - 1], i);
-        lua_pop(L, 1);
+        if (load_exchange(&ex->u.array.items[i - 1], &c->x[i - 1], i, msg) != 0) return -1;
     }
-    cassette_values_load(L, top, &c->values);
-    return 0;
+    return cassette_values_load(top, &c->values, msg, MSG_LEN);
 }
 
 /* Loads the cassette text (len bytes) into c. */
 static int load_replay(http_cassette *c, const char *text, size_t len, char *err, size_t errlen) {
-    lua_State *L = luaL_newstate(); /* only for the JSON codec */
-    if (!L) {
-        snprintf(err, errlen, "cassette %s: out of memory", c->path);
-        return -1;
-    }
-    int rc = 0;
-    load_ctx ctx = {c, text, len, ""};
-    lua_pushcfunction(L, load);
-    lua_pushlightuserdata(L, &ctx);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-        snprintf(err, errlen, "cassette %s: %s", c->path, lua_tostring(L, -1));
-        rc = -1;
-    }
-    lua_close(L);
+    char msg[MSG_LEN], jerr[MSG_LEN - 32];
+    json_value *doc = json_tree_parse(text, len, jerr, sizeof jerr);
+    int rc = doc ? load(c, doc, msg) : bad(msg, "not valid JSON: %s", jerr);
+    json_tree_free(doc);
+    if (rc != 0) snprintf(err, errlen, "cassette %s: %s", c->path, msg);
     return rc;
 }
 
@@ -330,6 +320,7 @@ static void cassette_free(http_cassette *c) {
     for (size_t i = 0; i < c->n; i++) free_exchange(&c->x[i]);
     free(c->x);
     cassette_values_free(&c->values);
+    strbuf_free(&c->scratch);
     if (c->f) {
         fclose(c->f);
         unlink(c->tmp); /* never finished: the cassette at path stays as it was */

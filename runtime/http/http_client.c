@@ -1,6 +1,11 @@
+/* http_client: one HTTP request through libcurl, with retries, backoff, a
+ * rate limit and bounds on what comes back, recorded to or replayed from
+ * a cassette (see http_client.h). No Lua: lib_http.c is the binding that
+ * reads a script's arguments and raises its errors. */
 #include "http_client.h"
 
 #include "curl_lazy.h"
+#include "util.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,12 +18,6 @@ http_settings http_settings_default(void) {
     return (http_settings){.retries = 3, .backoff = 1.0, .max_delay = 60.0, .timeout = 30.0,
                            .per_second = 0.0, .verify = true,
                            .max_response_bytes = HTTP_DEFAULT_MAX_RESPONSE};
-}
-
-static double mono_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static double unix_now(void) {
@@ -44,10 +43,10 @@ static bool should_stop(http_client *c) {
  * HTTP_STOP_POLL_MS, so a stop ends the wait at once. Returns whether a
  * stop came. */
 static bool wait_unless_stopped(http_client *c, double s) {
-    double end = mono_now() + s;
+    double end = util_mono_seconds() + s;
     for (;;) {
         if (should_stop(c)) return true;
-        double left = end - mono_now();
+        double left = end - util_mono_seconds();
         if (!(left > 0)) return false;
         sleep_seconds(left < HTTP_STOP_POLL_MS / 1000.0 ? left : HTTP_STOP_POLL_MS / 1000.0);
     }
@@ -575,9 +574,9 @@ static int record(http_client *c, const http_request *req, const char *shown_url
 /* Waits for the rate limit; returns whether a stop came instead. */
 static bool rate_wait(http_client *c, double per_second) {
     if (per_second > 0 && c->last_start > 0 &&
-        wait_unless_stopped(c, c->last_start + 1.0 / per_second - mono_now()))
+        wait_unless_stopped(c, c->last_start + 1.0 / per_second - util_mono_seconds()))
         return true;
-    c->last_start = mono_now();
+    c->last_start = util_mono_seconds();
     return false;
 }
 
@@ -606,7 +605,7 @@ int http_client_perform(http_client *c, const http_request *req) {
         strbuf_clear(&c->headers);
         strbuf_clear(&c->body);
         start_bounds(c, req);
-        double t0 = mono_now();
+        double t0 = util_mono_seconds();
         if (should_stop(c) || (!replaying && rate_wait(c, req->set.per_second))) break;
         if (replaying) {
             rc = replay_attempt(c, req, url);
@@ -615,7 +614,7 @@ int http_client_perform(http_client *c, const http_request *req) {
                 return -1;
             }
         } else {
-            t0 = mono_now();
+            t0 = util_mono_seconds();
             rc = (int)live_attempt(c, req);
             if (c->stopped) break; /* not an exchange: nothing to record or retry */
             if (c->cassette && record(c, req, url, (CURLcode)rc) != 0) {
@@ -628,7 +627,7 @@ int http_client_perform(http_client *c, const http_request *req) {
             log_printf(c->log, CLUA_LOG_FINE, "FINE", "http: %s %s: %s (%.3f s)", req->method, url,
                        rc ? http_client_redact(c, c->curl_err, strlen(c->curl_err), false)
                           : status_text(c->status, st, sizeof st),
-                       mono_now() - t0);
+                       util_mono_seconds() - t0);
         /* A response too large is as large the next time. */
         if (c->over || (rc ? !retryable_code(rc) : !retryable_status(c->status))) break;
         const char *what = rc ? http_client_redact(c, c->curl_err, strlen(c->curl_err), false)

@@ -132,7 +132,8 @@ char *inspect_dup_text(sqlite3_stmt *s, int i) {
 /* The columns of table as the table has them, in the order the runtime
  * placed them (_clua_columns.position: key first), the system columns
  * last. A column _clua_columns does not know (the system columns) takes
- * the type SPEC §4 gives it; one it knows with a NULL type is pending. */
+ * the type README "Looking at the data" shows; one it knows with a NULL
+ * type is pending. */
 clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
     sqlite3_stmt *s = NULL;
     clua_status status = CLUA_OK;

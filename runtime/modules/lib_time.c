@@ -17,6 +17,7 @@
 #include "rt.h"
 #include "types.h"
 #include "watchdog.h"
+#include "util.h"
 
 /* The longest a sleep goes without looking for a stop, in milliseconds. */
 #define TIME_SLICE_MS 50
@@ -25,12 +26,6 @@
 /* strftime's conversions that mean the same in UTC and the C locale; %s
  * (mktime: local time) and the E and O modifiers are left out. */
 #define TIME_CODES "aAbBcCdDeFgGhHIjmMnpRrStTuUVwWxXyYzZ%"
-
-static double mono_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int time_now(lua_State *L) {
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
@@ -171,16 +166,16 @@ static int time_sleep(lua_State *L) {
         cassette_values_slept(http_cassette_values(rt->cassette), s);
         s = 0;
     }
-    double end = mono_now() + s;
+    double end = util_mono_seconds() + s;
     for (;;) {
         if (watchdog_stop_pending(rt)) {
             watchdog_raise_pending(L);
             return luaL_error(L, "time.sleep: stopped");
         }
         /* A finalizer at close has its own short budget (watchdog.c). */
-        if (rt->closing && mono_now() >= rt->close_deadline)
+        if (rt->closing && util_mono_seconds() >= rt->close_deadline)
             return luaL_error(L, "time.sleep: stopped: the script's finalizers ran out of time");
-        double left = end - mono_now();
+        double left = end - util_mono_seconds();
         if (!(left > 0)) return 0;
         double slice = left < TIME_SLICE_MS / 1000.0 ? left : TIME_SLICE_MS / 1000.0;
         struct timespec ts = {(time_t)slice, (long)((slice - (double)(time_t)slice) * 1e9)};

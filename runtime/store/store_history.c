@@ -1,4 +1,4 @@
-/* store_history: history mode (SPEC §8) and op.sweep in the SQLite store.
+/* store_history: history mode (README "History mode") and op.sweep in the SQLite store.
  * A history table keeps every version of a row: _fivetran_active,
  * _fivetran_start and _fivetran_end, keyed by the declared key plus
  * _fivetran_start. Which tables keep history, and which column gives a
@@ -34,13 +34,6 @@ void store_history_forget(dest_table *t) {
     t->hcache = NULL;
 }
 
-static int prepare_built(store *st, const dest_table *t, const char *what, sqlite3_stmt **out) {
-    if (sqlite3_prepare_v3(st->db, strbuf_cstr(&st->sql), -1, SQLITE_PREPARE_PERSISTENT, out,
-                           NULL) != SQLITE_OK)
-        return store_fail(st, "preparing %s of \"%s\"", what, t->name);
-    return 0;
-}
-
 /* `"pk1" = ?i AND ...`, each key column bound at 1 + its column index. */
 static int put_key_match(strbuf *b, const dest_table *t) {
     for (int k = 0; k < t->npk; k++)
@@ -48,12 +41,6 @@ static int put_key_match(strbuf *b, const dest_table *t) {
             strbuf_printf(b, " = ?%d", t->pk[k] + 1))
             return -1;
     return 0;
-}
-
-static int step_done(sqlite3_stmt *s) {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void bind_row(sqlite3_stmt *s, const dest_table *t) {
@@ -125,7 +112,7 @@ static int record(store *st, const dest_table *t) {
     sqlite3_bind_text64(s, 1, t->name, t->name_len, SQLITE_STATIC, SQLITE_UTF8);
     if (t->history_start)
         sqlite3_bind_text(s, 2, t->cols[t->history_start - 1].name, -1, SQLITE_STATIC);
-    int rc = step_done(s) == 0 ? 0 : store_fail(st, "recording the history of \"%s\"", t->name);
+    int rc = store_run(s) == 0 ? 0 : store_fail(st, "recording the history of \"%s\"", t->name);
     sqlite3_finalize(s);
     return rc;
 }
@@ -173,7 +160,7 @@ int store_history_enable(store *st, dest_table *t, const char *now) {
             return store_fail(st, "switching history on for \"%s\"", t->name);
         if (!s) break;
         if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_text(s, 1, now, 24, SQLITE_STATIC);
-        int rc = step_done(s);
+        int rc = store_run(s);
         sqlite3_finalize(s);
         if (rc != 0) return store_fail(st, "switching history on for \"%s\"", t->name);
         sql = tail;
@@ -201,7 +188,8 @@ static int prepare_newest(store *st, dest_table *t, sqlite3_stmt **out) {
     bad = bad || strbuf_puts(b, ") FROM ") || strbuf_ident(b, t->name) ||
           strbuf_puts(b, " WHERE ") || put_key_match(b, t) ||
           strbuf_puts(b, " ORDER BY \"_fivetran_start\" DESC LIMIT 1");
-    return bad ? store_oom(st) : prepare_built(st, t, "reading the versions", out);
+    if (bad) return store_oom(st);
+    return store_prepare(st, strbuf_cstr(&st->sql), out, "reading the versions of \"%s\"", t->name);
 }
 
 /* Closes the version whose key and start are bound: ?n+1 end, ?n+2 deleted,
@@ -216,7 +204,8 @@ static int prepare_close(store *st, dest_table *t, sqlite3_stmt **out) {
                                " coalesce(?%d, \"_fivetran_synced\") WHERE ",
                             n + 1, n + 2, n + 3) ||
               put_key_match(b, t) || strbuf_printf(b, " AND \"_fivetran_start\" = ?%d", n + 4);
-    return bad ? store_oom(st) : prepare_built(st, t, "closing a version", out);
+    if (bad) return store_oom(st);
+    return store_prepare(st, strbuf_cstr(&st->sql), out, "closing a version of \"%s\"", t->name);
 }
 
 static int prepare_insert(store *st, dest_table *t, sqlite3_stmt **out) {
@@ -229,7 +218,8 @@ static int prepare_insert(store *st, dest_table *t, sqlite3_stmt **out) {
                                 " \"_fivetran_start\", \"_fivetran_end\") VALUES (");
     for (int i = 0; i < n && !bad; i++) bad = strbuf_printf(b, "?%d, ", i + 1);
     bad = bad || strbuf_printf(b, "?%d, 0, 1, ?%d, '" END_OF_TIME "')", n + 1, n + 2);
-    return bad ? store_oom(st) : prepare_built(st, t, "a new version", out);
+    if (bad) return store_oom(st);
+    return store_prepare(st, strbuf_cstr(&st->sql), out, "a new version of \"%s\"", t->name);
 }
 
 /* ?n+1 synced, ?n+2 the version's start. */
@@ -240,7 +230,8 @@ static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
               strbuf_printf(b, " SET \"_fivetran_synced\" = ?%d WHERE ", n + 1) ||
               put_key_match(b, t) || strbuf_printf(b, " AND \"_fivetran_start\" = ?%d", n + 2);
-    return bad ? store_oom(st) : prepare_built(st, t, "refreshing a version", out);
+    if (bad) return store_oom(st);
+    return store_prepare(st, strbuf_cstr(&st->sql), out, "refreshing a version of \"%s\"", t->name);
 }
 
 #define NEED(c, field, fn)                                                                   \
@@ -318,18 +309,18 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
         sqlite3_bind_int(c->close, n + 2, 0);
         sqlite3_bind_null(c->close, n + 3);
         sqlite3_bind_text(c->close, n + 4, nstart, -1, SQLITE_TRANSIENT);
-        if (step_done(c->close) != 0) return store_fail(st, "closing a version in \"%s\"", t->name);
+        if (store_run(c->close) != 0) return store_fail(st, "closing a version in \"%s\"", t->name);
     }
     bind_row(c->insert, t);
     sqlite3_bind_text(c->insert, n + 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(c->insert, n + 2, start, -1, SQLITE_TRANSIENT);
-    if (step_done(c->insert) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (store_run(c->insert) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 refresh:
     bind_row(c->refresh, t);
     sqlite3_bind_text(c->refresh, n + 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_TRANSIENT);
-    if (step_done(c->refresh) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (store_run(c->refresh) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }
 
@@ -392,11 +383,12 @@ int store_history_delete(store *st, dest_table *t, const char *now) {
                           t->ncols + 1, t->ncols + 1) ||
             put_key_match(b, t) || strbuf_puts(b, " AND \"_fivetran_active\" = 1"))
             return store_oom(st);
-        if (prepare_built(st, t, "the delete", &c->del) != 0) return -1;
+        if (store_prepare(st, strbuf_cstr(&st->sql), &c->del, "the delete of \"%s\"", t->name) != 0)
+            return -1;
     }
     bind_row(c->del, t);
     sqlite3_bind_text(c->del, t->ncols + 1, now, 24, SQLITE_STATIC);
-    if (step_done(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
+    if (store_run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
     return 0;
 }
 
@@ -411,10 +403,12 @@ int store_history_truncate(store *st, dest_table *t, const char *now) {
                            " \"_fivetran_end\" = max(?1, \"_fivetran_start\")"
                            " WHERE \"_fivetran_active\" = 1"))
             return store_oom(st);
-        if (prepare_built(st, t, "the truncate", &c->truncate) != 0) return -1;
+        if (store_prepare(st, strbuf_cstr(&st->sql), &c->truncate, "the truncate of \"%s\"",
+                          t->name) != 0)
+            return -1;
     }
     sqlite3_bind_text(c->truncate, 1, now, 24, SQLITE_STATIC);
-    if (step_done(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
+    if (store_run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
     return 0;
 }
 
@@ -443,7 +437,7 @@ int store_sweep(store *st, dest_table *t, const char *now, const char *before, l
     sqlite3_bind_text(s, 2, before, -1, SQLITE_STATIC);
     for (int i = 0, k = 3; i < t->ncols; i++)
         if (t->present[i]) store_bind(s, k++, &t->vals[i]);
-    int rc = step_done(s);
+    int rc = store_run(s);
     *swept = rc == 0 ? sqlite3_changes64(st->db) : 0;
     sqlite3_finalize(s);
     return rc == 0 ? 0 : store_fail(st, "sweep of \"%s\"", t->name);

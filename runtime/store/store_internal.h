@@ -22,6 +22,18 @@ struct store {
 int store_fail(store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int store_oom(store *st);
 
+/* Prepares sql as a statement kept for reuse (SQLITE_PREPARE_PERSISTENT).
+ * A failure is kept as "preparing <what>: <SQLite's reason>", what being
+ * formatted from what_fmt, e.g. store_prepare(st, sql, &c->del, "the
+ * delete from \"%s\"", t->name). Returns 0 or -1. */
+int store_prepare(store *st, const char *sql, sqlite3_stmt **out, const char *what_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Steps a statement that returns no rows, and resets it whatever happens.
+ * Returns 0 when it ran to the end, -1 when not (the caller names the
+ * phase with store_fail). */
+int store_run(sqlite3_stmt *s);
+
 /* Executes the statement text built in st->sql; a failure names phase and name. */
 int store_exec(store *st, const char *phase, const char *name);
 

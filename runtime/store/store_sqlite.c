@@ -92,15 +92,18 @@ static int create_own_tables(sqlite3 *db) {
     return rc;
 }
 
-/* Prepares sql; a failure says what was being prepared (what), not the SQL. */
-static int prepare(store *st, const char *what, const char *sql, sqlite3_stmt **out) {
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-        return store_fail(st, "preparing %s", what);
-    return 0;
+int store_prepare(store *st, const char *sql, sqlite3_stmt **out, const char *what_fmt, ...) {
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK)
+        return 0;
+    char what[600];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
+    return store_fail(st, "preparing %s", what);
 }
 
-/* Steps a statement that returns no rows, and resets it whatever happens. */
-static int run(sqlite3_stmt *stmt) {
+int store_run(sqlite3_stmt *stmt) {
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -152,8 +155,9 @@ store *store_open(const char *path, char *err, size_t errlen) {
     }
     if (rc == SQLITE_OK) rc = create_own_tables(st->db);
     if (rc == SQLITE_OK) rc = store_register_functions(st->db);
-    if (rc != SQLITE_OK || prepare(st, "BEGIN", "BEGIN IMMEDIATE", &st->begin) != 0 ||
-        prepare(st, "COMMIT", "COMMIT", &st->commit) != 0 || prepare(st, "ROLLBACK", "ROLLBACK", &st->rollback) != 0) {
+    if (rc != SQLITE_OK || store_prepare(st, "BEGIN IMMEDIATE", &st->begin, "BEGIN") != 0 ||
+        store_prepare(st, "COMMIT", &st->commit, "COMMIT") != 0 ||
+        store_prepare(st, "ROLLBACK", &st->rollback, "ROLLBACK") != 0) {
         int os = st->db ? sqlite3_system_errno(st->db) : 0;
         snprintf(err, errlen, "cannot open %s: %s%s%s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory", os ? ": " : "",
@@ -210,17 +214,17 @@ void store_close(store *st, catalog *cat) {
 }
 
 int store_begin(store *st) {
-    if (run(st->begin) != 0) return store_fail(st, "beginning a transaction");
+    if (store_run(st->begin) != 0) return store_fail(st, "beginning a transaction");
     st->in_tx = true;
     return 0;
 }
 
 int store_commit(store *st) {
-    if (run(st->commit) != 0) {
+    if (store_run(st->commit) != 0) {
         store_fail(st, "committing");
         /* A failed COMMIT may leave the transaction open; end it so the
          * database stays at the last good checkpoint. */
-        if (!sqlite3_get_autocommit(st->db)) run(st->rollback);
+        if (!sqlite3_get_autocommit(st->db)) store_run(st->rollback);
         st->in_tx = false;
         return -1;
     }
@@ -231,7 +235,7 @@ int store_commit(store *st) {
 int store_rollback(store *st) {
     st->in_tx = false;
     if (sqlite3_get_autocommit(st->db)) return 0; /* SQLite rolled back already */
-    if (run(st->rollback) != 0) return store_fail(st, "rolling back");
+    if (store_run(st->rollback) != 0) return store_fail(st, "rolling back");
     return 0;
 }
 
@@ -340,15 +344,14 @@ int store_load_state(store *st, strbuf *out, bool *found) {
 
 int store_save_state(store *st, const char *json, size_t len) {
     sqlite3_stmt *s = NULL;
-    if (prepare(st, "the state's save",
-                "INSERT INTO _clua_state(id, state, saved_at)"
-                " VALUES(1, ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-                " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
-                " saved_at = excluded.saved_at",
-                &s) != 0)
+    if (store_prepare(st, "INSERT INTO _clua_state(id, state, saved_at)"
+                      " VALUES(1, ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+                      " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
+                      " saved_at = excluded.saved_at",
+                      &s, "the state's save") != 0)
         return -1;
     sqlite3_bind_text64(s, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
-    int rc = run(s) == 0 ? 0 : store_fail(st, "saving the state");
+    int rc = store_run(s) == 0 ? 0 : store_fail(st, "saving the state");
     sqlite3_finalize(s);
     return rc;
 }
@@ -372,13 +375,12 @@ int store_owner(store *st, char *owner, size_t size) {
 
 int store_set_owner(store *st, const char *owner) {
     sqlite3_stmt *s = NULL;
-    if (prepare(st, "the owner's record",
-                "INSERT INTO _clua_meta(key, value) VALUES('owner', ?1)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                &s) != 0)
+    if (store_prepare(st, "INSERT INTO _clua_meta(key, value) VALUES('owner', ?1)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      &s, "the owner's record") != 0)
         return -1;
     sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
-    int rc = run(s) == 0 ? 0 : store_fail(st, "recording the database's owner");
+    int rc = store_run(s) == 0 ? 0 : store_fail(st, "recording the database's owner");
     sqlite3_finalize(s);
     return rc;
 }
@@ -393,13 +395,14 @@ int store_exec(store *st, const char *phase, const char *name) {
 int store_record_column(store *st, const dest_table *t, int col) {
     const dest_column *c = &t->cols[col];
     sqlite3_stmt *s = NULL;
-    if (prepare(st, "a column's record",
-                "INSERT INTO _clua_columns(table_name, column_name, position, logical_type,"
-                " precision, scale, primary_key, declared) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                " ON CONFLICT(table_name, column_name) DO UPDATE SET"
-                " logical_type = excluded.logical_type, precision = excluded.precision,"
-                " scale = excluded.scale, declared = excluded.declared",
-                &s) != 0)
+    if (store_prepare(st,
+                      "INSERT INTO _clua_columns(table_name, column_name, position,"
+                      " logical_type, precision, scale, primary_key, declared)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                      " ON CONFLICT(table_name, column_name) DO UPDATE SET"
+                      " logical_type = excluded.logical_type, precision = excluded.precision,"
+                      " scale = excluded.scale, declared = excluded.declared",
+                      &s, "a column's record") != 0)
         return -1;
     sqlite3_bind_text64(s, 1, t->name, t->name_len, SQLITE_STATIC, SQLITE_UTF8);
     sqlite3_bind_text64(s, 2, c->name, c->name_len, SQLITE_STATIC, SQLITE_UTF8);
@@ -412,7 +415,9 @@ int store_record_column(store *st, const dest_table *t, int col) {
     }
     sqlite3_bind_int(s, 7, c->pk_pos);
     sqlite3_bind_int(s, 8, c->declared);
-    int rc = run(s) == 0 ? 0 : store_fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
+    int rc = store_run(s) == 0
+                 ? 0
+                 : store_fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
     sqlite3_finalize(s);
     return rc;
 }
@@ -521,9 +526,7 @@ static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
                                 "\"_fivetran_deleted\" = 0");
     if (bad) return store_oom(st);
-    char what[600];
-    snprintf(what, sizeof what, "the upsert into \"%s\"", t->name);
-    return prepare(st, what, strbuf_cstr(b), out);
+    return store_prepare(st, strbuf_cstr(b), out, "the upsert into \"%s\"", t->name);
 }
 
 int store_upsert(store *st, dest_table *t, const char *synced) {
@@ -536,7 +539,7 @@ int store_upsert(store *st, dest_table *t, const char *synced) {
         else sqlite3_bind_null(s, i + 1);
     }
     sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
-    if (run(s) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (store_run(s) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }
 
@@ -572,9 +575,9 @@ static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
         store_oom(st);
         return NULL;
     }
-    char what[600];
-    snprintf(what, sizeof what, "an update of \"%s\"", t->name);
-    if (prepare(st, what, strbuf_cstr(b), &c->update[slot].stmt) != 0) return NULL;
+    if (store_prepare(st, strbuf_cstr(b), &c->update[slot].stmt, "an update of \"%s\"",
+                      t->name) != 0)
+        return NULL;
     return c->update[slot].stmt;
 }
 
@@ -586,7 +589,7 @@ int store_update(store *st, dest_table *t, const char *synced) {
         if (t->present[i] && !t->cols[i].pk_pos) bind_value(s, ++n, &t->vals[i]);
     sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
     bind_pk(s, t, n + 2);
-    if (run(s) != 0) return store_fail(st, "update of \"%s\"", t->name);
+    if (store_run(s) != 0) return store_fail(st, "update of \"%s\"", t->name);
     return 0;
 }
 
@@ -600,13 +603,12 @@ int store_delete(store *st, dest_table *t, const char *synced) {
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1, \"_fivetran_synced\" = ?1 WHERE ") ||
             put_pk_match(b, t, 2))
             return store_oom(st);
-        char what[600];
-        snprintf(what, sizeof what, "the delete from \"%s\"", t->name);
-        if (prepare(st, what, strbuf_cstr(b), &c->del) != 0) return -1;
+        if (store_prepare(st, strbuf_cstr(b), &c->del, "the delete from \"%s\"", t->name) != 0)
+            return -1;
     }
     sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
     bind_pk(c->del, t, 2);
-    if (run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
+    if (store_run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
     return 0;
 }
 
@@ -619,10 +621,10 @@ int store_truncate(store *st, dest_table *t) {
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1 WHERE \"_fivetran_deleted\" = 0"))
             return store_oom(st);
-        char what[600];
-        snprintf(what, sizeof what, "the truncate of \"%s\"", t->name);
-        if (prepare(st, what, strbuf_cstr(b), &c->truncate) != 0) return -1;
+        if (store_prepare(st, strbuf_cstr(b), &c->truncate, "the truncate of \"%s\"", t->name) !=
+            0)
+            return -1;
     }
-    if (run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
+    if (store_run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
     return 0;
 }

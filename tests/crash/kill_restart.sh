@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Crash test (SPEC §5): kill_restart.lua, a deterministic connector of
-# 400,000 operations with a checkpoint every 1,000, is killed with SIGKILL at
-# seeded random moments and restarted each time until it finishes. Then its
-# database must equal the one of an uninterrupted run.
+# Crash test (README "Checkpoints, failure and state"): kill_restart.lua, a
+# deterministic connector of 400,000 operations with a checkpoint every
+# 1,000, is killed with SIGKILL at seeded random moments and restarted each
+# time until it finishes. Then its database must equal the one of an
+# uninterrupted run.
 #
 #   kill_restart.sh CONNECTOR_LUA
 #

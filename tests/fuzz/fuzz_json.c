@@ -6,7 +6,9 @@
  * json_encode accepts (a state the runtime loaded can always be saved
  * again); that text must decode to a value deeply equal to the first (same
  * types, integers and floats told apart, floats bit for bit) and encode to
- * the same text again. Any broken rule aborts with the reason. */
+ * the same text again. The Lua-free parser (json_core.h) must agree: its
+ * tree fails with the same message, or holds a value deeply equal to the
+ * decoded one. Any broken rule aborts with the reason. */
 #include <lauxlib.h>
 #include <lua.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "json_codec.h"
+#include "json_core.h"
 #include "strbuf.h"
 
 #define CHECK(cond, ...)                                                                       \
@@ -108,6 +111,51 @@ static int same(int a, int b, int depth) {
     }
 }
 
+/* Pushes the tree as json_decode makes values (arrays are not marked:
+ * `same` does not look at marks). */
+static void push_tree(const json_value *v) {
+    CHECK(lua_checkstack(L, 3), "Lua stack");
+    switch (v->kind) {
+    case JSON_KIND_NULL: lua_pushlightuserdata(L, JSON_NULL); break;
+    case JSON_KIND_BOOLEAN: lua_pushboolean(L, v->u.boolean); break;
+    case JSON_KIND_INTEGER: lua_pushinteger(L, v->u.integer); break;
+    case JSON_KIND_NUMBER: lua_pushnumber(L, v->u.number); break;
+    case JSON_KIND_STRING: lua_pushlstring(L, v->u.string.s, v->u.string.len); break;
+    case JSON_KIND_ARRAY:
+        lua_newtable(L);
+        for (size_t i = 0; i < v->u.array.n; i++) {
+            push_tree(&v->u.array.items[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case JSON_KIND_OBJECT:
+        lua_newtable(L);
+        for (size_t i = 0; i < v->u.object.n; i++) {
+            lua_pushlstring(L, v->u.object.members[i].key, v->u.object.members[i].len);
+            push_tree(&v->u.object.members[i].value);
+            lua_rawset(L, -3);
+        }
+        break;
+    }
+}
+
+/* json_tree_parse agrees with the decode that gave rc and err (and, on
+ * success, the value at the top). */
+static void check_tree(const uint8_t *data, size_t size, int rc, const char *err) {
+    char terr[256] = "";
+    json_value *t = json_tree_parse((const char *)data, size, terr, sizeof terr);
+    if (rc != 0) {
+        CHECK(!t, "the tree parsed what json_decode refused (%s)", err);
+        CHECK(strcmp(terr, err) == 0, "tree error \"%s\", decode error \"%s\"", terr, err);
+        return;
+    }
+    CHECK(t != NULL, "the tree refused what json_decode took: %s", terr);
+    push_tree(t);
+    CHECK(same(-2, -1, 0), "the tree differs from the decoded value");
+    lua_pop(L, 1);
+    json_tree_free(t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -119,8 +167,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[256];
     if (decode((const char *)data, size, err, sizeof err) != 0) {
         CHECK(strncmp(err, "line ", 5) == 0, "decode error \"%s\"", err);
+        check_tree(data, size, -1, err);
         return 0;
     }
+    check_tree(data, size, 0, "");
     strbuf_clear(&text1);
     CHECK(json_encode(L, 1, &text1, &keys, err, sizeof err) == 0,
           "a decoded value cannot be encoded: %s", err);

@@ -5,8 +5,8 @@
  * four source values: the bytes as a string, as an integer, as a float
  * (both the raw bits and the text read by strtod) and as a boolean. Each
  * is converted to every kind (and to a kind out of range). Besides the
- * sanitizers' checks, a success must give what SPEC §3 says each type is
- * stored as, and a conversion's text must be a fixed point: converting it
+ * sanitizers' checks, a success must give what README "Types" says each
+ * type is stored as, and a conversion's text must be a fixed point: converting it
  * again gives the same text (DECIMAL, dates, times). A failure must leave a
  * NUL-terminated message in the error buffer, whatever its size. The
  * other helpers of types.h run on the same bytes with buffers of exact

@@ -1,7 +1,8 @@
-/* Fault injection (SPEC §5): SQLite calls made to fail on purpose with
- * SQLITE_FULL, SQLITE_BUSY and SQLITE_IOERR at an op, at a checkpoint's
- * commit, at the final commit, and at the steps around them (saving the
- * state, the next BEGIN, an ALTER TABLE). Each failure must
+/* Fault injection (README "Checkpoints, failure and state"): SQLite calls
+ * made to fail on purpose with SQLITE_FULL, SQLITE_BUSY and SQLITE_IOERR
+ * at an op, at a checkpoint's commit, at the final commit, and at the
+ * steps around them (saving the state, the next BEGIN, an ALTER TABLE).
+ * Each failure must
  *   - fail the sync with CLUA_ERROR_STORE and a message that names the phase
  *     and SQLite's reason (and the database file, for a file-level error),
  *   - leave the database exactly at the last good checkpoint (its rows, its

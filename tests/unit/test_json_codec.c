@@ -1,7 +1,10 @@
-/* Unit tests for json_codec: exact text both ways, exact integers, and
- * every error message with its path or its line and column. Each test
- * gets a fresh lua_State with the standard libraries and a global `null`
- * holding JSON_NULL, so values are written as Lua expressions. */
+/* Unit tests for json_codec and the Lua-free json_core under it: exact
+ * text both ways, exact integers, and every error message with its path or
+ * its line and column. Each test gets a fresh lua_State with the standard
+ * libraries and a global `null` holding JSON_NULL, so values are written
+ * as Lua expressions. Every text decoded here is also parsed into a
+ * json_tree, which must fail with the same message or hold the same
+ * value. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include <lualib.h>
 
 #include "json_codec.h"
+#include "json_core.h"
 
 static int setup(void **state) {
     lua_State *L = luaL_newstate();
@@ -78,12 +82,73 @@ static void assert_encode_error(lua_State *L, const char *chunk, const char *wan
     strbuf_free(&out);
 }
 
+/* Pushes the tree as json_decode would have made it. */
+static void push_tree(lua_State *L, const json_value *v) {
+    luaL_checkstack(L, 3, "tree");
+    switch (v->kind) {
+    case JSON_KIND_NULL: lua_pushlightuserdata(L, JSON_NULL); break;
+    case JSON_KIND_BOOLEAN: lua_pushboolean(L, v->u.boolean); break;
+    case JSON_KIND_INTEGER: lua_pushinteger(L, v->u.integer); break;
+    case JSON_KIND_NUMBER: lua_pushnumber(L, v->u.number); break;
+    case JSON_KIND_STRING: lua_pushlstring(L, v->u.string.s, v->u.string.len); break;
+    case JSON_KIND_ARRAY:
+        lua_newtable(L);
+        json_mark_array(L, -1);
+        for (size_t i = 0; i < v->u.array.n; i++) {
+            push_tree(L, &v->u.array.items[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case JSON_KIND_OBJECT:
+        lua_newtable(L);
+        for (size_t i = 0; i < v->u.object.n; i++) {
+            const json_member *m = &v->u.object.members[i];
+            lua_pushlstring(L, m->key, m->len);
+            push_tree(L, &m->value);
+            lua_rawset(L, -3);
+        }
+        break;
+    }
+}
+
+/* The JSON text of the value at the top, popped, in *out. */
+static void encode_top(lua_State *L, strbuf *out) {
+    strbuf keys = STRBUF_INIT;
+    char err[256];
+    if (json_encode(L, -1, out, &keys, err, sizeof err) != 0) fail_msg("encode: %s", err);
+    lua_pop(L, 1);
+    strbuf_free(&keys);
+}
+
+/* json_tree_parse agrees with json_decode on text: the same error, or a
+ * tree that json_encode writes as it writes the decoded value at the top. */
+static void assert_tree_agrees(lua_State *L, const char *text, size_t len, const char *err) {
+    char terr[256] = "";
+    json_value *t = json_tree_parse(text, len, terr, sizeof terr);
+    if (err) {
+        assert_null(t);
+        assert_string_equal(terr, err);
+        return;
+    }
+    if (!t) fail_msg("json_tree_parse: %s", terr);
+    strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+    lua_pushvalue(L, -1);
+    encode_top(L, &want);
+    push_tree(L, t);
+    encode_top(L, &got);
+    assert_string_equal(strbuf_cstr(&got), strbuf_cstr(&want));
+    json_tree_free(t);
+    strbuf_free(&want);
+    strbuf_free(&got);
+}
+
 /* Decodes text into the global v. */
 static void decode_n(lua_State *L, const char *text, size_t len) {
     char err[256] = "";
     int top = lua_gettop(L);
     if (json_decode(L, text, len, err, sizeof err) != 0) fail_msg("%s: %s", text, err);
     assert_int_equal(lua_gettop(L), top + 1);
+    assert_tree_agrees(L, text, len, NULL);
     lua_setglobal(L, "v");
 }
 
@@ -95,6 +160,7 @@ static void assert_decode_error_n(lua_State *L, const char *text, size_t len, co
     assert_int_equal(json_decode(L, text, len, err, sizeof err), -1);
     assert_int_equal(lua_gettop(L), top);
     assert_string_equal(err, want);
+    assert_tree_agrees(L, text, len, want);
 }
 
 static void assert_decode_error(lua_State *L, const char *text, const char *want) {
@@ -744,6 +810,77 @@ static void test_encode_error_keeps_stack(void **state) {
     strbuf_free(&keys);
 }
 
+/* ---- json_core without Lua ------------------------------------------- */
+
+static void test_tree_values(void **state) {
+    (void)state;
+    const char text[] = "{\"a\": [1, -2.5, \"x\\u0000y\", true, null, {}],"
+                        " \"b\": 1, \"b\": 9223372036854775807}";
+    char err[256] = "";
+    json_value *t = json_tree_parse(text, sizeof text - 1, err, sizeof err);
+    if (!t) fail_msg("%s", err);
+    assert_int_equal(t->kind, JSON_KIND_OBJECT);
+    assert_int_equal(t->u.object.n, 3);
+    const json_value *b = json_tree_get(t, "b"); /* given twice: the last wins */
+    assert_int_equal(b->kind, JSON_KIND_INTEGER);
+    assert_true(b->u.integer == INT64_MAX);
+    const json_value *a = json_tree_get(t, "a");
+    assert_int_equal(a->kind, JSON_KIND_ARRAY);
+    assert_int_equal(a->u.array.n, 6);
+    assert_int_equal(a->u.array.items[0].kind, JSON_KIND_INTEGER);
+    assert_int_equal(a->u.array.items[1].kind, JSON_KIND_NUMBER);
+    assert_true(a->u.array.items[1].u.number == -2.5);
+    assert_int_equal(a->u.array.items[2].u.string.len, 3);
+    assert_memory_equal(a->u.array.items[2].u.string.s, "x\0y", 4);
+    assert_int_equal(a->u.array.items[3].kind, JSON_KIND_BOOLEAN);
+    assert_int_equal(a->u.array.items[4].kind, JSON_KIND_NULL);
+    assert_int_equal(a->u.array.items[5].kind, JSON_KIND_OBJECT);
+    assert_null(json_tree_get(t, "c"));
+    assert_null(json_tree_get(a, "a")); /* not an object */
+    json_tree_free(t);
+}
+
+/* A failure deep inside frees every open container (ASan and valgrind
+ * check); assert_decode_error checks the tree reports what json_decode
+ * reports. */
+static void test_tree_errors(void **state) {
+    char *deep = repeat("{\"k\": [\"s\", ", 300, "{\"x\": 1} x", "]}");
+    assert_decode_error(*state, deep, "line 1, column 3610: expected ',' or ']' after an array element");
+    free(deep);
+    char *over = repeat("[", JSON_MAX_DEPTH + 1, "", "]");
+    assert_decode_error(*state, over, "line 1, column 1001: nesting deeper than 1000");
+    free(over);
+    assert_decode_error(*state, "{\"a\": \"b\"", "line 1, column 10: unexpected end of input");
+    assert_decode_error(*state, "\"x\" 1", "line 1, column 5: unexpected text after the value");
+}
+
+static void test_unescape(void **state) {
+    (void)state;
+    const char raw[] = "a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00z";
+    char out[sizeof raw];
+    size_t n = json_unescape(raw, sizeof raw - 1, out);
+    const char want[] = "a\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80z";
+    assert_int_equal(n, sizeof want - 1);
+    assert_memory_equal(out, want, n);
+}
+
+static void test_write(void **state) {
+    (void)state;
+    strbuf b = STRBUF_INIT;
+    assert_int_equal(json_write_string(&b, "a\"\\\n\b\x01\x7f\0\xc3\xa9", 10), 0);
+    assert_int_equal(strbuf_putc(&b, ' '), 0);
+    assert_int_equal(json_write_integer(&b, INT64_MIN), 0);
+    assert_int_equal(strbuf_putc(&b, ' '), 0);
+    assert_int_equal(json_write_number(&b, 5.0), 0);
+    assert_int_equal(strbuf_putc(&b, ' '), 0);
+    assert_int_equal(json_write_number(&b, 0.1), 0);
+    assert_int_equal(strbuf_putc(&b, ' '), 0);
+    assert_int_equal(json_write_number(&b, 1e300), 0);
+    assert_string_equal(strbuf_cstr(&b), "\"a\\\"\\\\\\n\\b\\u0001\\u007f\\u0000\xc3\xa9\" "
+                                         "-9223372036854775808 5.0 0.1 1e+300");
+    strbuf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -773,6 +910,10 @@ int main(void) {
         T(test_encode_bad_values),
         T(test_encode_bad_tables),
         T(test_encode_error_keeps_stack),
+        T(test_tree_values),
+        T(test_tree_errors),
+        T(test_unescape),
+        T(test_write),
 #undef T
     };
     return cmocka_run_group_tests_name("json_codec", tests, NULL, NULL);

@@ -1,5 +1,6 @@
-/* Unit tests for runtime/core/types.c: every row of SPEC §3's type table, its
- * boundaries, the converted values and the exact error messages. */
+/* Unit tests for runtime/core/types.c: every row of the type table in
+ * README "Types", its boundaries, the converted values and the exact error
+ * messages. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
