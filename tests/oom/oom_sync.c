@@ -21,10 +21,16 @@
  * each start and mode, and at exit); crashes are ASan's. The loop ends at
  * the first k the sync never reached.
  *
- * Every k up to OOM_DENSE (default 300) is tried; beyond it, k moves on by
- * a random step of 1 .. 2*OOM_STEP-1 (default OOM_STEP 4), drawn from
- * OOM_SEED (default 13; printed), so each run covers a quarter of the later
- * k and the whole stays short. OOM_DENSE=0 OOM_STEP=1 tries every k. */
+ * A sync makes about 15,000 allocations from an empty start (SQLite's,
+ * mostly: each CREATE and each widening re-reads the schema) and 2,500 to
+ * 3,000 from a filled one, and each k costs a failing sync, a clean one and
+ * two reads of the database: every k would take half an hour. So every k
+ * up to OOM_DENSE (default 100: the setup of the Lua state, the inputs and
+ * the database) is tried, and beyond it k moves on by a random step of 1
+ * .. 2*step-1, drawn from OOM_SEED (default 13; printed), with step chosen
+ * so that each start and mode runs about OOM_SYNCS syncs (default 250), or
+ * OOM_STEP when given. OOM_DENSE=0 OOM_STEP=1 tries every k; OOM_FROM=k
+ * starts each loop at k (a failure's k, to see it again). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -218,6 +224,7 @@ typedef struct start {
     char *snaps[6];
     int nsnaps;
     char *full, *after_full;
+    long long allocations; /* in a clean sync from this start */
 } start;
 
 static void take_snapshots(start *s) {
@@ -233,7 +240,9 @@ static void take_snapshots(start *s) {
         s->snaps[s->nsnaps++] = snapshot_or_die(dir);
     }
     prepare(dir, s->base);
+    oom_arm(0, false); /* counts, refuses none */
     clean_sync(NULL, dir, CLUA_OK);
+    s->allocations = oom_disarm();
     s->full = s->snaps[s->nsnaps++] = snapshot_or_die(dir);
     clean_sync(NULL, dir, CLUA_OK);
     s->after_full = snapshot_or_die(dir);
@@ -265,11 +274,13 @@ static void report(const start *s, bool sticky, long long k, const char *fmt, ..
 }
 
 /* Runs k = 1, 2, ... (sampled past dense) from start s; returns how many k ran. */
-static long long run_loop(start *s, bool sticky, long long dense, long long step,
-                          unsigned *seed) {
+static long long run_loop(start *s, bool sticky, long long dense, long long syncs,
+                          long long step, unsigned *seed) {
+    if (step < 1) step = syncs > dense ? (s->allocations - dense) / (syncs - dense) : 1;
+    if (step < 1) step = 1;
     char dir[4100];
     snprintf(dir, sizeof dir, "%s/run", work);
-    long long runs = 0, k = 1, calls = 0;
+    long long runs = 0, k = env_number("OOM_FROM", 1), calls = 0;
     for (;; runs++) {
         prepare(dir, s->base);
         char msg[4096];
@@ -311,8 +322,9 @@ static long long run_loop(start *s, bool sticky, long long dense, long long step
         else k += 1 + (long long)(rand_r(seed) % (unsigned)(2 * step - 1));
     }
     if (LEAK_CHECK()) report(s, sticky, k, "leaks (above); OOM_DENSE=0 OOM_STEP=1 to find the k");
-    printf("start=%s mode=%s: %lld syncs, up to k=%lld (a clean sync makes %lld allocations)\n",
-           s->name, sticky ? "k-and-later" : "k-only", runs + 1, k, calls);
+    printf("start=%s mode=%s: %lld syncs, every k up to %lld, then steps of %lld on average, up "
+           "to k=%lld (a clean sync makes %lld allocations)\n",
+           s->name, sticky ? "k-and-later" : "k-only", runs + 1, dense, step, k, calls);
     return runs + 1;
 }
 
@@ -329,10 +341,10 @@ int main(int argc, char **argv) {
     if (mkdir(work, 0755) != 0 && errno != EEXIST) die(work);
     snprintf(script, sizeof script, "%s/oom_connector.lua", work);
     write_file(script, CONNECTOR);
-    long long dense = env_number("OOM_DENSE", 300), step = env_number("OOM_STEP", 4);
+    long long dense = env_number("OOM_DENSE", 100), syncs = env_number("OOM_SYNCS", 250),
+              step = env_number("OOM_STEP", 0);
     unsigned seed = (unsigned)env_number("OOM_SEED", 13);
-    if (step < 1) step = 1;
-    printf("OOM_DENSE=%lld OOM_STEP=%lld OOM_SEED=%u\n", dense, step, seed);
+    printf("OOM_DENSE=%lld OOM_SYNCS=%lld OOM_STEP=%lld OOM_SEED=%u\n", dense, syncs, step, seed);
 
     char base[4100];
     snprintf(base, sizeof base, "%s/base", work);
@@ -345,7 +357,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
         take_snapshots(&starts[i]);
         for (int sticky = 0; sticky <= 1; sticky++)
-            total += run_loop(&starts[i], sticky, dense, step, &seed);
+            total += run_loop(&starts[i], sticky, dense, syncs, step, &seed);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("%lld failing syncs in %.1f s; %d failure(s)\n", total,
