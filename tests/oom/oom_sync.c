@@ -1,6 +1,10 @@
 /* oom_sync: out-of-memory test over whole syncs (issue 13).
  *
- *   oom_sync WORKDIR
+ *   oom_sync [WORKDIR]
+ *
+ * Without WORKDIR it works in a new directory under /dev/shm (or $TMPDIR,
+ * or /tmp) and removes it at the end: on a disk, each commit's fsync
+ * would make the test several times slower.
  *
  * For k = 1, 2, 3, ... one whole sync of a small connector (declared
  * types, upserts, update, delete, truncate, undeclared columns that widen,
@@ -28,7 +32,7 @@
  * up to OOM_DENSE (default 100: the setup of the Lua state, the inputs and
  * the database) is tried, and beyond it k moves on by a random step of 1
  * .. 2*step-1, drawn from OOM_SEED (default 13; printed), with step chosen
- * so that each start and mode runs about OOM_SYNCS syncs (default 250), or
+ * so that each start and mode runs about OOM_SYNCS syncs (default 160), or
  * OOM_STEP when given. OOM_DENSE=0 OOM_STEP=1 tries every k; OOM_FROM=k
  * starts each loop at k (a failure's k, to see it again). */
 #include <dirent.h>
@@ -321,27 +325,49 @@ static long long run_loop(start *s, bool sticky, long long dense, long long sync
         if (k < dense) k++;
         else k += 1 + (long long)(rand_r(seed) % (unsigned)(2 * step - 1));
     }
-    if (LEAK_CHECK()) report(s, sticky, k, "leaks (above); OOM_DENSE=0 OOM_STEP=1 to find the k");
+    if (LEAK_CHECK())
+        report(s, sticky, k, "leaks: LeakSanitizer's report above shows where they were made");
     printf("start=%s mode=%s: %lld syncs, every k up to %lld, then steps of %lld on average, up "
            "to k=%lld (a clean sync makes %lld allocations)\n",
            s->name, sticky ? "k-and-later" : "k-only", runs + 1, dense, step, k, calls);
     return runs + 1;
 }
 
+/* Removes what the test made in a work directory of its own. */
+static void remove_work(void) {
+    static const char *const dirs[] = {"run", "snap", "base"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", work, dirs[i]);
+        empty_dir(path);
+        rmdir(path);
+    }
+    empty_dir(work);
+    rmdir(work);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s WORKDIR\n", argv[0]);
+    if (argc > 2) {
+        fprintf(stderr, "usage: %s [WORKDIR]\n", argv[0]);
         return 2;
     }
     if (oom_install_sqlite() != 0) {
         fprintf(stderr, "oom_sync: SQLite refused the counting allocator\n");
         return 2;
     }
-    snprintf(work, sizeof work, "%s", argv[1]);
-    if (mkdir(work, 0755) != 0 && errno != EEXIST) die(work);
+    bool own_work = argc < 2;
+    if (own_work) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(work, sizeof work, "%s/oom_sync.XXXXXX",
+                 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(work)) die(work);
+    } else {
+        snprintf(work, sizeof work, "%s", argv[1]);
+        if (mkdir(work, 0755) != 0 && errno != EEXIST) die(work);
+    }
     snprintf(script, sizeof script, "%s/oom_connector.lua", work);
     write_file(script, CONNECTOR);
-    long long dense = env_number("OOM_DENSE", 100), syncs = env_number("OOM_SYNCS", 250),
+    long long dense = env_number("OOM_DENSE", 100), syncs = env_number("OOM_SYNCS", 160),
               step = env_number("OOM_STEP", 0);
     unsigned seed = (unsigned)env_number("OOM_SEED", 13);
     printf("OOM_DENSE=%lld OOM_SYNCS=%lld OOM_STEP=%lld OOM_SEED=%u\n", dense, syncs, step, seed);
@@ -366,5 +392,6 @@ int main(int argc, char **argv) {
         for (int j = 0; j < starts[i].nsnaps; j++) free(starts[i].snaps[j]);
         free(starts[i].after_full);
     }
+    if (own_work) remove_work();
     return failures ? 1 : 0;
 }
