@@ -14,7 +14,7 @@ int oom_install_sqlite(void);
 /* From now on count every allocation (ours through the --wrap'd
  * malloc/calloc/realloc/strdup/strndup, Lua's through them, SQLite's
  * through its methods) and refuse the k-th; with sticky, every one after
- * it too. */
+ * it too. k = 0 refuses none. */
 void oom_arm(long long k, bool sticky);
 
 /* Stops counting; returns how many allocations were asked for since

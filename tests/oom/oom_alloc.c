@@ -29,7 +29,7 @@ static long long counted, fail_at;
 static bool refuse(void) {
     if (!armed) return false;
     ++counted;
-    return counted == fail_at || (sticky && counted > fail_at);
+    return fail_at > 0 && (counted == fail_at || (sticky && counted > fail_at));
 }
 
 void oom_arm(long long k, bool all_after) {
