@@ -44,6 +44,7 @@ struct lua_alloc {
     void *stop_user;
     unsigned polls;
     int stopped;
+    int ran_out; /* the C library refused a block */
 };
 
 #define SLAB_HEAD ((sizeof(slab) + GRAIN - 1) / GRAIN * GRAIN)
@@ -58,6 +59,7 @@ size_t lua_alloc_in_use(const lua_alloc *a) { return a->in_use; }
 size_t lua_alloc_peak(const lua_alloc *a) { return a->peak; }
 int lua_alloc_hit_limit(const lua_alloc *a) { return a->hit_limit; }
 int lua_alloc_limit_reached(const lua_alloc *a) { return a->limit_reached || a->failed_pending; }
+int lua_alloc_ran_out(const lua_alloc *a) { return a->ran_out; }
 
 bool lua_alloc_would_exceed(const lua_alloc *a, size_t extra) {
     return a->limit && (extra > a->limit || a->in_use > a->limit - extra);
@@ -159,13 +161,19 @@ void *lua_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize) {
     void *p;
     if (!POOLED(old) && !POOLED(nsize)) {
         p = realloc(ptr, nsize); /* with ptr NULL, a malloc */
-        if (!p) return NULL;
+        if (!p) {
+            a->ran_out = 1;
+            return NULL;
+        }
     } else if (ptr && POOLED(old) && POOLED(nsize) && class_of(nsize) == class_of(old)) {
         p = ptr; /* the block already fits */
     } else {
         /* Across the small/large line (a failed shrink is an error Lua 5.4 handles). */
         p = POOLED(nsize) ? small_alloc(a, class_of(nsize)) : malloc(nsize);
-        if (!p) return NULL;
+        if (!p) {
+            a->ran_out = 1;
+            return NULL;
+        }
         if (ptr) {
             memcpy(p, ptr, old < nsize ? old : nsize);
             if (POOLED(old)) small_free(a, ptr, class_of(old));

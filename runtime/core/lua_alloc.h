@@ -31,6 +31,10 @@ int lua_alloc_hit_limit(const lua_alloc *a);
  * "not enough memory" error. */
 int lua_alloc_limit_reached(const lua_alloc *a);
 
+/* True once the C library refused a block (malloc or realloc returned
+ * NULL): memory ran out, not the limit. */
+int lua_alloc_ran_out(const lua_alloc *a);
+
 /* Whether holding extra more bytes would pass the limit (false without
  * one): for C code that is about to make something the script will hold,
  * such as a response body, and wants to refuse it before it is made. */

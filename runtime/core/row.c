@@ -52,7 +52,7 @@ const char *row_name(lua_State *L, struct clua_runtime *rt, const char *what, co
     strbuf_clear(&rt->name);
     int rc = rt->naming_source ? strbuf_append(&rt->name, name, len)
                                     : names_normalize(name, len, is_table, &rt->name);
-    if (rc != 0) clua_raise(L, "%s: out of memory", what);
+    if (rc != 0) rt_raise_nomem(L, rt, "%s: out of memory", what);
     *out_len = rt->name.len;
     return strbuf_cstr(&rt->name);
 }
@@ -60,7 +60,7 @@ const char *row_name(lua_State *L, struct clua_runtime *rt, const char *what, co
 void row_note_source(lua_State *L, struct clua_runtime *rt, char **slot, const char *kind,
                      const char *source, size_t len, const char *name) {
     if (!*slot) {
-        if (catalog_set_source(slot, source, len) != 0) clua_raise(L, "out of memory");
+        if (catalog_set_source(slot, source, len) != 0) rt_raise_nomem(L, rt, "out of memory");
         return;
     }
     if (strlen(*slot) == len && memcmp(*slot, source, len) == 0) return;
@@ -95,7 +95,7 @@ static dest_table *add_hashed(lua_State *L, struct clua_runtime *rt, const char 
     int id = t ? dest_table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1) : -1;
     if (id < 0) {
         if (t) catalog_drop_last(&rt->cat);
-        clua_raise(L, "out of memory");
+        rt_raise_nomem(L, rt, "out of memory");
     }
     t->cols[id].declared = true;
     t->pending = true;
@@ -195,7 +195,7 @@ void row_hash(lua_State *L, struct clua_runtime *rt, dest_table *t) {
         if (ci == id || !t->present[ci]) continue;
         const dest_column *c = &t->cols[ci];
         if (rowhash_add(b, c->name, c->name_len, c->type.kind, &t->vals[ci]) != 0)
-            clua_raise(L, "out of memory");
+            rt_raise_nomem(L, rt, "out of memory");
     }
     types_value *v = &t->vals[id];
     rowhash_hex(b, v->buf);

@@ -139,10 +139,10 @@ static int raise_store(lua_State *L, struct clua_runtime *rt) {
 
 /* ---- the plan: what the row asks of the schema ---- */
 
-static void *grow(lua_State *L, void *p, int *cap, size_t size) {
+static void *grow(reader *r, void *p, int *cap, size_t size) {
     int n = *cap ? *cap * 2 : 8;
     void *q = realloc(p, (size_t)n * size);
-    if (!q) clua_raise(L, "out of memory");
+    if (!q) rt_raise_nomem(r->L, r->rt, "%s: out of memory", r->op);
     *cap = n;
     return q;
 }
@@ -158,7 +158,7 @@ static void plan_change(reader *r, int col, types_kind to, int vidx) {
     row_change *c = change_of(rs, col);
     if (!c) {
         if (rs->nchange == rs->capchange)
-            rs->changes = grow(r->L, rs->changes, &rs->capchange, sizeof *rs->changes);
+            rs->changes = grow(r, rs->changes, &rs->capchange, sizeof *rs->changes);
         c = &rs->changes[rs->nchange++];
         c->col = col;
     }
@@ -230,8 +230,10 @@ static void encode_json(reader *r, const char *name, const types_type *type, int
                         strbuf *buf) {
     struct clua_runtime *rt = r->rt;
     strbuf_clear(buf);
-    if (json_encode(r->L, vidx, buf, &rt->keys, rt->msg, sizeof rt->msg) != 0)
+    if (json_encode(r->L, vidx, buf, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
+        rt_note_json_error(rt);
         row_fail(r, "column \"%s\" is %s: %s", name, types_name(type->kind), rt->msg);
+    }
 }
 
 /* Converts the value at vidx for column ci, of type type (the column's
@@ -325,12 +327,12 @@ static int plan_new(reader *r, const char *name, size_t len) {
     for (int i = 0; i < rs->nnew; i++)
         if (catalog_same_name(rs->names.p + rs->news[i].name_at, rs->news[i].name_len, name, len))
             rs->news[i].kind = TYPES_COUNT;
-    if (rs->nnew == rs->capnew) rs->news = grow(L, rs->news, &rs->capnew, sizeof *rs->news);
+    if (rs->nnew == rs->capnew) rs->news = grow(r, rs->news, &rs->capnew, sizeof *rs->news);
     row_new *n = &rs->news[rs->nnew];
     n->name_at = rs->names.len;
     n->name_len = len;
     n->kind = kind;
-    if (strbuf_append(&rs->names, name, len) != 0) clua_raise(L, "%s: out of memory", r->op);
+    if (strbuf_append(&rs->names, name, len) != 0) rt_raise_nomem(L, r->rt, "%s: out of memory", r->op);
     if (!lua_checkstack(L, 3)) clua_raise(L, "%s: out of memory (Lua stack)", r->op);
     lua_pushvalue(L, -2);
     n->key_idx = lua_gettop(L) - 2;
@@ -512,7 +514,7 @@ static void evolve(reader *r) {
         if (n->kind == TYPES_COUNT) continue; /* another spelling of a later one */
         types_type type = {n->kind, 0, 0};
         int ci = dest_table_add_column(t, rs->names.p + n->name_at, n->name_len, type, 0);
-        if (ci < 0) clua_raise(L, "%s: out of memory", r->op);
+        if (ci < 0) rt_raise_nomem(L, rt, "%s: out of memory", r->op);
         if (store_add_column(rt->st, t, ci) != 0) {
             dest_table_drop_last_column(t);
             raise_store(L, rt);

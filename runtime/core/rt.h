@@ -81,6 +81,9 @@ struct clua_runtime {
      * may continue, even if the script catches the error. */
     bool store_failed;
     char store_msg[1024];
+    /* Memory ran out (Lua's, SQLite's or ours) on the way to a failure:
+     * the sync then fails with CLUA_ERROR_NOMEM. */
+    bool out_of_memory;
 
     bool checkpointed;
     /* This run in the journal (journal.h): its id (0: not recorded), the
@@ -130,6 +133,16 @@ struct clua_runtime {
 
 /* Keeps the store's error as the sync's failure (the first one wins). */
 void rt_store_failed(struct clua_runtime *rt);
+
+/* Raises fmt (an "out of memory" message) as luaL_error does, and marks
+ * the sync's failure as one for want of memory (CLUA_ERROR_NOMEM), even
+ * if the script catches the error and fails later. */
+_Noreturn void rt_raise_nomem(lua_State *L, struct clua_runtime *rt, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* After the JSON codec failed with its message in rt->msg: a failure for
+ * want of memory ("out of memory", json_codec.h) marks the sync's too. */
+void rt_note_json_error(struct clua_runtime *rt);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SS.fffZ" (24 bytes). */
 const char *rt_now(struct clua_runtime *rt);

@@ -2,6 +2,8 @@
  * directory, its lock and its database, hands the Lua side to script.c,
  * and then commits or rolls back to the last checkpoint. */
 #include <errno.h>
+#include <lauxlib.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -112,7 +114,24 @@ const char *rt_now(struct clua_runtime *rt) {
 void rt_store_failed(struct clua_runtime *rt) {
     if (rt->store_failed) return;
     rt->store_failed = true;
+    if (store_out_of_memory(rt->st)) rt->out_of_memory = true;
     snprintf(rt->store_msg, sizeof rt->store_msg, "%s", store_error(rt->st));
+}
+
+_Noreturn void rt_raise_nomem(lua_State *L, struct clua_runtime *rt, const char *fmt, ...) {
+    rt->out_of_memory = true;
+    va_list ap;
+    va_start(ap, fmt);
+    luaL_where(L, 1);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    lua_error(L);
+    abort(); /* lua_error does not return */
+}
+
+void rt_note_json_error(struct clua_runtime *rt) {
+    if (strcmp(rt->msg, "out of memory") == 0) rt->out_of_memory = true;
 }
 
 static void keep_failure(struct clua_runtime *rt, const char *msg) {
@@ -168,6 +187,13 @@ static clua_status fail(clua_runtime *rt, clua_status status, const char *msg) {
 
 clua_status rt_fail(clua_runtime *rt, clua_status status, const char *msg) {
     return fail(rt, status, msg);
+}
+
+/* A failure of the store, with its message: CLUA_ERROR_NOMEM when it was
+ * for want of memory, CLUA_ERROR_STORE otherwise. */
+static clua_status store_failure(clua_runtime *rt, const char *msg) {
+    if (store_out_of_memory(rt->st)) rt->out_of_memory = true;
+    return fail(rt, rt->out_of_memory ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, msg);
 }
 
 /* clua_errmsg shows no secret either: an embedder prints it, and the
@@ -249,7 +275,7 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
     char owner[1024], msg[4096 + 2400];
     const char *name = script_name(rt->opt->script);
     if (store_owner(rt->st, owner, sizeof owner) != 0)
-        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+        return store_failure(rt, store_error(rt->st));
     *adopt = false;
     if (strcmp(owner, name) == 0) return CLUA_OK;
     if (owner[0] && !rt->opt->take_over) {
@@ -278,10 +304,11 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     rt->lock_fd = files_lock(rt->dir, err, sizeof err);
     if (rt->lock_fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
     if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
-    rt->st = store_open(db_path, err, sizeof err);
-    if (!rt->st) return fail(rt, CLUA_ERROR_STORE, err);
+    bool nomem;
+    rt->st = store_open_noting(db_path, err, sizeof err, &nomem);
+    if (!rt->st) return fail(rt, nomem ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, err);
     if (rt->opt->durable && store_set_durable(rt->st) != 0)
-        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+        return store_failure(rt, store_error(rt->st));
     bool adopt = false;
     clua_status status = claim_destination(rt, &adopt);
     if (status == CLUA_ERROR_OWNER) {
@@ -298,17 +325,18 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     if (store_begin(rt->st) != 0 || store_load_catalog(rt->st, &rt->cat) != 0 ||
         journal_begin(rt->st, script_name(rt->opt->script), rt->journal_started, &id) != 0 ||
         store_commit(rt->st) != 0)
-        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+        return store_failure(rt, store_error(rt->st));
     rt->journal_id = id;
-    if (store_begin(rt->st) != 0) return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+    if (store_begin(rt->st) != 0) return store_failure(rt, store_error(rt->st));
     if (adopt && store_set_owner(rt->st, script_name(rt->opt->script)) != 0)
-        return fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+        return store_failure(rt, store_error(rt->st));
     return CLUA_OK;
 }
 
 static clua_status status_of_script_failure(const clua_runtime *rt) {
     if (rt->interrupted_by) return CLUA_ERROR_INTERRUPTED;
     if (rt->timed_out || rt->memory_limited) return CLUA_ERROR_LIMIT;
+    if (rt->out_of_memory) return CLUA_ERROR_NOMEM;
     if (rt->store_failed) return CLUA_ERROR_STORE;
     if (rt->phase == RT_PHASE_INPUT) return CLUA_ERROR_INPUT;
     return CLUA_ERROR_SCRIPT;
@@ -335,6 +363,7 @@ clua_status clua_sync(clua_runtime *rt) {
     rt->script_path = opt->script;
     rt->phase = RT_PHASE_SETUP;
     rt->store_failed = false;
+    rt->out_of_memory = false;
     rt->checkpointed = false;
     rt->journal_id = 0;
     rt->journal_seq = 0;
@@ -410,7 +439,7 @@ clua_status clua_sync(clua_runtime *rt) {
         bool found;
         snprintf(state_source, sizeof state_source, "saved in %s", rt->summary.database_path);
         if (store_load_state(rt->st, &saved_state, &found) != 0) {
-            status = fail(rt, CLUA_ERROR_STORE, store_error(rt->st));
+            status = store_failure(rt, store_error(rt->st));
             goto done;
         }
         if (!found && strbuf_puts(&saved_state, "{}") != 0) {
@@ -434,7 +463,7 @@ clua_status clua_sync(clua_runtime *rt) {
         status = fail(rt, CLUA_ERROR_INTERRUPTED, "interrupted before the final commit");
     } else if (rt->store_failed) {
         /* The script caught an op's database error and went on: still a failure. */
-        status = fail(rt, CLUA_ERROR_STORE, rt->store_msg);
+        status = fail(rt, rt->out_of_memory ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, rt->store_msg);
     } else {
         /* The final commit. Without a checkpoint the run keeps the state it
          * started from, saved so that --state FILE carries over. */
@@ -443,10 +472,10 @@ clua_status clua_sync(clua_runtime *rt) {
         if (!saved && rt_commit_state(rt, strbuf_cstr(&rt->start_state), rt->start_state.len,
                                       false) != 0) {
             snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, rt->store_msg);
-            status = fail(rt, CLUA_ERROR_STORE, msg);
+            status = fail(rt, rt->out_of_memory ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, msg);
         } else if (saved && (journal_row(rt, NULL, 0, true) != 0 || store_commit(rt->st) != 0)) {
             snprintf(msg, sizeof msg, "%s: final commit: %s", opt->script, store_error(rt->st));
-            status = fail(rt, CLUA_ERROR_STORE, msg);
+            status = store_failure(rt, msg);
         } else if (saved) {
             journal_done(rt);
         }

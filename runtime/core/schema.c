@@ -103,7 +103,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, dest_table *t, c
                        "table does not have; " RESET_HINT,
                        t->name, cname);
         ci = dest_table_add_column(t, cname, clen, *type, pk_pos);
-        if (ci < 0) clua_raise(L, "schema(): out of memory");
+        if (ci < 0) rt_raise_nomem(L, rt, "schema(): out of memory");
         t->cols[ci].declared = typed;
         t->cols[ci].in_schema = true;
         row_note_source(L, rt, &t->cols[ci].source, "column", source, slen,
@@ -234,7 +234,7 @@ static int key_list(lua_State *L, int pk, const char *tname) {
 }
 
 /* A declaration without a primary key: the table is keyed by _fivetran_id. */
-static void apply_hash_key(lua_State *L, dest_table *t, bool is_new) {
+static void apply_hash_key(lua_State *L, struct clua_runtime *rt, dest_table *t, bool is_new) {
     if (!is_new) {
         if (!dest_table_hashed(t))
             clua_raise(L,
@@ -245,7 +245,7 @@ static void apply_hash_key(lua_State *L, dest_table *t, bool is_new) {
     }
     types_type id_type = {TYPES_STRING, 0, 0};
     int id = dest_table_add_column(t, CATALOG_ID_COLUMN, strlen(CATALOG_ID_COLUMN), id_type, 1);
-    if (id < 0) clua_raise(L, "schema(): out of memory");
+    if (id < 0) rt_raise_nomem(L, rt, "schema(): out of memory");
     t->cols[id].declared = true;
 }
 
@@ -384,7 +384,7 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
                    t->source && strcmp(t->source, source) ? t->source : "",
                    t->source && strcmp(t->source, source) ? "\" before)" : "");
     bool is_new = t == NULL;
-    if (is_new && !(t = catalog_add(&rt->cat, tname, tlen))) clua_raise(L, "schema(): out of memory");
+    if (is_new && !(t = catalog_add(&rt->cat, tname, tlen))) rt_raise_nomem(L, rt, "schema(): out of memory");
     t->declared = true;
     row_note_source(L, rt, &t->source, "table", source, slen, t->name);
 
@@ -396,7 +396,7 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
     int ncols = sorted_columns(L, cols, t->name);
     int order = lua_gettop(L);
 
-    if (npk == 0) apply_hash_key(L, t, is_new);
+    if (npk == 0) apply_hash_key(L, rt, t, is_new);
     else apply_key(L, rt, t, pk, npk, cols, is_new);
     for (int i = 1; i <= ncols; i++) {
         lua_rawgeti(L, order, i);

@@ -110,8 +110,10 @@ static int script_main(lua_State *L) {
     /* The state this run keeps if it never checkpoints, in the same compact
      * form a checkpoint writes. */
     strbuf_clear(&rt->start_state);
-    if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0)
+    if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
+        rt_note_json_error(rt);
         clua_raise(L, "state %s: %s", in->state_source, rt->msg);
+    }
 
     rt->phase = RT_PHASE_LOAD;
     lua_call(L, 0, 1); /* 3: what the chunk returned */
@@ -156,6 +158,18 @@ static void keep_error(struct clua_runtime *rt, const char *text) {
     if (tb) log_line(&rt->log, CLUA_LOG_FINE, "FINE", tb + 1);
 }
 
+/* What a sync does in phase, for a message. */
+static const char *phase_doing(rt_phase phase) {
+    switch (phase) {
+    case RT_PHASE_SETUP: return "setting up the Lua state";
+    case RT_PHASE_INPUT: return "reading the configuration and state";
+    case RT_PHASE_LOAD: return "loading the script";
+    case RT_PHASE_SCHEMA: return "in schema()";
+    case RT_PHASE_UPDATE: return "in update()";
+    default: return "after update()";
+    }
+}
+
 static lua_alloc *pool_of(lua_State *L) {
     void *pool;
     lua_getallocf(L, &pool);
@@ -182,6 +196,17 @@ static int outcome(struct clua_runtime *rt, lua_State *L, int status) {
         return -1;
     }
     if (status == LUA_OK) return 0;
+    /* Memory ran out, not the limit: CLUA_ERROR_NOMEM. Lua's own words
+     * ("not enough memory", or "error in error handling" when the
+     * traceback could not be made) become the runtime's, with the phase. */
+    if (!rt->memory_limited && (status == LUA_ERRMEM || lua_alloc_ran_out(pool)))
+        rt->out_of_memory = true;
+    if (rt->out_of_memory && status != LUA_ERRRUN) {
+        bool named = rt->phase >= RT_PHASE_LOAD;
+        snprintf(rt->errmsg, sizeof rt->errmsg, "%s%sout of memory %s",
+                 named ? rt->script_path : "", named ? ": " : "", phase_doing(rt->phase));
+        return -1;
+    }
     keep_error(rt, text ? text : "(no message)");
     return -1;
 }
@@ -192,6 +217,7 @@ int script_open(struct clua_runtime *rt, const script_inputs *in) {
     lua_State *L = pool ? lua_newstate(lua_alloc_fn, pool) : NULL;
     if (!L) {
         rt->memory_limited = pool && lua_alloc_hit_limit(pool);
+        rt->out_of_memory = !rt->memory_limited;
         lua_alloc_free(pool);
         snprintf(rt->errmsg, sizeof rt->errmsg, "cannot create a Lua state: %s",
                  rt->memory_limited ? "--memory-limit is too small" : "out of memory");

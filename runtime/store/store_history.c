@@ -301,25 +301,29 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
         if (s < floor && store_history_time(floor, start) != 0)
             snprintf(start, sizeof start, "%s", END_OF_TIME);
     }
+    /* Texts are bound SQLITE_STATIC: each buffer outlives the step that
+     * reads it, and a copy (SQLITE_TRANSIENT) could fail for want of
+     * memory and bind NULL, which the step then reports as a NOT NULL
+     * constraint instead of the shortage. */
     if (found && active) {
         char end[32];
         if (store_history_time(ms_of(start) - 1, end) != 0) snprintf(end, sizeof end, "%s", nstart);
         bind_row(c->close, t);
-        sqlite3_bind_text(c->close, n + 1, end, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(c->close, n + 1, end, -1, SQLITE_STATIC);
         sqlite3_bind_int(c->close, n + 2, 0);
         sqlite3_bind_null(c->close, n + 3);
-        sqlite3_bind_text(c->close, n + 4, nstart, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(c->close, n + 4, nstart, -1, SQLITE_STATIC);
         if (store_run(c->close) != 0) return store_fail(st, "closing a version in \"%s\"", t->name);
     }
     bind_row(c->insert, t);
     sqlite3_bind_text(c->insert, n + 1, now, 24, SQLITE_STATIC);
-    sqlite3_bind_text(c->insert, n + 2, start, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(c->insert, n + 2, start, -1, SQLITE_STATIC);
     if (store_run(c->insert) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 refresh:
     bind_row(c->refresh, t);
     sqlite3_bind_text(c->refresh, n + 1, now, 24, SQLITE_STATIC);
-    sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_STATIC);
     if (store_run(c->refresh) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }

@@ -15,6 +15,7 @@ struct store {
     strbuf sql; /* scratch for statement text */
     char path[4096];
     char err[1024];
+    bool nomem; /* err is for want of memory (SQLITE_NOMEM, or ours) */
 };
 
 /* Keeps "phase: SQLite's reason" (and the file, for file-level errors) as

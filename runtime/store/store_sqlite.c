@@ -47,31 +47,43 @@ int store_fail(store *st, const char *fmt, ...) {
     /* A failure of the file itself says which file, so the user knows what
      * to look at or restore. */
     int code = sqlite3_errcode(st->db) & 0xff;
+    st->nomem = code == SQLITE_NOMEM;
     bool file_level = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR ||
                       code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
     /* "disk I/O error" says little: the system's reason says what to do. */
     int os = file_level ? sqlite3_system_errno(st->db) : 0;
-    snprintf(st->err, sizeof st->err, "%s: %s%s%s%s%s%s", phase, sqlite3_errmsg(st->db),
+    /* SQLite may say what it could not do for want of memory ("unable to
+     * open a temporary database file ..."): the cause is named too. */
+    const char *msg = sqlite3_errmsg(st->db);
+    bool say_nomem = st->nomem && !strstr(msg, "out of memory");
+    snprintf(st->err, sizeof st->err, "%s: %s%s%s%s%s%s%s", phase, msg,
              file_level ? " (" : "", file_level ? st->path : "", os ? ": " : "",
-             os ? strerror(os) : "", file_level ? ")" : "");
+             os ? strerror(os) : "", file_level ? ")" : "", say_nomem ? " (out of memory)" : "");
     return -1;
 }
 
 int store_oom(store *st) {
     snprintf(st->err, sizeof st->err, "out of memory");
+    st->nomem = true;
     return -1;
 }
 
 const char *store_error(const store *st) { return st->err; }
 
+bool store_out_of_memory(const store *st) { return st->nomem; }
+
 
 /* Databases written before _clua_columns had `declared` get it. */
 static int upgrade_columns_table(sqlite3 *db) {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT declared FROM _clua_columns", -1, &s, NULL) == SQLITE_OK) {
+    int rc = sqlite3_prepare_v2(db, "SELECT declared FROM _clua_columns", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
         sqlite3_finalize(s);
         return SQLITE_OK;
     }
+    /* Only a missing column (SQLITE_ERROR) asks for the upgrade; out of
+     * memory or a damaged file is the failure itself. */
+    if (rc != SQLITE_ERROR) return rc;
     return sqlite3_exec(db, "ALTER TABLE _clua_columns ADD COLUMN declared INTEGER NOT NULL DEFAULT 0",
                         NULL, NULL, NULL);
 }
@@ -130,10 +142,16 @@ int store_check_files(const char *path, char *err, size_t errlen) {
 }
 
 store *store_open(const char *path, char *err, size_t errlen) {
+    return store_open_noting(path, err, errlen, NULL);
+}
+
+store *store_open_noting(const char *path, char *err, size_t errlen, bool *out_of_memory) {
+    if (out_of_memory) *out_of_memory = false;
     if (store_check_files(path, err, errlen) != 0) return NULL;
     store *st = calloc(1, sizeof *st);
     if (!st) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "cannot open %s: out of memory", path);
+        if (out_of_memory) *out_of_memory = true;
         return NULL;
     }
     snprintf(st->path, sizeof st->path, "%s", path);
@@ -159,6 +177,8 @@ store *store_open(const char *path, char *err, size_t errlen) {
         store_prepare(st, "COMMIT", &st->commit, "COMMIT") != 0 ||
         store_prepare(st, "ROLLBACK", &st->rollback, "ROLLBACK") != 0) {
         int os = st->db ? sqlite3_system_errno(st->db) : 0;
+        if (out_of_memory)
+            *out_of_memory = !st->db || (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOMEM;
         snprintf(err, errlen, "cannot open %s: %s%s%s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory", os ? ": " : "",
                  os ? strerror(os) : "");

@@ -20,6 +20,8 @@ typedef struct store store;
  * _clua_meta (the owner), and the journal's (journal.h).
  * Returns NULL with err set on failure. */
 store *store_open(const char *path, char *err, size_t errlen);
+/* store_open, and *out_of_memory set when it failed for want of memory. */
+store *store_open_noting(const char *path, char *err, size_t errlen, bool *out_of_memory);
 
 /* Refuses a database at path whose file or journal files (-wal, -shm,
  * -journal) exist as anything but regular files (a planted symbolic link,
@@ -50,6 +52,9 @@ void store_close(store *st, catalog *cat);
 
 /* The last error, with its phase. */
 const char *store_error(const store *st);
+/* Whether that error is for want of memory (SQLITE_NOMEM, or the store's
+ * own allocation), which the runtime reports as CLUA_ERROR_NOMEM. */
+bool store_out_of_memory(const store *st);
 
 int store_begin(store *st);
 int store_commit(store *st);
