@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "fixture.h"
 #include "json_codec.h"
 #include "row.h"
 #include "rt.h"
@@ -26,7 +26,6 @@
 
 typedef struct fixture {
     char path[64];
-    rt_options opt;
     struct clua_runtime *rt;
     lua_State *L;
     char err[4096]; /* the last failed chunk's message */
@@ -124,20 +123,15 @@ static void set_fn(fixture *fx, const char *name, lua_CFunction f, int mode) {
 static int setup(void **state) {
     fixture *fx = calloc(1, sizeof *fx);
     if (!fx) return -1;
-    snprintf(fx->path, sizeof fx->path, "/tmp/clua_row_XXXXXX");
-    int fd = mkstemp(fx->path);
-    if (fd < 0) {
+    if (fixture_tmp_db(fx->path, sizeof fx->path, "row") != 0) {
         free(fx);
         return -1;
     }
-    close(fd);
     *state = fx;
-    struct clua_runtime *rt = calloc(1, sizeof *rt);
+    struct clua_runtime *rt = clua_open(); /* the options' defaults, as a sync has them */
     if (!rt) return -1;
     fx->rt = rt;
-    fx->opt.log_level = CLUA_LOG_INFO; /* the rest zero, as rt_options_init leaves it */
-    rt->opt = &fx->opt;
-    rt->lock_fd = -1;
+    rt->opt = &rt->options;
     rt->log.level = CLUA_LOG_INFO;
     rt->log.fn = keep_log;
     rt->log.user = fx;
@@ -166,18 +160,8 @@ static int teardown(void **state) {
     lua_close(fx->L);
     store_close(rt->st, &rt->cat);
     catalog_free(&rt->cat);
-    strbuf_free(&rt->json);
-    strbuf_free(&rt->keys);
-    strbuf_free(&rt->name);
-    strbuf_free(&rt->row_bytes);
-    redact_free(&rt->secrets);
-    free(rt);
-    char p[96];
-    unlink(fx->path);
-    snprintf(p, sizeof p, "%s-wal", fx->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", fx->path);
-    unlink(p);
+    clua_close(rt);
+    fixture_remove_db(fx->path);
     free(fx);
     return 0;
 }
@@ -431,7 +415,7 @@ static void test_spellings(void **state) {
 
 static void test_strict(void **state) {
     fixture *fx = *state;
-    fx->opt.strict = 1;
+    fx->rt->options.strict = 1;
     fails(fx, "return upsert('t', {})",
           "op.upsert(\"t\"): --strict: table \"t\" is not declared; schema() declares no tables");
     ok(fx, declare_t, "nil");

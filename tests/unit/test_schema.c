@@ -34,16 +34,15 @@ typedef struct fixture {
 /* ---- the runtime: open, close, reopen on the same file ---- */
 
 static void rt_open_on(fixture *fx) {
-    struct clua_runtime *rt = calloc(1, sizeof *rt);
+    struct clua_runtime *rt = clua_open();
     if (!rt) fail_msg("out of memory");
-    rt->lock_fd = -1;
     rt->log.level = CLUA_LOG_SEVERE;
     rt->script_path = "t.lua";
     rt->phase = RT_PHASE_SCHEMA;
     char err[512];
     rt->st = store_open(fx->path, err, sizeof err);
     if (!rt->st) {
-        free(rt);
+        clua_close(rt);
         fail_msg("store_open: %s", err);
     }
     fx->rt = rt;
@@ -60,12 +59,7 @@ static void rt_close(fixture *fx) {
     if (!rt) return;
     store_close(rt->st, &rt->cat);
     catalog_free(&rt->cat);
-    strbuf_free(&rt->start_state);
-    strbuf_free(&rt->json);
-    strbuf_free(&rt->keys);
-    strbuf_free(&rt->name);
-    strbuf_free(&rt->row_bytes);
-    free(rt);
+    clua_close(rt);
     fx->rt = NULL;
 }
 

@@ -20,22 +20,13 @@ function update(configuration, state)
 end
 LUA
 
-"$CLUA" slow.lua > out1 2> err1 &
-PID1=$!
-# the first checkpoint's state.json shows the first run is inside update()
-for _ in $(seq 100); do [ -s files/slow/state.json ] && break; sleep 0.05; done
-expect_file_eq files/slow/state.json '{"page":1}'
+start_sync slow.lua
 
 busy() { # busy ARGS...: connector-lua ARGS fails at once with exit 4
-  local t0 t1
-  t0=$(date +%s%N)
-  run "$@"
-  t1=$(date +%s%N)
+  run_beside "$@"
   expect_exit 4
   expect_err "another connector-lua run"
   expect_err "files/slow"
-  [ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "connector-lua $* took $(((t1 - t0) / 1000000)) ms, expected at once"
-  kill -0 "$PID1" 2>/dev/null || fail "the first run ended before connector-lua $* was refused"
 }
 busy slow.lua
 expect_out "SYNC FAILED"
@@ -45,10 +36,7 @@ busy reset --output files/slow
 [ -f files/slow/warehouse.db ] || fail "the refused reset removed warehouse.db"
 [ -f files/slow/state.json ] || fail "the refused reset removed state.json"
 
-wait "$PID1"
-RC1=$?
-[ "$RC1" = 0 ] || { fail "the first run exited $RC1"; cat out1 err1 >&2; }
-grep -qF "SYNC SUCCEEDED" out1 || fail "the first run did not succeed: $(cat out1)"
+end_sync
 grep -qF "Upserts        | 200" out1 || fail "the first run's summary: $(cat out1)"
 expect_sql files/slow/warehouse.db "SELECT count(*), min(id), max(id), sum(v = 'first'), sum(v = 'second') FROM t" "200|1|200|100|100"
 expect_sql files/slow/warehouse.db "SELECT count(*) FROM t WHERE id = 999" "0"

@@ -3,14 +3,7 @@
 # deleted rows, columns, types and keys, the saved state; then a TABLE's
 # rows as a text table, newest first, with --limit and the count line.
 # inspect reads only: warehouse.db is the same byte for byte afterwards.
-run "$ROOT/scripts/three.lua"
-expect_exit 0
-run "$ROOT/scripts/three.lua"
-expect_exit 0
-run "$ROOT/scripts/records_without_created_at.lua"
-expect_exit 0
-T=files/three/warehouse.db
-U=files/records_without_created_at/warehouse.db
+sync_documented
 SUM_T=$(cksum < $T)
 SUM_U=$(cksum < $U)
 

@@ -18,41 +18,24 @@ function update(configuration, state)
 end
 LUA
 
-"$CLUA" slow.lua > out1 2> err1 &
-PID1=$!
-# the first checkpoint's state.json shows the run is inside update()
-for _ in $(seq 100); do [ -s files/slow/state.json ] && break; sleep 0.05; done
-expect_file_eq files/slow/state.json '{"page":1}'
+start_sync slow.lua
 
-# timed ARGS...: runs connector-lua ARGS; it must end within a second, with the sync still running
-timed() {
-  local t0 t1
-  t0=$(date +%s%N)
-  run "$@"
-  t1=$(date +%s%N)
-  [ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "connector-lua $* took $(((t1 - t0) / 1000000)) ms"
-  kill -0 "$PID1" 2>/dev/null || fail "the sync ended before connector-lua $* was done"
-}
-
-timed inspect slow.lua
+run_beside inspect slow.lua
 expect_exit 0
 expect_out "Table t: 100 live rows, 0 deleted"
 expect_out '): {"page":1}'
-timed inspect slow.lua t --limit 3
+run_beside inspect slow.lua t --limit 3
 expect_exit 0
 expect_out "3 of 100 rows shown, newest first"
 expect_no_out "second"
-timed inspect --output files/slow t --json --limit 500
+run_beside inspect --output files/slow t --json --limit 500
 expect_exit 0
 expect_sql :memory: "SELECT json_extract(CAST(readfile('out') AS TEXT), '\$.shown'), json_extract(CAST(readfile('out') AS TEXT), '\$.total')" "100|100"
 # while a sync holds the directory, a reset is refused, but inspect is not
-timed reset slow.lua
+run_beside reset slow.lua
 expect_exit 4
 
-wait "$PID1"
-RC1=$?
-[ "$RC1" = 0 ] || { fail "the sync exited $RC1"; cat out1 err1 >&2; }
-grep -qF "SYNC SUCCEEDED" out1 || fail "the sync did not succeed: $(cat out1)"
+end_sync
 expect_sql files/slow/warehouse.db "SELECT count(*), sum(_fivetran_deleted), sum(v = 'second') FROM t" "200|1|100"
 expect_sql files/slow/warehouse.db "PRAGMA integrity_check" "ok"
 

@@ -1,13 +1,6 @@
 # inspect --json: the same information as the text, as one JSON document,
 # checked with SQLite's JSON functions (no python or jq needed).
-run "$ROOT/scripts/three.lua"
-expect_exit 0
-run "$ROOT/scripts/three.lua"
-expect_exit 0
-run "$ROOT/scripts/records_without_created_at.lua"
-expect_exit 0
-T=files/three/warehouse.db
-U=files/records_without_created_at/warehouse.db
+sync_documented
 
 # expect_json PATH EXPECTED: json_extract(stdout, PATH) is EXPECTED
 # (arrays and objects come back as compact JSON text).

@@ -7,14 +7,15 @@
 
 . "$ROOT/tests/script/json_log.sh"
 
-# stop SIGNALS ARGS...: runs ARGS, sends SIGNALS (comma-separated, 0.3 s
-# apart) once ./marker is there; RC is the exit status.
+# stop SIGNALS ARGS...: runs connector-lua ARGS, sends SIGNALS
+# (comma-separated, 0.3 s apart) once ./marker is there (stop_run,
+# tests/script/lib/stop.sh); RC is the exit status.
 stop() {
-  local sigs=$1 got
+  local sigs=$1
   shift
   rm -rf o marker
-  got=$(SIG_DELAY=0.05 python3 "$ROOT/tests/script/stoprun.py" "$sigs" marker -- "$@")
-  RC=${got% *}
+  SIG_DELAY=0.05 stop_run "$sigs" marker "$@"
+  RC=$STOPPED
 }
 
 # Two rows and a checkpoint, then (mode) a busy Lua loop or one long C call.
@@ -37,7 +38,7 @@ echo '{"mode": "busy"}' > busy.json
 echo '{"mode": "longcall"}' > long.json
 
 # SIGTERM in a Lua loop: the sync stops, rolls back and reports.
-stop SIGTERM "$CLUA" s.lua --output o --configuration busy.json --log-format json
+stop SIGTERM s.lua --output o --configuration busy.json --log-format json
 expect_exit 143
 jcheck 's["upserts"] == 3 and s["checkpoints"] == 1' \
   're.fullmatch(r"s\.lua(:[0-9]+)?: interrupted by SIGTERM", s["error"])' \
@@ -47,7 +48,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 # SIGTERM in a long C call: after the grace period the handler ends the
 # process, and says so in JSON.
 STUCK="the script did not stop (it is inside a long call); exiting: the database keeps its last checkpoint"
-stop SIGTERM "$CLUA" s.lua --output o --configuration long.json --log-format json
+stop SIGTERM s.lua --output o --configuration long.json --log-format json
 expect_exit 143
 jcheck "s['error'] == '$STUCK'" 's["upserts"] == 3 and s["checkpoints"] == 1' \
   "[(o['level'], o['message']) for o in log[2:]] == [('SEVERE', '$STUCK')]" \
@@ -56,13 +57,13 @@ expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # A second SIGTERM: at once.
 AT_ONCE="stopped at once by a second signal; the database keeps its last checkpoint"
-stop SIGTERM,SIGTERM "$CLUA" s.lua --output o --configuration long.json --log-format json
+stop SIGTERM,SIGTERM s.lua --output o --configuration long.json --log-format json
 expect_exit 143
 jcheck "s['error'] == '$AT_ONCE'" "[(o['level'], o['message']) for o in log[2:]] == [('SEVERE', '$AT_ONCE')]"
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # The same in text: the handler's words as before.
-stop SIGTERM,SIGTERM "$CLUA" s.lua --output o --configuration long.json
+stop SIGTERM,SIGTERM s.lua --output o --configuration long.json
 expect_exit 143
 [ "$(tail -n 1 err)" = "connector-lua: $AT_ONCE" ] || { fail "the text message changed"; show_output; }
 expect_out "Checkpoints    | 1"

@@ -8,22 +8,18 @@
 . "$ROOT/tests/http/helpers.sh"
 start_server
 
-# stoprun.py SIGNALS MARKER -- ARGS...: see tests/script/stoprun.py.
-STOPRUN="$ROOT/tests/script/stoprun.py"
-
 # stopped WHAT STATUS MAX SEVERE SIGNALS [connector-lua ARGS]: the run of ARGS
 # ends with STATUS within MAX seconds of the first signal, with one SEVERE
-# line SEVERE (a regular expression), the summary and SYNC FAILED.
+# line SEVERE (a regular expression), the summary and SYNC FAILED
+# (stop_run: tests/script/lib/stop.sh).
 stopped() {
-  local what=$1 status=$2 max=$3 severe=$4 sigs=$5 before=$FAILURES got rc secs
+  local what=$1 status=$2 max=$3 severe=$4 sigs=$5 before=$FAILURES
   shift 5
   rm -rf o marker
-  got=$(python3 "$STOPRUN" "$sigs" marker -- "$CLUA" "$@")
-  rc=${got% *}
-  secs=${got#* }
-  [ "$rc" = "$status" ] || { fail "$what: exit status '$rc', expected $status"; show_output; }
-  awk -v s="$secs" -v m="$max" 'BEGIN { exit !(s < m) }' ||
-    fail "$what: took $secs s to stop, expected under $max s"
+  stop_run "$sigs" marker "$@"
+  [ "$STOPPED" = "$status" ] || { fail "$what: exit status '$STOPPED', expected $status"; show_output; }
+  awk -v ms="$STOP_MS" -v m="$max" 'BEGIN { exit !(ms < m * 1000) }' ||
+    fail "$what: took $STOP_MS ms to stop, expected under $max s"
   expect_out "Checkpoints    | 1"
   expect_out "SYNC FAILED"
   if [ -n "$severe" ]; then
