@@ -1,11 +1,11 @@
-/* raise: clua_raise (see raise.h). */
+/* raise: raise_error (see raise.h). */
 #include "raise.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
-_Noreturn void clua_raise(lua_State *L, const char *fmt, ...) {
+_Noreturn void raise_error(lua_State *L, const char *fmt, ...) {
     va_list ap;
     luaL_where(L, 1);
     va_start(ap, fmt);

@@ -48,7 +48,7 @@ static int raise_store(lua_State *L, struct clua_runtime *rt) {
 const char *row_name(lua_State *L, struct clua_runtime *rt, const char *what, const char *name,
                      size_t len, bool is_table, size_t *out_len) {
     if (len == 0 || memchr(name, '\0', len))
-        clua_raise(L, "%s name \"%s\" is empty or holds a NUL byte", what, name);
+        raise_error(L, "%s name \"%s\" is empty or holds a NUL byte", what, name);
     strbuf_clear(&rt->name);
     int rc = rt->naming_source ? strbuf_append(&rt->name, name, len)
                                     : names_normalize(name, len, is_table, &rt->name);
@@ -145,15 +145,15 @@ static _Noreturn void strict_table(lua_State *L, struct clua_runtime *rt, const 
     char list[1024];
     declared_tables(&rt->cat, list, sizeof list);
     if (list[0])
-        clua_raise(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares %s",
+        raise_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares %s",
                    op, source, source, list);
-    clua_raise(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares no "
+    raise_error(L, "%s(\"%s\"): --strict: table \"%s\" is not declared; schema() declares no "
                   "tables", op, source, source);
 }
 
 dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
     if (lua_type(L, 1) != LUA_TSTRING)
-        clua_raise(L, "%s: the table name must be a string, got %s", op,
+        raise_error(L, "%s: the table name must be a string, got %s", op,
                    row_arg_typename(L, rt, 1));
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->table_cache);
     lua_pushvalue(L, 1);
@@ -169,7 +169,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     snprintf(what, sizeof what, "%s: table", op);
     const char *name = row_name(L, rt, what, source, slen, true, &len);
     if (catalog_reserved_table(name, len))
-        clua_raise(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
+        raise_error(L, "%s: table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", op, name);
     dest_table *t = catalog_find(&rt->cat, name, len);
     if (rt->opt->strict && (!t || !t->declared)) strict_table(L, rt, op, source);

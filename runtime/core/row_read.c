@@ -333,7 +333,7 @@ static int plan_new(reader *r, const char *name, size_t len) {
     n->name_len = len;
     n->kind = kind;
     if (strbuf_append(&rs->names, name, len) != 0) rt_raise_nomem(L, r->rt, "%s: out of memory", r->op);
-    if (!lua_checkstack(L, 3)) clua_raise(L, "%s: out of memory (Lua stack)", r->op);
+    if (!lua_checkstack(L, 3)) raise_error(L, "%s: out of memory (Lua stack)", r->op);
     lua_pushvalue(L, -2);
     n->key_idx = lua_gettop(L) - 2;
     n->val_idx = lua_gettop(L) - 1;
@@ -456,7 +456,7 @@ static void check_row(reader *r) {
             /* A string value is bound where it is: keep it alive until the op ends. */
             if (lua_type(L, -1) == LUA_TSTRING) {
                 if (room-- == 0) {
-                    if (!lua_checkstack(L, 32)) clua_raise(L, "%s: out of memory (Lua stack)", r->op);
+                    if (!lua_checkstack(L, 32)) raise_error(L, "%s: out of memory (Lua stack)", r->op);
                     room = 16;
                 }
                 lua_pushvalue(L, -2);
@@ -536,7 +536,7 @@ static void evolve(reader *r) {
 
 void row_read(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op, row_mode mode) {
     if (lua_type(L, ROW_ARG_ROW) != LUA_TTABLE)
-        clua_raise(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
+        raise_error(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
                    row_arg_typename(L, rt, ROW_ARG_ROW));
     reader r = {L, rt, t, op, mode, push_column_cache(L, t)};
     row_scratch *rs = &rt->row;

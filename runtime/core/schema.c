@@ -1,6 +1,6 @@
 /* schema: reads the declarations schema() returned and brings the catalog
  * and the database in line with them (see schema.h), raising with
- * clua_raise on a declaration that is wrong. It never calls into Lua (the
+ * raise_error on a declaration that is wrong. It never calls into Lua (the
  * host, script.c, calls schema()), and the SQL is store_sqlite.c's. */
 #include "schema.h"
 
@@ -17,10 +17,10 @@
 static void check_name(lua_State *L, const char *what, const char *name, size_t len,
                        const char *table_name) {
     if (len == 0 || memchr(name, '\0', len))
-        clua_raise(L, "schema(): table \"%s\": %s name \"%s\" is empty or holds a NUL byte",
+        raise_error(L, "schema(): table \"%s\": %s name \"%s\" is empty or holds a NUL byte",
                    table_name, what, name);
     if (catalog_reserved_name(name, len))
-        clua_raise(L, "schema(): table \"%s\": column \"%s\" is reserved for the runtime",
+        raise_error(L, "schema(): table \"%s\": column \"%s\" is reserved for the runtime",
                    table_name, name);
 }
 
@@ -39,7 +39,7 @@ static types_type parse_type(lua_State *L, int idx, const char *tname, const cha
     if (is_table) lua_getfield(L, idx, "type");
     else lua_pushvalue(L, idx);
     if (lua_type(L, -1) != LUA_TSTRING)
-        clua_raise(L,
+        raise_error(L,
                    "schema(): table \"%s\" column \"%s\": the type must be a name such as "
                    "\"STRING\" or a table such as { type = \"DECIMAL\", precision = 15, scale = 2 }, "
                    "got %s",
@@ -49,7 +49,7 @@ static types_type parse_type(lua_State *L, int idx, const char *tname, const cha
     if (!types_from_name(name, len, &type.kind)) {
         char known[256];
         known_types(known, sizeof known);
-        clua_raise(L, "schema(): table \"%s\" column \"%s\": unknown type \"%s\" (known: %s)",
+        raise_error(L, "schema(): table \"%s\" column \"%s\": unknown type \"%s\" (known: %s)",
                    tname, cname, name, known);
     }
     lua_pop(L, 1);
@@ -63,7 +63,7 @@ static types_type parse_type(lua_State *L, int idx, const char *tname, const cha
         /* Checked before narrowing to int, so 2^32 + 15 is not taken for 15. */
         if (ok_p && ok_s &&
             (p < 1 || p > TYPES_DECIMAL_MAX_PRECISION || s < 0 || s > p))
-            clua_raise(L,
+            raise_error(L,
                        "schema(): table \"%s\" column \"%s\": DECIMAL(%I,%I) is out of range "
                        "(precision 1 to %d, scale 0 to precision)",
                        tname, cname, p, s, TYPES_DECIMAL_MAX_PRECISION);
@@ -71,7 +71,7 @@ static types_type parse_type(lua_State *L, int idx, const char *tname, const cha
         type.scale = (int)s;
     }
     if (!ok_p || !ok_s)
-        clua_raise(L,
+        raise_error(L,
                    "schema(): table \"%s\" column \"%s\": DECIMAL needs precision and scale: "
                    "{ type = \"DECIMAL\", precision = 15, scale = 2 }",
                    tname, cname);
@@ -85,7 +85,7 @@ static bool same_type(const types_type *a, const types_type *b) {
 
 static _Noreturn void raise_store(lua_State *L, struct clua_runtime *rt) {
     rt_store_failed(rt);
-    clua_raise(L, "schema(): %s", rt->store_msg);
+    raise_error(L, "schema(): %s", rt->store_msg);
 }
 
 /* Brings one column of an existing or new table in line with its
@@ -98,7 +98,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, dest_table *t, c
     bool typed = type->kind != CATALOG_TYPE_PENDING;
     if (ci < 0) {
         if (!is_new_table && pk_pos)
-            clua_raise(L,
+            raise_error(L,
                        "schema(): table \"%s\": the primary key now includes \"%s\", which the "
                        "table does not have; " RESET_HINT,
                        t->name, cname);
@@ -124,7 +124,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, dest_table *t, c
         char a[48], b[48];
         types_format(&c->type, a, sizeof a);
         types_format(type, b, sizeof b);
-        clua_raise(L,
+        raise_error(L,
                    "schema(): table \"%s\": columns \"%s\" (%s) and \"%s\" (%s) both become "
                    "\"%s\"; give them one type or names that stay apart",
                    t->name, c->source, a, source, b, c->name);
@@ -145,7 +145,7 @@ static void apply_column(lua_State *L, struct clua_runtime *rt, dest_table *t, c
     types_format(&c->type, was, sizeof was);
     types_format(type, now, sizeof now);
     if (!types_widens(&c->type, type))
-        clua_raise(L,
+        raise_error(L,
                    "schema(): table \"%s\" column \"%s\" is %s in the database; declaring it %s "
                    "could lose data; " RESET_HINT,
                    t->name, cname, was, now);
@@ -174,13 +174,13 @@ static int sorted_columns(lua_State *L, int idx, const char *tname) {
     int n = 0;
     if (lua_isnil(L, idx)) return 0;
     if (lua_type(L, idx) != LUA_TTABLE)
-        clua_raise(L, "schema(): table \"%s\": columns must be a table of name = type, got %s",
+        raise_error(L, "schema(): table \"%s\": columns must be a table of name = type, got %s",
                    tname, luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            clua_raise(L, "schema(): table \"%s\": column names must be strings, got %s", tname,
+            raise_error(L, "schema(): table \"%s\": column names must be strings, got %s", tname,
                        luaL_typename(L, -1));
         /* insertion sort into the array at -2 */
         int i = n++;
@@ -212,7 +212,7 @@ static void check_fields(lua_State *L, int decl, int entry) {
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         if (!k || (strcmp(k, "table") && strcmp(k, "primary_key") && strcmp(k, "columns") &&
                    strcmp(k, "history")))
-            clua_raise(L,
+            raise_error(L,
                        "schema(): %s: unknown field %s (the fields are table, "
                        "primary_key, columns and history)",
                        where, k ? k : luaL_typename(L, -1));
@@ -228,7 +228,7 @@ static int key_list(lua_State *L, int pk, const char *tname) {
         lua_replace(L, pk);
     }
     if (!lua_isnil(L, pk) && lua_type(L, pk) != LUA_TTABLE)
-        clua_raise(L, "schema(): table \"%s\": primary_key must be a list of column names, got %s",
+        raise_error(L, "schema(): table \"%s\": primary_key must be a list of column names, got %s",
                    tname, luaL_typename(L, pk));
     return lua_isnil(L, pk) ? 0 : (int)lua_rawlen(L, pk);
 }
@@ -237,7 +237,7 @@ static int key_list(lua_State *L, int pk, const char *tname) {
 static void apply_hash_key(lua_State *L, struct clua_runtime *rt, dest_table *t, bool is_new) {
     if (!is_new) {
         if (!dest_table_hashed(t))
-            clua_raise(L,
+            raise_error(L,
                        "schema(): table \"%s\" has a primary key in the database and none in "
                        "schema(); " RESET_HINT,
                        t->name);
@@ -253,7 +253,7 @@ static void apply_hash_key(lua_State *L, struct clua_runtime *rt, dest_table *t,
 static void apply_key(lua_State *L, struct clua_runtime *rt, dest_table *t, int pk, int npk, int cols,
                       bool is_new) {
     if (!is_new && (dest_table_hashed(t) || t->npk != npk))
-        clua_raise(L,
+        raise_error(L,
                    "schema(): table \"%s\": the primary key has %d column(s) in the database "
                    "and %d in schema(); " RESET_HINT,
                    t->name, dest_table_hashed(t) ? 0 : t->npk, npk);
@@ -262,7 +262,7 @@ static void apply_key(lua_State *L, struct clua_runtime *rt, dest_table *t, int 
         size_t slen, clen;
         const char *source = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &slen) : NULL;
         if (!source)
-            clua_raise(L, "schema(): table \"%s\": primary-key column %d must be a string, got %s",
+            raise_error(L, "schema(): table \"%s\": primary-key column %d must be a string, got %s",
                        t->name, k, luaL_typename(L, -1));
         char what[300];
         snprintf(what, sizeof what, "schema(): table \"%s\": primary-key column", t->name);
@@ -271,9 +271,9 @@ static void apply_key(lua_State *L, struct clua_runtime *rt, dest_table *t, int 
         int ci = dest_table_find_column(t, cname, clen);
         if (ci >= 0 && t->cols[ci].pk_pos != k) {
             if (is_new)
-                clua_raise(L, "schema(): table \"%s\": primary-key column \"%s\" is named twice",
+                raise_error(L, "schema(): table \"%s\": primary-key column \"%s\" is named twice",
                            t->name, cname);
-            clua_raise(L,
+            raise_error(L,
                        "schema(): table \"%s\": the primary key in the database differs from the "
                        "one declared (\"%s\" is not column %d of it); " RESET_HINT,
                        t->name, cname, k);
@@ -302,7 +302,7 @@ static bool parse_history(lua_State *L, struct clua_runtime *rt, dest_table *t, 
         while (lua_next(L, idx)) {
             lua_pop(L, 1);
             if (lua_type(L, -1) != LUA_TSTRING || strcmp(lua_tostring(L, -1), "start"))
-                clua_raise(L, "schema(): table \"%s\": history has an unknown field %s (the one "
+                raise_error(L, "schema(): table \"%s\": history has an unknown field %s (the one "
                               "field is start)",
                            t->name, luaL_tolstring(L, -1, NULL));
         }
@@ -315,7 +315,7 @@ static bool parse_history(lua_State *L, struct clua_runtime *rt, dest_table *t, 
             const char *cname = row_name(L, rt, what, source, slen, false, &clen);
             int ci = dest_table_find_column(t, cname, clen);
             if (ci < 0 || !t->cols[ci].in_schema || t->cols[ci].type.kind != TYPES_UTC_DATETIME)
-                clua_raise(L,
+                raise_error(L,
                            "schema(): table \"%s\": history start column \"%s\" must be declared "
                            "in columns as UTC_DATETIME",
                            t->name, source);
@@ -324,7 +324,7 @@ static bool parse_history(lua_State *L, struct clua_runtime *rt, dest_table *t, 
             return true;
         }
     }
-    clua_raise(L,
+    raise_error(L,
                "schema(): table \"%s\": history must be true or { start = \"column\" } (a "
                "UTC_DATETIME column), got %s",
                t->name, luaL_typename(L, idx));
@@ -339,7 +339,7 @@ static void apply_history(lua_State *L, struct clua_runtime *rt, dest_table *t, 
     lua_pop(L, 1);
     if (!want) {
         if (t->history)
-            clua_raise(L,
+            raise_error(L,
                        "schema(): table \"%s\" keeps history in the database and schema() no "
                        "longer asks for it: switching history off is refused (it would lose the "
                        "versions); declare history again, or " RESET_HINT " (every table is "
@@ -371,15 +371,15 @@ static void apply_table(lua_State *L, struct clua_runtime *rt, int decl, int ent
     size_t slen = 0, tlen;
     const char *source = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &slen) : NULL;
     if (!source || slen == 0 || memchr(source, '\0', slen))
-        clua_raise(L, "schema(): entry %d: \"table\" must be a non-empty name, got %s", entry,
+        raise_error(L, "schema(): entry %d: \"table\" must be a non-empty name, got %s", entry,
                    source ? "an empty or NUL-holding string" : luaL_typename(L, -1));
     const char *tname = row_name(L, rt, "schema(): table", source, slen, true, &tlen);
     if (catalog_reserved_table(tname, tlen))
-        clua_raise(L, "schema(): table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
+        raise_error(L, "schema(): table name \"%s\" is reserved (sqlite_... belongs to SQLite, "
                       "_clua_... to the runtime)", tname);
     dest_table *t = catalog_find(&rt->cat, tname, tlen);
     if (t && t->declared)
-        clua_raise(L, "schema(): table \"%s\" is declared twice%s%s%s", t->name,
+        raise_error(L, "schema(): table \"%s\" is declared twice%s%s%s", t->name,
                    t->source && strcmp(t->source, source) ? " (as \"" : "",
                    t->source && strcmp(t->source, source) ? t->source : "",
                    t->source && strcmp(t->source, source) ? "\" before)" : "");
@@ -429,7 +429,7 @@ void schema_apply(lua_State *L, struct clua_runtime *rt, int idx) {
     idx = lua_absindex(L, idx);
     if (lua_isnil(L, idx)) return;
     if (lua_type(L, idx) != LUA_TTABLE)
-        clua_raise(L, "schema(): must return a list of table declarations, got %s",
+        raise_error(L, "schema(): must return a list of table declarations, got %s",
                    luaL_typename(L, idx));
     int n = (int)lua_rawlen(L, idx);
     /* A list and nothing else: one declaration returned bare ({ table = ... })
@@ -440,7 +440,7 @@ void schema_apply(lua_State *L, struct clua_runtime *rt, int idx) {
         lua_Integer k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
         if (k < 1 || k > n) {
             const char *key = luaL_tolstring(L, -1, NULL);
-            clua_raise(L,
+            raise_error(L,
                        "schema(): must return a list of table declarations, { { table = ... }, "
                        "... }; got a table with key %s%s",
                        key, lua_type(L, -2) == LUA_TSTRING ? " (one declaration not in a list?)" : "");
@@ -450,7 +450,7 @@ void schema_apply(lua_State *L, struct clua_runtime *rt, int idx) {
         int top = lua_gettop(L);
         lua_rawgeti(L, idx, i);
         if (lua_type(L, -1) != LUA_TTABLE)
-            clua_raise(L, "schema(): entry %d must be a table such as { table = \"user\", "
+            raise_error(L, "schema(): entry %d must be a table such as { table = \"user\", "
                           "primary_key = {\"id\"} }, got %s",
                        i, luaL_typename(L, -1));
         apply_table(L, rt, lua_gettop(L), i);

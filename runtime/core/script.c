@@ -45,12 +45,12 @@ static void push_object(lua_State *L, struct clua_runtime *rt, const char *what,
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", text[i])) i++;
     if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
-        clua_raise(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
+        raise_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
     if (i >= len || text[i] != '{') {
         const char *got = text[i] == '[' ? "an array" : text[i] == '"' ? "a string"
                         : text[i] == 'n' ? "null" : text[i] == 't' || text[i] == 'f' ? "a boolean"
                         : "a number";
-        clua_raise(L, "%s %s must hold a JSON object ({...}), got %s", what, source, got);
+        raise_error(L, "%s %s must hold a JSON object ({...}), got %s", what, source, got);
     }
 }
 
@@ -60,7 +60,7 @@ static void find_function(lua_State *L, struct clua_runtime *rt, int ret, const 
     if (lua_type(L, ret) == LUA_TTABLE) lua_getfield(L, ret, name);
     else lua_getglobal(L, name);
     if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TFUNCTION)
-        clua_raise(L, "%s: %s must be a function, got %s", rt->script_path, name,
+        raise_error(L, "%s: %s must be a function, got %s", rt->script_path, name,
                    luaL_typename(L, -1));
 }
 
@@ -112,7 +112,7 @@ static int script_main(lua_State *L) {
     strbuf_clear(&rt->start_state);
     if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
         rt_note_json_error(rt);
-        clua_raise(L, "state %s: %s", in->state_source, rt->msg);
+        raise_error(L, "state %s: %s", in->state_source, rt->msg);
     }
 
     rt->phase = RT_PHASE_LOAD;
@@ -121,7 +121,7 @@ static int script_main(lua_State *L) {
     find_function(L, rt, 3, "schema"); /* 4 */
     find_function(L, rt, 3, "update"); /* 5 */
     if (lua_isnil(L, 5))
-        clua_raise(L,
+        raise_error(L,
                    "%s: no update(configuration, state) function: define it as a global or in "
                    "the table the script returns",
                    rt->script_path);

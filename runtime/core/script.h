@@ -6,7 +6,7 @@
  *
  * It is not the only file that touches Lua. Called from inside those
  * protected calls, these read Lua values and raise Lua errors
- * (clua_raise, raise.h), and never call into Lua themselves: the modules
+ * (raise_error, raise.h), and never call into Lua themselves: the modules
  * (runtime/modules/lib_*.c), row.c and row_read.c (a row's values),
  * schema.c (schema()'s declarations), json_decode.c and json_encode.c
  * (JSON to and from Lua values). Around the host: sandbox.c (what a

@@ -81,7 +81,7 @@ static void check_keys(lua_State *L, int idx, const char *fname, const char *con
                 luaL_addstring(&b, keys[i]);
             }
             luaL_pushresult(&b);
-            clua_raise(L, "%s: unknown option \"%s\" (options: %s)", fname, key, lua_tostring(L, -1));
+            raise_error(L, "%s: unknown option \"%s\" (options: %s)", fname, key, lua_tostring(L, -1));
         }
     }
 }
@@ -102,12 +102,12 @@ static double number_opt(lua_State *L, int idx, const char *fname, const char *n
     double v = dflt;
     if (field(L, idx, name) != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TNUMBER)
-            clua_raise(L, "%s: %s must be a number of seconds, got %s", fname, name,
+            raise_error(L, "%s: %s must be a number of seconds, got %s", fname, name,
                        luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
         bool low = !(v > 0 || (!min_open && v == 0)); /* NaN too */
         if (low || !(v <= HTTP_MAX_SECONDS))
-            clua_raise(L, "%s: %s must be a number %s %d, got %f (seconds: %s 0, at most %d)",
+            raise_error(L, "%s: %s must be a number %s %d, got %f (seconds: %s 0, at most %d)",
                        fname, name, low ? (min_open ? ">" : ">=") : "<=",
                        low ? 0 : (int)HTTP_MAX_SECONDS, (lua_Number)v,
                        min_open ? "more than" : "from", (int)HTTP_MAX_SECONDS);
@@ -122,7 +122,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
                          bool configure) {
     if (field(L, idx, "retries") != LUA_TNIL) {
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > 100)
-            clua_raise(L, "%s: retries must be an integer from 0 to 100, got %s", fname,
+            raise_error(L, "%s: retries must be an integer from 0 to 100, got %s", fname,
                        luaL_tolstring(L, -1, NULL));
         set->retries = (int)lua_tointeger(L, -1);
     }
@@ -131,7 +131,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
     set->timeout = number_opt(L, idx, fname, "timeout", set->timeout, true);
     if (field(L, idx, "verify") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TBOOLEAN)
-            clua_raise(L, "%s: verify must be a boolean, got %s", fname, luaL_typename(L, -1));
+            raise_error(L, "%s: verify must be a boolean, got %s", fname, luaL_typename(L, -1));
         set->verify = lua_toboolean(L, -1);
     }
     lua_pop(L, 1);
@@ -140,7 +140,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         int exact = 0;
         lua_Integer n = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &exact) : 0;
         if (!exact || n < 1 || (lua_Unsigned)n > HTTP_MAX_MAX_RESPONSE)
-            clua_raise(L,
+            raise_error(L,
                        "%s: max_response_bytes must be an integer number of bytes from 1 to "
                        "%I (1 TiB), got %s",
                        fname, (lua_Integer)HTTP_MAX_MAX_RESPONSE,
@@ -156,7 +156,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         set->per_second = 0;
     } else if (t != LUA_TNIL) {
         if (t != LUA_TTABLE)
-            clua_raise(L, "%s: rate_limit must be a table { per_second = N } or false, got %s",
+            raise_error(L, "%s: rate_limit must be a table { per_second = N } or false, got %s",
                        fname, luaL_typename(L, -1));
         int r = lua_gettop(L);
         check_keys(L, r, fname, (const char *const[]){"per_second", NULL}, 0);
@@ -165,7 +165,7 @@ static void settings_opt(lua_State *L, int idx, const char *fname, http_settings
         double ps = lua_tonumber(L, -1);
         if (lua_type(L, -1) != LUA_TNUMBER || !(ps >= 1 / HTTP_MAX_SECONDS) ||
             !(ps <= HTTP_MAX_PER_SECOND))
-            clua_raise(L,
+            raise_error(L,
                        "%s: rate_limit.per_second must be a number of requests a second from "
                        "1/%d (one a day) to %d, got %s",
                        fname, (int)HTTP_MAX_SECONDS, (int)HTTP_MAX_PER_SECOND,
@@ -190,7 +190,7 @@ static size_t sorted_keys(lua_State *L, int t, const char *fname, const char *wh
     while (lua_next(L, t)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            clua_raise(L, "%s: %s names must be strings, got %s", fname, what,
+            raise_error(L, "%s: %s names must be strings, got %s", fname, what,
                        luaL_typename(L, -1));
         n++;
     }
@@ -206,7 +206,7 @@ static size_t sorted_keys(lua_State *L, int t, const char *fname, const char *wh
     return n;
 }
 
-static _Noreturn void oom(lua_State *L, const char *fname) { clua_raise(L, "%s: out of memory", fname); }
+static _Noreturn void oom(lua_State *L, const char *fname) { raise_error(L, "%s: out of memory", fname); }
 
 static void put_encoded(lua_State *L, const char *fname, strbuf *b, const char *s, size_t len) {
     if (util_percent_encode(b, s, len, true, false) != 0) oom(L, fname);
@@ -244,7 +244,7 @@ static void build_url(lua_State *L, http_lib *h, const char *fname, int url_idx,
     if (strbuf_append(b, url, len) != 0) oom(L, fname);
     if (lua_isnil(L, query_idx)) return;
     if (lua_type(L, query_idx) != LUA_TTABLE)
-        clua_raise(L, "%s: query must be a table, got %s", fname, luaL_typename(L, query_idx));
+        raise_error(L, "%s: query must be a table, got %s", fname, luaL_typename(L, query_idx));
     size_t n = sorted_keys(L, query_idx, fname, "query parameter");
     key_ref *keys = lua_touserdata(L, -1);
     for (size_t i = 0; i < n; i++) {
@@ -260,7 +260,7 @@ static void build_url(lua_State *L, http_lib *h, const char *fname, int url_idx,
             put_encoded(L, fname, b, keys[i].s, keys[i].len);
             if (strbuf_putc(b, '=') != 0) oom(L, fname);
             if (!put_query_value(L, fname, b))
-                clua_raise(L, "%s: query parameter \"%s\" must be a string, number, boolean or a "
+                raise_error(L, "%s: query parameter \"%s\" must be a string, number, boolean or a "
                               "list of them, got %s",
                            fname, keys[i].s, luaL_typename(L, -1));
             lua_pop(L, 1);
@@ -283,22 +283,22 @@ static bool add_headers(lua_State *L, http_lib *h, const char *fname, int idx) {
     http_client_clear_headers(&h->client);
     if (lua_isnil(L, idx)) return false;
     if (lua_type(L, idx) != LUA_TTABLE)
-        clua_raise(L, "%s: headers must be a table, got %s", fname, luaL_typename(L, idx));
+        raise_error(L, "%s: headers must be a table, got %s", fname, luaL_typename(L, idx));
     bool content_type = false;
     size_t n = sorted_keys(L, idx, fname, "header");
     key_ref *keys = lua_touserdata(L, -1);
     for (size_t i = 0; i < n; i++) {
         if (!header_name_ok(keys[i].s, keys[i].len))
-            clua_raise(L, "%s: \"%s\" is not a valid header name", fname, keys[i].s);
+            raise_error(L, "%s: \"%s\" is not a valid header name", fname, keys[i].s);
         lua_getfield(L, idx, keys[i].s);
         int t = lua_type(L, -1);
         if (t != LUA_TSTRING && t != LUA_TNUMBER)
-            clua_raise(L, "%s: header \"%s\" must be a string, got %s", fname, keys[i].s,
+            raise_error(L, "%s: header \"%s\" must be a string, got %s", fname, keys[i].s,
                        luaL_typename(L, -1));
         size_t vlen;
         const char *v = lua_tolstring(L, -1, &vlen);
         if (memchr(v, '\r', vlen) || memchr(v, '\n', vlen) || strlen(v) != vlen)
-            clua_raise(L, "%s: header \"%s\" holds a line break or a NUL byte", fname, keys[i].s);
+            raise_error(L, "%s: header \"%s\" holds a line break or a NUL byte", fname, keys[i].s);
         if (http_client_add_header(&h->client, keys[i].s, keys[i].len, v, vlen) != 0)
             oom(L, fname);
         content_type = content_type || strcasecmp(keys[i].s, "content-type") == 0;
@@ -423,7 +423,7 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
 
     char method[24];
     if (!lua_isnil(L, mi) && lua_type(L, mi) != LUA_TSTRING)
-        clua_raise(L, "%s: method must be a string, got %s", fname, luaL_typename(L, mi));
+        raise_error(L, "%s: method must be a string, got %s", fname, luaL_typename(L, mi));
     const char *m = lua_isnil(L, mi) ? "GET" : lua_tostring(L, mi);
     size_t mlen = strlen(m);
     bool method_ok = mlen > 0 && mlen < sizeof method;
@@ -431,40 +431,40 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
         method_ok = isalpha((unsigned char)m[i]);
         method[i] = (char)toupper((unsigned char)m[i]);
     }
-    if (!method_ok) clua_raise(L, "%s: \"%s\" is not an HTTP method", fname, m);
+    if (!method_ok) raise_error(L, "%s: \"%s\" is not an HTTP method", fname, m);
     method[mlen] = '\0';
 
     if (lua_type(L, ui) != LUA_TSTRING)
-        clua_raise(L, "%s: the URL must be a string, got %s", fname, luaL_typename(L, ui));
+        raise_error(L, "%s: the URL must be a string, got %s", fname, luaL_typename(L, ui));
     size_t ulen;
     const char *url = lua_tolstring(L, ui, &ulen);
     if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
-        clua_raise(L, "%s: the URL must start with http:// or https://, got \"%s\"", fname,
+        raise_error(L, "%s: the URL must start with http:// or https://, got \"%s\"", fname,
                    http_client_redact(&h->client, url, ulen, true));
-    if (strlen(url) != ulen) clua_raise(L, "%s: the URL holds a NUL byte", fname);
+    if (strlen(url) != ulen) raise_error(L, "%s: the URL holds a NUL byte", fname);
 
     http_request req = {.method = method, .set = h->client.defaults};
     settings_opt(L, oi, fname, &req.set, false);
     field(L, oi, "raise");
     bool raise = lua_toboolean(L, -1);
     if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TBOOLEAN)
-        clua_raise(L, "%s: raise must be a boolean, got %s", fname, luaL_typename(L, -1));
+        raise_error(L, "%s: raise must be a boolean, got %s", fname, luaL_typename(L, -1));
     int qi = (field(L, oi, "query"), lua_gettop(L));
     build_url(L, h, fname, ui, qi);
 
     int bi = (field(L, oi, "body"), lua_gettop(L));
     int ji = (field(L, oi, "json"), lua_gettop(L));
     if (!lua_isnil(L, bi) && !lua_isnil(L, ji))
-        clua_raise(L, "%s: give body or json, not both", fname);
+        raise_error(L, "%s: give body or json, not both", fname);
     if (!lua_isnil(L, bi)) {
         if (lua_type(L, bi) != LUA_TSTRING)
-            clua_raise(L, "%s: body must be a string, got %s", fname, luaL_typename(L, bi));
+            raise_error(L, "%s: body must be a string, got %s", fname, luaL_typename(L, bi));
         req.body = lua_tolstring(L, bi, &req.body_len);
     } else if (!lua_isnil(L, ji)) {
         char msg[512];
         strbuf_clear(&h->json);
         if (json_encode(L, ji, &h->json, &h->keys, msg, sizeof msg) != 0)
-            clua_raise(L, "%s: json: %s", fname, msg);
+            raise_error(L, "%s: json: %s", fname, msg);
         req.body = strbuf_cstr(&h->json);
         req.body_len = h->json.len;
     }
@@ -538,7 +538,7 @@ static int http_method_lua(lua_State *L) {
     const char *fname = lua_tostring(L, lua_upvalueindex(4));
     lua_settop(L, 2);
     if (!lua_isnil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
-        clua_raise(L, "%s: the options must be a table, got %s", fname, luaL_typename(L, 2));
+        raise_error(L, "%s: the options must be a table, got %s", fname, luaL_typename(L, 2));
     lua_pushvalue(L, lua_upvalueindex(3)); /* 3 */
     return do_request(L, fname, 3, 1, lua_isnil(L, 2) ? 0 : 2, false);
 }
@@ -602,7 +602,7 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
             lua_pushvalue(L, -1);
             const char *v = lua_tolstring(L, -1, &vlen);
             int rc = redact_add(&rt->secrets, v, vlen);
-            if (rc < 0) clua_raise(L, "out of memory");
+            if (rc < 0) raise_error(L, "out of memory");
             if (rc == REDACT_TOO_SHORT)
                 log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
                            "configuration value \"%s\" is too short to be masked as a secret "

@@ -61,9 +61,9 @@ static bool op_running(lua_State *L, struct clua_runtime *rt) {
 static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     if (rt->phase != RT_PHASE_UPDATE)
-        clua_raise(L, "%s: only allowed while update() runs", op);
-    if (rt->store_failed) clua_raise(L, "%s: the sync has failed already: %s", op, rt->store_msg);
-    if (rt->interrupted_by || rt->timed_out) clua_raise(L, "%s: the sync is stopping", op);
+        raise_error(L, "%s: only allowed while update() runs", op);
+    if (rt->store_failed) raise_error(L, "%s: the sync has failed already: %s", op, rt->store_msg);
+    if (rt->interrupted_by || rt->timed_out) raise_error(L, "%s: the sync is stopping", op);
     if (op_running(L, rt)) {
         /* A finalizer's error is only a warning to Lua: fail the sync, so
          * the row it meant to write is not lost without a word. */
@@ -75,7 +75,7 @@ static struct clua_runtime *op_enter(lua_State *L, const char *op, int nargs) {
             rt->store_failed = true;
             snprintf(rt->store_msg, sizeof rt->store_msg, "%s", rt->msg);
         }
-        clua_raise(L, "%s", rt->msg);
+        raise_error(L, "%s", rt->msg);
     }
     rt->op_given = lua_gettop(L);
     lua_settop(L, nargs);
@@ -110,7 +110,7 @@ static int store_error_raise(lua_State *L, struct clua_runtime *rt) {
  * nothing without a word. */
 static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op) {
     if (lua_type(L, 2) != LUA_TTABLE)
-        clua_raise(L, "%s(\"%s\"): the row must be a table, got %s", op, lua_tostring(L, 1),
+        raise_error(L, "%s(\"%s\"): the row must be a table, got %s", op, lua_tostring(L, 1),
                    row_arg_typename(L, rt, 2));
     if (lua_getfield(L, LUA_REGISTRYINDEX, "clua.missing_tables") != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -136,7 +136,7 @@ static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op)
 static void history_write(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op) {
     int rc = store_history_write(rt->st, t, rt_now(rt), rt->msg, sizeof rt->msg);
     if (rc < 0) store_error_raise(L, rt);
-    if (rc > 0) clua_raise(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
+    if (rc > 0) raise_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
 }
 
 static int op_upsert(lua_State *L) {
@@ -211,12 +211,12 @@ static int op_truncate(lua_State *L) {
 static int op_checkpoint(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.checkpoint", 1);
     if (lua_type(L, 1) != LUA_TTABLE)
-        clua_raise(L, "op.checkpoint: the state must be a table, got %s",
+        raise_error(L, "op.checkpoint: the state must be a table, got %s",
                    row_arg_typename(L, rt, 1));
     strbuf_clear(&rt->json);
     if (json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
         rt_note_json_error(rt);
-        clua_raise(L, "op.checkpoint: the state cannot be saved as JSON: %s", rt->msg);
+        raise_error(L, "op.checkpoint: the state cannot be saved as JSON: %s", rt->msg);
     }
     if (rt_commit_state(rt, strbuf_cstr(&rt->json), rt->json.len, true) != 0)
         return luaL_error(L, "op.checkpoint: %s", rt->store_msg);
@@ -234,14 +234,14 @@ static void sweep_scope(lua_State *L, struct clua_runtime *rt, dest_table *t) {
     lua_pushnil(L);
     while (lua_next(L, 3)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            clua_raise(L, "op.sweep(\"%s\"): scope names must be strings, got %s", t->name,
+            raise_error(L, "op.sweep(\"%s\"): scope names must be strings, got %s", t->name,
                        luaL_typename(L, -2));
         size_t slen, clen;
         const char *source = lua_tolstring(L, -2, &slen);
         const char *cname = row_name(L, rt, "op.sweep: scope column", source, slen, false, &clen);
         int ci = dest_table_find_column(t, cname, clen);
         if (ci < 0)
-            clua_raise(L, "op.sweep(\"%s\"): scope column \"%s\" is not a column of the table",
+            raise_error(L, "op.sweep(\"%s\"): scope column \"%s\" is not a column of the table",
                        t->name, source);
         dest_column *c = &t->cols[ci];
         types_value *v = &t->vals[ci];
@@ -261,12 +261,12 @@ static void sweep_scope(lua_State *L, struct clua_runtime *rt, dest_table *t) {
             in.tag = TYPES_IN_STRING;
             in.s = lua_tolstring(L, -1, &in.len);
         } else {
-            clua_raise(L, "op.sweep(\"%s\"): scope column \"%s\" must be a boolean, number or "
+            raise_error(L, "op.sweep(\"%s\"): scope column \"%s\" must be a boolean, number or "
                           "string, got %s",
                        t->name, source, luaL_typename(L, -1));
         }
         if (c->type.kind == CATALOG_TYPE_PENDING || c->type.kind == TYPES_JSON)
-            clua_raise(L, "op.sweep(\"%s\"): scope column \"%s\" is %s: it cannot scope a sweep",
+            raise_error(L, "op.sweep(\"%s\"): scope column \"%s\" is %s: it cannot scope a sweep",
                        t->name, source,
                        c->type.kind == TYPES_JSON ? "JSON" : "not typed yet (it has had no value)");
         /* On the ladder of an undeclared number column a boolean is 0 or 1. */
@@ -276,7 +276,7 @@ static void sweep_scope(lua_State *L, struct clua_runtime *rt, dest_table *t) {
             in.i = in.b;
         }
         if (types_convert(&c->type, &in, v, rt->msg, sizeof rt->msg) != 0)
-            clua_raise(L, "op.sweep(\"%s\"): scope column \"%s\" %s", t->name, c->name, rt->msg);
+            raise_error(L, "op.sweep(\"%s\"): scope column \"%s\" %s", t->name, c->name, rt->msg);
         t->present[ci] = 1;
         lua_pop(L, 1);
     }
@@ -293,18 +293,18 @@ static int op_sweep(lua_State *L) {
         size_t len;
         const char *s = lua_tolstring(L, 2, &len);
         const char *why = types_parse_instant(s, len, &ms);
-        if (why) clua_raise(L, "op.sweep(\"%s\"): before \"%s\" is not a UTC_DATETIME: %s",
+        if (why) raise_error(L, "op.sweep(\"%s\"): before \"%s\" is not a UTC_DATETIME: %s",
                             lua_tostring(L, 1), s, why);
     } else {
-        clua_raise(L, "op.sweep(\"%s\"): before must be milliseconds since the epoch (an "
+        raise_error(L, "op.sweep(\"%s\"): before must be milliseconds since the epoch (an "
                       "integer, as time.now() gives) or a UTC_DATETIME text, got %s",
                    lua_tostring(L, 1), row_arg_typename(L, rt, 2));
     }
     if (store_history_time(ms, before) != 0)
-        clua_raise(L, "op.sweep(\"%s\"): before %I is out of range", lua_tostring(L, 1),
+        raise_error(L, "op.sweep(\"%s\"): before %I is out of range", lua_tostring(L, 1),
                    (lua_Integer)ms);
     if (!lua_isnil(L, 3) && lua_type(L, 3) != LUA_TTABLE)
-        clua_raise(L, "op.sweep(\"%s\"): scope must be a table of column = value, got %s",
+        raise_error(L, "op.sweep(\"%s\"): scope must be a table of column = value, got %s",
                    lua_tostring(L, 1), row_arg_typename(L, rt, 3));
     long long swept = 0;
     if (t) {
