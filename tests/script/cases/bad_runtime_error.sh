@@ -1,6 +1,6 @@
 # A runtime error in update() fails the sync: exit 1, one message with the
 # file and line where it was raised, and every op since the last checkpoint
-# is rolled back (SPEC §5).
+# is rolled back (README "Checkpoints, failure and state").
 
 # The last checkpoint (o/: two rows, one soft-deleted) and unchanged().
 . "$ROOT/tests/script/last_checkpoint.sh"

@@ -1,4 +1,4 @@
-# Bad table declarations in schema() (SPEC §1): each fails the sync with
+# Bad table declarations in schema() (README "schema(configuration)"): each fails the sync with
 # exit 1 and one message that names the script, the table (or the entry
 # when the table has no usable name) and the column, and leaves the
 # database as the last checkpoint left it.

@@ -1,4 +1,4 @@
-# Misused ops (SPEC §2): a value that does not fit its column, a missing
+# Misused ops (README "What update() can call"): a value that does not fit its column, a missing
 # primary-key column, a row or table name of the wrong kind. Each is a Lua
 # error naming the op, table and column with the script's file and line;
 # the sync fails (exit 1) and the ops before it in the run are rolled back.

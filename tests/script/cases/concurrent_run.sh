@@ -1,4 +1,4 @@
-# Two runs against one output directory (SPEC §5): while the first holds it,
+# Two runs against one output directory (README "Checkpoints, failure and state"): while the first holds it,
 # a second run and a reset fail at once with exit 4 and a clear message;
 # the first run finishes normally with all of its data.
 write slow.lua <<'LUA'

@@ -1,4 +1,4 @@
-# Name normalisation (SPEC §4), the default: table and column names, in
+# Name normalisation (README "schema(configuration)"), the default: table and column names, in
 # schema() and in every op, become lowercase snake_case. camelCase is split
 # where a lowercase letter meets an uppercase one (FirstName -> first_name,
 # userID -> user_id, HTTPServer -> httpserver); other characters than ASCII

@@ -1,4 +1,4 @@
-# Tables without a primary key (SPEC §4): undeclared tables and tables
+# Tables without a primary key (README "schema(configuration)"): undeclared tables and tables
 # declared without primary_key get a `_fivetran_id` TEXT primary key, a
 # deterministic XXH3-128 hash (32 lowercase hex digits) of the row's column
 # names and typed values. Identical rows are one row, in one run, across

@@ -1,5 +1,5 @@
 # Columns that schema() does not declare: added on first sight, typed from
-# the first non-null value (SPEC §3), recorded in _clua_columns, counted as
+# the first non-null value (README "Types"), recorded in _clua_columns, counted as
 # schema changes; existing rows get NULL; a null-only column is not made.
 SCHEMA='function schema(configuration)
   return {

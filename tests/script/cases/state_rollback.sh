@@ -1,4 +1,4 @@
-# Failure and recovery (SPEC §5): when update() raises, everything after the
+# Failure and recovery (README "Checkpoints, failure and state"): when update() raises, everything after the
 # last checkpoint is rolled back (rows, deletes, new columns), the state is
 # the last checkpoint's, and the next run ends with exactly the data of an
 # uninterrupted run. A kill -9 loses nothing before the last checkpoint.

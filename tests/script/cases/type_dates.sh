@@ -1,4 +1,4 @@
-# Types NAIVE_DATE, NAIVE_DATETIME and UTC_DATETIME (SPEC §3), all stored
+# Types NAIVE_DATE, NAIVE_DATETIME and UTC_DATETIME (README "Types"), all stored
 # as TEXT: a real calendar date as YYYY-MM-DD; a datetime with T or a space,
 # fractions padded or cut to milliseconds, no offset, as
 # YYYY-MM-DDTHH:MM:SS.fff; a UTC datetime must carry an offset (Z, +hh:mm,

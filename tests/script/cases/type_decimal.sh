@@ -1,4 +1,4 @@
-# Type DECIMAL(p,s) (SPEC §3): a string or a number, checked against the
+# Type DECIMAL(p,s) (README "Types"): a string or a number, checked against the
 # precision and scale, stored as TEXT with exactly s decimals. Declared as
 # { type = "DECIMAL", precision = p, scale = s }; a bare "DECIMAL" is an
 # error that shows that form.

@@ -1,4 +1,4 @@
-# Types FLOAT, DOUBLE and BOOLEAN (SPEC §3): FLOAT/DOUBLE take any number
+# Types FLOAT, DOUBLE and BOOLEAN (README "Types"): FLOAT/DOUBLE take any number
 # (integers too, if a double holds them exactly; NaN allowed) and are stored as REAL; BOOLEAN takes a
 # boolean only and is stored as INTEGER 0/1.
 
@@ -36,7 +36,7 @@ expect_sql o/warehouse.db "SELECT f = 1e308, g = 5e-324, g > 0 FROM t WHERE id =
 expect_sql o/warehouse.db "SELECT name, type FROM pragma_table_info('t') WHERE name IN ('f', 'g', 'b') ORDER BY name" \
   $'b|INTEGER\nf|REAL\ng|REAL'
 
-# NaN is accepted (SPEC §3), but SQLite has no NaN: binding one stores NULL.
+# NaN is accepted (README "Types"), but SQLite has no NaN: binding one stores NULL.
 # Row 4 exists, with NULL in both columns, and the run counts it.
 expect_out "Upserts        | 6"
 expect_sql o/warehouse.db "SELECT count(*) FROM t WHERE id = 4 AND f IS NULL AND g IS NULL" "1"

@@ -1,4 +1,4 @@
-# Types SHORT, INT and LONG (SPEC §3): an integer, or a float with an exact
+# Types SHORT, INT and LONG (README "Types"): an integer, or a float with an exact
 # integral value, stored as an INTEGER; a value out of range, a fraction or
 # any other kind of value fails the sync with one message naming the op,
 # table, column, type and value.

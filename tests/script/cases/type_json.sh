@@ -1,4 +1,4 @@
-# Type JSON (SPEC §3): any value, stored as TEXT holding its JSON encoding.
+# Type JSON (README "Types"): any value, stored as TEXT holding its JSON encoding.
 # A Lua string becomes a JSON string ("x" is stored as "\"x\""), object keys
 # are sorted so the same table always gives the same text, and json.null is
 # a SQL NULL.

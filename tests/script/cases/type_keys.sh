@@ -1,4 +1,4 @@
-# Primary-key values are converted by their declared type (SPEC §3) before
+# Primary-key values are converted by their declared type (README "Types") before
 # they are matched, so every spelling of the same value finds the same row:
 # 1 and 1.0 for an INT, "1.5" and 1.50 for a DECIMAL, one instant with any
 # UTC offset for a UTC_DATETIME, T or a space for a NAIVE_DATETIME.

@@ -1,4 +1,4 @@
-# Declared type names are case-insensitive (SPEC §1): "int", "Utc_DateTime"
+# Declared type names are case-insensitive (README "schema(configuration)"): "int", "Utc_DateTime"
 # and { type = "decimal", ... } act exactly as their upper-case names, are
 # recorded and reported under the canonical name, and a later run that
 # spells them differently declares the same types.

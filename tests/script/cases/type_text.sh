@@ -1,4 +1,4 @@
-# Types STRING, XML and BINARY (SPEC §3): STRING/XML take a string, or a
+# Types STRING, XML and BINARY (README "Types"): STRING/XML take a string, or a
 # number or boolean converted to text, stored as TEXT; BINARY takes a
 # string of bytes, stored as a BLOB. Bytes pass unchanged, NUL included.
 

@@ -1,4 +1,4 @@
-# Widening of undeclared columns across runs (SPEC §3): the column's type and
+# Widening of undeclared columns across runs (README "Types"): the column's type and
 # its being undeclared are kept in _clua_columns, so a later run's value of
 # another type widens it and converts what earlier runs stored; a table with
 # many rows is converted whole (other columns, _fivetran_synced and

@@ -1,4 +1,4 @@
-# Declared columns are never widened by data (SPEC §3): a value that does not
+# Declared columns are never widened by data (README "Types"): a value that does not
 # fit is an error naming the column, its type and the value. Being declared
 # is kept in _clua_columns.declared, so a later run without the declaration
 # still refuses; a column first typed by data and then declared in schema()

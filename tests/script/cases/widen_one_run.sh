@@ -1,4 +1,4 @@
-# Widening of undeclared columns within one run (SPEC §3): a later value of
+# Widening of undeclared columns within one run (README "Types"): a later value of
 # another type widens the column losslessly (BOOLEAN < LONG < DOUBLE, anything
 # else STRING) and converts the values it holds already, so every value of a
 # column has one SQLite type. Booleans become 0/1 as numbers and
