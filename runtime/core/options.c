@@ -109,6 +109,7 @@ static const opt_info *option_info(clua_runtime *rt, clua_option id, opt_type ty
         *status = CLUA_ERROR_BUSY;
         return NULL;
     }
+    rt->message[0] = '\0'; /* clua_message is "" after any call but a reset */
     size_t i = (size_t)id - 1;
     if ((int)id < 1 || i >= NOPTIONS || infos[i].id != id) {
         snprintf(msg, sizeof msg, "unknown option %d (this library knows %s (%d) to %s (%d))",
@@ -238,6 +239,7 @@ clua_status clua_set_list(clua_runtime *rt, clua_option option, const char *cons
 clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user) {
     if (rt->running) return CLUA_ERROR_BUSY;
     rt->errmsg[0] = '\0';
+    rt->message[0] = '\0';
     rt->options.log_fn = fn;
     rt->options.log_user = user;
     return CLUA_OK;

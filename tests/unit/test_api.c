@@ -390,6 +390,15 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_int_equal(clua_reset(fx->rt), CLUA_OK);
     snprintf(want, sizeof want, "nothing to reset in %s", fx->out);
     assert_string_equal(clua_message(fx->rt), want);
+    /* clua_message is "" after any other call: a setter, clua_set_log. */
+    assert_int_equal(clua_set_int(fx->rt, CLUA_OPT_STRICT, 0), CLUA_OK);
+    assert_string_equal(clua_message(fx->rt), "");
+    assert_int_equal(clua_reset(fx->rt), CLUA_OK);
+    assert_int_equal(clua_set_int(fx->rt, CLUA_OPT_STRICT, 2), CLUA_ERROR_OPTION);
+    assert_string_equal(clua_message(fx->rt), "");
+    assert_int_equal(clua_reset(fx->rt), CLUA_OK);
+    assert_int_equal(clua_set_log(fx->rt, quiet, NULL), CLUA_OK);
+    assert_string_equal(clua_message(fx->rt), "");
 
     /* Inspect options that do not go together. */
     assert_int_equal(sync_fixture(fx), CLUA_OK);
