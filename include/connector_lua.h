@@ -127,7 +127,8 @@ typedef enum clua_option {
                                make this one its owner */
     /* doubles, from 0 (no limit; the default) to 1e9, so that the bytes and
      * the deadline they become are exact */
-    CLUA_OPT_MEMORY_LIMIT_MB, /* most memory the script's Lua state may hold */
+    CLUA_OPT_MEMORY_LIMIT_MB, /* most memory the script's Lua state may hold: 0 or
+                                 from 1 (a smaller limit would be no limit) */
     CLUA_OPT_TIMEOUT_SECONDS, /* stop the script after this long */
     /* what clua_inspect shows (it reads the directory as a sync would:
      * CLUA_OPT_OUTPUT_DIR, or the default from CLUA_OPT_SCRIPT) */

@@ -25,7 +25,7 @@ typedef struct opt_info {
     opt_type type;
     size_t field;          /* offsetof(rt_options, ...) */
     size_t size;           /* T_INT: the field's size (int or long long) */
-    long long min, max;    /* T_INT */
+    long long min, max;    /* T_INT; T_DOUBLE: min is the least value above 0 */
     const char *allowed;   /* "must be ..." */
 } opt_info;
 
@@ -33,7 +33,8 @@ typedef struct opt_info {
 #define INT(id, f, lo, hi, allowed) \
     {id, #id, T_INT, offsetof(rt_options, f), sizeof(((rt_options *)0)->f), lo, hi, allowed}
 #define FLAG(id, f) INT(id, f, 0, 1, "0 or 1")
-#define DBL(id, f, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, 0, 0, allowed}
+/* T_DOUBLE: 0 or from lo to 1e9 */
+#define DBL(id, f, lo, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, lo, 0, allowed}
 
 static const opt_info infos[] = {
     STR(CLUA_OPT_SCRIPT, script, "a path"),
@@ -51,9 +52,11 @@ static const opt_info infos[] = {
     FLAG(CLUA_OPT_SANDBOX, sandbox),
     FLAG(CLUA_OPT_STRICT, strict),
     FLAG(CLUA_OPT_TAKE_OVER, take_over),
-    DBL(CLUA_OPT_MEMORY_LIMIT_MB, memory_limit_mb,
-        "a number of megabytes from 0 (no limit) to 1000000000"),
-    DBL(CLUA_OPT_TIMEOUT_SECONDS, timeout_seconds,
+    /* Under 1 MB the allocator's limit would be 0 bytes (none) while
+     * http's body check sees a limit: as --memory-limit, 1 MB or more. */
+    DBL(CLUA_OPT_MEMORY_LIMIT_MB, memory_limit_mb, 1,
+        "a number of megabytes, 0 (no limit) or from 1 to 1000000000"),
+    DBL(CLUA_OPT_TIMEOUT_SECONDS, timeout_seconds, 0,
         "a number of seconds from 0 (no limit) to 1000000000"),
     INT(CLUA_OPT_INSPECT_VIEW, inspect_view, CLUA_INSPECT_DATA, CLUA_INSPECT_CHANGES,
         "CLUA_INSPECT_DATA (0), CLUA_INSPECT_SYNCS (1) or CLUA_INSPECT_CHANGES (2)"),
@@ -194,7 +197,7 @@ clua_status clua_set_double(clua_runtime *rt, clua_option option, double value) 
     const opt_info *info = option_info(rt, option, T_DOUBLE, &status);
     if (!info) return status;
     /* NaN and the infinities fail the test too. */
-    if (!(value >= 0 && value <= 1e9)) {
+    if (!(value >= 0 && value <= 1e9) || (value > 0 && value < (double)info->min)) {
         char got[32];
         snprintf(got, sizeof got, "%g", value);
         return out_of_range(rt, info, got);

@@ -203,16 +203,26 @@ static void test_double_ranges(void **state) {
                {1e9 + 1, "got 1e+09"}};
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal(clua_set_double(rt, limits[i], 0), CLUA_OK);
-        assert_int_equal(clua_set_double(rt, limits[i], 0.5), CLUA_OK);
+        assert_int_equal(clua_set_double(rt, limits[i], 1.5), CLUA_OK);
         assert_int_equal(clua_set_double(rt, limits[i], 1e9), CLUA_OK);
         for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
             assert_int_equal(clua_set_double(rt, limits[i], bad[k].v), CLUA_ERROR_OPTION);
-            assert_msg(rt, i ? "CLUA_OPT_TIMEOUT_SECONDS must be a number of seconds from 0"
-                             : "CLUA_OPT_MEMORY_LIMIT_MB must be a number of megabytes from 0",
+            assert_msg(rt,
+                       i ? "CLUA_OPT_TIMEOUT_SECONDS must be a number of seconds from 0"
+                         : "CLUA_OPT_MEMORY_LIMIT_MB must be a number of megabytes, 0 (no limit) "
+                           "or from 1",
                        bad[k].got);
-            assert_msg(rt, "(no limit) to 1000000000", NULL);
+            assert_msg(rt, "to 1000000000", NULL);
         }
     }
+    /* Under 1 MB the limit would be 0 bytes (no limit) to the allocator but
+     * a limit to http's body check: refused, as the command's --memory-limit
+     * refuses it. The timeout takes any fraction. */
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 1e-9), CLUA_ERROR_OPTION);
+    assert_msg(rt, "0 (no limit) or from 1 to 1000000000", "got 1e-09");
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 0.999), CLUA_ERROR_OPTION);
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 1), CLUA_OK);
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, 1e-9), CLUA_OK);
 }
 
 /* A path longer than the runtime's paths is refused, not cut; a refused
