@@ -107,8 +107,11 @@ typedef enum clua_option {
     CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
     CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
     CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua> */
-    CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON) */
-    CLUA_OPT_REPLAY_FILE,           /* serve HTTP from this cassette, no network */
+    CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON);
+                                       not with CLUA_OPT_REPLAY_FILE (clua_sync refuses
+                                       the pair with CLUA_ERROR_OPTION) */
+    CLUA_OPT_REPLAY_FILE,           /* serve HTTP from this cassette, no network; not
+                                       with CLUA_OPT_RECORD_FILE */
     /* integers */
     CLUA_OPT_LOG_LEVEL,             /* a clua_log_level; default CLUA_LOG_INFO */
     /* flags, integers 0 (the default) or 1 */

@@ -384,6 +384,16 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_int_equal(clua_inspect(fx->rt, stdout), CLUA_ERROR_OPTION);
     assert_msg(fx->rt, "inspect needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT", NULL);
     assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_OUTPUT_DIR, fx->out), CLUA_OK);
+    /* Recording and replaying at once is refused before anything is read
+     * or made. */
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_SCRIPT, fx->script), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_RECORD_FILE, "rec.json"), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_REPLAY_FILE, "play.json"), CLUA_OK);
+    assert_int_equal(clua_sync(fx->rt), CLUA_ERROR_OPTION);
+    assert_msg(fx->rt, "CLUA_OPT_RECORD_FILE and CLUA_OPT_REPLAY_FILE do not go together", NULL);
+    assert_int_equal(access(fx->out, F_OK), -1);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_RECORD_FILE, NULL), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_REPLAY_FILE, NULL), CLUA_OK);
     assert_int_equal(clua_reset(fx->rt), CLUA_OK);
     assert_string_equal(clua_errmsg(fx->rt), "");
     char want[200];
