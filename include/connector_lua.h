@@ -93,7 +93,8 @@ void clua_close(clua_runtime *rt);
 
 /* ---- options ----
  * Each option has one type and one setter: clua_set_string copies the
- * string (the caller's may be freed at once; NULL sets the default),
+ * string (the caller's may be freed at once; NULL sets the default; a path
+ * may not be ""),
  * clua_set_int, clua_set_double, clua_set_list (copies n strings). A wrong
  * setter for the option, an unknown option or a value out of range leaves
  * the option as it was and returns CLUA_ERROR_OPTION, with clua_errmsg

@@ -212,8 +212,37 @@ static int exit_code(clua_status status) {
     case CLUA_ERROR_BUSY: return EXIT_BUSY;
     case CLUA_ERROR_LIMIT: return EXIT_LIMIT;
     case CLUA_ERROR_OWNER: return EXIT_OWNER;
+    case CLUA_ERROR_OPTION: return EXIT_USAGE; /* the command line asked it */
     default: return EXIT_SYNC_FAILED;
     }
+}
+
+/* Sets a path option from flag's value ("SCRIPT" for the argument): a
+ * refusal is a usage error, said in the command's words. */
+static clua_status set_path(clua_runtime *rt, clua_option option, const char *flag,
+                            const char *value) {
+    clua_status status = clua_set_string(rt, option, value);
+    if (status == CLUA_ERROR_OPTION && value && !value[0]) usage_error(flag, "empty path");
+    else if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
+    return status;
+}
+
+/* The paths of a sync, each set through set_path (cli_apply sets them
+ * again with the rest). */
+static clua_status set_paths(clua_runtime *rt, const cli_sync *s) {
+    const struct {
+        clua_option option;
+        const char *flag, *value;
+    } paths[] = {{CLUA_OPT_SCRIPT, "SCRIPT", s->script},
+                 {CLUA_OPT_CONFIGURATION_FILE, "--configuration", s->configuration_file},
+                 {CLUA_OPT_STATE_FILE, "--state", s->state_file},
+                 {CLUA_OPT_OUTPUT_DIR, "--output", s->output_dir},
+                 {CLUA_OPT_RECORD_FILE, "--record", s->record_file},
+                 {CLUA_OPT_REPLAY_FILE, "--replay", s->replay_file}};
+    clua_status status = CLUA_OK;
+    for (size_t i = 0; status == CLUA_OK && i < sizeof paths / sizeof paths[0]; i++)
+        status = set_path(rt, paths[i].option, paths[i].flag, paths[i].value);
+    return status;
 }
 
 /* A runtime for reset or inspect, its directory named by --output or SCRIPT;
@@ -225,11 +254,10 @@ static clua_runtime *open_for(const char *dir_opt, const char *script, int *code
         *code = EXIT_SYNC_FAILED;
         return NULL;
     }
-    clua_status status = dir_opt ? clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir_opt)
-                                 : clua_set_string(rt, CLUA_OPT_SCRIPT, script);
+    clua_status status = dir_opt ? set_path(rt, CLUA_OPT_OUTPUT_DIR, "--output", dir_opt)
+                                 : set_path(rt, CLUA_OPT_SCRIPT, "SCRIPT", script);
     if (status != CLUA_OK) {
-        report_message(log_json, "SEVERE", clua_errmsg(rt));
-        *code = status == CLUA_ERROR_OPTION ? EXIT_USAGE : exit_code(status);
+        *code = exit_code(status);
         clua_close(rt);
         return NULL;
     }
@@ -296,8 +324,7 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
     if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
     clua_close(rt);
     if (status == CLUA_OK) return EXIT_OK;
-    return status == CLUA_ERROR_NOT_FOUND || status == CLUA_ERROR_OPTION ? EXIT_USAGE
-                                                                         : exit_code(status);
+    return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
 }
 
 int main(int argc, char **argv) {
@@ -444,11 +471,14 @@ int main(int argc, char **argv) {
         report_message(log_json, "SEVERE", clua_errstr(CLUA_ERROR_NOMEM));
         return EXIT_SYNC_FAILED;
     }
-    clua_status status = cli_apply(rt, &opt);
-    if (status != CLUA_OK) { /* a path too long: the arguments were read */
-        report_message(log_json, "SEVERE", clua_errmsg(rt));
+    clua_status status = set_paths(rt, &opt); /* says why itself */
+    if (status == CLUA_OK) {
+        status = cli_apply(rt, &opt);
+        if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
+    }
+    if (status != CLUA_OK) {
         clua_close(rt);
-        return status == CLUA_ERROR_OPTION ? EXIT_USAGE : EXIT_SYNC_FAILED;
+        return exit_code(status);
     }
     started = mono_seconds();
     running = rt;
@@ -465,7 +495,7 @@ int main(int argc, char **argv) {
     int code = status == CLUA_ERROR_INTERRUPTED ? EXIT_SIGNAL + (int)stopped_by : exit_code(status);
     report_end end = {rt,
                       status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
-                          status != CLUA_ERROR_OWNER,
+                          status != CLUA_ERROR_OWNER && status != CLUA_ERROR_OPTION,
                       clua_elapsed(rt), clua_directory(rt), status == CLUA_OK, clua_errmsg(rt), code};
     report_summary(log_json, &end);
     clua_close(rt);

@@ -29,7 +29,9 @@ typedef struct opt_info {
     const char *allowed;   /* "must be ..." */
 } opt_info;
 
+/* T_STRING: min is 1 for a path, which may not be empty */
 #define STR(id, f, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 0, 0, allowed}
+#define PATH(id, f) {id, #id, T_STRING, offsetof(rt_options, f), 0, 1, 0, "a path"}
 #define INT(id, f, lo, hi, allowed) \
     {id, #id, T_INT, offsetof(rt_options, f), sizeof(((rt_options *)0)->f), lo, hi, allowed}
 #define FLAG(id, f) INT(id, f, 0, 1, "0 or 1")
@@ -37,12 +39,12 @@ typedef struct opt_info {
 #define DBL(id, f, lo, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, lo, 0, allowed}
 
 static const opt_info infos[] = {
-    STR(CLUA_OPT_SCRIPT, script, "a path"),
-    STR(CLUA_OPT_CONFIGURATION_FILE, configuration_file, "a path"),
-    STR(CLUA_OPT_STATE_FILE, state_file, "a path"),
-    STR(CLUA_OPT_OUTPUT_DIR, output_dir, "a path"),
-    STR(CLUA_OPT_RECORD_FILE, record_file, "a path"),
-    STR(CLUA_OPT_REPLAY_FILE, replay_file, "a path"),
+    PATH(CLUA_OPT_SCRIPT, script),
+    PATH(CLUA_OPT_CONFIGURATION_FILE, configuration_file),
+    PATH(CLUA_OPT_STATE_FILE, state_file),
+    PATH(CLUA_OPT_OUTPUT_DIR, output_dir),
+    PATH(CLUA_OPT_RECORD_FILE, record_file),
+    PATH(CLUA_OPT_REPLAY_FILE, replay_file),
     INT(CLUA_OPT_LOG_LEVEL, log_level, CLUA_LOG_FINE, CLUA_LOG_SEVERE,
         "CLUA_LOG_FINE (0), CLUA_LOG_INFO (1), CLUA_LOG_WARNING (2) or CLUA_LOG_SEVERE (3)"),
     FLAG(CLUA_OPT_LOG_JSON, log_json),
@@ -162,6 +164,9 @@ clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *va
     char *copy = NULL;
     if (value) {
         size_t n = strlen(value);
+        /* "" names no file: sync, reset and inspect would each read it
+         * differently ("/warehouse.db", no directory). */
+        if (n == 0 && info->min == 1) return out_of_range(rt, info, "an empty one");
         if (option != CLUA_OPT_INSPECT_TABLE && n > MAX_PATH) {
             char got[64];
             snprintf(got, sizeof got, "one of %zu bytes (at most %d)", n, MAX_PATH);

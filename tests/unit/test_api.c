@@ -238,6 +238,13 @@ static void test_strings_and_lists(void **state) {
     assert_msg(rt, "CLUA_OPT_OUTPUT_DIR must be a path", "got one of 4001 bytes (at most 4000)");
     assert_string_equal(clua_directory(rt), "kept");
     assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, long_path), CLUA_OK);
+    /* An empty path names nothing: refused for every path option. */
+    for (clua_option o = CLUA_OPT_SCRIPT; o <= CLUA_OPT_REPLAY_FILE; o++) {
+        assert_int_equal(clua_set_string(rt, o, ""), CLUA_ERROR_OPTION);
+        assert_msg(rt, options[o - 1].name, "must be a path");
+        assert_msg(rt, "got an empty one", NULL);
+    }
+    assert_string_equal(clua_directory(rt), "kept");
     long_path[4000] = '\0';
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, long_path), CLUA_OK);
     free(long_path);
