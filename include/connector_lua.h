@@ -107,7 +107,8 @@ typedef enum clua_option {
     CLUA_OPT_SCRIPT = 1,            /* the Lua connector; clua_sync needs it */
     CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
     CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
-    CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua> */
+    CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua>; at
+                                       most CLUA_OUTPUT_DIR_MAX bytes, as is the default */
     CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON);
                                        not with CLUA_OPT_REPLAY_FILE (clua_sync refuses
                                        the pair with CLUA_ERROR_OPTION) */
@@ -147,6 +148,11 @@ typedef enum clua_option {
     CLUA_OPT_INSPECT_KEYS   /* list: "column=value" texts, every key column once:
                                CLUA_INSPECT_CHANGES of the row with that key */
 } clua_option;
+
+/* The longest output directory, in bytes (its files' paths are built in
+ * it); input files take any length the system opens (a cassette, of
+ * CLUA_OPT_RECORD_FILE or _REPLAY_FILE, less than PATH_MAX). */
+#define CLUA_OUTPUT_DIR_MAX 4000
 
 clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *value);
 clua_status clua_set_int(clua_runtime *rt, clua_option option, long long value);

@@ -2,6 +2,7 @@
  * reset or the inspect through the library, prints the summary, and maps the outcome to
  * an exit code. Nothing else lives here. */
 #include <errno.h>
+#include <limits.h>
 #include <lua.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -222,7 +223,17 @@ static int exit_code(clua_status status) {
 static clua_status set_path(clua_runtime *rt, clua_option option, const char *flag,
                             const char *value) {
     clua_status status = clua_set_string(rt, option, value);
-    if (status == CLUA_ERROR_OPTION && value && !value[0]) usage_error(flag, "empty path");
+    size_t n = value ? strlen(value) : 0;
+    /* The library caps the output directory and a cassette's path. */
+    int max = option == CLUA_OPT_OUTPUT_DIR                              ? CLUA_OUTPUT_DIR_MAX
+              : option == CLUA_OPT_RECORD_FILE || option == CLUA_OPT_REPLAY_FILE ? PATH_MAX - 1
+                                                                                 : -1;
+    char hint[64];
+    snprintf(hint, sizeof hint, " (%zu bytes, at most %d)", n, max);
+    if (status == CLUA_ERROR_OPTION && value && n == 0) usage_error(flag, "empty path");
+    else if (status == CLUA_ERROR_OPTION && max >= 0 && n > (size_t)max)
+        usage_error_hint(flag, "path too long", hint);
+    else if (status == CLUA_ERROR_OPTION) usage_error(flag, clua_errmsg(rt));
     else if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
     return status;
 }

@@ -11,9 +11,13 @@
 
 #include "rt.h"
 
-/* The longest path an option takes: the output directory's files
- * ("DIR/warehouse.db-wal") must still fit the runtime's 4096-byte paths. */
-#define MAX_PATH 4000
+/* Only a path that must fit a buffer has a cap. The output directory's
+ * files ("DIR/warehouse.db-wal") must still fit the runtime's 4096-byte
+ * paths: CLUA_OUTPUT_DIR_MAX, for CLUA_OPT_OUTPUT_DIR and the directory
+ * named after CLUA_OPT_SCRIPT. A cassette keeps its path in PATH_MAX bytes
+ * (one longer no system call takes). Other input files take any length:
+ * the system says whether it opens them. */
+#define MAX_CASSETTE (PATH_MAX - 1)
 
 typedef enum opt_type { T_STRING, T_INT, T_DOUBLE, T_LIST } opt_type;
 
@@ -29,9 +33,10 @@ typedef struct opt_info {
     const char *allowed;   /* "must be ..." */
 } opt_info;
 
-/* T_STRING: min is 1 for a path, which may not be empty */
+/* T_STRING: min is 1 for a path, which may not be empty; max its most
+ * bytes (0: any) */
 #define STR(id, f, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 0, 0, allowed}
-#define PATH(id, f) {id, #id, T_STRING, offsetof(rt_options, f), 0, 1, 0, "a path"}
+#define PATH(id, f, max, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 1, max, allowed}
 #define INT(id, f, lo, hi, allowed) \
     {id, #id, T_INT, offsetof(rt_options, f), sizeof(((rt_options *)0)->f), lo, hi, allowed}
 #define FLAG(id, f) INT(id, f, 0, 1, "0 or 1")
@@ -39,12 +44,12 @@ typedef struct opt_info {
 #define DBL(id, f, lo, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, lo, 0, allowed}
 
 static const opt_info infos[] = {
-    PATH(CLUA_OPT_SCRIPT, script),
-    PATH(CLUA_OPT_CONFIGURATION_FILE, configuration_file),
-    PATH(CLUA_OPT_STATE_FILE, state_file),
-    PATH(CLUA_OPT_OUTPUT_DIR, output_dir),
-    PATH(CLUA_OPT_RECORD_FILE, record_file),
-    PATH(CLUA_OPT_REPLAY_FILE, replay_file),
+    PATH(CLUA_OPT_SCRIPT, script, 0, "a path"),
+    PATH(CLUA_OPT_CONFIGURATION_FILE, configuration_file, 0, "a path"),
+    PATH(CLUA_OPT_STATE_FILE, state_file, 0, "a path"),
+    PATH(CLUA_OPT_OUTPUT_DIR, output_dir, CLUA_OUTPUT_DIR_MAX, "a path of at most 4000 bytes"),
+    PATH(CLUA_OPT_RECORD_FILE, record_file, MAX_CASSETTE, "a path of at most 4095 bytes"),
+    PATH(CLUA_OPT_REPLAY_FILE, replay_file, MAX_CASSETTE, "a path of at most 4095 bytes"),
     INT(CLUA_OPT_LOG_LEVEL, log_level, CLUA_LOG_FINE, CLUA_LOG_SEVERE,
         "CLUA_LOG_FINE (0), CLUA_LOG_INFO (1), CLUA_LOG_WARNING (2) or CLUA_LOG_SEVERE (3)"),
     FLAG(CLUA_OPT_LOG_JSON, log_json),
@@ -140,15 +145,23 @@ static clua_status out_of_range(clua_runtime *rt, const opt_info *info, const ch
     return rt_fail(rt, CLUA_ERROR_OPTION, msg);
 }
 
+/* The script's file name without ".lua": the default directory is
+ * "files/" and its first *n bytes. */
+static const char *script_base(const char *script, size_t *n) {
+    const char *slash = strrchr(script, '/'), *base = slash ? slash + 1 : script;
+    *n = strlen(base);
+    if (*n > 4 && strcmp(base + *n - 4, ".lua") == 0) *n -= 4;
+    return base;
+}
+
 /* clua_directory's text, from the options that name the directory. */
 static void name_directory(clua_runtime *rt) {
     const rt_options *o = &rt->options;
     if (o->output_dir) {
         snprintf(rt->directory, sizeof rt->directory, "%s", o->output_dir);
     } else if (o->script) {
-        const char *slash = strrchr(o->script, '/'), *base = slash ? slash + 1 : o->script;
-        size_t n = strlen(base);
-        if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
+        size_t n;
+        const char *base = script_base(o->script, &n);
         snprintf(rt->directory, sizeof rt->directory, "files/%.*s", (int)n, base);
     } else {
         rt->directory[0] = '\0';
@@ -167,9 +180,17 @@ clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *va
         /* "" names no file: sync, reset and inspect would each read it
          * differently ("/warehouse.db", no directory). */
         if (n == 0 && info->min == 1) return out_of_range(rt, info, "an empty one");
-        if (option != CLUA_OPT_INSPECT_TABLE && n > MAX_PATH) {
-            char got[64];
-            snprintf(got, sizeof got, "one of %zu bytes (at most %d)", n, MAX_PATH);
+        char got[128];
+        if (info->max && n > (size_t)info->max) {
+            snprintf(got, sizeof got, "one of %zu bytes", n);
+            return out_of_range(rt, info, got);
+        }
+        size_t base_len;
+        script_base(value, &base_len);
+        if (option == CLUA_OPT_SCRIPT && strlen("files/") + base_len > CLUA_OUTPUT_DIR_MAX) {
+            snprintf(got, sizeof got,
+                     "one whose directory files/NAME would be %zu bytes (at most %d)",
+                     strlen("files/") + base_len, CLUA_OUTPUT_DIR_MAX);
             return out_of_range(rt, info, got);
         }
         copy = malloc(n + 1);

@@ -225,17 +225,37 @@ static void test_double_ranges(void **state) {
     assert_int_equal(clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, 1e-9), CLUA_OK);
 }
 
-/* A path longer than the runtime's paths is refused, not cut; a refused
- * value leaves the option as it was. */
+/* An output directory longer than the runtime's paths is refused, not cut,
+ * and so is a cassette's path past PATH_MAX; other input files take any
+ * length. A refused value leaves the option as it was. */
 static void test_strings_and_lists(void **state) {
     clua_runtime *rt = ((fixture *)*state)->rt;
-    char *long_path = malloc(4002);
+    char *long_path = malloc(5001);
     assert_non_null(long_path);
+    memset(long_path, 'a', 5000);
+    long_path[5000] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_CONFIGURATION_FILE, long_path), CLUA_OK);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_STATE_FILE, long_path), CLUA_OK);
+    long_path[4096] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_RECORD_FILE, long_path), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_RECORD_FILE must be a path of at most 4095 bytes",
+               "got one of 4096 bytes");
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, long_path), CLUA_ERROR_OPTION);
+    long_path[4095] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, long_path), CLUA_OK);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, NULL), CLUA_OK);
+    /* A script whose default directory files/NAME would not fit. */
+    memcpy(long_path, "files/", 6);
+    long_path[3999] = '\0'; /* "files/" and 3993 bytes: files/<3993> fits */
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_SCRIPT, long_path), CLUA_OK);
+    long_path[3999] = 'a', long_path[4001] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_SCRIPT, long_path), CLUA_ERROR_OPTION);
+    assert_msg(rt, "files/NAME would be 4001 bytes (at most 4000)", NULL);
     memset(long_path, 'a', 4001);
-    long_path[4001] = '\0';
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, "kept"), CLUA_OK);
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, long_path), CLUA_ERROR_OPTION);
-    assert_msg(rt, "CLUA_OPT_OUTPUT_DIR must be a path", "got one of 4001 bytes (at most 4000)");
+    assert_msg(rt, "CLUA_OPT_OUTPUT_DIR must be a path of at most 4000 bytes",
+               "got one of 4001 bytes");
     assert_string_equal(clua_directory(rt), "kept");
     assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, long_path), CLUA_OK);
     /* An empty path names nothing: refused for every path option. */

@@ -27,3 +27,29 @@ expect_exit 2
 expect_err "connector-lua: --output: empty path"
 expect_no_err "CLUA_OPT"
 [ ! -e files ] || fail "a refused path made files/"
+
+# Only what must fit a buffer has a cap: the output directory (its files'
+# paths are built in it), 4000 bytes, refused rather than cut, by reset too.
+# An input file of any length is tried, and fails as the system says
+# (exit 3, as a missing file).
+long=$(printf 'd%.0s' $(seq 4050))
+run ok.lua --output "$long"
+expect_exit 2
+expect_err "connector-lua: --output: path too long (4050 bytes, at most 4000)"
+expect_no_err "CLUA_OPT"
+run reset --output "$long"
+expect_exit 2
+expect_err "connector-lua: --output: path too long (4050 bytes, at most 4000)"
+run inspect --output "$long"
+expect_exit 2
+expect_err "connector-lua: --output: path too long (4050 bytes, at most 4000)"
+for flag in --configuration --state --replay; do
+  run ok.lua --output out "$flag" "$long"
+  expect_exit 3
+  expect_err "cannot read ddd"
+  expect_no_err "CLUA_OPT"
+done
+# The cassette keeps its path: one the system could never open is refused.
+run ok.lua --output out --record "$long$long"
+expect_exit 2
+expect_err "connector-lua: --record: path too long (8100 bytes, at most 4095)"
