@@ -16,8 +16,8 @@
  * older header. One runtime runs one sync at a time; it may run several in
  * turn, and keeps its options between them. A runtime is used by one
  * thread at a time (clua_interrupt excepted); different runtimes may run
- * in different threads. Log lines go to stderr (or to the log callback);
- * nothing else is printed.
+ * in different threads. Log lines go to stderr (or to the log callback),
+ * and with CLUA_OPT_PROGRESS a progress line; nothing else is printed.
  *
  * Errors, everywhere: a function that can fail returns a clua_status, and
  * clua_errmsg(rt) says why; clua_errstr(status) names a status without a
@@ -123,7 +123,8 @@ typedef enum clua_option {
                              * as U+FFFD); no progress line. Not with a log callback,
                              * which gets the text form either way. */
     CLUA_OPT_NAMING_SOURCE, /* keep table and column names as given (--naming source) */
-    CLUA_OPT_PROGRESS,      /* redraw a progress line on stderr while syncing */
+    CLUA_OPT_PROGRESS,      /* redraw a progress line on stderr while syncing; ignored
+                               with a log callback or CLUA_OPT_LOG_JSON */
     CLUA_OPT_DURABLE,       /* checkpoints survive power loss (synchronous=FULL) */
     CLUA_OPT_SANDBOX,       /* no io, os.execute, package, debug, dofile ... */
     CLUA_OPT_STRICT,        /* a table or column schema() did not declare is an error,
@@ -140,9 +141,10 @@ typedef enum clua_option {
     CLUA_OPT_INSPECT_VIEW,  /* integer, a clua_inspect_view; default CLUA_INSPECT_DATA */
     CLUA_OPT_INSPECT_TABLE, /* string: a table (ASCII case-insensitive); default none */
     CLUA_OPT_INSPECT_LIMIT, /* integer: at most this many rows or runs, newest first;
-                               -1 (the default): all */
+                               -1 (the default): all. Needs a table or CLUA_INSPECT_SYNCS */
     CLUA_OPT_INSPECT_JSON,  /* flag: JSON instead of aligned text */
-    CLUA_OPT_INSPECT_ALL,   /* flag: every version of a history table, not the active ones */
+    CLUA_OPT_INSPECT_ALL,   /* flag: every version of a history table, not the active ones;
+                               needs a table */
     CLUA_OPT_INSPECT_SYNC,  /* integer: CLUA_INSPECT_CHANGES of this sync; 0 (default) the
                                newest */
     CLUA_OPT_INSPECT_KEYS   /* list: "column=value" texts, every key column once:
@@ -275,7 +277,8 @@ typedef enum clua_inspect_view {
  * reading or writing fails, CLUA_ERROR_OPTION for options that do not go
  * together (a table with CLUA_INSPECT_SYNCS, none with
  * CLUA_INSPECT_CHANGES, CLUA_OPT_INSPECT_SYNC or _KEYS with another view,
- * both of them). */
+ * both of them, _ALL without a table, _LIMIT without a table or
+ * CLUA_INSPECT_SYNCS). */
 clua_status clua_inspect(clua_runtime *rt, FILE *out);
 
 #ifdef __cplusplus

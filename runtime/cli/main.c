@@ -326,7 +326,10 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
                                             : CLUA_INSPECT_DATA;
     clua_status status = clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, view);
     if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, table);
-    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, limit);
+    /* The default --limit is for a TABLE's rows or the runs; the library
+     * refuses a limit with neither. */
+    if (status == CLUA_OK && (table || syncs))
+        status = clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, limit);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_JSON, json);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_ALL, all);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_SYNC, ask->sync);

@@ -469,6 +469,26 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_msg(rt, "go only with CLUA_INSPECT_CHANGES", NULL);
     assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_SYNC, 0), CLUA_OK);
     assert_int_equal(clua_set_list(rt, CLUA_OPT_INSPECT_KEYS, NULL, 0), CLUA_OK);
+    /* _ALL and _LIMIT choose among a table's rows: without one they are
+     * refused, as the command refuses --all and --limit without TABLE
+     * (_LIMIT also counts CLUA_INSPECT_SYNCS's runs). */
+    FILE *sink = tmpfile();
+    assert_non_null(sink);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, NULL), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_ALL, 1), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_INSPECT_ALL needs a CLUA_OPT_INSPECT_TABLE", NULL);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_ALL, 0), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, 2), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_INSPECT_LIMIT needs a CLUA_OPT_INSPECT_TABLE or CLUA_INSPECT_SYNCS",
+               NULL);
+    assert_int_equal(ftell(sink), 0);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, CLUA_INSPECT_SYNCS), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, CLUA_INSPECT_DATA), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, -1), CLUA_OK);
+    fclose(sink);
     assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, "nope"), CLUA_OK);
     assert_int_equal(clua_inspect(rt, stdout), CLUA_ERROR_NOT_FOUND);
     assert_msg(rt, "nope", "item");
