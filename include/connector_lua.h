@@ -41,6 +41,7 @@ extern "C" {
 #define CLUA_VERSION "0.2.0"
 #define CLUA_VERSION_NUMBER 2000
 
+/* The library's version: static text, never freed. */
 const char *clua_libversion(void);
 int clua_libversion_number(void);
 
@@ -67,12 +68,13 @@ typedef enum clua_status {
  * unknown status gives "unknown status". */
 const char *clua_errstr(clua_status status);
 
-/* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
+/* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE.
+ * Set as integers (CLUA_OPT_LOG_LEVEL): the values never change. */
 typedef enum clua_log_level {
     CLUA_LOG_FINE = 0,
-    CLUA_LOG_INFO,
-    CLUA_LOG_WARNING,
-    CLUA_LOG_SEVERE
+    CLUA_LOG_INFO = 1,
+    CLUA_LOG_WARNING = 2,
+    CLUA_LOG_SEVERE = 3
 } clua_log_level;
 
 /* Receives each log line that passes the level: the level's name ("INFO",
@@ -100,8 +102,9 @@ void clua_close(clua_runtime *rt);
  * the option as it was and returns CLUA_ERROR_OPTION, with clua_errmsg
  * saying what is allowed. Called while this runtime's sync runs (from its
  * log callback), every function that can fail returns CLUA_ERROR_BUSY and
- * changes nothing, clua_errmsg included. The values never change; new
- * options are added at the end. */
+ * changes nothing, clua_errmsg included; the log callback must not call
+ * clua_close on its runtime (the sync still uses it). The values never
+ * change; new options are added at the end. */
 typedef enum clua_option {
     /* strings: paths */
     CLUA_OPT_SCRIPT = 1,            /* the Lua connector; clua_sync needs it */
@@ -163,7 +166,10 @@ clua_status clua_set_list(clua_runtime *rt, clua_option option, const char *cons
                           int n);
 
 /* Where log lines go: fn(user, level, message) for each, or stderr as
- * "HH:MM:SS.mmm LEVEL    message" lines with fn NULL (the default). */
+ * "HH:MM:SS.mmm LEVEL    message" lines with fn NULL (the default). user
+ * is the caller's and must stay valid while the runtime may log (until
+ * clua_set_log is called again or rt is closed); level and message are
+ * valid only during the call. */
 clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user);
 
 /* The output directory the options name: CLUA_OPT_OUTPUT_DIR, or
@@ -219,7 +225,7 @@ long long clua_count(const clua_runtime *rt, clua_counter counter);
 double clua_elapsed(const clua_runtime *rt);
 
 /* "DIR/warehouse.db" of the last sync; "" until its output directory is
- * known. Owned by rt. */
+ * known. Owned by rt; rewritten by the next clua_sync. */
 const char *clua_database_path(const clua_runtime *rt);
 
 /* Asks the running sync to stop: it raises an error at the script's next
@@ -240,7 +246,8 @@ clua_status clua_reset(clua_runtime *rt);
  * reset: DIR does not exist"; "" after any other call. Owned by rt. */
 const char *clua_message(const clua_runtime *rt);
 
-/* What clua_inspect shows (CLUA_OPT_INSPECT_VIEW). */
+/* What clua_inspect shows (CLUA_OPT_INSPECT_VIEW), set as an integer: the
+ * values never change; new views are added at the end. */
 typedef enum clua_inspect_view {
     /* Without a table: every table with its live and deleted row counts,
      * its columns with their logical types and its primary key, and the
@@ -254,7 +261,7 @@ typedef enum clua_inspect_view {
      * the rows it committed per table. JSON: {"database", "syncs": [{"id",
      * "status", "script", "started_at", "ended_at", "error", "checkpoints",
      * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}. */
-    CLUA_INSPECT_SYNCS,
+    CLUA_INSPECT_SYNCS = 1,
     /* The rows of the table that CLUA_OPT_INSPECT_SYNC wrote, or (with
      * CLUA_OPT_INSPECT_KEYS, converted to each column's logical type) the
      * row with that key, newest first; each with the sync and checkpoint
@@ -263,11 +270,12 @@ typedef enum clua_inspect_view {
      * N+1"). JSON: {"table", "sync", "started_at", "last_commit_at" (or
      * "key": {column: text}), "columns", "rows", "written": [{"sync",
      * "checkpoints"}], "shown"}. */
-    CLUA_INSPECT_CHANGES
+    CLUA_INSPECT_CHANGES = 2
 } clua_inspect_view;
 
 /* Writes to out what clua_directory(rt)/warehouse.db holds, as the
- * CLUA_OPT_INSPECT_* options ask. The database is opened read-only and no
+ * CLUA_OPT_INSPECT_* options ask. out must not be NULL; it stays the
+ * caller's (written and flushed, never closed). The database is opened read-only and no
  * lock is taken, so this works while a sync runs (of another runtime).
  * Nothing is written on failure: CLUA_ERROR_INPUT when there is no database
  * (or not one of ours, or CLUA_INSPECT_CHANGES of one without a journal),
