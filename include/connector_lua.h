@@ -275,8 +275,9 @@ typedef enum clua_inspect_view {
 
 /* Writes to out what clua_directory(rt)/warehouse.db holds, as the
  * CLUA_OPT_INSPECT_* options ask. out must not be NULL; it stays the
- * caller's (written and flushed, never closed). The database is opened read-only and no
- * lock is taken, so this works while a sync runs (of another runtime).
+ * caller's (written and flushed, never closed). The database is opened
+ * read-only and no lock is taken, so this works while a sync runs (of
+ * another runtime).
  * Nothing is written on failure: CLUA_ERROR_INPUT when there is no database
  * (or not one of ours, or CLUA_INSPECT_CHANGES of one without a journal),
  * CLUA_ERROR_NOT_FOUND for an unknown table (the message lists the
