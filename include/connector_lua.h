@@ -35,9 +35,12 @@ extern "C" {
 /* The version of this header: "MAJOR.MINOR.PATCH", and as a number
  * MAJOR*1000000 + MINOR*1000 + PATCH. clua_libversion() and
  * clua_libversion_number() give the library's: a program checks that they
- * agree when it may meet a library other than the one it was built with:
- *   lib / 1000000 == CLUA_VERSION_NUMBER / 1000000 && lib >= CLUA_VERSION_NUMBER
- * (the same MAJOR; a newer MINOR only adds). */
+ * agree when it may meet a library other than the one it was built with.
+ * From 1.0 on, the same MAJOR and at least the MINOR it was built with (a
+ * newer MINOR only adds); while MAJOR is 0, a new MINOR may break the API,
+ * so the same MAJOR and MINOR (and the soname is libconnector-lua.so.0.MINOR):
+ *   int unit = CLUA_VERSION_NUMBER < 1000000 ? 1000 : 1000000;
+ *   lib / unit == CLUA_VERSION_NUMBER / unit && lib >= CLUA_VERSION_NUMBER */
 #define CLUA_VERSION "0.2.0"
 #define CLUA_VERSION_NUMBER 2000
 

@@ -17,6 +17,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/clua_install.XXXXXX") || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
+# The soname's version is what must match for a program to load the
+# library: MAJOR from 1.0 on, but MAJOR.MINOR while the version is 0.x,
+# where a new MINOR may break the API.
+IFS=. read -r major minor _ <<< "$VERSION"
+if [ "$major" = 0 ]; then want_so=0.$minor; else want_so=$major; fi
+[ "$SOVERSION" = "$want_so" ] ||
+  fail "SOVERSION is $SOVERSION; for version $VERSION it must be $want_so"
+
 cmake --install "$BUILD" --prefix "$prefix" > "$tmp/install.log" 2>&1 ||
   fail "cmake --install failed: $(cat "$tmp/install.log")"
 
