@@ -51,11 +51,24 @@ exported=$(nm -D --defined-only "$prefix/$LIBDIR/libconnector-lua.so" | awk '{pr
 [ "$exported" = "$declared" ] || fail "exported symbols differ from connector_lua.h (< declared, > exported):
 $(diff <(echo "$declared") <(echo "$exported"))"
 
-# connector-lua.pc names the prefix given to cmake --install.
-export PKG_CONFIG_PATH=$prefix/$LIBDIR/pkgconfig
+# connector-lua.pc, found with nothing but the prefix on pkg-config's path
+# (no lua5.4.pc, sqlite3.pc ... needed to build against the shared library),
+# names the prefix given to cmake --install.
+export PKG_CONFIG_LIBDIR=$prefix/$LIBDIR/pkgconfig
+unset PKG_CONFIG_PATH
 pc() { pkg-config "$@" connector-lua; }
 [ "$(pc --modversion)" = "$VERSION" ] || fail "pkg-config --modversion: $(pc --modversion 2>&1)"
-[ "$(pc --variable=prefix)" = "$prefix" ] || fail "pkg-config prefix is '$(pc --variable=prefix)', not $prefix"
+pc --cflags --libs > "$tmp/pc.log" 2>&1 ||
+  fail "pkg-config --cflags --libs with only the prefix: $(cat "$tmp/pc.log")"
+# pkg-config --variable=NAME is the directory WANT (compared resolved).
+pc_dir_is() {
+  local d; d=$(pc --variable="$1")
+  [ "$(cd "$d" 2>/dev/null && pwd -P)" = "$(cd "$2" && pwd -P)" ] ||
+    fail "pkg-config's $1 is '$d', not $2"
+}
+pc_dirs_in() { pc_dir_is prefix "$1"; pc_dir_is libdir "$1/$LIBDIR"; pc_dir_is includedir "$1/include"; }
+pc_dirs_in "$prefix"
+case " $(pc --cflags) " in *lua5.4*) fail "pkg-config --cflags names Lua's headers: $(pc --cflags)" ;; esac
 
 # Checks the database a build of embed.c wrote: scripts/three.lua leaves
 # three rows, the third soft-deleted.
@@ -86,4 +99,5 @@ $CC $EXTRA -o "$tmp/embed_static" "$SOURCE/examples/embed.c" $(pc --cflags) $lib
 "$tmp/embed_static" "$SOURCE/scripts/three.lua" "$tmp/out_static" > "$tmp/run.log" 2>&1 ||
   fail "embed_static exited with $?: $(cat "$tmp/run.log")"
 check_rows "$tmp/out_static" "static"
+
 echo "installed to $prefix: files, exports, pkg-config, shared and static embed.c all as expected"
