@@ -53,7 +53,7 @@ $(diff <(echo "$declared") <(echo "$exported"))"
 
 # connector-lua.pc, found with nothing but the prefix on pkg-config's path
 # (no lua5.4.pc, sqlite3.pc ... needed to build against the shared library),
-# names the prefix given to cmake --install.
+# names the prefix the tree is in, wherever that is.
 export PKG_CONFIG_LIBDIR=$prefix/$LIBDIR/pkgconfig
 unset PKG_CONFIG_PATH
 pc() { pkg-config "$@" connector-lua; }
@@ -100,4 +100,15 @@ $CC $EXTRA -o "$tmp/embed_static" "$SOURCE/examples/embed.c" $(pc --cflags) $lib
   fail "embed_static exited with $?: $(cat "$tmp/run.log")"
 check_rows "$tmp/out_static" "static"
 
+# The installed tree moved elsewhere: its connector-lua.pc names where it is
+# now, and a program builds against it there.
+mv "$prefix" "$tmp/moved" || fail "mv $prefix"
+export PKG_CONFIG_LIBDIR=$tmp/moved/$LIBDIR/pkgconfig
+pc_dirs_in "$tmp/moved"
+# shellcheck disable=SC2046,SC2086
+$CC $EXTRA -o "$tmp/embed_moved" "$SOURCE/examples/embed.c" $(pc --cflags --libs) \
+  > "$tmp/cc.log" 2>&1 || fail "cc against the moved tree failed: $(cat "$tmp/cc.log")"
+LD_LIBRARY_PATH=$tmp/moved/$LIBDIR "$tmp/embed_moved" "$SOURCE/scripts/three.lua" \
+  "$tmp/out_moved" > "$tmp/run.log" 2>&1 || fail "embed_moved exited with $?: $(cat "$tmp/run.log")"
+check_rows "$tmp/out_moved" "moved"
 echo "installed to $prefix: files, exports, pkg-config, shared and static embed.c all as expected"
