@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install_embed: what `cmake --install` gives a user, checked as a user would
 # use it. Installs BUILD into a fresh prefix, checks the file list and that
-# libconnector-lua.so exports exactly the functions of connector_lua.h, then
+# libconnector-lua.so exports exactly the functions of connector_lua.h (and
+# libconnector-lua.a defines no other global symbol), then
 # builds examples/embed.c with nothing but the installed header, library and
 # connector-lua.pc, against the shared library and once more against the
 # static one, runs each on scripts/three.lua and reads the rows it wrote.
@@ -51,6 +52,14 @@ exported=$(nm -D --defined-only "$prefix/$LIBDIR/libconnector-lua.so" | awk '{pr
 [ "$exported" = "$declared" ] || fail "exported symbols differ from connector_lua.h (< declared, > exported):
 $(diff <(echo "$declared") <(echo "$exported"))"
 
+# The static archive defines no global symbol but the header's functions
+# either: a program linking it statically may name its own functions
+# files_lock or catalog_free (and ASan's __odr_asan_* stay inside too).
+archived=$(nm -g --defined-only "$prefix/$LIBDIR/libconnector-lua.a" 2>/dev/null |
+  awk 'NF == 3 {print $3}' | sort -u)
+[ "$archived" = "$declared" ] || fail "libconnector-lua.a's global symbols differ from connector_lua.h (< declared, > archived; $(echo "$archived" | wc -l) symbols):
+$(diff <(echo "$declared") <(echo "$archived") | head -20)"
+
 # connector-lua.pc, found with nothing but the prefix on pkg-config's path
 # (no lua5.4.pc, sqlite3.pc ... needed to build against the shared library),
 # names the prefix the tree is in, wherever that is.
@@ -91,8 +100,18 @@ check_rows "$tmp/out_shared" "shared"
 # Static: the archive in place of -lconnector-lua, and --static for what it needs.
 libs=$(pc --static --libs | sed 's/-lconnector-lua\b/-l:libconnector-lua.a/')
 case $libs in *-l:libconnector-lua.a*) ;; *) fail "pkg-config --static --libs: '$libs'" ;; esac
+# The program defines functions named as the library's internal ones: they
+# must neither clash nor replace the library's.
+cat > "$tmp/clash.c" <<'C'
+int files_lock(void);
+int catalog_free(void);
+int http_client_init(void);
+int files_lock(void) { return 1; }
+int catalog_free(void) { return 2; }
+int http_client_init(void) { return 3; }
+C
 # shellcheck disable=SC2086
-$CC $EXTRA -o "$tmp/embed_static" "$SOURCE/examples/embed.c" $(pc --cflags) $libs \
+$CC $EXTRA -o "$tmp/embed_static" "$SOURCE/examples/embed.c" "$tmp/clash.c" $(pc --cflags) $libs \
   > "$tmp/cc.log" 2>&1 || fail "cc with pkg-config --static --libs failed: $(cat "$tmp/cc.log")"
 ! readelf -d "$tmp/embed_static" | grep -q 'NEEDED.*libconnector-lua' ||
   fail "embed_static still loads libconnector-lua.so"
