@@ -26,10 +26,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s SCRIPT OUTPUT_DIR\n", argv[0]);
         return 2;
     }
-    /* A shared library may be newer than the header: same major version,
-     * and at least the minor version this program was built against. */
-    int lib = clua_libversion_number();
-    if (lib / 1000000 != CLUA_VERSION_NUMBER / 1000000 || lib < CLUA_VERSION_NUMBER) {
+    /* A shared library may be newer than the header: the same major
+     * version (and, while it is 0, the same minor one: 0.x may break), and
+     * at least the version this program was built against. */
+    int lib = clua_libversion_number(), unit = CLUA_VERSION_NUMBER < 1000000 ? 1000 : 1000000;
+    if (lib / unit != CLUA_VERSION_NUMBER / unit || lib < CLUA_VERSION_NUMBER) {
         fprintf(stderr, "built for connector-lua %s, found %s\n", CLUA_VERSION,
                 clua_libversion());
         return 1;

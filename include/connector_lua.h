@@ -16,8 +16,8 @@
  * older header. One runtime runs one sync at a time; it may run several in
  * turn, and keeps its options between them. A runtime is used by one
  * thread at a time (clua_interrupt excepted); different runtimes may run
- * in different threads. Log lines go to stderr (or to the log callback);
- * nothing else is printed.
+ * in different threads. Log lines go to stderr (or to the log callback),
+ * and with CLUA_OPT_PROGRESS a progress line; nothing else is printed.
  *
  * Errors, everywhere: a function that can fail returns a clua_status, and
  * clua_errmsg(rt) says why; clua_errstr(status) names a status without a
@@ -35,12 +35,16 @@ extern "C" {
 /* The version of this header: "MAJOR.MINOR.PATCH", and as a number
  * MAJOR*1000000 + MINOR*1000 + PATCH. clua_libversion() and
  * clua_libversion_number() give the library's: a program checks that they
- * agree when it may meet a library other than the one it was built with:
- *   lib / 1000000 == CLUA_VERSION_NUMBER / 1000000 && lib >= CLUA_VERSION_NUMBER
- * (the same MAJOR; a newer MINOR only adds). */
+ * agree when it may meet a library other than the one it was built with.
+ * From 1.0 on, the same MAJOR and at least the MINOR it was built with (a
+ * newer MINOR only adds); while MAJOR is 0, a new MINOR may break the API,
+ * so the same MAJOR and MINOR (and the soname is libconnector-lua.so.0.MINOR):
+ *   int unit = CLUA_VERSION_NUMBER < 1000000 ? 1000 : 1000000;
+ *   lib / unit == CLUA_VERSION_NUMBER / unit && lib >= CLUA_VERSION_NUMBER */
 #define CLUA_VERSION "0.2.0"
 #define CLUA_VERSION_NUMBER 2000
 
+/* The library's version: static text, never freed. */
 const char *clua_libversion(void);
 int clua_libversion_number(void);
 
@@ -67,12 +71,13 @@ typedef enum clua_status {
  * unknown status gives "unknown status". */
 const char *clua_errstr(clua_status status);
 
-/* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE. */
+/* Log levels, most verbose first. DEBUG and FINE print only at CLUA_LOG_FINE.
+ * Set as integers (CLUA_OPT_LOG_LEVEL): the values never change. */
 typedef enum clua_log_level {
     CLUA_LOG_FINE = 0,
-    CLUA_LOG_INFO,
-    CLUA_LOG_WARNING,
-    CLUA_LOG_SEVERE
+    CLUA_LOG_INFO = 1,
+    CLUA_LOG_WARNING = 2,
+    CLUA_LOG_SEVERE = 3
 } clua_log_level;
 
 /* Receives each log line that passes the level: the level's name ("INFO",
@@ -93,22 +98,28 @@ void clua_close(clua_runtime *rt);
 
 /* ---- options ----
  * Each option has one type and one setter: clua_set_string copies the
- * string (the caller's may be freed at once; NULL sets the default),
+ * string (the caller's may be freed at once; NULL sets the default; a path
+ * may not be ""),
  * clua_set_int, clua_set_double, clua_set_list (copies n strings). A wrong
  * setter for the option, an unknown option or a value out of range leaves
  * the option as it was and returns CLUA_ERROR_OPTION, with clua_errmsg
  * saying what is allowed. Called while this runtime's sync runs (from its
  * log callback), every function that can fail returns CLUA_ERROR_BUSY and
- * changes nothing, clua_errmsg included. The values never change; new
- * options are added at the end. */
+ * changes nothing, clua_errmsg included; the log callback must not call
+ * clua_close on its runtime (the sync still uses it). The values never
+ * change; new options are added at the end. */
 typedef enum clua_option {
     /* strings: paths */
     CLUA_OPT_SCRIPT = 1,            /* the Lua connector; clua_sync needs it */
     CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
     CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
-    CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua> */
-    CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON) */
-    CLUA_OPT_REPLAY_FILE,           /* serve HTTP from this cassette, no network */
+    CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua>; at
+                                       most CLUA_OUTPUT_DIR_MAX bytes, as is the default */
+    CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON);
+                                       not with CLUA_OPT_REPLAY_FILE (clua_sync refuses
+                                       the pair with CLUA_ERROR_OPTION) */
+    CLUA_OPT_REPLAY_FILE,           /* serve HTTP from this cassette, no network; not
+                                       with CLUA_OPT_RECORD_FILE */
     /* integers */
     CLUA_OPT_LOG_LEVEL,             /* a clua_log_level; default CLUA_LOG_INFO */
     /* flags, integers 0 (the default) or 1 */
@@ -118,7 +129,8 @@ typedef enum clua_option {
                              * as U+FFFD); no progress line. Not with a log callback,
                              * which gets the text form either way. */
     CLUA_OPT_NAMING_SOURCE, /* keep table and column names as given (--naming source) */
-    CLUA_OPT_PROGRESS,      /* redraw a progress line on stderr while syncing */
+    CLUA_OPT_PROGRESS,      /* redraw a progress line on stderr while syncing; ignored
+                               with a log callback or CLUA_OPT_LOG_JSON */
     CLUA_OPT_DURABLE,       /* checkpoints survive power loss (synchronous=FULL) */
     CLUA_OPT_SANDBOX,       /* no io, os.execute, package, debug, dofile ... */
     CLUA_OPT_STRICT,        /* a table or column schema() did not declare is an error,
@@ -127,21 +139,28 @@ typedef enum clua_option {
                                make this one its owner */
     /* doubles, from 0 (no limit; the default) to 1e9, so that the bytes and
      * the deadline they become are exact */
-    CLUA_OPT_MEMORY_LIMIT_MB, /* most memory the script's Lua state may hold */
+    CLUA_OPT_MEMORY_LIMIT_MB, /* most memory the script's Lua state may hold: 0 or
+                                 from 1 (a smaller limit would be no limit) */
     CLUA_OPT_TIMEOUT_SECONDS, /* stop the script after this long */
     /* what clua_inspect shows (it reads the directory as a sync would:
      * CLUA_OPT_OUTPUT_DIR, or the default from CLUA_OPT_SCRIPT) */
     CLUA_OPT_INSPECT_VIEW,  /* integer, a clua_inspect_view; default CLUA_INSPECT_DATA */
     CLUA_OPT_INSPECT_TABLE, /* string: a table (ASCII case-insensitive); default none */
     CLUA_OPT_INSPECT_LIMIT, /* integer: at most this many rows or runs, newest first;
-                               -1 (the default): all */
+                               -1 (the default): all. Needs a table or CLUA_INSPECT_SYNCS */
     CLUA_OPT_INSPECT_JSON,  /* flag: JSON instead of aligned text */
-    CLUA_OPT_INSPECT_ALL,   /* flag: every version of a history table, not the active ones */
+    CLUA_OPT_INSPECT_ALL,   /* flag: every version of a history table, not the active ones;
+                               needs a table */
     CLUA_OPT_INSPECT_SYNC,  /* integer: CLUA_INSPECT_CHANGES of this sync; 0 (default) the
                                newest */
     CLUA_OPT_INSPECT_KEYS   /* list: "column=value" texts, every key column once:
                                CLUA_INSPECT_CHANGES of the row with that key */
 } clua_option;
+
+/* The longest output directory, in bytes (its files' paths are built in
+ * it); input files take any length the system opens (a cassette, of
+ * CLUA_OPT_RECORD_FILE or _REPLAY_FILE, less than PATH_MAX). */
+#define CLUA_OUTPUT_DIR_MAX 4000
 
 clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *value);
 clua_status clua_set_int(clua_runtime *rt, clua_option option, long long value);
@@ -150,7 +169,10 @@ clua_status clua_set_list(clua_runtime *rt, clua_option option, const char *cons
                           int n);
 
 /* Where log lines go: fn(user, level, message) for each, or stderr as
- * "HH:MM:SS.mmm LEVEL    message" lines with fn NULL (the default). */
+ * "HH:MM:SS.mmm LEVEL    message" lines with fn NULL (the default). user
+ * is the caller's and must stay valid while the runtime may log (until
+ * clua_set_log is called again or rt is closed); level and message are
+ * valid only during the call. */
 clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user);
 
 /* The output directory the options name: CLUA_OPT_OUTPUT_DIR, or
@@ -206,7 +228,7 @@ long long clua_count(const clua_runtime *rt, clua_counter counter);
 double clua_elapsed(const clua_runtime *rt);
 
 /* "DIR/warehouse.db" of the last sync; "" until its output directory is
- * known. Owned by rt. */
+ * known. Owned by rt; rewritten by the next clua_sync. */
 const char *clua_database_path(const clua_runtime *rt);
 
 /* Asks the running sync to stop: it raises an error at the script's next
@@ -227,7 +249,8 @@ clua_status clua_reset(clua_runtime *rt);
  * reset: DIR does not exist"; "" after any other call. Owned by rt. */
 const char *clua_message(const clua_runtime *rt);
 
-/* What clua_inspect shows (CLUA_OPT_INSPECT_VIEW). */
+/* What clua_inspect shows (CLUA_OPT_INSPECT_VIEW), set as an integer: the
+ * values never change; new views are added at the end. */
 typedef enum clua_inspect_view {
     /* Without a table: every table with its live and deleted row counts,
      * its columns with their logical types and its primary key, and the
@@ -241,7 +264,7 @@ typedef enum clua_inspect_view {
      * the rows it committed per table. JSON: {"database", "syncs": [{"id",
      * "status", "script", "started_at", "ended_at", "error", "checkpoints",
      * "tables": [{"name", "upserted", "updated", "deleted", "truncated"}]}]}. */
-    CLUA_INSPECT_SYNCS,
+    CLUA_INSPECT_SYNCS = 1,
     /* The rows of the table that CLUA_OPT_INSPECT_SYNC wrote, or (with
      * CLUA_OPT_INSPECT_KEYS, converted to each column's logical type) the
      * row with that key, newest first; each with the sync and checkpoint
@@ -250,12 +273,14 @@ typedef enum clua_inspect_view {
      * N+1"). JSON: {"table", "sync", "started_at", "last_commit_at" (or
      * "key": {column: text}), "columns", "rows", "written": [{"sync",
      * "checkpoints"}], "shown"}. */
-    CLUA_INSPECT_CHANGES
+    CLUA_INSPECT_CHANGES = 2
 } clua_inspect_view;
 
 /* Writes to out what clua_directory(rt)/warehouse.db holds, as the
- * CLUA_OPT_INSPECT_* options ask. The database is opened read-only and no
- * lock is taken, so this works while a sync runs (of another runtime).
+ * CLUA_OPT_INSPECT_* options ask. out must not be NULL; it stays the
+ * caller's (written and flushed, never closed). The database is opened
+ * read-only and no lock is taken, so this works while a sync runs (of
+ * another runtime).
  * Nothing is written on failure: CLUA_ERROR_INPUT when there is no database
  * (or not one of ours, or CLUA_INSPECT_CHANGES of one without a journal),
  * CLUA_ERROR_NOT_FOUND for an unknown table (the message lists the
@@ -264,7 +289,8 @@ typedef enum clua_inspect_view {
  * reading or writing fails, CLUA_ERROR_OPTION for options that do not go
  * together (a table with CLUA_INSPECT_SYNCS, none with
  * CLUA_INSPECT_CHANGES, CLUA_OPT_INSPECT_SYNC or _KEYS with another view,
- * both of them). */
+ * both of them, _ALL without a table, _LIMIT without a table or
+ * CLUA_INSPECT_SYNCS). */
 clua_status clua_inspect(clua_runtime *rt, FILE *out);
 
 #ifdef __cplusplus

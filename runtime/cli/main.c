@@ -2,6 +2,7 @@
  * reset or the inspect through the library, prints the summary, and maps the outcome to
  * an exit code. Nothing else lives here. */
 #include <errno.h>
+#include <limits.h>
 #include <lua.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -207,8 +208,47 @@ static int exit_code(clua_status status) {
     case CLUA_ERROR_BUSY: return EXIT_BUSY;
     case CLUA_ERROR_LIMIT: return EXIT_LIMIT;
     case CLUA_ERROR_OWNER: return EXIT_OWNER;
+    case CLUA_ERROR_OPTION: return EXIT_USAGE; /* the command line asked it */
     default: return EXIT_SYNC_FAILED;
     }
+}
+
+/* Sets a path option from flag's value ("SCRIPT" for the argument): a
+ * refusal is a usage error, said in the command's words. */
+static clua_status set_path(clua_runtime *rt, clua_option option, const char *flag,
+                            const char *value) {
+    clua_status status = clua_set_string(rt, option, value);
+    size_t n = value ? strlen(value) : 0;
+    /* The library caps the output directory and a cassette's path. */
+    int max = option == CLUA_OPT_OUTPUT_DIR                              ? CLUA_OUTPUT_DIR_MAX
+              : option == CLUA_OPT_RECORD_FILE || option == CLUA_OPT_REPLAY_FILE ? PATH_MAX - 1
+                                                                                 : -1;
+    char hint[64];
+    snprintf(hint, sizeof hint, " (%zu bytes, at most %d)", n, max);
+    if (status == CLUA_ERROR_OPTION && value && n == 0) usage_error(flag, "empty path");
+    else if (status == CLUA_ERROR_OPTION && max >= 0 && n > (size_t)max)
+        usage_error_hint(flag, "path too long", hint);
+    else if (status == CLUA_ERROR_OPTION) usage_error(flag, clua_errmsg(rt));
+    else if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
+    return status;
+}
+
+/* The paths of a sync, each set through set_path (cli_apply sets them
+ * again with the rest). */
+static clua_status set_paths(clua_runtime *rt, const cli_sync *s) {
+    const struct {
+        clua_option option;
+        const char *flag, *value;
+    } paths[] = {{CLUA_OPT_SCRIPT, "SCRIPT", s->script},
+                 {CLUA_OPT_CONFIGURATION_FILE, "--configuration", s->configuration_file},
+                 {CLUA_OPT_STATE_FILE, "--state", s->state_file},
+                 {CLUA_OPT_OUTPUT_DIR, "--output", s->output_dir},
+                 {CLUA_OPT_RECORD_FILE, "--record", s->record_file},
+                 {CLUA_OPT_REPLAY_FILE, "--replay", s->replay_file}};
+    clua_status status = CLUA_OK;
+    for (size_t i = 0; status == CLUA_OK && i < sizeof paths / sizeof paths[0]; i++)
+        status = set_path(rt, paths[i].option, paths[i].flag, paths[i].value);
+    return status;
 }
 
 /* A runtime for reset or inspect, its directory named by --output or SCRIPT;
@@ -220,11 +260,10 @@ static clua_runtime *open_for(const char *dir_opt, const char *script, int *code
         *code = EXIT_SYNC_FAILED;
         return NULL;
     }
-    clua_status status = dir_opt ? clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir_opt)
-                                 : clua_set_string(rt, CLUA_OPT_SCRIPT, script);
+    clua_status status = dir_opt ? set_path(rt, CLUA_OPT_OUTPUT_DIR, "--output", dir_opt)
+                                 : set_path(rt, CLUA_OPT_SCRIPT, "SCRIPT", script);
     if (status != CLUA_OK) {
-        report_message(log_json, "SEVERE", clua_errmsg(rt));
-        *code = status == CLUA_ERROR_OPTION ? EXIT_USAGE : exit_code(status);
+        *code = exit_code(status);
         clua_close(rt);
         return NULL;
     }
@@ -282,7 +321,10 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
                                             : CLUA_INSPECT_DATA;
     clua_status status = clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, view);
     if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, table);
-    if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, limit);
+    /* The default --limit is for a TABLE's rows or the runs; the library
+     * refuses a limit with neither. */
+    if (status == CLUA_OK && (table || syncs))
+        status = clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, limit);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_JSON, json);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_ALL, all);
     if (status == CLUA_OK) status = clua_set_int(rt, CLUA_OPT_INSPECT_SYNC, ask->sync);
@@ -291,8 +333,7 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
     if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
     clua_close(rt);
     if (status == CLUA_OK) return EXIT_OK;
-    return status == CLUA_ERROR_NOT_FOUND || status == CLUA_ERROR_OPTION ? EXIT_USAGE
-                                                                         : exit_code(status);
+    return status == CLUA_ERROR_NOT_FOUND ? EXIT_USAGE : exit_code(status);
 }
 
 int main(int argc, char **argv) {
@@ -439,11 +480,14 @@ int main(int argc, char **argv) {
         report_message(log_json, "SEVERE", clua_errstr(CLUA_ERROR_NOMEM));
         return EXIT_SYNC_FAILED;
     }
-    clua_status status = cli_apply(rt, &opt);
-    if (status != CLUA_OK) { /* a path too long: the arguments were read */
-        report_message(log_json, "SEVERE", clua_errmsg(rt));
+    clua_status status = set_paths(rt, &opt); /* says why itself */
+    if (status == CLUA_OK) {
+        status = cli_apply(rt, &opt);
+        if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
+    }
+    if (status != CLUA_OK) {
         clua_close(rt);
-        return status == CLUA_ERROR_OPTION ? EXIT_USAGE : EXIT_SYNC_FAILED;
+        return exit_code(status);
     }
     started = util_mono_seconds();
     running = rt;
@@ -460,7 +504,7 @@ int main(int argc, char **argv) {
     int code = status == CLUA_ERROR_INTERRUPTED ? EXIT_SIGNAL + (int)stopped_by : exit_code(status);
     report_end end = {rt,
                       status != CLUA_ERROR_INPUT && status != CLUA_ERROR_BUSY &&
-                          status != CLUA_ERROR_OWNER,
+                          status != CLUA_ERROR_OWNER && status != CLUA_ERROR_OPTION,
                       clua_elapsed(rt), clua_directory(rt), status == CLUA_OK, clua_errmsg(rt), code};
     report_summary(log_json, &end);
     clua_close(rt);

@@ -11,9 +11,13 @@
 
 #include "rt.h"
 
-/* The longest path an option takes: the output directory's files
- * ("DIR/warehouse.db-wal") must still fit the runtime's 4096-byte paths. */
-#define MAX_PATH 4000
+/* Only a path that must fit a buffer has a cap. The output directory's
+ * files ("DIR/warehouse.db-wal") must still fit the runtime's 4096-byte
+ * paths: CLUA_OUTPUT_DIR_MAX, for CLUA_OPT_OUTPUT_DIR and the directory
+ * named after CLUA_OPT_SCRIPT. A cassette keeps its path in PATH_MAX bytes
+ * (one longer no system call takes). Other input files take any length:
+ * the system says whether it opens them. */
+#define MAX_CASSETTE (PATH_MAX - 1)
 
 typedef enum opt_type { T_STRING, T_INT, T_DOUBLE, T_LIST } opt_type;
 
@@ -25,23 +29,27 @@ typedef struct opt_info {
     opt_type type;
     size_t field;          /* offsetof(rt_options, ...) */
     size_t size;           /* T_INT: the field's size (int or long long) */
-    long long min, max;    /* T_INT */
+    long long min, max;    /* T_INT; T_DOUBLE: min is the least value above 0 */
     const char *allowed;   /* "must be ..." */
 } opt_info;
 
+/* T_STRING: min is 1 for a path, which may not be empty; max its most
+ * bytes (0: any) */
 #define STR(id, f, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 0, 0, allowed}
+#define PATH(id, f, max, allowed) {id, #id, T_STRING, offsetof(rt_options, f), 0, 1, max, allowed}
 #define INT(id, f, lo, hi, allowed) \
     {id, #id, T_INT, offsetof(rt_options, f), sizeof(((rt_options *)0)->f), lo, hi, allowed}
 #define FLAG(id, f) INT(id, f, 0, 1, "0 or 1")
-#define DBL(id, f, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, 0, 0, allowed}
+/* T_DOUBLE: 0 or from lo to 1e9 */
+#define DBL(id, f, lo, allowed) {id, #id, T_DOUBLE, offsetof(rt_options, f), 0, lo, 0, allowed}
 
 static const opt_info infos[] = {
-    STR(CLUA_OPT_SCRIPT, script, "a path"),
-    STR(CLUA_OPT_CONFIGURATION_FILE, configuration_file, "a path"),
-    STR(CLUA_OPT_STATE_FILE, state_file, "a path"),
-    STR(CLUA_OPT_OUTPUT_DIR, output_dir, "a path"),
-    STR(CLUA_OPT_RECORD_FILE, record_file, "a path"),
-    STR(CLUA_OPT_REPLAY_FILE, replay_file, "a path"),
+    PATH(CLUA_OPT_SCRIPT, script, 0, "a path"),
+    PATH(CLUA_OPT_CONFIGURATION_FILE, configuration_file, 0, "a path"),
+    PATH(CLUA_OPT_STATE_FILE, state_file, 0, "a path"),
+    PATH(CLUA_OPT_OUTPUT_DIR, output_dir, CLUA_OUTPUT_DIR_MAX, "a path of at most 4000 bytes"),
+    PATH(CLUA_OPT_RECORD_FILE, record_file, MAX_CASSETTE, "a path of at most 4095 bytes"),
+    PATH(CLUA_OPT_REPLAY_FILE, replay_file, MAX_CASSETTE, "a path of at most 4095 bytes"),
     INT(CLUA_OPT_LOG_LEVEL, log_level, CLUA_LOG_FINE, CLUA_LOG_SEVERE,
         "CLUA_LOG_FINE (0), CLUA_LOG_INFO (1), CLUA_LOG_WARNING (2) or CLUA_LOG_SEVERE (3)"),
     FLAG(CLUA_OPT_LOG_JSON, log_json),
@@ -51,9 +59,11 @@ static const opt_info infos[] = {
     FLAG(CLUA_OPT_SANDBOX, sandbox),
     FLAG(CLUA_OPT_STRICT, strict),
     FLAG(CLUA_OPT_TAKE_OVER, take_over),
-    DBL(CLUA_OPT_MEMORY_LIMIT_MB, memory_limit_mb,
-        "a number of megabytes from 0 (no limit) to 1000000000"),
-    DBL(CLUA_OPT_TIMEOUT_SECONDS, timeout_seconds,
+    /* Under 1 MB the allocator's limit would be 0 bytes (none) while
+     * http's body check sees a limit: as --memory-limit, 1 MB or more. */
+    DBL(CLUA_OPT_MEMORY_LIMIT_MB, memory_limit_mb, 1,
+        "a number of megabytes, 0 (no limit) or from 1 to 1000000000"),
+    DBL(CLUA_OPT_TIMEOUT_SECONDS, timeout_seconds, 0,
         "a number of seconds from 0 (no limit) to 1000000000"),
     INT(CLUA_OPT_INSPECT_VIEW, inspect_view, CLUA_INSPECT_DATA, CLUA_INSPECT_CHANGES,
         "CLUA_INSPECT_DATA (0), CLUA_INSPECT_SYNCS (1) or CLUA_INSPECT_CHANGES (2)"),
@@ -109,6 +119,7 @@ static const opt_info *option_info(clua_runtime *rt, clua_option id, opt_type ty
         *status = CLUA_ERROR_BUSY;
         return NULL;
     }
+    rt->message[0] = '\0'; /* clua_message is "" after any call but a reset */
     size_t i = (size_t)id - 1;
     if ((int)id < 1 || i >= NOPTIONS || infos[i].id != id) {
         snprintf(msg, sizeof msg, "unknown option %d (this library knows %s (%d) to %s (%d))",
@@ -134,15 +145,23 @@ static clua_status out_of_range(clua_runtime *rt, const opt_info *info, const ch
     return rt_fail(rt, CLUA_ERROR_OPTION, msg);
 }
 
+/* The script's file name without ".lua": the default directory is
+ * "files/" and its first *n bytes. */
+static const char *script_base(const char *script, size_t *n) {
+    const char *slash = strrchr(script, '/'), *base = slash ? slash + 1 : script;
+    *n = strlen(base);
+    if (*n > 4 && strcmp(base + *n - 4, ".lua") == 0) *n -= 4;
+    return base;
+}
+
 /* clua_directory's text, from the options that name the directory. */
 static void name_directory(clua_runtime *rt) {
     const rt_options *o = &rt->options;
     if (o->output_dir) {
         snprintf(rt->directory, sizeof rt->directory, "%s", o->output_dir);
     } else if (o->script) {
-        const char *slash = strrchr(o->script, '/'), *base = slash ? slash + 1 : o->script;
-        size_t n = strlen(base);
-        if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
+        size_t n;
+        const char *base = script_base(o->script, &n);
         snprintf(rt->directory, sizeof rt->directory, "files/%.*s", (int)n, base);
     } else {
         rt->directory[0] = '\0';
@@ -158,9 +177,20 @@ clua_status clua_set_string(clua_runtime *rt, clua_option option, const char *va
     char *copy = NULL;
     if (value) {
         size_t n = strlen(value);
-        if (option != CLUA_OPT_INSPECT_TABLE && n > MAX_PATH) {
-            char got[64];
-            snprintf(got, sizeof got, "one of %zu bytes (at most %d)", n, MAX_PATH);
+        /* "" names no file: sync, reset and inspect would each read it
+         * differently ("/warehouse.db", no directory). */
+        if (n == 0 && info->min == 1) return out_of_range(rt, info, "an empty one");
+        char got[128];
+        if (info->max && n > (size_t)info->max) {
+            snprintf(got, sizeof got, "one of %zu bytes", n);
+            return out_of_range(rt, info, got);
+        }
+        size_t base_len;
+        script_base(value, &base_len);
+        if (option == CLUA_OPT_SCRIPT && strlen("files/") + base_len > CLUA_OUTPUT_DIR_MAX) {
+            snprintf(got, sizeof got,
+                     "one whose directory files/NAME would be %zu bytes (at most %d)",
+                     strlen("files/") + base_len, CLUA_OUTPUT_DIR_MAX);
             return out_of_range(rt, info, got);
         }
         copy = malloc(n + 1);
@@ -193,7 +223,7 @@ clua_status clua_set_double(clua_runtime *rt, clua_option option, double value) 
     const opt_info *info = option_info(rt, option, T_DOUBLE, &status);
     if (!info) return status;
     /* NaN and the infinities fail the test too. */
-    if (!(value >= 0 && value <= 1e9)) {
+    if (!(value >= 0 && value <= 1e9) || (value > 0 && value < (double)info->min)) {
         char got[32];
         snprintf(got, sizeof got, "%g", value);
         return out_of_range(rt, info, got);
@@ -238,6 +268,7 @@ clua_status clua_set_list(clua_runtime *rt, clua_option option, const char *cons
 clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user) {
     if (rt->running) return CLUA_ERROR_BUSY;
     rt->errmsg[0] = '\0';
+    rt->message[0] = '\0';
     rt->options.log_fn = fn;
     rt->options.log_user = user;
     return CLUA_OK;

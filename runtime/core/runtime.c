@@ -390,6 +390,11 @@ clua_status clua_sync(clua_runtime *rt) {
         status = fail(rt, CLUA_ERROR_OPTION, "clua_sync needs CLUA_OPT_SCRIPT");
         goto done;
     }
+    if (opt->record_file && opt->replay_file) { /* before any input is read */
+        status = fail(rt, CLUA_ERROR_OPTION,
+                      "CLUA_OPT_RECORD_FILE and CLUA_OPT_REPLAY_FILE do not go together");
+        goto done;
+    }
     snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);
     snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s/warehouse.db",
              rt->dir);

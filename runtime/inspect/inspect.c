@@ -581,6 +581,11 @@ static const char *conflict(const clua_runtime *rt) {
                "CLUA_INSPECT_CHANGES";
     if (o->inspect_sync && o->inspect_nkeys)
         return "CLUA_OPT_INSPECT_SYNC and CLUA_OPT_INSPECT_KEYS do not go together";
+    /* They choose among a table's rows: without one they would be ignored. */
+    if (o->inspect_all && !o->inspect_table)
+        return "CLUA_OPT_INSPECT_ALL needs a CLUA_OPT_INSPECT_TABLE";
+    if (o->inspect_limit != -1 && !o->inspect_table && view != CLUA_INSPECT_SYNCS)
+        return "CLUA_OPT_INSPECT_LIMIT needs a CLUA_OPT_INSPECT_TABLE or CLUA_INSPECT_SYNCS";
     return NULL;
 }
 

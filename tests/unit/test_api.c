@@ -203,31 +203,68 @@ static void test_double_ranges(void **state) {
                {1e9 + 1, "got 1e+09"}};
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal(clua_set_double(rt, limits[i], 0), CLUA_OK);
-        assert_int_equal(clua_set_double(rt, limits[i], 0.5), CLUA_OK);
+        assert_int_equal(clua_set_double(rt, limits[i], 1.5), CLUA_OK);
         assert_int_equal(clua_set_double(rt, limits[i], 1e9), CLUA_OK);
         for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
             assert_int_equal(clua_set_double(rt, limits[i], bad[k].v), CLUA_ERROR_OPTION);
-            assert_msg(rt, i ? "CLUA_OPT_TIMEOUT_SECONDS must be a number of seconds from 0"
-                             : "CLUA_OPT_MEMORY_LIMIT_MB must be a number of megabytes from 0",
+            assert_msg(rt,
+                       i ? "CLUA_OPT_TIMEOUT_SECONDS must be a number of seconds from 0"
+                         : "CLUA_OPT_MEMORY_LIMIT_MB must be a number of megabytes, 0 (no limit) "
+                           "or from 1",
                        bad[k].got);
-            assert_msg(rt, "(no limit) to 1000000000", NULL);
+            assert_msg(rt, "to 1000000000", NULL);
         }
     }
+    /* Under 1 MB the limit would be 0 bytes (no limit) to the allocator but
+     * a limit to http's body check: refused, as the command's --memory-limit
+     * refuses it. The timeout takes any fraction. */
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 1e-9), CLUA_ERROR_OPTION);
+    assert_msg(rt, "0 (no limit) or from 1 to 1000000000", "got 1e-09");
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 0.999), CLUA_ERROR_OPTION);
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, 1), CLUA_OK);
+    assert_int_equal(clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, 1e-9), CLUA_OK);
 }
 
-/* A path longer than the runtime's paths is refused, not cut; a refused
- * value leaves the option as it was. */
+/* An output directory longer than the runtime's paths is refused, not cut,
+ * and so is a cassette's path past PATH_MAX; other input files take any
+ * length. A refused value leaves the option as it was. */
 static void test_strings_and_lists(void **state) {
     clua_runtime *rt = ((fixture *)*state)->rt;
-    char *long_path = malloc(4002);
+    char *long_path = malloc(5001);
     assert_non_null(long_path);
+    memset(long_path, 'a', 5000);
+    long_path[5000] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_CONFIGURATION_FILE, long_path), CLUA_OK);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_STATE_FILE, long_path), CLUA_OK);
+    long_path[4096] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_RECORD_FILE, long_path), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_RECORD_FILE must be a path of at most 4095 bytes",
+               "got one of 4096 bytes");
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, long_path), CLUA_ERROR_OPTION);
+    long_path[4095] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, long_path), CLUA_OK);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_REPLAY_FILE, NULL), CLUA_OK);
+    /* A script whose default directory files/NAME would not fit. */
+    memcpy(long_path, "files/", 6);
+    long_path[3999] = '\0'; /* "files/" and 3993 bytes: files/<3993> fits */
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_SCRIPT, long_path), CLUA_OK);
+    long_path[3999] = 'a', long_path[4001] = '\0';
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_SCRIPT, long_path), CLUA_ERROR_OPTION);
+    assert_msg(rt, "files/NAME would be 4001 bytes (at most 4000)", NULL);
     memset(long_path, 'a', 4001);
-    long_path[4001] = '\0';
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, "kept"), CLUA_OK);
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, long_path), CLUA_ERROR_OPTION);
-    assert_msg(rt, "CLUA_OPT_OUTPUT_DIR must be a path", "got one of 4001 bytes (at most 4000)");
+    assert_msg(rt, "CLUA_OPT_OUTPUT_DIR must be a path of at most 4000 bytes",
+               "got one of 4001 bytes");
     assert_string_equal(clua_directory(rt), "kept");
     assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, long_path), CLUA_OK);
+    /* An empty path names nothing: refused for every path option. */
+    for (clua_option o = CLUA_OPT_SCRIPT; o <= CLUA_OPT_REPLAY_FILE; o++) {
+        assert_int_equal(clua_set_string(rt, o, ""), CLUA_ERROR_OPTION);
+        assert_msg(rt, options[o - 1].name, "must be a path");
+        assert_msg(rt, "got an empty one", NULL);
+    }
+    assert_string_equal(clua_directory(rt), "kept");
     long_path[4000] = '\0';
     assert_int_equal(clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, long_path), CLUA_OK);
     free(long_path);
@@ -374,6 +411,16 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_int_equal(clua_inspect(fx->rt, stdout), CLUA_ERROR_OPTION);
     assert_msg(fx->rt, "inspect needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT", NULL);
     assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_OUTPUT_DIR, fx->out), CLUA_OK);
+    /* Recording and replaying at once is refused before anything is read
+     * or made. */
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_SCRIPT, fx->script), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_RECORD_FILE, "rec.json"), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_REPLAY_FILE, "play.json"), CLUA_OK);
+    assert_int_equal(clua_sync(fx->rt), CLUA_ERROR_OPTION);
+    assert_msg(fx->rt, "CLUA_OPT_RECORD_FILE and CLUA_OPT_REPLAY_FILE do not go together", NULL);
+    assert_int_equal(access(fx->out, F_OK), -1);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_RECORD_FILE, NULL), CLUA_OK);
+    assert_int_equal(clua_set_string(fx->rt, CLUA_OPT_REPLAY_FILE, NULL), CLUA_OK);
     assert_int_equal(clua_reset(fx->rt), CLUA_OK);
     assert_string_equal(clua_errmsg(fx->rt), "");
     char want[200];
@@ -390,6 +437,15 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_int_equal(clua_reset(fx->rt), CLUA_OK);
     snprintf(want, sizeof want, "nothing to reset in %s", fx->out);
     assert_string_equal(clua_message(fx->rt), want);
+    /* clua_message is "" after any other call: a setter, clua_set_log. */
+    assert_int_equal(clua_set_int(fx->rt, CLUA_OPT_STRICT, 0), CLUA_OK);
+    assert_string_equal(clua_message(fx->rt), "");
+    assert_int_equal(clua_reset(fx->rt), CLUA_OK);
+    assert_int_equal(clua_set_int(fx->rt, CLUA_OPT_STRICT, 2), CLUA_ERROR_OPTION);
+    assert_string_equal(clua_message(fx->rt), "");
+    assert_int_equal(clua_reset(fx->rt), CLUA_OK);
+    assert_int_equal(clua_set_log(fx->rt, quiet, NULL), CLUA_OK);
+    assert_string_equal(clua_message(fx->rt), "");
 
     /* Inspect options that do not go together. */
     assert_int_equal(sync_fixture(fx), CLUA_OK);
@@ -413,6 +469,26 @@ static void test_reset_and_inspect_errors(void **state) {
     assert_msg(rt, "go only with CLUA_INSPECT_CHANGES", NULL);
     assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_SYNC, 0), CLUA_OK);
     assert_int_equal(clua_set_list(rt, CLUA_OPT_INSPECT_KEYS, NULL, 0), CLUA_OK);
+    /* _ALL and _LIMIT choose among a table's rows: without one they are
+     * refused, as the command refuses --all and --limit without TABLE
+     * (_LIMIT also counts CLUA_INSPECT_SYNCS's runs). */
+    FILE *sink = tmpfile();
+    assert_non_null(sink);
+    assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, NULL), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_ALL, 1), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_INSPECT_ALL needs a CLUA_OPT_INSPECT_TABLE", NULL);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_ALL, 0), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, 2), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_ERROR_OPTION);
+    assert_msg(rt, "CLUA_OPT_INSPECT_LIMIT needs a CLUA_OPT_INSPECT_TABLE or CLUA_INSPECT_SYNCS",
+               NULL);
+    assert_int_equal(ftell(sink), 0);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, CLUA_INSPECT_SYNCS), CLUA_OK);
+    assert_int_equal(clua_inspect(rt, sink), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_VIEW, CLUA_INSPECT_DATA), CLUA_OK);
+    assert_int_equal(clua_set_int(rt, CLUA_OPT_INSPECT_LIMIT, -1), CLUA_OK);
+    fclose(sink);
     assert_int_equal(clua_set_string(rt, CLUA_OPT_INSPECT_TABLE, "nope"), CLUA_OK);
     assert_int_equal(clua_inspect(rt, stdout), CLUA_ERROR_NOT_FOUND);
     assert_msg(rt, "nope", "item");
