@@ -1,8 +1,10 @@
-/* cli_args: option values, log-level names and a sync's options for the
- * commands. */
+/* cli_args: option values, log-level names, a sync's options and the grace
+ * alarm, for the commands. */
 #include "cli_args.h"
 
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing) {
     size_t n = strlen(name);
@@ -56,4 +58,14 @@ clua_status cli_apply(clua_runtime *rt, const cli_sync *s) {
     if (status == CLUA_OK) status = clua_set_double(rt, CLUA_OPT_MEMORY_LIMIT_MB, s->memory_limit_mb);
     if (status == CLUA_OK) status = clua_set_double(rt, CLUA_OPT_TIMEOUT_SECONDS, s->timeout_seconds);
     return status;
+}
+
+void cli_alarm_in(double seconds) {
+    struct itimerval it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    /* A grace shorter than a microsecond still fires: zero would disarm. */
+    if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
 }

@@ -32,4 +32,8 @@ typedef struct cli_sync {
  * clua_errmsg(rt) says why). */
 clua_status cli_apply(clua_runtime *rt, const cli_sync *s);
 
+/* Arms SIGALRM seconds from now (0 disarms it): the grace a stopped sync
+ * gets before the command ends anyway. Async-signal-safe. */
+void cli_alarm_in(double seconds);
+
 #endif

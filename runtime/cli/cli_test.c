@@ -82,14 +82,6 @@ static char forced_dir[4200], forced_paths[NFORCED][4400];
  * sync does, main.c). */
 #define GRACE 1.0
 
-static void alarm_in(double seconds) {
-    struct itimerval it;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)seconds;
-    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
-    setitimer(ITIMER_REAL, &it, NULL);
-}
-
 static void say(const char *s) {
     ssize_t r = write(STDERR_FILENO, s, strlen(s));
     (void)r;
@@ -122,7 +114,7 @@ static void on_signal(int signo) {
     if (stopped_by) forced_exit("stopped at once by a second signal");
     stopped_by = signo;
     clua_interrupt(running, signo);
-    alarm_in(GRACE);
+    cli_alarm_in(GRACE);
 }
 
 /* Removes the test's directory and what the sync left in it. */
@@ -305,7 +297,7 @@ int cli_test_main(int argc, char **argv) {
     clua_status status = cli_apply(rt, &opt);
     if (status == CLUA_OK) status = clua_sync(rt);
     running = NULL;
-    alarm_in(0);
+    cli_alarm_in(0);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGALRM, &old_alrm, NULL);

@@ -120,16 +120,6 @@ static bool log_json; /* --log-format json */
  * transaction back when the database is next opened. */
 #define GRACE 1.0
 
-/* Arms SIGALRM seconds from now (0: disarms it); async-signal-safe. */
-static void alarm_in(double seconds) {
-    struct itimerval it;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)seconds;
-    it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
-    if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) it.it_value.tv_usec = 1;
-    setitimer(ITIMER_REAL, &it, NULL);
-}
-
 /* Ends the process from a signal handler, reported as any failed sync is:
  * why on stderr, then the summary and SYNC FAILED on stdout. */
 static void forced_exit(int code, const char *why) {
@@ -158,7 +148,7 @@ static void on_signal(int signo) {
                     "its last checkpoint");
     stopped_by = signo;
     clua_interrupt(running, signo);
-    alarm_in(GRACE);
+    cli_alarm_in(GRACE);
 }
 
 /* Installs handler for signo; the other stop signals wait while it runs,
@@ -495,9 +485,9 @@ int main(int argc, char **argv) {
     handle(SIGTERM, on_signal);
     handle(SIGALRM, on_alarm);
     /* The deadline itself is --timeout's; this is the GRACE after it. */
-    if (opt.timeout_seconds > 0) alarm_in(opt.timeout_seconds + GRACE);
+    if (opt.timeout_seconds > 0) cli_alarm_in(opt.timeout_seconds + GRACE);
     status = clua_sync(rt);
-    alarm_in(0);
+    cli_alarm_in(0);
     running = NULL;
     /* A sync that started reports what it did; bad input, a busy
      * directory and another connector's directory only fail. */

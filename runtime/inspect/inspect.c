@@ -272,6 +272,22 @@ static int shown_width(inspector *in, const char *s) {
     return w < 0 ? 0 : w;
 }
 
+/* Writes the primary key's column names in key order, sep between them,
+ * each with put_name (text or JSON); returns how many there are. */
+static int put_key(inspector *in, const colset *cs, const char *sep,
+                   void (*put_name)(inspector *, const char *)) {
+    int npk = 0;
+    for (int i = 0; i < cs->n; i++)
+        if (cs->c[i].pk > npk) npk = cs->c[i].pk;
+    for (int k = 1; k <= npk; k++)
+        for (int i = 0; i < cs->n; i++)
+            if (cs->c[i].pk == k) {
+                if (k > 1) inspect_put(in, sep);
+                put_name(in, cs->c[i].name);
+            }
+    return npk;
+}
+
 /* One table as text. Names are shown escaped (inspect_text): a name that
  * holds ESC [31m or an OSC title sequence reaches the terminal as text. */
 static void table_text(inspector *in, const char *name, const colset *cs, long long total,
@@ -284,16 +300,7 @@ static void table_text(inspector *in, const char *name, const colset *cs, long l
     inspect_keep(in, strbuf_printf(&in->out, ": %lld live row%s, %lld deleted\n", live,
                                    live == 1 ? "" : "s", deleted));
     inspect_put(in, "  primary key: ");
-    int npk = 0;
-    for (int i = 0; i < cs->n; i++)
-        if (cs->c[i].pk > npk) npk = cs->c[i].pk;
-    for (int k = 1; k <= npk; k++)
-        for (int i = 0; i < cs->n; i++)
-            if (cs->c[i].pk == k) {
-                if (k > 1) inspect_put(in, ", ");
-                inspect_put_text(in, cs->c[i].name);
-            }
-    if (npk == 0) inspect_put(in, "(none)");
+    if (put_key(in, cs, ", ", inspect_put_text) == 0) inspect_put(in, "(none)");
     inspect_put(in, "\n");
     for (int i = 0; i < cs->n; i++) {
         int n = shown_width(in, cs->c[i].name);
@@ -324,15 +331,7 @@ static void table_json(inspector *in, const char *name, const colset *cs, long l
     inspect_keep(in, strbuf_printf(&in->out, ",\"rows\":{\"live\":%lld,\"deleted\":%lld}",
                                    total - deleted, deleted));
     inspect_put(in, ",\"primary_key\":[");
-    int npk = 0;
-    for (int i = 0; i < cs->n; i++)
-        if (cs->c[i].pk > npk) npk = cs->c[i].pk;
-    for (int k = 1; k <= npk; k++)
-        for (int i = 0; i < cs->n; i++)
-            if (cs->c[i].pk == k) {
-                if (k > 1) inspect_put(in, ",");
-                inspect_json_cstring(in, cs->c[i].name);
-            }
+    put_key(in, cs, ",", inspect_json_cstring);
     inspect_put(in, "],\"columns\":[");
     for (int i = 0; i < cs->n; i++) {
         const colinfo *c = &cs->c[i];
