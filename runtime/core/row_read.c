@@ -333,7 +333,8 @@ static int plan_new(reader *r, const char *name, size_t len) {
     n->name_len = len;
     n->kind = kind;
     if (strbuf_append(&rs->names, name, len) != 0) rt_raise_nomem(L, r->rt, "%s: out of memory", r->op);
-    if (!lua_checkstack(L, 3)) raise_error(L, "%s: out of memory (Lua stack)", r->op);
+    if (!lua_checkstack(L, 3))
+        rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
     lua_pushvalue(L, -2);
     n->key_idx = lua_gettop(L) - 2;
     n->val_idx = lua_gettop(L) - 1;
@@ -456,7 +457,8 @@ static void check_row(reader *r) {
             /* A string value is bound where it is: keep it alive until the op ends. */
             if (lua_type(L, -1) == LUA_TSTRING) {
                 if (room-- == 0) {
-                    if (!lua_checkstack(L, 32)) raise_error(L, "%s: out of memory (Lua stack)", r->op);
+                    if (!lua_checkstack(L, 32))
+                        rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
                     room = 16;
                 }
                 lua_pushvalue(L, -2);

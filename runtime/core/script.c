@@ -198,8 +198,12 @@ static int outcome(struct clua_runtime *rt, lua_State *L, int status) {
     if (status == LUA_OK) return 0;
     /* Memory ran out, not the limit: CLUA_ERROR_NOMEM. Lua's own words
      * ("not enough memory", or "error in error handling" when the
-     * traceback could not be made) become the runtime's, with the phase. */
-    if (!rt->memory_limited && (status == LUA_ERRMEM || lua_alloc_ran_out(pool)))
+     * traceback could not be made) become the runtime's, with the phase.
+     * Only a memory error counts (or an error in the handler once a block
+     * was refused): a refusal Lua recovered from (its emergency collection
+     * made room) does not make a later error("bad config") memory's. */
+    if (!rt->memory_limited &&
+        (status == LUA_ERRMEM || (status == LUA_ERRERR && lua_alloc_ran_out(pool))))
         rt->out_of_memory = true;
     if (rt->out_of_memory && status != LUA_ERRRUN) {
         bool named = rt->phase >= RT_PHASE_LOAD;

@@ -269,6 +269,12 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
     if (found) {
         const char *p = (const char *)sqlite3_column_text(c->newest, 0);
         const char *q = (const char *)sqlite3_column_text(c->newest, 1);
+        /* NULL for a value that is not NULL: SQLite ran out of memory. */
+        if ((!p && sqlite3_column_type(c->newest, 0) != SQLITE_NULL) ||
+            (!q && sqlite3_column_type(c->newest, 1) != SQLITE_NULL)) {
+            sqlite3_reset(c->newest);
+            return store_oom(st);
+        }
         snprintf(nstart, sizeof nstart, "%s", p ? p : "");
         snprintf(nend, sizeof nend, "%s", q ? q : "");
         active = sqlite3_column_int(c->newest, 2) != 0;
@@ -358,7 +364,9 @@ int store_history_fill(store *st, dest_table *t, bool *found) {
             const void *p = blob ? sqlite3_column_blob(s, i) : (const void *)sqlite3_column_text(s, i);
             strbuf *keep = &t->cols[i].json;
             strbuf_clear(keep);
-            if (strbuf_append(keep, p ? p : "", (size_t)sqlite3_column_bytes(s, i)) != 0) {
+            /* An empty blob is NULL; text is never NULL unless memory ran out. */
+            if ((!p && !blob) ||
+                strbuf_append(keep, p ? p : "", (size_t)sqlite3_column_bytes(s, i)) != 0) {
                 ret = store_oom(st);
                 break;
             }

@@ -21,7 +21,10 @@
  * what the start or one of the run's checkpoints left (snapshots taken
  * first from clean runs that stop after checkpoint 0, 1, 2 and 3); and a
  * sync without failures afterwards must succeed and end with the data of a
- * clean run. Leaks are LeakSanitizer's (the sanitizer build checks after
+ * clean run. A third loop refuses only the k-th allocation of a stretch in
+ * which only Lua allocates, then the script raises its own error: every k
+ * must end in CLUA_ERROR_SCRIPT with that error (Lua recovered the block).
+ * Leaks are LeakSanitizer's (the sanitizer build checks after
  * each start and mode, and at exit); crashes are ASan's. The loop ends at
  * the first k the sync never reached.
  *
@@ -105,8 +108,31 @@ static const char CONNECTOR[] =
     "  checkpoint({ round = round + 1, step = 0 })\n"
     "end\n";
 
+/* A connector that raises its own error after the stretch between its two
+ * log lines, in which only Lua allocates (the recovered mode below). */
+static const char RAISER[] =
+    "function update(configuration, state)\n"
+    "  log.info('oom-start')\n"
+    "  local t = {}\n"
+    "  for i = 1, 40 do t[i] = { n = i, s = 'row ' .. i, list = { i, i + 1 } } end\n"
+    "  log.info('oom-end')\n"
+    "  error('bad config: ' .. #t .. ' rows')\n"
+    "end\n";
+
+/* With bracket_k > 0, the k-th allocation between the script's "oom-start"
+ * and "oom-end" lines is refused, and none elsewhere; bracket_calls is how
+ * many that stretch made. */
+static long long bracket_k, bracket_calls;
+static bool bracket_ended;
+
 static void quiet(void *user, const char *level, const char *message) {
-    (void)user, (void)level, (void)message;
+    (void)user, (void)level;
+    if (bracket_k <= 0) return;
+    if (strcmp(message, "oom-start") == 0) oom_arm(bracket_k, false);
+    else if (strcmp(message, "oom-end") == 0) {
+        bracket_calls = oom_disarm();
+        bracket_ended = true;
+    }
 }
 
 /* The one place that calls the library: one whole sync of script into dir
@@ -336,6 +362,34 @@ static long long run_loop(start *s, bool sticky, long long dense, long long sync
     return runs + 1;
 }
 
+/* A refusal Lua recovers from (its emergency collection, then the same
+ * request again) is no failure: the script's own error after it must stay
+ * CLUA_ERROR_SCRIPT with the script's message, for every k of the stretch
+ * in which only Lua allocates. Returns how many k ran. */
+static long long run_recovered(void) {
+    char raiser[4100], dir[4100], msg[4096];
+    snprintf(raiser, sizeof raiser, "%s/oom_raiser.lua", work);
+    snprintf(dir, sizeof dir, "%s/run", work);
+    write_file(raiser, RAISER);
+    start s = {.name = "recovered"};
+    long long k = 1;
+    for (;; k++) {
+        prepare(dir, NULL);
+        bracket_k = k;
+        bracket_ended = false;
+        clua_status status = run_sync(raiser, NULL, dir, msg, sizeof msg);
+        bracket_k = 0;
+        if (status != CLUA_ERROR_SCRIPT || !strstr(msg, "bad config: 40 rows"))
+            report(&s, false, k, "%s, not CLUA_ERROR_SCRIPT with the script's message: %s",
+                   status_name(status), msg);
+        if (!bracket_ended) bracket_calls = oom_disarm(); /* it failed inside */
+        else if (bracket_calls < k) break;
+    }
+    printf("start=recovered mode=k-only: %lld syncs, every k of the script's %lld allocations\n",
+           k, bracket_calls);
+    return k;
+}
+
 /* Removes what the test made in a work directory of its own. */
 static void remove_work(void) {
     static const char *const dirs[] = {"run", "snap", "base"};
@@ -388,6 +442,7 @@ int main(int argc, char **argv) {
         for (int sticky = 0; sticky <= 1; sticky++)
             total += run_loop(&starts[i], sticky, dense, syncs, step, &seed);
     }
+    total += run_recovered();
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("%lld failing syncs in %.1f s; %d failure(s)\n", total,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, failures);

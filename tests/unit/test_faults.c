@@ -49,6 +49,8 @@ int __real_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned flag
                               sqlite3_stmt **out, const char **tail);
 int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned flags,
                               sqlite3_stmt **out, const char **tail);
+const unsigned char *__real_sqlite3_column_text(sqlite3_stmt *stmt, int i);
+const unsigned char *__wrap_sqlite3_column_text(sqlite3_stmt *stmt, int i);
 const char *__real_sqlite3_errmsg(sqlite3 *db);
 const char *__wrap_sqlite3_errmsg(sqlite3 *db);
 int __real_sqlite3_errcode(sqlite3 *db);
@@ -56,7 +58,7 @@ int __wrap_sqlite3_errcode(sqlite3 *db);
 int __real_sqlite3_extended_errcode(sqlite3 *db);
 int __wrap_sqlite3_extended_errcode(sqlite3 *db);
 
-typedef enum fault_api { API_STEP, API_EXEC, API_PREPARE } fault_api;
+typedef enum fault_api { API_STEP, API_EXEC, API_PREPARE, API_COLUMN_TEXT } fault_api;
 
 /* One planned failure: the nth call of api whose SQL text matches. */
 typedef struct fault {
@@ -136,6 +138,15 @@ int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned flag
         return inject(db, sql);
     }
     return __real_sqlite3_prepare_v3(db, sql, n, flags, out, tail);
+}
+
+/* SQLite's answer when converting a value to text runs out of memory. */
+const unsigned char *__wrap_sqlite3_column_text(sqlite3_stmt *stmt, int i) {
+    if (fires(API_COLUMN_TEXT, sqlite3_sql(stmt))) {
+        inject(sqlite3_db_handle(stmt), sqlite3_sql(stmt));
+        return NULL;
+    }
+    return __real_sqlite3_column_text(stmt, i);
 }
 
 const char *__wrap_sqlite3_errmsg(sqlite3 *db) {
@@ -530,6 +541,36 @@ static void test_caught_error_still_fails(void **state) {
     assert_string_equal(json, "{\"page\":1}");
 }
 
+/* A history table's newest version read back as text, and an op.update's
+ * active version: a NULL from sqlite3_column_text on a column that is not
+ * NULL is SQLite out of memory, never an empty value. */
+static const char HISTORY_LUA[] =
+    "function schema(configuration)\n"
+    "  return { { table = \"v\", primary_key = { \"id\" }, history = { start = \"at\" },\n"
+    "             columns = { id = \"INT\", at = \"UTC_DATETIME\", s = \"STRING\" } } }\n"
+    "end\n"
+    "function update(configuration, state)\n"
+    "  op.upsert(\"v\", { id = 1, at = \"2024-01-01T00:00:00Z\", s = \"a\" })\n"
+    "  op.upsert(\"v\", { id = 1, at = \"2024-01-02T00:00:00Z\", s = \"b\" })\n"
+    "  op.update(\"v\", { id = 1, s = \"c\" })\n"
+    "end\n";
+
+static void test_history_text_nomem(void **state) {
+    fixture *fx = *state;
+    static const char *const reads[] = {"ORDER BY \"_fivetran_start\" DESC LIMIT 1",
+                                        "AND \"_fivetran_active\" = 1"};
+    for (size_t i = 0; i < 2; i++) {
+        rm_tree(fx->out);
+        write_file(fx->script, HISTORY_LUA);
+        fault f = {API_COLUMN_TEXT, reads[i], false, 1, SQLITE_NOMEM, false};
+        clua_status rc = sync_with(fx, &f);
+        assert_int_equal(F.fired, 1);
+        assert_int_equal(rc, CLUA_ERROR_NOMEM);
+        assert_has(clua_errmsg(fx->rt), "out of memory");
+        assert_null(query(fx, "SELECT id FROM v"));
+    }
+}
+
 /* Without a fault the wrappers change nothing: the reference run. */
 static void test_no_fault(void **state) {
     fixture *fx = *state;
@@ -566,6 +607,7 @@ int main(void) {
         T(test_final_commit_ioerr),
         T(test_final_commit_without_checkpoint),
         T(test_caught_error_still_fails),
+        T(test_history_text_nomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
