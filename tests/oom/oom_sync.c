@@ -183,11 +183,14 @@ static void quiet(void *user, const char *level, const char *message) {
     }
 }
 
-/* The one place that calls the library: one whole sync of script into dir
- * (config: a configuration file, or NULL), its message into msg. The
- * runtime is opened and closed inside, so its own allocations count. */
-static clua_status run_sync(const char *script, const char *config, const char *dir, char *msg,
-                            size_t size) {
+/* The one place that calls the library: one whole sync into dir of the
+ * files given (script, configuration, state, replay cassette; NULL: not
+ * set), its message into msg. The runtime is opened and closed inside, so
+ * its own allocations count. */
+static clua_status sync_files(const char *const files[4], const char *dir, char *msg,
+                              size_t size) {
+    static const clua_option options[4] = {CLUA_OPT_SCRIPT, CLUA_OPT_CONFIGURATION_FILE,
+                                           CLUA_OPT_STATE_FILE, CLUA_OPT_REPLAY_FILE};
     clua_runtime *rt = clua_open();
     if (!rt) {
         snprintf(msg, size, "clua_open: out of memory");
@@ -195,15 +198,22 @@ static clua_status run_sync(const char *script, const char *config, const char *
     }
     /* The setters copy their strings, so they can run out of memory too:
      * a refusal must be CLUA_ERROR_NOMEM like any other. */
-    clua_status status = clua_set_string(rt, CLUA_OPT_SCRIPT, script);
-    if (status == CLUA_OK && config)
-        status = clua_set_string(rt, CLUA_OPT_CONFIGURATION_FILE, config);
+    clua_status status = CLUA_OK;
+    for (int i = 0; i < 4 && status == CLUA_OK; i++)
+        if (files[i]) status = clua_set_string(rt, options[i], files[i]);
     if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir);
     if (status == CLUA_OK) status = clua_set_log(rt, quiet, NULL);
     if (status == CLUA_OK) status = clua_sync(rt);
     snprintf(msg, size, "%s", clua_errmsg(rt));
     clua_close(rt);
     return status;
+}
+
+/* One sync of script into dir (config: a configuration file, or NULL). */
+static clua_status run_sync(const char *script, const char *config, const char *dir, char *msg,
+                            size_t size) {
+    const char *const files[4] = {script, config, NULL, NULL};
+    return sync_files(files, dir, msg, size);
 }
 
 static const char *status_name(clua_status s) {
@@ -413,30 +423,15 @@ static long long run_loop(start *s, bool sticky, long long dense, long long sync
 /* One sync of the inputs connector: configuration, state and cassette
  * given, into dir. */
 static clua_status run_inputs_sync(const char *dir, char *msg, size_t size) {
-    char path[4200];
-    clua_runtime *rt = clua_open();
-    if (!rt) {
-        snprintf(msg, size, "clua_open: out of memory");
-        return CLUA_ERROR_NOMEM;
+    static const char *const names[4] = {"oom_inputs.lua", "oom_inputs.json",
+                                         "oom_inputs_state.json", "oom_inputs.cassette.json"};
+    char paths[4][4200];
+    const char *files[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s", work, names[i]);
+        files[i] = paths[i];
     }
-    static const struct {
-        clua_option option;
-        const char *name;
-    } files[] = {{CLUA_OPT_SCRIPT, "oom_inputs.lua"},
-                 {CLUA_OPT_CONFIGURATION_FILE, "oom_inputs.json"},
-                 {CLUA_OPT_STATE_FILE, "oom_inputs_state.json"},
-                 {CLUA_OPT_REPLAY_FILE, "oom_inputs.cassette.json"}};
-    clua_status status = CLUA_OK;
-    for (size_t i = 0; i < sizeof files / sizeof files[0] && status == CLUA_OK; i++) {
-        snprintf(path, sizeof path, "%s/%s", work, files[i].name);
-        status = clua_set_string(rt, files[i].option, path);
-    }
-    if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir);
-    if (status == CLUA_OK) status = clua_set_log(rt, quiet, NULL);
-    if (status == CLUA_OK) status = clua_sync(rt);
-    snprintf(msg, size, "%s", clua_errmsg(rt));
-    clua_close(rt);
-    return status;
+    return sync_files(files, dir, msg, size);
 }
 
 /* The inputs connector with the k-th allocation refused (and, sticky, every
