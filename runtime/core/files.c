@@ -105,6 +105,7 @@ failed:
     goto done;
 oom:
     snprintf(err, errlen, "cannot read %s: out of memory", path);
+    rc = FILES_NOMEM;
 done:
     free(buf);
     if (fd >= 0) close(fd);

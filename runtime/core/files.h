@@ -21,8 +21,13 @@ const char *files_kind_of(mode_t m);
  * link), or NULL when it is one or does not exist. */
 const char *files_not_plain(const char *path);
 
+/* What files_read returns when memory ran out ("cannot read x.json: out of
+ * memory"). */
+#define FILES_NOMEM (-3)
+
 /* Reads path into a new NUL-terminated buffer (*out, freed by the caller).
- * Returns 0, or -1 with err set ("cannot read x.json: No such file or directory"). */
+ * Returns 0, FILES_NOMEM, or -1 with err set ("cannot read x.json: No such
+ * file or directory"). */
 int files_read(const char *path, char **out, size_t *len, char *err, size_t errlen);
 
 /* files_read, for a read that a stop may end: a signal that interrupts it

@@ -39,7 +39,8 @@ void json_mark_array(lua_State *L, int idx);
 
 /* Appends the JSON text of the Lua value at idx to out. keys is scratch the
  * encoder uses to sort object keys; both buffers belong to the caller and
- * are kept for reuse. Returns 0, or -1 with err set, e.g.
+ * are kept for reuse. Returns 0, JSON_NOMEM ("out of memory"), or -1 with
+ * err set, e.g.
  *   at $.items[3].when: cannot encode a function
  *   at $.ratio: cannot encode NaN or infinity
  *   at $: table has both a sequence part and key "name"
@@ -51,7 +52,8 @@ void json_mark_array(lua_State *L, int idx);
 int json_encode(lua_State *L, int idx, strbuf *out, strbuf *keys, char *err, size_t errlen);
 
 /* Parses text (len bytes; need not be NUL-terminated) and pushes the one
- * value it holds. Returns 0, or -1 with err set and nothing pushed, e.g.
+ * value it holds. Returns 0, or JSON_NOMEM (memory ran out) or -1 with err
+ * set and nothing pushed, e.g.
  *   line 3, column 7: expected ',' or '}' after an object member
  *   line 1, column 1: empty input
  *   line 1, column 9: unexpected text after the value

@@ -28,9 +28,19 @@
 
 /* ---- json_parse --------------------------------------------------------- */
 
+/* What json_parse, json_decode and json_encode return when memory ran out
+ * (their other failures return -1): the caller tells memory's failures by
+ * this code, never by the message's text. */
+#define JSON_NOMEM (-2)
+
+/* A sink's reasons to stop for want of memory (C's, and the Lua stack's):
+ * returned by these addresses, they make the parser return JSON_NOMEM. */
+extern const char json_out_of_memory[];        /* "out of memory" */
+extern const char json_out_of_memory_stack[];  /* "out of memory (Lua stack)" */
+
 /* What the parser reports, in document order. Each callback returns NULL
- * to go on, or a short reason to stop ("out of memory"), which the parser
- * reports as "line L, column C: <reason>". A string is given raw: the
+ * to go on, or a short reason to stop (json_out_of_memory), which the
+ * parser reports as "line L, column C: <reason>". A string is given raw: the
  * bytes between its quotes, already checked, with `escaped` true when
  * they hold a backslash (json_unescape gives the text then).
  *
@@ -50,8 +60,8 @@ typedef struct json_sink {
 } json_sink;
 
 /* Parses text (len bytes; need not be NUL-terminated), which must hold
- * exactly one value, telling sink about it. Returns 0, or -1 with err set,
- * e.g.
+ * exactly one value, telling sink about it. Returns 0, JSON_NOMEM when
+ * memory ran out (its own, or a sink's), or -1 with err set, e.g.
  *   line 3, column 7: expected ',' or '}' after an object member
  *   line 1, column 1: empty input
  *   line 1, column 9: unexpected text after the value
@@ -110,6 +120,11 @@ struct json_member {
 /* Parses text into a new tree (json_tree_free it). Returns NULL with err
  * set as json_parse sets it, or "out of memory". */
 json_value *json_tree_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/* json_tree_parse that also sets *out_of_memory: whether a NULL was for
+ * want of memory rather than for the text. */
+json_value *json_tree_parse_noting(const char *text, size_t len, char *err, size_t errlen,
+                                   bool *out_of_memory);
 
 void json_tree_free(json_value *v);
 

@@ -56,7 +56,7 @@ static const char *push_string(void *ud, const char *raw, size_t n, bool escaped
 static const char *push_table(void *ud, bool array) {
     lua_sink *S = ud;
     lua_State *L = S->L;
-    if (!lua_checkstack(L, 8)) return "out of memory (Lua stack)";
+    if (!lua_checkstack(L, 8)) return json_out_of_memory_stack;
     lua_newtable(L);
     if (array) {
         lua_pushvalue(L, -1);
@@ -114,13 +114,14 @@ int json_decode(lua_State *L, const char *text, size_t len, char *err, size_t er
     json_push_arrays(L);
     lua_sink S = {L, lua_gettop(L)};
     if (!lua_checkstack(L, 8)) {
-        if (err && errlen) snprintf(err, errlen, "line 1, column 1: out of memory (Lua stack)");
+        if (err && errlen) snprintf(err, errlen, "line 1, column 1: %s", json_out_of_memory_stack);
         lua_settop(L, top);
-        return -1;
+        return JSON_NOMEM;
     }
-    if (json_parse(text, len, &lua_values, &S, err, errlen) != 0) {
+    int rc = json_parse(text, len, &lua_values, &S, err, errlen);
+    if (rc != 0) {
         lua_settop(L, top);
-        return -1;
+        return rc;
     }
     lua_remove(L, S.arrays);
     return 0;

@@ -1,8 +1,10 @@
 /* json_encode: Lua values -> JSON text (see json_codec.h): this file walks
  * the Lua tables, json_write (json_core.h) writes the strings and numbers.
  *
- * The encoder only reads (raw access, no metamethods, no allocation by
- * Lua), so it can run outside a protected call and never raises. */
+ * The encoder reads with raw access and calls no metamethods, but it can
+ * raise Lua's memory errors: an object of more than 4096 members keeps its
+ * values in a table it makes (lua_createtable, lua_rawseti in enc_object),
+ * and the set of arrays is made on first use. Run it in a protected call. */
 #include "json_codec.h"
 #include "json_core.h"
 #include "json_internal.h"
@@ -91,6 +93,7 @@ typedef struct enc {
     int depth;
     int npath;
     int arrays; /* stack index of the set of tables marked as arrays */
+    bool nomem; /* the failure was for want of memory: JSON_NOMEM */
     enc_seg path[JSON_MAX_DEPTH + 1];
 } enc;
 
@@ -140,7 +143,8 @@ static NOINLINE PRINTF(2, 3) int enc_fail(enc *E, const char *fmt, ...) {
 }
 
 static int enc_oom(enc *E) {
-    if (E->err && E->errlen) snprintf(E->err, E->errlen, "out of memory");
+    if (E->err && E->errlen) snprintf(E->err, E->errlen, "%s", json_out_of_memory);
+    E->nomem = true;
     return -1;
 }
 
@@ -294,7 +298,11 @@ static bool is_marked_array(enc *E, int t) {
 static int enc_table(enc *E, int t) {
     lua_State *L = E->L;
     if (E->depth >= JSON_MAX_DEPTH) return enc_fail(E, "nesting deeper than %d", JSON_MAX_DEPTH);
-    if (!lua_checkstack(L, 3)) return enc_fail(E, "Lua stack overflow");
+    if (!lua_checkstack(L, 3)) {
+        /* 3 slots a level, at most JSON_MAX_DEPTH levels: memory ran out. */
+        E->nomem = true;
+        return enc_fail(E, "Lua stack overflow (out of memory)");
+    }
     E->depth++;
 
     lua_Integer nint = 0, minint = 0, maxint = 0;
@@ -384,6 +392,7 @@ int json_encode(lua_State *L, int idx, strbuf *out, strbuf *keys, char *err, siz
     E.errlen = errlen;
     E.depth = 0;
     E.npath = 0;
+    E.nomem = false;
     int top = lua_gettop(L);
     idx = lua_absindex(L, idx);
     json_push_arrays(L);
@@ -392,5 +401,5 @@ int json_encode(lua_State *L, int idx, strbuf *out, strbuf *keys, char *err, siz
     int rc = enc_value(&E, idx);
     strbuf_clear(keys);
     lua_settop(L, top); /* a failure deep down leaves values behind */
-    return rc;
+    return rc != 0 && E.nomem ? JSON_NOMEM : rc;
 }

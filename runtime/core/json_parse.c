@@ -21,7 +21,11 @@ typedef struct parser {
     int depth;
     const json_sink *sink;
     void *ud;
+    bool nomem; /* a failure for want of memory */
 } parser;
+
+const char json_out_of_memory[] = "out of memory";
+const char json_out_of_memory_stack[] = "out of memory (Lua stack)";
 
 /* Sets err to "line L, column C: ..." for the byte at `at` and returns -1. */
 static NOINLINE PRINTF(3, 4) int fail(parser *P, const char *at, const char *fmt, ...) {
@@ -46,6 +50,7 @@ static NOINLINE PRINTF(3, 4) int fail(parser *P, const char *at, const char *fmt
 
 /* 0 when the sink went on; -1 with its reason, placed at `at`, when not. */
 static inline int sunk(parser *P, const char *at, const char *why) {
+    if (why == json_out_of_memory || why == json_out_of_memory_stack) P->nomem = true;
     return why ? fail(P, at, "%s", why) : 0;
 }
 
@@ -243,7 +248,10 @@ static NOINLINE int parse_number(parser *P) {
      * copy of a long number is freed before the sink hears of it. */
     size_t n = (size_t)(p - s);
     char small[64], *copy = n < sizeof small ? small : malloc(n + 1);
-    if (!copy) return fail(P, s, "out of memory");
+    if (!copy) {
+        P->nomem = true;
+        return fail(P, s, "%s", json_out_of_memory);
+    }
     memcpy(copy, s, n);
     copy[n] = '\0';
     char point = json_locale_point(), *dot = point != '.' ? strchr(copy, '.') : NULL;
@@ -373,10 +381,10 @@ static int parse_value(parser *P) {
 int json_parse(const char *text, size_t len, const json_sink *sink, void *ud, char *err,
                size_t errlen) {
     if (!text) text = "";
-    parser P = {text, text, text + len, err, errlen, 0, sink, ud};
+    parser P = {text, text, text + len, err, errlen, 0, sink, ud, false};
     skip_ws(&P);
     if (P.p == P.end) return fail(&P, text, "empty input");
-    if (parse_value(&P) != 0) return -1;
+    if (parse_value(&P) != 0) return P.nomem ? JSON_NOMEM : -1;
     skip_ws(&P);
     if (P.p != P.end) return fail(&P, P.p, "unexpected text after the value");
     return 0;

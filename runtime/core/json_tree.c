@@ -27,7 +27,7 @@ typedef struct builder {
     bool has_last;
 } builder;
 
-static const char OOM[] = "out of memory";
+#define OOM json_out_of_memory
 
 static void free_contents(json_value *v) {
     switch (v->kind) {
@@ -150,15 +150,24 @@ static void builder_free(builder *B) {
 }
 
 json_value *json_tree_parse(const char *text, size_t len, char *err, size_t errlen) {
+    return json_tree_parse_noting(text, len, err, errlen, NULL);
+}
+
+json_value *json_tree_parse_noting(const char *text, size_t len, char *err, size_t errlen,
+                                   bool *out_of_memory) {
     builder B = {0};
+    if (out_of_memory) *out_of_memory = false;
     json_value *root = malloc(sizeof *root);
     if (!root) {
         if (err && errlen) snprintf(err, errlen, "%s", OOM);
+        if (out_of_memory) *out_of_memory = true;
         return NULL;
     }
-    if (json_parse(text, len, &tree_sink, &B, err, errlen) != 0) {
+    int rc = json_parse(text, len, &tree_sink, &B, err, errlen);
+    if (rc != 0) {
         builder_free(&B);
         free(root);
+        if (out_of_memory) *out_of_memory = rc == JSON_NOMEM;
         return NULL;
     }
     *root = B.last;

@@ -1,8 +1,10 @@
 /* json_write: strings and numbers as JSON text, appended to a strbuf (see
- * json_core.h). The one JSON string writer: json.encode, the JSON columns,
- * the state and the HTTP cassettes all go through json_write_string. It
- * does not walk values: json_encode.c walks Lua's, the cassette writer its
- * own. */
+ * json_core.h). json.encode, the JSON columns, the state and the HTTP
+ * cassettes go through json_write_string; the JSON log lines and
+ * inspect's JSON output (log.c and inspect.c, through text_json_escape,
+ * which makes bytes that are not UTF-8 U+FFFD) have a writer of their
+ * own. It does not walk values: json_encode.c walks Lua's, the cassette
+ * writer its own. */
 #include "json_core.h"
 #include "json_internal.h"
 

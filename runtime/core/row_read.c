@@ -230,8 +230,9 @@ static void encode_json(reader *r, const char *name, const types_type *type, int
                         strbuf *buf) {
     struct clua_runtime *rt = r->rt;
     strbuf_clear(buf);
-    if (json_encode(r->L, vidx, buf, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
-        rt_note_json_error(rt);
+    int rc = json_encode(r->L, vidx, buf, &rt->keys, rt->msg, sizeof rt->msg);
+    if (rc != 0) {
+        rt_note_json_error(rt, rc);
         row_fail(r, "column \"%s\" is %s: %s", name, types_name(type->kind), rt->msg);
     }
 }

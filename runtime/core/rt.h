@@ -140,9 +140,9 @@ void rt_store_failed(struct clua_runtime *rt);
 _Noreturn void rt_raise_nomem(lua_State *L, struct clua_runtime *rt, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* After the JSON codec failed with its message in rt->msg: a failure for
- * want of memory ("out of memory", json_codec.h) marks the sync's too. */
-void rt_note_json_error(struct clua_runtime *rt);
+/* After the JSON codec failed with rc: a failure for want of memory
+ * (JSON_NOMEM, json_core.h) marks the sync's too. */
+void rt_note_json_error(struct clua_runtime *rt, int rc);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SS.fffZ" (24 bytes). */
 const char *rt_now(struct clua_runtime *rt);

@@ -13,8 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cassette_values.h"
 #include "files.h"
 #include "http_cassette.h"
+#include "json_core.h"
 #include "journal.h"
 #include "rt.h"
 #include "script.h"
@@ -130,8 +132,8 @@ _Noreturn void rt_raise_nomem(lua_State *L, struct clua_runtime *rt, const char 
     abort(); /* lua_error does not return */
 }
 
-void rt_note_json_error(struct clua_runtime *rt) {
-    if (strcmp(rt->msg, "out of memory") == 0) rt->out_of_memory = true;
+void rt_note_json_error(struct clua_runtime *rt, int rc) {
+    if (rc == JSON_NOMEM) rt->out_of_memory = true;
 }
 
 static void keep_failure(struct clua_runtime *rt, const char *msg) {
@@ -206,7 +208,7 @@ static void mask_errmsg(clua_runtime *rt) {
         snprintf(rt->errmsg, sizeof rt->errmsg, "%s", strbuf_cstr(&masked));
     else
         snprintf(rt->errmsg, sizeof rt->errmsg,
-                 "(an error message that could not be masked for want of memory)");
+                 "out of memory masking the error message (not shown: it may hold a secret)");
     strbuf_free(&masked);
 }
 
@@ -220,6 +222,10 @@ static clua_status read_input(clua_runtime *rt, const char *what, const char *pa
     char err[1024];
     int rc = files_read_or_stop(path, out, len, stop_asked, rt, err, sizeof err);
     if (rc == 0) return CLUA_OK;
+    if (rc == FILES_NOMEM) {
+        rt->out_of_memory = true;
+        return fail(rt, CLUA_ERROR_NOMEM, err);
+    }
     if (rc == -1 && strcmp(what, "cassette") == 0) { /* as http_cassette_open says it */
         char msg[1100];
         snprintf(msg, sizeof msg, "cassette: %s", err);
@@ -430,10 +436,12 @@ clua_status clua_sync(clua_runtime *rt) {
             cassette ? http_cassette_replay_text(opt->replay_file, cassette, cassette_len, err,
                                                  sizeof err)
                      : http_cassette_open(opt->record_file, opt->replay_file, err, sizeof err);
+        bool nomem = !rt->cassette && errno == ENOMEM;
         free(cassette); /* loaded: the text is not needed any more */
         cassette = NULL;
         if (!rt->cassette) {
-            status = fail(rt, CLUA_ERROR_INPUT, err);
+            rt->out_of_memory = nomem;
+            status = fail(rt, nomem ? CLUA_ERROR_NOMEM : CLUA_ERROR_INPUT, err);
             goto done;
         }
     }
@@ -493,8 +501,9 @@ done:
     }
     if (rt->cassette) {
         char err[1024];
-        if (http_cassette_close(rt->cassette, &rt->log, err, sizeof err) != 0 && status == CLUA_OK)
-            status = fail(rt, CLUA_ERROR_STORE, err);
+        int rc = http_cassette_close(rt->cassette, &rt->log, err, sizeof err);
+        if (rc != 0 && status == CLUA_OK)
+            status = fail(rt, rc == CASSETTE_NOMEM ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, err);
         rt->cassette = NULL;
     }
     if (status != CLUA_OK) {

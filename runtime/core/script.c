@@ -44,8 +44,9 @@ static void push_object(lua_State *L, struct clua_runtime *rt, const char *what,
                         const char *source, const char *text, size_t len) {
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", text[i])) i++;
-    if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
-        raise_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
+    int rc = json_decode(L, text, len, rt->msg, sizeof rt->msg);
+    if (rc == JSON_NOMEM) rt_raise_nomem(L, rt, "%s %s: %s", what, source, rt->msg);
+    if (rc != 0) raise_error(L, "%s %s is not valid JSON: %s", what, source, rt->msg);
     if (i >= len || text[i] != '{') {
         const char *got = text[i] == '[' ? "an array" : text[i] == '"' ? "a string"
                         : text[i] == 'n' ? "null" : text[i] == 't' || text[i] == 'f' ? "a boolean"
@@ -110,8 +111,9 @@ static int script_main(lua_State *L) {
     /* The state this run keeps if it never checkpoints, in the same compact
      * form a checkpoint writes. */
     strbuf_clear(&rt->start_state);
-    if (json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
-        rt_note_json_error(rt);
+    int rc = json_encode(L, 2, &rt->start_state, &rt->keys, rt->msg, sizeof rt->msg);
+    if (rc != 0) {
+        rt_note_json_error(rt, rc);
         raise_error(L, "state %s: %s", in->state_source, rt->msg);
     }
 

@@ -100,7 +100,7 @@ static bool is_uuid(const char *s, size_t len) {
 
 static int oom(char *err, size_t errlen) {
     snprintf(err, errlen, "out of memory");
-    return -1;
+    return CASSETTE_NOMEM;
 }
 
 int cassette_values_load(const json_value *doc, cassette_values *v, char *err, size_t errlen) {

@@ -53,9 +53,13 @@ void cassette_values_slept(cassette_values *v, double seconds);
  * ",\n" (nothing for a kind with no value). */
 void cassette_values_write(const cassette_values *v, FILE *f);
 
+/* What the cassette's loaders return when memory ran out (other failures
+ * return -1). */
+#define CASSETTE_NOMEM (-2)
+
 /* Loads "time_now" and "uuid_v4" from the cassette's JSON document.
- * Returns 0, or -1 with err naming the member and the entry that is
- * wrong (what was loaded is freed by cassette_values_free). */
+ * Returns 0, CASSETTE_NOMEM, or -1 with err naming the member and the
+ * entry that is wrong (what was loaded is freed by cassette_values_free). */
 int cassette_values_load(const json_value *doc, cassette_values *v, char *err, size_t errlen);
 
 /* Appends to buf (of size n, NUL-terminated) what was recorded, e.g.

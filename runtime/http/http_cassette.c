@@ -35,6 +35,7 @@ struct http_cassette {
     FILE *f;
     size_t written;
     char werr[1024]; /* the first write failure, or "" */
+    bool wnomem;     /* that failure was for want of memory */
     strbuf scratch; /* one JSON string at a time */
     /* replaying */
     http_exchange *x;
@@ -57,13 +58,14 @@ static void keep_write_error(http_cassette *c) {
                  strerror(errno ? errno : EIO));
 }
 
-/* Writes s as a JSON string (json_write_string, the one JSON string
- * writer), through c's scratch buffer; running out of memory is kept as
+/* Writes s as a JSON string (json_write_string, the writer json.encode
+ * uses too), through c's scratch buffer; running out of memory is kept as
  * the cassette's write error. */
 static void put_string(http_cassette *c, const char *s, size_t len) {
     strbuf_clear(&c->scratch);
     if (json_write_string(&c->scratch, s, len) != 0) {
         errno = ENOMEM;
+        if (!c->werr[0]) c->wnomem = true;
         keep_write_error(c);
         return;
     }
@@ -131,6 +133,12 @@ static PRINTF_LIKE int bad(char *msg, const char *fmt, ...) {
     return -1;
 }
 
+/* Sets msg to "out of memory" and returns CASSETTE_NOMEM. */
+static int oom(char *msg) {
+    bad(msg, "out of memory");
+    return CASSETTE_NOMEM;
+}
+
 static bool is_container(const json_value *v) {
     return v && (v->kind == JSON_KIND_OBJECT || v->kind == JSON_KIND_ARRAY);
 }
@@ -160,7 +168,7 @@ static int req_string(const json_value *v, size_t i, const char *what, const cha
     if (opt_string(v, i, what, name, &s, msg) != 0) return -1;
     if (!s) return bad(msg, "exchange %zu: %s has no %s", i, what, name);
     *out = dup_bytes(s->u.string.s, s->u.string.len);
-    return *out ? 0 : bad(msg, "out of memory");
+    return *out ? 0 : oom(msg);
 }
 
 /* The "headers" array of v as "Name: value\n" lines. */
@@ -179,12 +187,12 @@ static int headers_of(const json_value *v, size_t i, const char *what, char **ou
         if (strbuf_append(&b, line->u.string.s, line->u.string.len) != 0 ||
             strbuf_putc(&b, '\n') != 0) {
             strbuf_free(&b);
-            return bad(msg, "out of memory");
+            return oom(msg);
         }
     }
     *out = dup_bytes(b.p ? b.p : "", b.len);
     strbuf_free(&b);
-    return *out ? 0 : bad(msg, "out of memory");
+    return *out ? 0 : oom(msg);
 }
 
 static int int_field(const json_value *v, size_t i, const char *what, const char *name,
@@ -200,15 +208,16 @@ static int load_exchange(const json_value *e, http_exchange *x, size_t i, char *
     if (!is_container(e)) return bad(msg, "exchange %zu is not an object", i);
     const json_value *rq = json_tree_get(e, "request");
     if (!is_container(rq)) return bad(msg, "exchange %zu has no request object", i);
-    if (req_string(rq, i, "request", "method", &x->method, msg) != 0 ||
-        req_string(rq, i, "request", "url", &x->url, msg) != 0 ||
-        headers_of(rq, i, "request", &x->req_headers, msg) != 0)
-        return -1;
+    int rc;
+    if ((rc = req_string(rq, i, "request", "method", &x->method, msg)) != 0 ||
+        (rc = req_string(rq, i, "request", "url", &x->url, msg)) != 0 ||
+        (rc = headers_of(rq, i, "request", &x->req_headers, msg)) != 0)
+        return rc;
     const json_value *body;
     if (opt_string(rq, i, "request", "body", &body, msg) != 0) return -1;
     if (body) {
         x->req_body = dup_bytes(body->u.string.s, body->u.string.len);
-        if (!x->req_body) return bad(msg, "out of memory");
+        if (!x->req_body) return oom(msg);
         x->req_body_len = body->u.string.len;
     }
     const json_value *rs = json_tree_get(e, "response"), *er = json_tree_get(e, "error");
@@ -219,11 +228,11 @@ static int load_exchange(const json_value *e, http_exchange *x, size_t i, char *
             return bad(msg, "exchange %zu: response.status %d is not an HTTP status", i,
                        (int)status);
         x->status = (long)status;
-        if (headers_of(rs, i, "response", &x->headers, msg) != 0 ||
-            opt_string(rs, i, "response", "body", &body, msg) != 0)
-            return -1;
+        if ((rc = headers_of(rs, i, "response", &x->headers, msg)) != 0 ||
+            (rc = opt_string(rs, i, "response", "body", &body, msg)) != 0)
+            return rc;
         x->body = body ? dup_bytes(body->u.string.s, body->u.string.len) : dup_bytes("", 0);
-        if (!x->body) return bad(msg, "out of memory");
+        if (!x->body) return oom(msg);
         x->body_len = body ? body->u.string.len : 0;
     } else if (is_container(er)) {
         int64_t code = 0;
@@ -231,7 +240,7 @@ static int load_exchange(const json_value *e, http_exchange *x, size_t i, char *
         if (code <= 0 || code > 1000)
             return bad(msg, "exchange %zu: error.code %d is not a libcurl error", i, (int)code);
         x->error_code = (int)code;
-        if (req_string(er, i, "error", "message", &x->error, msg) != 0) return -1;
+        if ((rc = req_string(er, i, "error", "message", &x->error, msg)) != 0) return rc;
     } else {
         return bad(msg, "exchange %zu has neither a response nor an error object", i);
     }
@@ -267,20 +276,23 @@ static int load(http_cassette *c, const json_value *top, char *msg) {
     size_t n = ex->u.array.n;
     if (n) {
         c->x = calloc(n, sizeof *c->x);
-        if (!c->x) return bad(msg, "out of memory");
+        if (!c->x) return oom(msg);
     }
     for (size_t i = 1; i <= n; i++) {
         c->n = i; /* counted before it is filled, so a failure frees what it got */
-        if (load_exchange(&ex->u.array.items[i - 1], &c->x[i - 1], i, msg) != 0) return -1;
+        int rc = load_exchange(&ex->u.array.items[i - 1], &c->x[i - 1], i, msg);
+        if (rc != 0) return rc;
     }
     return cassette_values_load(top, &c->values, msg, MSG_LEN);
 }
 
-/* Loads the cassette text (len bytes) into c. */
+/* Loads the cassette text (len bytes) into c: 0, CASSETTE_NOMEM, or -1. */
 static int load_replay(http_cassette *c, const char *text, size_t len, char *err, size_t errlen) {
     char msg[MSG_LEN], jerr[MSG_LEN - 32];
-    json_value *doc = json_tree_parse(text, len, jerr, sizeof jerr);
+    bool nomem;
+    json_value *doc = json_tree_parse_noting(text, len, jerr, sizeof jerr, &nomem);
     int rc = doc ? load(c, doc, msg) : bad(msg, "not valid JSON: %s", jerr);
+    if (!doc && nomem) rc = CASSETTE_NOMEM;
     json_tree_free(doc);
     if (rc != 0) snprintf(err, errlen, "cassette %s: %s", c->path, msg);
     return rc;
@@ -403,20 +415,25 @@ http_cassette *http_cassette_open(const char *record_path, const char *replay_pa
     http_cassette *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
         return NULL;
     }
     snprintf(c->path, sizeof c->path, "%s", record_path ? record_path : replay_path);
+    bool nomem = false;
     if (replay_path) {
         char *text = NULL;
         size_t len = 0;
         char ferr[1024];
-        if (files_read(c->path, &text, &len, ferr, sizeof ferr) != 0) {
+        int rc = files_read(c->path, &text, &len, ferr, sizeof ferr);
+        if (rc != 0) {
             snprintf(err, errlen, "cassette: %s", ferr);
+            nomem = rc == FILES_NOMEM;
             goto fail;
         }
         c->replaying = c->values.replaying = true;
-        int rc = load_replay(c, text, len, err, errlen);
+        rc = load_replay(c, text, len, err, errlen);
         free(text);
+        nomem = rc == CASSETTE_NOMEM;
         if (rc != 0) goto fail;
         return c;
     }
@@ -424,6 +441,7 @@ http_cassette *http_cassette_open(const char *record_path, const char *replay_pa
     return c;
 fail:
     cassette_free(c);
+    errno = nomem ? ENOMEM : 0;
     return NULL;
 }
 
@@ -432,12 +450,15 @@ http_cassette *http_cassette_replay_text(const char *path, const char *text, siz
     http_cassette *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
         return NULL;
     }
     snprintf(c->path, sizeof c->path, "%s", path);
     c->replaying = c->values.replaying = true;
-    if (load_replay(c, text, len, err, errlen) != 0) {
+    int rc = load_replay(c, text, len, err, errlen);
+    if (rc != 0) {
         cassette_free(c);
+        errno = rc == CASSETTE_NOMEM ? ENOMEM : 0;
         return NULL;
     }
     return c;
@@ -502,7 +523,7 @@ int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t e
                        v->nuuids - v->next_uuid, v->nuuids, c->path);
     } else if (finish_recording(c) != 0) {
         snprintf(err, errlen, "%s", c->werr);
-        rc = -1;
+        rc = c->wnomem ? CASSETTE_NOMEM : -1;
     } else {
         char what[160] = "";
         cassette_values_describe(v, what, sizeof what);

@@ -48,12 +48,14 @@ typedef struct http_exchange {
 /* Opens a cassette to record into (record_path) or to replay from
  * (replay_path); exactly one of them is non-NULL. A replayed file is read
  * and checked whole here. Returns NULL with err set ("cannot read
- * cassette x.json: ...", "cassette x.json: exchange 3: request has no url"). */
+ * cassette x.json: ...", "cassette x.json: exchange 3: request has no url")
+ * and errno ENOMEM when memory ran out (0 for a replayed file's fault). */
 http_cassette *http_cassette_open(const char *record_path, const char *replay_path, char *err,
                                   size_t errlen);
 
 /* Opens for replay a cassette already read (text, len bytes) from path,
- * which names it in messages. */
+ * which names it in messages. On failure errno is ENOMEM when memory ran
+ * out, 0 when the text is at fault. */
 http_cassette *http_cassette_replay_text(const char *path, const char *text, size_t len,
                                          char *err, size_t errlen);
 
@@ -75,7 +77,8 @@ const http_exchange *http_cassette_next(http_cassette *c, const char *method, co
 
 /* Finishes the file (recording) or warns about exchanges never served
  * (replaying), and frees c. Returns 0, or -1 with err set when the
- * recording could not be written. */
+ * recording could not be written (CASSETTE_NOMEM, cassette_values.h, when
+ * that was for want of memory). */
 int http_cassette_close(http_cassette *c, const logger *log, char *err, size_t errlen);
 
 /* Frees c without finishing anything: for a sync that never ran (a busy

@@ -388,6 +388,7 @@ static CURLcode build_header_list(http_client *c) {
         struct curl_slist *l = curl_slist_append(c->req_headers, c->curl_lines.p + at);
         if (!l) {
             snprintf(c->curl_err, sizeof c->curl_err, "out of memory (request headers)");
+            c->nomem = true;
             return CURLE_OUT_OF_MEMORY;
         }
         c->req_headers = l;
@@ -410,6 +411,7 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
 static CURLcode transfer(http_client *c, CURL *h) {
     if (!c->multi && !(c->multi = curl_multi_init())) {
         snprintf(c->curl_err, sizeof c->curl_err, "out of memory (curl_multi_init)");
+        c->nomem = true;
         return CURLE_OUT_OF_MEMORY;
     }
     if (curl_multi_add_handle(c->multi, h) != CURLM_OK) {
@@ -443,6 +445,7 @@ static CURLcode live_attempt(http_client *c, const http_request *req) {
     if (build_header_list(c) != CURLE_OK) return CURLE_OUT_OF_MEMORY;
     if (!c->curl && !(c->curl = curl_easy_init())) {
         snprintf(c->curl_err, sizeof c->curl_err, "out of memory (curl_easy_init)");
+        c->nomem = true;
         return CURLE_OUT_OF_MEMORY;
     }
     CURL *h = c->curl;
@@ -519,6 +522,7 @@ static int replay_attempt(http_client *c, const http_request *req, const char *s
     if (strbuf_puts(&c->headers, x->headers) != 0 ||
         strbuf_append(&c->body, x->body, x->body_len) != 0) {
         snprintf(c->curl_err, sizeof c->curl_err, "out of memory");
+        c->nomem = true;
         return CURLE_OUT_OF_MEMORY;
     }
     return CURLE_OK;
@@ -589,8 +593,10 @@ static const char *status_text(long status, char *buf, size_t cap) {
 
 int http_client_perform(http_client *c, const http_request *req) {
     strbuf_clear(&c->red);
+    c->nomem = false;
     if (redact_url(c->secrets, req->url, strlen(req->url), &c->red) != 0) {
         snprintf(c->err, sizeof c->err, "%s: out of memory", req->method);
+        c->nomem = true;
         return -1;
     }
     const char *url = strbuf_cstr(&c->red);
@@ -620,6 +626,7 @@ int http_client_perform(http_client *c, const http_request *req) {
             if (c->cassette && record(c, req, url, (CURLcode)rc) != 0) {
                 snprintf(c->err, sizeof c->err, "%s %s: cannot record: out of memory",
                          req->method, url);
+                c->nomem = true;
                 return -1;
             }
         }

@@ -97,6 +97,7 @@ typedef struct http_client {
     bool (*stop)(void *user);
     void *stop_user;
     bool stopped; /* the last request ended because stop said so */
+    bool nomem;   /* the last request failed for want of memory (ours, not a server's) */
 
     void *curl;                     /* CURL *, made at the first live request */
     void *multi;                    /* CURLM * that runs it, so a stop is seen between polls */

@@ -43,6 +43,11 @@ typedef struct key_ref {
 
 static http_lib *lib_of(lua_State *L) { return lua_touserdata(L, lua_upvalueindex(2)); }
 
+/* Every function of the module holds the runtime as its first upvalue. */
+static struct clua_runtime *rt_of(lua_State *L) {
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
 static int lib_gc(lua_State *L) {
     http_lib *h = lua_touserdata(L, 1);
     http_client_free(&h->client);
@@ -206,7 +211,9 @@ static size_t sorted_keys(lua_State *L, int t, const char *fname, const char *wh
     return n;
 }
 
-static _Noreturn void oom(lua_State *L, const char *fname) { raise_error(L, "%s: out of memory", fname); }
+static _Noreturn void oom(lua_State *L, const char *fname) {
+    rt_raise_nomem(L, rt_of(L), "%s: out of memory", fname);
+}
 
 static void put_encoded(lua_State *L, const char *fname, strbuf *b, const char *s, size_t len) {
     if (util_percent_encode(b, s, len, true, false) != 0) oom(L, fname);
@@ -364,7 +371,9 @@ static int resp_json(lua_State *L) {
     size_t len;
     const char *body = lua_tolstring(L, -1, &len);
     char msg[512];
-    if (json_decode(L, body, len, msg, sizeof msg) != 0) {
+    int rc = json_decode(L, body, len, msg, sizeof msg);
+    if (rc == JSON_NOMEM) rt_raise_nomem(L, rt_of(L), "resp:json(): %s", msg);
+    if (rc != 0) {
         lua_getfield(L, 1, "method");
         lua_getfield(L, 1, "url");
         const char *url = lua_tostring(L, -1) ? lua_tostring(L, -1) : "?";
@@ -463,8 +472,9 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
     } else if (!lua_isnil(L, ji)) {
         char msg[512];
         strbuf_clear(&h->json);
-        if (json_encode(L, ji, &h->json, &h->keys, msg, sizeof msg) != 0)
-            raise_error(L, "%s: json: %s", fname, msg);
+        int rc = json_encode(L, ji, &h->json, &h->keys, msg, sizeof msg);
+        if (rc == JSON_NOMEM) rt_raise_nomem(L, h->rt, "%s: json: %s", fname, msg);
+        if (rc != 0) raise_error(L, "%s: json: %s", fname, msg);
         req.body = strbuf_cstr(&h->json);
         req.body_len = h->json.len;
     }
@@ -500,6 +510,7 @@ static int do_request(lua_State *L, const char *fname, int mi, int ui, int oi, b
             log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING", "%s: %s", fname, h->client.err);
             return raise_memory_limit(L, limit);
         }
+        if (h->client.nomem) rt_raise_nomem(L, rt, "%s: %s", fname, h->client.err);
         return luaL_error(L, "%s: %s", fname, h->client.err);
     }
     push_response(L, h, method);
@@ -602,7 +613,7 @@ static void collect_secrets(lua_State *L, struct clua_runtime *rt, int t, bool s
             lua_pushvalue(L, -1);
             const char *v = lua_tolstring(L, -1, &vlen);
             int rc = redact_add(&rt->secrets, v, vlen);
-            if (rc < 0) raise_error(L, "out of memory");
+            if (rc < 0) rt_raise_nomem(L, rt, "configuration: out of memory");
             if (rc == REDACT_TOO_SHORT)
                 log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
                            "configuration value \"%s\" is too short to be masked as a secret "

@@ -11,8 +11,9 @@ static int json_encode_lua(lua_State *L) {
     luaL_checkany(L, 1);
     strbuf_clear(&rt->json);
     /* The buffers belong to the runtime, so raising after a failure leaks nothing. */
-    if (json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg) != 0)
-        return luaL_error(L, "json.encode: %s", rt->msg);
+    int rc = json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg);
+    if (rc == JSON_NOMEM) rt_raise_nomem(L, rt, "json.encode: %s", rt->msg);
+    if (rc != 0) return luaL_error(L, "json.encode: %s", rt->msg);
     lua_pushlstring(L, strbuf_cstr(&rt->json), rt->json.len);
     return 1;
 }
@@ -23,8 +24,9 @@ static int json_decode_lua(lua_State *L) {
         return luaL_error(L, "json.decode: expected a string, got %s", luaL_typename(L, 1));
     size_t len;
     const char *text = lua_tolstring(L, 1, &len);
-    if (json_decode(L, text, len, rt->msg, sizeof rt->msg) != 0)
-        return luaL_error(L, "json.decode: %s", rt->msg);
+    int rc = json_decode(L, text, len, rt->msg, sizeof rt->msg);
+    if (rc == JSON_NOMEM) rt_raise_nomem(L, rt, "json.decode: %s", rt->msg);
+    if (rc != 0) return luaL_error(L, "json.decode: %s", rt->msg);
     return 1;
 }
 

@@ -214,8 +214,9 @@ static int op_checkpoint(lua_State *L) {
         raise_error(L, "op.checkpoint: the state must be a table, got %s",
                    row_arg_typename(L, rt, 1));
     strbuf_clear(&rt->json);
-    if (json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg) != 0) {
-        rt_note_json_error(rt);
+    int rc = json_encode(L, 1, &rt->json, &rt->keys, rt->msg, sizeof rt->msg);
+    if (rc != 0) {
+        rt_note_json_error(rt, rc);
         raise_error(L, "op.checkpoint: the state cannot be saved as JSON: %s", rt->msg);
     }
     if (rt_commit_state(rt, strbuf_cstr(&rt->json), rt->json.len, true) != 0)

@@ -36,6 +36,7 @@ typedef struct script_dir {
     int fd;     /* -1 when it could not be opened (err says why) or is closed */
     int err;
     bool sandboxed;
+    struct clua_runtime *rt; /* marked out of memory when a module's read runs out */
 } script_dir;
 
 static int dir_gc(lua_State *L) {
@@ -149,7 +150,7 @@ done:
 }
 
 /* Reads the open file fd whole into a new buffer; closes fd. 0, or -1 with
- * why[] set. */
+ * why[] set (-2 when memory ran out). */
 static int read_all(int fd, char **out, size_t *len, char *why, size_t whylen) {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
@@ -186,6 +187,7 @@ static int read_all(int fd, char **out, size_t *len, char *why, size_t whylen) {
     goto done;
 oom:
     snprintf(why, whylen, "cannot be read: out of memory");
+    rc = -2;
 done:
     free(buf);
     close(fd);
@@ -279,7 +281,9 @@ static int search_beside_script(lua_State *L) {
         }
         char *buf = NULL;
         size_t size = 0;
-        if (read_all(fd, &buf, &size, why, sizeof why) != 0) {
+        int rc = read_all(fd, &buf, &size, why, sizeof why);
+        if (rc != 0) {
+            if (rc == -2) d->rt->out_of_memory = true; /* CLUA_ERROR_NOMEM */
             lua_pushfstring(L, "%s %s", lua_tostring(L, file), why);
             return refuse(L, name);
         }
@@ -308,6 +312,7 @@ void lib_require_open(lua_State *L, struct clua_runtime *rt) {
     script_dir *d = lua_newuserdatauv(L, sizeof *d, 0);
     d->fd = -1;
     d->err = 0;
+    d->rt = rt;
     d->sandboxed = sandboxed;
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, dir_gc);

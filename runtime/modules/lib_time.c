@@ -33,7 +33,7 @@ static int time_now(lua_State *L) {
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (rt->cassette && cassette_values_time(http_cassette_values(rt->cassette), &ms) != 0)
-        return luaL_error(L, "time.now: out of memory keeping the value for the cassette");
+        rt_raise_nomem(L, rt, "time.now: out of memory keeping the value for the cassette");
     lua_pushinteger(L, (lua_Integer)ms);
     return 1;
 }

@@ -34,7 +34,7 @@ static int uuid_v4(lua_State *L) {
     }
     struct clua_runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     if (rt->cassette && cassette_values_uuid(http_cassette_values(rt->cassette), out) != 0)
-        return luaL_error(L, "uuid.v4: out of memory keeping the value for the cassette");
+        rt_raise_nomem(L, rt, "uuid.v4: out of memory keeping the value for the cassette");
     lua_pushlstring(L, out, sizeof out);
     return 1;
 }

@@ -21,7 +21,11 @@
  * what the start or one of the run's checkpoints left (snapshots taken
  * first from clean runs that stop after checkpoint 0, 1, 2 and 3); and a
  * sync without failures afterwards must succeed and end with the data of a
- * clean run. A third loop refuses only the k-th allocation of a stretch in
+ * clean run. A second connector, sampled the same way from an empty start
+ * (status and message checked, not the data), reaches what the first does
+ * not: a configuration file (a secret, a 70-digit number), a state file, a
+ * module beside it, a --replay cassette, json.encode/decode, time.now and
+ * uuid.v4. A third loop refuses only the k-th allocation of a stretch in
  * which only Lua allocates, then the script raises its own error: every k
  * must end in CLUA_ERROR_SCRIPT with that error (Lua recovered the block).
  * Leaks are LeakSanitizer's (the sanitizer build checks after
@@ -108,6 +112,50 @@ static const char CONNECTOR[] =
     "  checkpoint({ round = round + 1, step = 0 })\n"
     "end\n";
 
+/* A connector that reaches the inputs and modules the first one does not:
+ * a configuration file (with a secret, and a number too long to read
+ * without a copy), a state file, a module beside it, a request served
+ * from a --replay cassette, json.encode/decode, time.now and uuid.v4. */
+static const char INPUTS[] =
+    "local helper = require('oom_helper')\n"
+    "function schema(configuration)\n"
+    "  return { { table = 'thing', primary_key = { 'id' },\n"
+    "             columns = { id = 'INT', doc = 'JSON', at = 'STRING', u = 'STRING' } } }\n"
+    "end\n"
+    "function update(configuration, state)\n"
+    "  local resp = http.get('https://api.example.invalid/things', { query = { page = 1 },\n"
+    "    headers = { Authorization = 'Bearer ' .. configuration.api_key } })\n"
+    "  local doc = resp:json()\n"
+    "  local text = json.encode({ big = configuration.big, items = doc.items, n = state.n })\n"
+    "  local back = json.decode(text)\n"
+    "  for _, item in ipairs(back.items) do\n"
+    "    op.upsert('thing', { id = item.id, doc = item, at = time.format(time.now()),\n"
+    "      u = helper.tag(uuid.v4()) })\n"
+    "  end\n"
+    "  op.checkpoint({ n = state.n + 1, big = back.big })\n"
+    "end\n";
+
+static const char INPUTS_HELPER[] =
+    "return { tag = function(u) return 'uuid ' .. u end }\n";
+
+static const char INPUTS_CONFIG[] =
+    "{\"api_key\": \"s3cret-token-value\", \"big\": "
+    "1234567890123456789012345678901234567890123456789012345678901234567890.5}\n";
+
+static const char INPUTS_STATE[] = "{\"n\": 1, \"cursor\": \"2024-01-01T00:00:00Z\"}\n";
+
+static const char INPUTS_CASSETTE[] =
+    "{\"connector_lua_cassette\": 1,\n"
+    " \"exchanges\": [{\"request\": {\"method\": \"GET\",\n"
+    "   \"url\": \"https://api.example.invalid/things?page=1\",\n"
+    "   \"headers\": [\"Authorization: ***\"]},\n"
+    "  \"response\": {\"status\": 200, \"headers\": [\"Content-Type: application/json\"],\n"
+    "   \"body\": \"{\\\"items\\\": [{\\\"id\\\": 1, \\\"tags\\\": [\\\"a\\\"]}, "
+    "{\\\"id\\\": 2, \\\"v\\\": 1e300}]}\"}}],\n"
+    " \"time_now\": [1714550400000, 1714550401000],\n"
+    " \"uuid_v4\": [\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\", "
+    "\"7a2b3c4d-5e6f-4a70-9b8c-0d1e2f3a4b5c\"]}\n";
+
 /* A connector that raises its own error after the stretch between its two
  * log lines, in which only Lua allocates (the recovered mode below). */
 static const char RAISER[] =
@@ -135,11 +183,14 @@ static void quiet(void *user, const char *level, const char *message) {
     }
 }
 
-/* The one place that calls the library: one whole sync of script into dir
- * (config: a configuration file, or NULL), its message into msg. The
- * runtime is opened and closed inside, so its own allocations count. */
-static clua_status run_sync(const char *script, const char *config, const char *dir, char *msg,
-                            size_t size) {
+/* The one place that calls the library: one whole sync into dir of the
+ * files given (script, configuration, state, replay cassette; NULL: not
+ * set), its message into msg. The runtime is opened and closed inside, so
+ * its own allocations count. */
+static clua_status sync_files(const char *const files[4], const char *dir, char *msg,
+                              size_t size) {
+    static const clua_option options[4] = {CLUA_OPT_SCRIPT, CLUA_OPT_CONFIGURATION_FILE,
+                                           CLUA_OPT_STATE_FILE, CLUA_OPT_REPLAY_FILE};
     clua_runtime *rt = clua_open();
     if (!rt) {
         snprintf(msg, size, "clua_open: out of memory");
@@ -147,15 +198,22 @@ static clua_status run_sync(const char *script, const char *config, const char *
     }
     /* The setters copy their strings, so they can run out of memory too:
      * a refusal must be CLUA_ERROR_NOMEM like any other. */
-    clua_status status = clua_set_string(rt, CLUA_OPT_SCRIPT, script);
-    if (status == CLUA_OK && config)
-        status = clua_set_string(rt, CLUA_OPT_CONFIGURATION_FILE, config);
+    clua_status status = CLUA_OK;
+    for (int i = 0; i < 4 && status == CLUA_OK; i++)
+        if (files[i]) status = clua_set_string(rt, options[i], files[i]);
     if (status == CLUA_OK) status = clua_set_string(rt, CLUA_OPT_OUTPUT_DIR, dir);
     if (status == CLUA_OK) status = clua_set_log(rt, quiet, NULL);
     if (status == CLUA_OK) status = clua_sync(rt);
     snprintf(msg, size, "%s", clua_errmsg(rt));
     clua_close(rt);
     return status;
+}
+
+/* One sync of script into dir (config: a configuration file, or NULL). */
+static clua_status run_sync(const char *script, const char *config, const char *dir, char *msg,
+                            size_t size) {
+    const char *const files[4] = {script, config, NULL, NULL};
+    return sync_files(files, dir, msg, size);
 }
 
 static const char *status_name(clua_status s) {
@@ -362,6 +420,71 @@ static long long run_loop(start *s, bool sticky, long long dense, long long sync
     return runs + 1;
 }
 
+/* One sync of the inputs connector: configuration, state and cassette
+ * given, into dir. */
+static clua_status run_inputs_sync(const char *dir, char *msg, size_t size) {
+    static const char *const names[4] = {"oom_inputs.lua", "oom_inputs.json",
+                                         "oom_inputs_state.json", "oom_inputs.cassette.json"};
+    char paths[4][4200];
+    const char *files[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s", work, names[i]);
+        files[i] = paths[i];
+    }
+    return sync_files(files, dir, msg, size);
+}
+
+/* The inputs connector with the k-th allocation refused (and, sticky, every
+ * later one), k = 1, 2, ... sampled past dense: every k must end in
+ * CLUA_OK or CLUA_ERROR_NOMEM saying "out of memory". Returns how many k
+ * ran. */
+static long long run_inputs(bool sticky, long long dense, long long syncs, long long step,
+                            unsigned *seed) {
+    static const char *const names[][2] = {{"oom_inputs.lua", INPUTS},
+                                           {"oom_helper.lua", INPUTS_HELPER},
+                                           {"oom_inputs.json", INPUTS_CONFIG},
+                                           {"oom_inputs_state.json", INPUTS_STATE},
+                                           {"oom_inputs.cassette.json", INPUTS_CASSETTE}};
+    char dir[4100], path[4200], msg[4096];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", work, names[i][0]);
+        write_file(path, names[i][1]);
+    }
+    snprintf(dir, sizeof dir, "%s/run", work);
+    start s = {.name = "inputs"};
+    prepare(dir, NULL);
+    oom_arm(0, false);
+    clua_status clean = run_inputs_sync(dir, msg, sizeof msg);
+    long long allocations = oom_disarm();
+    if (clean != CLUA_OK) {
+        fprintf(stderr, "oom_sync: a clean sync of the inputs connector ended %s: %s\n",
+                status_name(clean), msg);
+        exit(2);
+    }
+    if (step < 1) step = syncs > dense ? (allocations - dense) / (syncs - dense) : 1;
+    if (step < 1) step = 1;
+    long long runs = 0, k = env_number("OOM_FROM", 1);
+    for (;; runs++) {
+        prepare(dir, NULL);
+        oom_arm(k, sticky);
+        clua_status status = run_inputs_sync(dir, msg, sizeof msg);
+        bool reached = oom_disarm() >= k;
+        if (status != CLUA_OK && status != CLUA_ERROR_NOMEM)
+            report(&s, sticky, k, "%s: %s", status_name(status), msg);
+        else if (status == CLUA_ERROR_NOMEM && !strstr(msg, "out of memory"))
+            report(&s, sticky, k, "CLUA_ERROR_NOMEM without \"out of memory\": %s", msg);
+        if (!reached) break;
+        if (k < dense) k++;
+        else k += 1 + (long long)(rand_r(seed) % (unsigned)(2 * step - 1));
+    }
+    if (LEAK_CHECK())
+        report(&s, sticky, k, "leaks: LeakSanitizer's report above shows where they were made");
+    printf("start=inputs mode=%s: %lld syncs, every k up to %lld, then steps of %lld on average, "
+           "up to k=%lld (a clean sync makes %lld allocations)\n",
+           sticky ? "k-and-later" : "k-only", runs + 1, dense, step, k, allocations);
+    return runs + 1;
+}
+
 /* A refusal Lua recovers from (its emergency collection, then the same
  * request again) is no failure: the script's own error after it must stay
  * CLUA_ERROR_SCRIPT with the script's message, for every k of the stretch
@@ -443,6 +566,8 @@ int main(int argc, char **argv) {
             total += run_loop(&starts[i], sticky, dense, syncs, step, &seed);
     }
     total += run_recovered();
+    for (int sticky = 0; sticky <= 1; sticky++)
+        total += run_inputs(sticky, dense, syncs, step, &seed);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("%lld failing syncs in %.1f s; %d failure(s)\n", total,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, failures);
