@@ -1,0 +1,170 @@
+/* store: the destination interface. The op path (rows, types, schema
+ * evolution, history mode, sweep, the journal, checkpoints) calls only the
+ * store_* functions below and never knows which destination it writes to.
+ * Each destination is one module behind a table of methods, as SQLite's
+ * VFS is: store_sqlite.c (a directory's warehouse.db, the default) and
+ * store_pg.c (a schema of a PostgreSQL database). A store keeps its last
+ * error with its phase, e.g. `upsert into "user": disk I/O error`. */
+#ifndef CLUA_STORE_H
+#define CLUA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "strbuf.h"
+
+typedef struct store store;
+typedef struct store_methods store_methods;
+
+/* What every destination's store begins with; each implementation's own
+ * struct has it as its first member, so a store * is a pointer to both. */
+struct store {
+    const store_methods *m;
+    char err[1024]; /* the last error, with its phase */
+    bool nomem;     /* err is for want of memory */
+};
+
+/* One destination. Every method returns 0 or -1 with st->err set (unless
+ * it says otherwise); each has the meaning of the store_* function of
+ * the same name below. */
+struct store_methods {
+    const char *name; /* "SQLite", "PostgreSQL": for messages */
+    void (*close)(store *st);
+    int (*set_durable)(store *st);
+    int (*column_limit)(const store *st);
+    long long (*total_changes)(const store *st);
+    void (*interrupt)(store *st);
+    int (*begin)(store *st);
+    int (*commit)(store *st);
+    int (*rollback)(store *st);
+    int (*load_catalog)(store *st, catalog *cat);
+    int (*load_state)(store *st, strbuf *out, bool *found);
+    int (*save_state)(store *st, const char *json, size_t len);
+    int (*owner)(store *st, char *owner, size_t size);
+    int (*set_owner)(store *st, const char *owner);
+    int (*create_table)(store *st, dest_table *t);
+    int (*add_column)(store *st, dest_table *t, int col);
+    int (*widen_column)(store *st, dest_table *t, int col, const types_type *from);
+    int (*column_exact_double)(store *st, const dest_table *t, int col, bool *exact);
+    int (*set_column_type)(store *st, const dest_table *t, int col);
+    int (*upsert)(store *st, dest_table *t, const char *synced);
+    int (*update)(store *st, dest_table *t, const char *synced);
+    int (*delete_row)(store *st, dest_table *t, const char *synced);
+    int (*truncate)(store *st, dest_table *t);
+    int (*history_record)(store *st, const dest_table *t);
+    int (*history_enable)(store *st, dest_table *t, const char *now);
+    int (*history_write)(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+    int (*history_fill)(store *st, dest_table *t, bool *found);
+    int (*history_delete)(store *st, dest_table *t, const char *now);
+    int (*history_truncate)(store *st, dest_table *t, const char *now);
+    int (*sweep)(store *st, dest_table *t, const char *now, const char *before,
+                 long long *swept);
+    void (*forget)(store *st, dest_table *t);
+    int (*journal_begin)(store *st, const char *script, const char *started, long long *id);
+    int (*journal_checkpoint)(store *st, long long id, int seq, const char *at,
+                              const char *state, size_t len, int final, const catalog *cat);
+    int (*journal_end)(store *st, long long id, const char *ended, const char *status,
+                       const char *error);
+};
+
+/* Why a store could not be opened (store_sqlite_open, store_pg_open). */
+typedef enum {
+    STORE_OPENED = 0,
+    STORE_OPEN_FAILED, /* the message says why */
+    STORE_OPEN_NOMEM,  /* for want of memory: CLUA_ERROR_NOMEM */
+    STORE_OPEN_BUSY,   /* another run holds the destination: CLUA_ERROR_BUSY */
+} store_open_status;
+
+/* Finalizes every statement (including those cached in cat's tables) and
+ * closes the connection. Either may be NULL. */
+void store_close(store *st, catalog *cat);
+
+/* The last error, with its phase, and whether it is for want of memory
+ * (which the runtime reports as CLUA_ERROR_NOMEM). */
+const char *store_error(const store *st);
+bool store_out_of_memory(const store *st);
+/* Keeps "out of memory" as the error; returns -1. */
+int store_oom(store *st);
+
+/* Checkpoints survive a power loss too, not only a crash of the process. */
+int store_set_durable(store *st);
+
+/* The most columns a table may have, the two system columns included. */
+int store_column_limit(const store *st);
+
+/* Rows changed by every INSERT, UPDATE and DELETE since the store opened;
+ * the difference across an op is what it changed, however many statements
+ * it took (a history version closes one row and inserts another). */
+long long store_total_changes(const store *st);
+
+/* Makes a running statement stop (signal-safe). */
+void store_interrupt(store *st);
+
+int store_begin(store *st);
+int store_commit(store *st);
+int store_rollback(store *st);
+
+/* Fills cat with the tables the destination records (_clua_columns),
+ * their history settings too. */
+int store_load_catalog(store *st, catalog *cat);
+
+/* The saved state into out; *found is false when none was ever saved. */
+int store_load_state(store *st, strbuf *out, bool *found);
+/* Saves state (JSON text) inside the current transaction. */
+int store_save_state(store *st, const char *json, size_t len);
+
+/* The connector that owns the destination (the file name of the script
+ * that made it) into owner; "" when none is recorded. set_owner records
+ * one inside the current transaction. */
+int store_owner(store *st, char *owner, size_t size);
+int store_set_owner(store *st, const char *owner);
+
+/* DDL, recorded in _clua_columns in the same transaction. */
+int store_create_table(store *st, dest_table *t);
+int store_add_column(store *st, dest_table *t, int col);
+/* Changes column col from type from to the type it has now in t (wider),
+ * converting the stored values losslessly. */
+int store_widen_column(store *st, dest_table *t, int col, const types_type *from);
+/* *exact is false when column col holds an integer that a double cannot
+ * represent exactly (widening it to DOUBLE would change that value). */
+int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact);
+/* Records the type a pending column took from its first value. */
+int store_set_column_type(store *st, const dest_table *t, int col);
+
+/* The hot path: each binds t->vals for the columns marked in t->present
+ * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601). */
+int store_upsert(store *st, dest_table *t, const char *synced);
+int store_update(store *st, dest_table *t, const char *synced);
+int store_delete(store *st, dest_table *t, const char *synced);
+int store_truncate(store *st, dest_table *t);
+
+/* History mode. t->history and t->history_start say what the table
+ * keeps. record writes them to _clua_history (a new table); enable
+ * switches history on for a table that exists, turning each live row into
+ * an active version and each deleted row into a closed one, with now as
+ * the start of rows never synced. write stores the whole row in t->vals
+ * as a new version, or refreshes _fivetran_synced of the active version
+ * it equals; it returns 1 with why set when the row is refused (a start
+ * not later than the active version's). fill completes an op.update's row
+ * from the active version (*found false: there is none). delete and
+ * truncate close active versions at now (or their start, if later). */
+int store_history_record(store *st, const dest_table *t);
+int store_history_enable(store *st, dest_table *t, const char *now);
+int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+int store_history_fill(store *st, dest_table *t, bool *found);
+int store_history_delete(store *st, dest_table *t, const char *now);
+int store_history_truncate(store *st, dest_table *t, const char *now);
+/* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
+int store_history_time(int64_t ms, char out[32]);
+
+/* op.sweep: soft-deletes (in a history table: closes) every live row
+ * whose _fivetran_synced is earlier than before and whose columns marked
+ * in t->present equal t->vals (the scope); *swept is how many. */
+int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept);
+
+/* Drops t's cached statements (after its columns change). */
+void store_forget(store *st, dest_table *t);
+
+#endif
