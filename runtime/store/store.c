@@ -1,0 +1,143 @@
+/* store: the destination interface's functions (store.h), each handing
+ * the call to the destination's method, and what every destination
+ * shares: the error it keeps and the history-mode clock text. */
+#include "store.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "journal.h"
+#include "types.h"
+
+const char *store_error(const store *st) { return st->err; }
+
+bool store_out_of_memory(const store *st) { return st->nomem; }
+
+int store_oom(store *st) {
+    snprintf(st->err, sizeof st->err, "out of memory");
+    st->nomem = true;
+    return -1;
+}
+
+void store_close(store *st, catalog *cat) {
+    if (!st)
+        return;
+    if (cat)
+        for (int i = 0; i < cat->n; i++)
+            st->m->forget(st, cat->tables[i]);
+    st->m->close(st);
+}
+
+void store_forget(store *st, dest_table *t) { st->m->forget(st, t); }
+
+int store_set_durable(store *st) { return st->m->set_durable(st); }
+
+int store_column_limit(const store *st) { return st->m->column_limit(st); }
+
+long long store_total_changes(const store *st) { return st->m->total_changes(st); }
+
+void store_interrupt(store *st) { st->m->interrupt(st); }
+
+int store_begin(store *st) { return st->m->begin(st); }
+
+int store_commit(store *st) { return st->m->commit(st); }
+
+int store_rollback(store *st) { return st->m->rollback(st); }
+
+int store_load_catalog(store *st, catalog *cat) { return st->m->load_catalog(st, cat); }
+
+int store_load_state(store *st, strbuf *out, bool *found) {
+    return st->m->load_state(st, out, found);
+}
+
+int store_save_state(store *st, const char *json, size_t len) {
+    return st->m->save_state(st, json, len);
+}
+
+int store_owner(store *st, char *owner, size_t size) { return st->m->owner(st, owner, size); }
+
+int store_set_owner(store *st, const char *owner) { return st->m->set_owner(st, owner); }
+
+int store_create_table(store *st, dest_table *t) { return st->m->create_table(st, t); }
+
+int store_add_column(store *st, dest_table *t, int col) { return st->m->add_column(st, t, col); }
+
+int store_widen_column(store *st, dest_table *t, int col, const types_type *from) {
+    return st->m->widen_column(st, t, col, from);
+}
+
+int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact) {
+    return st->m->column_exact_double(st, t, col, exact);
+}
+
+int store_set_column_type(store *st, const dest_table *t, int col) {
+    return st->m->set_column_type(st, t, col);
+}
+
+int store_upsert(store *st, dest_table *t, const char *synced) {
+    return st->m->upsert(st, t, synced);
+}
+
+int store_update(store *st, dest_table *t, const char *synced) {
+    return st->m->update(st, t, synced);
+}
+
+int store_delete(store *st, dest_table *t, const char *synced) {
+    return st->m->delete_row(st, t, synced);
+}
+
+int store_truncate(store *st, dest_table *t) { return st->m->truncate(st, t); }
+
+int store_history_record(store *st, const dest_table *t) { return st->m->history_record(st, t); }
+
+int store_history_enable(store *st, dest_table *t, const char *now) {
+    return st->m->history_enable(st, t, now);
+}
+
+int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
+    return st->m->history_write(st, t, now, why, whylen);
+}
+
+int store_history_fill(store *st, dest_table *t, bool *found) {
+    return st->m->history_fill(st, t, found);
+}
+
+int store_history_delete(store *st, dest_table *t, const char *now) {
+    return st->m->history_delete(st, t, now);
+}
+
+int store_history_truncate(store *st, dest_table *t, const char *now) {
+    return st->m->history_truncate(st, t, now);
+}
+
+int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
+    return st->m->sweep(st, t, now, before, swept);
+}
+
+int journal_begin(store *st, const char *script, const char *started, long long *id) {
+    return st->m->journal_begin(st, script, started, id);
+}
+
+int journal_checkpoint(store *st, long long id, int seq, const char *at, const char *state,
+                       size_t len, int final, const catalog *cat) {
+    return st->m->journal_checkpoint(st, id, seq, at, state, len, final, cat);
+}
+
+int journal_end(store *st, long long id, const char *ended, const char *status, const char *error) {
+    return st->m->journal_end(st, id, ended, status, error);
+}
+
+/* The clock text of history mode: shared, so both destinations write the
+ * same _fivetran_start and _fivetran_end. */
+int store_history_time(int64_t ms, char out[32]) {
+    if (ms < TYPES_INSTANT_MIN || ms > TYPES_INSTANT_MAX)
+        return -1;
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    time_t tt = (time_t)sec;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm))
+        return -1;
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms - sec * 1000));
+    return 0;
+}
