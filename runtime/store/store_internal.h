@@ -51,7 +51,7 @@ int sq_record_column(store *st, const dest_table *t, int col);
 /* Binds a converted value at parameter i. */
 void sq_bind(sqlite3_stmt *s, int i, const types_value *v);
 
-/* Drops t's cached history statements (store_history.c). */
+/* Drops t's cached history statements (store_sqlite_history.c). */
 void sq_history_forget(dest_table *t);
 
 /* Reads _clua_history into the catalog's tables (after their columns). */

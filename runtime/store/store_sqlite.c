@@ -1,5 +1,5 @@
 /* store_sqlite: the connection, the runtime's own tables, DDL, the
- * transactions and the hot path's cached statements (store_widen.c holds
+ * transactions and the hot path's cached statements (store_sqlite_widen.c holds
  * the widening of a column). */
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -89,7 +89,7 @@ static int create_own_tables(sqlite3 *db) {
     rc = sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, SQ_JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = upgrade_columns_table(db);
-    /* On failure the transaction stays open: store_open reports the
+    /* On failure the transaction stays open: store_sqlite_open reports the
      * error and closes the connection, which rolls it back. */
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     return rc;
@@ -451,7 +451,7 @@ int sq_build_create(store *st, const dest_table *t, const char *name) {
         bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" TEXT, "
                                 "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, ");
-    /* History mode: a version of the row per start (store_history.c). */
+    /* History mode: a version of the row per start (store_sqlite_history.c). */
     if (t->history)
         bad = bad || strbuf_puts(b, "\"_fivetran_active\" INTEGER NOT NULL DEFAULT 1, "
                                     "\"_fivetran_start\" TEXT NOT NULL, \"_fivetran_end\" TEXT NOT NULL, ");

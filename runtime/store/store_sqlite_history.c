@@ -1,4 +1,4 @@
-/* store_history: history mode (README "History mode") and op.sweep in the SQLite store.
+/* store_sqlite_history: history mode (README "History mode") and op.sweep in the SQLite store.
  * A history table keeps every version of a row: _fivetran_active,
  * _fivetran_start and _fivetran_end, keyed by the declared key plus
  * _fivetran_start. Which tables keep history, and which column gives a

@@ -1,4 +1,4 @@
-/* journal: writing the record of every sync (see journal.h). The tables
+/* store_sqlite_journal: writing the record of every sync (journal.h) in SQLite. The tables
  * are the runtime's own (_clua_*), so inspect's list of tables, `test`'s
  * expected file and a name a script may take all leave them out. */
 #include "journal.h"

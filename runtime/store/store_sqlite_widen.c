@@ -1,4 +1,4 @@
-/* store_widen: widening a column by rebuilding its table. SQLite cannot
+/* store_sqlite_widen: widening a column by rebuilding its table. SQLite cannot
  * change a column's type in place, so the table is copied into a new one
  * with the wider column, its values converted by clua_widen() (the same
  * rules as a value from a script). clua_row_id() (the same hash as the op

@@ -258,7 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     char err[512];
     store *st = store_sqlite_open(db_path, err, sizeof err, NULL);
-    CHECK(st != NULL, "store_open: %s", err);
+    CHECK(st != NULL, "store_sqlite_open: %s", err);
     const char *text = (const char *)data, *end = text + size;
     const char *sep = NULL;
     for (const char *p = text; p + 5 <= end; p++)

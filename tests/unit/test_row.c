@@ -140,7 +140,7 @@ static int setup(void **state) {
     rt->phase = RT_PHASE_UPDATE;
     char err[512];
     rt->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
-    if (!rt->st) fail_msg("store_open: %s", err);
+    if (!rt->st) fail_msg("store_sqlite_open: %s", err);
     if (store_begin(rt->st) != 0) fail_msg("begin: %s", store_error(rt->st));
     fx->L = luaL_newstate();
     if (!fx->L) return -1;

@@ -44,7 +44,7 @@ static void rt_open_on(fixture *fx) {
     rt->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
     if (!rt->st) {
         clua_close(rt);
-        fail_msg("store_open: %s", err);
+        fail_msg("store_sqlite_open: %s", err);
     }
     fx->rt = rt;
     fx->L = luaL_newstate();

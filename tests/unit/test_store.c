@@ -42,7 +42,7 @@ static int setup(void **state) {
     char err[512];
     fx->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
     if (!fx->st) {
-        print_error("store_open: %s\n", err);
+        print_error("store_sqlite_open: %s\n", err);
         fixture_remove_db(fx->path);
         free(fx);
         return -1;
@@ -66,7 +66,7 @@ static void reopen(fixture *fx) {
     catalog_free(&fx->cat);
     char err[512];
     fx->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
-    if (!fx->st) fail_msg("store_open again: %s", err);
+    if (!fx->st) fail_msg("store_sqlite_open again: %s", err);
 }
 
 /* Runs sql on a second connection and returns its rows as "a|b\nc|d";
