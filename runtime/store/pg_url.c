@@ -1,0 +1,407 @@
+/* pg_url: the PostgreSQL destination's URL (pg_url.h). The URL is split
+ * where libpq splits it (conninfo_uri_parse_options in libpq's
+ * fe-connect.c), not where RFC 3986 would: the user information runs from
+ * "://" to the first '@' before any '/' ('?' and '#' do not end it), and
+ * the query starts at the first '?' after that. redact_url follows the
+ * RFC, so for `u:pw?x@host` or `?password=a#b` it would show part of what
+ * libpq takes as the password; hence a masker of our own here. libpq
+ * itself stays the judge of everything but our `schema` parameter. */
+#include "pg_url.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MASK "***"
+
+/* The length of the scheme and "://" s starts with (case-insensitive),
+ * or 0. */
+static size_t scheme_len(const char *s, size_t n) {
+    static const char *const schemes[] = {"postgresql://", "postgres://"};
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+        size_t k = strlen(schemes[i]);
+        if (n >= k && strncasecmp(s, schemes[i], k) == 0) return k;
+    }
+    return 0;
+}
+
+bool pg_url_is(const char *s) { return s && scheme_len(s, strlen(s)) > 0; }
+
+/* Offsets into a URL of len bytes; len where a part is absent. */
+typedef struct url_parts {
+    size_t at;     /* the '@' that ends the user information (libpq's: the first) */
+    size_t colon;  /* the ':' before the password */
+    size_t masked; /* where the masked password ends: at, or a later '@' before any '/'
+                      or '?' (a password written with a raw '@', which libpq cuts at
+                      the first: all of it is masked, not only libpq's part) */
+    size_t query;  /* the '?' that starts the query */
+} url_parts;
+
+static void split(const char *u, size_t len, url_parts *p) {
+    size_t start = scheme_len(u, len), i = start;
+    p->at = p->colon = p->masked = p->query = len;
+    while (i < len && u[i] != '@' && u[i] != '/') i++;
+    if (i < len && u[i] == '@') {
+        p->at = p->masked = i;
+        const char *c = memchr(u + start, ':', i - start);
+        if (c) p->colon = (size_t)(c - u);
+        for (size_t j = i + 1; j < len && u[j] != '/' && u[j] != '?'; j++)
+            if (u[j] == '@') p->masked = j;
+        start = i + 1;
+    }
+    const char *q = memchr(u + start, '?', len - start);
+    if (q) p->query = (size_t)(q - u);
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* True when the n bytes at k, percent-decoded as libpq decodes a
+ * parameter's name, are name: `sch%65ma` is libpq's `schema` too. */
+static bool key_is(const char *k, size_t n, const char *name) {
+    size_t i = 0;
+    for (; i < n && *name; name++) {
+        int c = (unsigned char)k[i];
+        if (c == '%') {
+            int hi = i + 2 < n ? hexval(k[i + 1]) : -1, lo = i + 2 < n ? hexval(k[i + 2]) : -1;
+            if (hi < 0 || lo < 0) return false;
+            c = hi * 16 + lo;
+            i += 3;
+        } else {
+            i++;
+        }
+        if (c != (unsigned char)*name) return false;
+    }
+    return i == n && !*name;
+}
+
+/* Appends one URL (u, len) to out with its passwords masked: the user
+ * information's and the values of the password and sslpassword
+ * parameters (libpq's only secret ones). */
+static int mask_url(const char *u, size_t len, strbuf *out) {
+    url_parts p;
+    split(u, len, &p);
+    size_t i = 0;
+    if (p.colon < len) {
+        if (strbuf_append(out, u, p.colon + 1) != 0 || strbuf_puts(out, MASK) != 0) return -1;
+        i = p.masked;
+    }
+    if (p.query == len) return strbuf_append(out, u + i, len - i);
+    if (strbuf_append(out, u + i, p.query + 1 - i) != 0) return -1;
+    for (i = p.query + 1; i <= len;) {
+        const char *amp = memchr(u + i, '&', len - i);
+        size_t end = amp ? (size_t)(amp - u) : len;
+        const char *eq = memchr(u + i, '=', end - i);
+        size_t klen = eq ? (size_t)(eq - u) - i : 0;
+        if (eq && (key_is(u + i, klen, "password") || key_is(u + i, klen, "sslpassword"))) {
+            if (strbuf_append(out, u + i, klen + 1) != 0 || strbuf_puts(out, MASK) != 0) return -1;
+        } else if (strbuf_append(out, u + i, end - i) != 0) {
+            return -1;
+        }
+        if (!amp) break;
+        if (strbuf_putc(out, '&') != 0) return -1;
+        i = end + 1;
+    }
+    return 0;
+}
+
+/* libpq's keyword form: at i (the start of text or after a space), the
+ * keyword password or sslpassword, spaces, '=', spaces. Returns the bytes
+ * up to the value, or 0. */
+static size_t password_keyword(const char *t, size_t len, size_t i) {
+    if (i > 0 && !isspace((unsigned char)t[i - 1])) return 0;
+    size_t k = i;
+    if (len - k >= 3 && strncasecmp(t + k, "ssl", 3) == 0) k += 3;
+    if (len - k < 8 || strncasecmp(t + k, "password", 8) != 0) return 0;
+    k += 8;
+    while (k < len && isspace((unsigned char)t[k])) k++;
+    if (k == len || t[k] != '=') return 0;
+    k++;
+    while (k < len && isspace((unsigned char)t[k])) k++;
+    return k - i;
+}
+
+/* The end of the keyword-form value at v, as libpq reads it: quoted in
+ * '...' up to the first quote no backslash escapes, else up to a space,
+ * a backslash escaping the next byte either way. */
+static size_t value_end(const char *t, size_t len, size_t v) {
+    bool quoted = v < len && t[v] == '\'';
+    size_t i = quoted ? v + 1 : v;
+    while (i < len) {
+        if (t[i] == '\\' && i + 1 < len) {
+            i += 2;
+            continue;
+        }
+        if (quoted ? t[i] == '\'' : isspace((unsigned char)t[i])) return quoted ? i + 1 : i;
+        i++;
+    }
+    return len;
+}
+
+int pg_url_mask(const char *text, size_t len, strbuf *out) {
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        size_t s = scheme_len(text + i, len - i), k = s ? 0 : password_keyword(text, len, i);
+        if (!s && !k) {
+            i++;
+            continue;
+        }
+        if (strbuf_append(out, text + copied, i - copied) != 0) return -1;
+        if (s) {
+            /* A URL runs to the end of its line or the next URL: libpq quotes
+             * a URL it cannot parse at the end of its message, and a raw
+             * space may sit in a password. */
+            size_t end = i + s;
+            while (end < len && text[end] != '\n' && !scheme_len(text + end, len - end)) end++;
+            if (mask_url(text + i, end - i, out) != 0) return -1;
+            i = end;
+        } else {
+            if (strbuf_append(out, text + i, k) != 0 || strbuf_puts(out, MASK) != 0) return -1;
+            i = value_end(text, len, i + k);
+        }
+        copied = i;
+    }
+    return strbuf_append(out, text + copied, len - copied);
+}
+
+/* ---- parsing ---- */
+
+static void say(char *err, size_t errlen, const char *display, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void say(char *err, size_t errlen, const char *display, const char *fmt, ...) {
+    int n = snprintf(err, errlen, "%s: ", display);
+    if (n < 0 || (size_t)n >= errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* Percent-decodes s (n bytes) into out as libpq decodes a value: %XX
+ * with two hex digits, never %00, every other byte as it is ('+' too).
+ * Returns 0, PG_URL_BAD with why set, or PG_URL_NOMEM. */
+static pg_url_status decode(const char *s, size_t n, strbuf *out, const char **why) {
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%') {
+            int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                *why = "invalid percent-encoded token in the schema";
+                return PG_URL_BAD;
+            }
+            c = (char)(hi * 16 + lo);
+            if (c == '\0') {
+                *why = "the schema holds %00 (a NUL byte), which no PostgreSQL name can";
+                return PG_URL_BAD;
+            }
+            i += 2;
+        }
+        if (strbuf_putc(out, c) != 0) return PG_URL_NOMEM;
+    }
+    return PG_URL_OK;
+}
+
+/* The schema parameter's value (s, n bytes) into schema; err on refusal. */
+static pg_url_status take_schema(const char *s, size_t n, strbuf *schema, const char *display,
+                                 char *err, size_t errlen) {
+    if (memchr(s, '=', n)) {
+        /* libpq refuses a second '=' in any parameter; the same here. */
+        say(err, errlen, display, "the schema \"%.*s\" holds \"=\": write it as %%3D", (int)n, s);
+        return PG_URL_BAD;
+    }
+    const char *why = NULL;
+    pg_url_status st = decode(s, n, schema, &why);
+    if (st == PG_URL_BAD) say(err, errlen, display, "%s: \"%.*s\"", why, (int)n, s);
+    return st;
+}
+
+static pg_url_status check_schema(const strbuf *schema, bool given, const char *display, char *err,
+                                  size_t errlen) {
+    if (schema->len == 0) {
+        say(err, errlen, display,
+            given ? "the schema is empty (?schema=NAME names it)"
+                  : "the connector's name is empty: name the schema "
+                    "with ?schema=NAME");
+        return PG_URL_BAD;
+    }
+    if (schema->len > PG_URL_NAME_MAX) {
+        say(err, errlen, display,
+            "%s \"%s\" is %zu bytes long; a PostgreSQL name holds at most %d (a longer one "
+            "is cut)%s",
+            given ? "the schema" : "the connector's name, the default schema,", schema->p,
+            schema->len, PG_URL_NAME_MAX, given ? "" : ": name the schema with ?schema=NAME");
+        return PG_URL_BAD;
+    }
+    return PG_URL_OK;
+}
+
+/* conn with the query's pairs other than schema ones (q, qlen: after the
+ * '?') appended, split as libpq splits them: at each '&', a trailing
+ * empty one not counted. Only called when a schema pair was there. */
+static int keep_other_pairs(strbuf *conn, const char *q, size_t qlen) {
+    size_t kept = 0, i = 0;
+    bool empty = false;
+    while (i < qlen) {
+        const char *amp = memchr(q + i, '&', qlen - i);
+        size_t end = amp ? (size_t)(amp - q) : qlen;
+        const char *eq = memchr(q + i, '=', end - i);
+        size_t klen = eq ? (size_t)(eq - q) - i : end - i;
+        if (!key_is(q + i, klen, "schema")) {
+            if (strbuf_putc(conn, kept ? '&' : '?') != 0 ||
+                strbuf_append(conn, q + i, end - i) != 0)
+                return -1;
+            empty = kept++ == 0 && end == i;
+        }
+        i = amp ? end + 1 : qlen;
+    }
+    /* A lone empty pair (`?&schema=s&&`) would read as a bare '?', which
+     * libpq accepts; "?&" keeps it refused, as the URL given is. */
+    return empty && kept == 1 ? strbuf_putc(conn, '&') : 0;
+}
+
+/* Replaces each "tok" (quoted, as libpq quotes a token it cannot decode)
+ * in msg with "***". */
+static int mask_quoted(strbuf *msg, const char *tok, size_t n) {
+    if (n == 0 || msg->len < n + 2) return 0;
+    strbuf out = STRBUF_INIT;
+    size_t i = 0, copied = 0;
+    while (i + n + 2 <= msg->len) {
+        if (msg->p[i] == '"' && memcmp(msg->p + i + 1, tok, n) == 0 && msg->p[i + n + 1] == '"') {
+            if (strbuf_append(&out, msg->p + copied, i - copied) != 0 ||
+                strbuf_puts(&out, "\"" MASK "\"") != 0)
+                goto nomem;
+            i = copied = i + n + 2;
+        } else {
+            i++;
+        }
+    }
+    if (copied == 0) return 0;
+    if (strbuf_append(&out, msg->p + copied, msg->len - copied) != 0) goto nomem;
+    strbuf_free(msg);
+    *msg = out;
+    return 0;
+nomem:
+    strbuf_free(&out);
+    return -1;
+}
+
+/* libpq's message (msg) cleaned of its newline with every password in it
+ * masked: the URL it may quote whole, and the raw password tokens it
+ * quotes when it cannot decode them (conn's user information and
+ * password parameters). */
+static int libpq_reason(const char *msg, const char *conn, strbuf *out) {
+    size_t n = strlen(msg);
+    while (n > 0 && isspace((unsigned char)msg[n - 1])) n--;
+    if (pg_url_mask(msg, n, out) != 0) return -1;
+    size_t len = strlen(conn);
+    url_parts p;
+    split(conn, len, &p);
+    if (p.colon < len && mask_quoted(out, conn + p.colon + 1, p.at - p.colon - 1) != 0) return -1;
+    for (size_t i = p.query + 1; i < len;) {
+        const char *amp = memchr(conn + i, '&', len - i);
+        size_t end = amp ? (size_t)(amp - conn) : len;
+        const char *eq = memchr(conn + i, '=', end - i);
+        size_t klen = eq ? (size_t)(eq - conn) - i : 0;
+        if (eq && (key_is(conn + i, klen, "password") || key_is(conn + i, klen, "sslpassword")) &&
+            mask_quoted(out, eq + 1, end - klen - i - 1) != 0)
+            return -1;
+        i = end + 1;
+    }
+    return 0;
+}
+
+pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *u, char *err,
+                           size_t errlen) {
+    memset(u, 0, sizeof *u);
+    strbuf display = STRBUF_INIT, conn = STRBUF_INIT, schema = STRBUF_INIT, reason = STRBUF_INIT;
+    pg_url_status st = PG_URL_NOMEM;
+    size_t len = strlen(url), s = scheme_len(url, len);
+    if (mask_url(url, len, &display) != 0) goto done;
+    if (s == 0) {
+        say(err, errlen, strbuf_cstr(&display), "not a postgresql:// or postgres:// URL");
+        st = PG_URL_BAD;
+        goto done;
+    }
+    /* libpq knows its schemes in lower case only. */
+    for (size_t i = 0; i < s; i++)
+        if (strbuf_putc(&conn, (char)tolower((unsigned char)url[i])) != 0) goto done;
+
+    url_parts p;
+    split(url, len, &p);
+    bool given = false;
+    const char *q = url + p.query + 1;
+    size_t qlen = p.query < len ? len - p.query - 1 : 0;
+    for (size_t i = 0; i < qlen;) {
+        const char *amp = memchr(q + i, '&', qlen - i);
+        size_t end = amp ? (size_t)(amp - q) : qlen;
+        const char *eq = memchr(q + i, '=', end - i);
+        if (key_is(q + i, eq ? (size_t)(eq - q) - i : end - i, "schema")) {
+            st = PG_URL_BAD;
+            if (given) {
+                say(err, errlen, strbuf_cstr(&display), "schema is given twice");
+                goto done;
+            }
+            if (!eq) {
+                say(err, errlen, strbuf_cstr(&display), "schema has no value (?schema=NAME)");
+                goto done;
+            }
+            st = take_schema(eq + 1, (size_t)(q + end - eq - 1), &schema, strbuf_cstr(&display),
+                             err, errlen);
+            if (st != PG_URL_OK) goto done;
+            st = PG_URL_NOMEM;
+            given = true;
+        }
+        i = amp ? end + 1 : qlen;
+    }
+    if (!given) {
+        if (strbuf_append(&conn, url + s, len - s) != 0 ||
+            (default_schema && strbuf_puts(&schema, default_schema) != 0))
+            goto done;
+    } else if (strbuf_append(&conn, url + s, p.query - s) != 0 ||
+               keep_other_pairs(&conn, q, qlen) != 0) {
+        goto done;
+    }
+    st = check_schema(&schema, given, strbuf_cstr(&display), err, errlen);
+    if (st != PG_URL_OK) goto done;
+
+    char *msg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conn.p, &msg);
+    if (!opts) {
+        st = PG_URL_NOMEM;
+        if (msg) {
+            if (libpq_reason(msg, conn.p, &reason) == 0) {
+                say(err, errlen, strbuf_cstr(&display), "%s", strbuf_cstr(&reason));
+                st = PG_URL_BAD;
+            }
+            PQfreemem(msg);
+        }
+        goto done;
+    }
+    PQconninfoFree(opts);
+    u->conninfo = conn.p;
+    u->schema = schema.p;
+    u->display = display.p;
+    return PG_URL_OK;
+done:
+    if (st == PG_URL_NOMEM) snprintf(err, errlen, "out of memory parsing a PostgreSQL URL");
+    strbuf_free(&display);
+    strbuf_free(&conn);
+    strbuf_free(&schema);
+    strbuf_free(&reason);
+    return st;
+}
+
+void pg_url_free(pg_url *u) {
+    free(u->conninfo);
+    free(u->schema);
+    free(u->display);
+    memset(u, 0, sizeof *u);
+}

@@ -1,0 +1,478 @@
+/* Unit tests for pg_url: URLs a user would give --output, what libpq is
+ * handed, the schema and the masked form every message shows (a table of
+ * cases), each refusal with its message, masking of free text; and a
+ * property test over random users and passwords, whose URLs are built
+ * with the test's own percent-encoder and read back through libpq's own
+ * PQconninfoParse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "pg_url.h"
+
+static void test_is(void **state) {
+    (void)state;
+    const char *yes[] = {"postgresql://", "postgres://h/db", "POSTGRESQL://h", "PostGres://"};
+    const char *no[] = {"",           "files/three",   "postgresql:/h",
+                        "postgres:",  "postgresq://h", "./postgresql://h",
+                        "sqlite://x", "postgresql"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!pg_url_is(yes[i])) fail_msg("\"%s\" should be a PostgreSQL URL", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (pg_url_is(no[i])) fail_msg("\"%s\" should not be a PostgreSQL URL", no[i]);
+    assert_false(pg_url_is(NULL));
+}
+
+/* ---- accepted URLs ---- */
+
+typedef struct ok_case {
+    const char *url, *conninfo, *schema, *display;
+} ok_case;
+
+#define DEF "three" /* the connector's name, the default schema */
+#define LONG63 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"
+
+static const ok_case ok_cases[] = {
+    /* Both schemes, any case; libpq knows them in lower case only. */
+    {"postgresql://u:secret@db.example.com:5432/warehouse",
+     "postgresql://u:secret@db.example.com:5432/warehouse", DEF,
+     "postgresql://u:***@db.example.com:5432/warehouse"},
+    {"postgres://u@h/db", "postgres://u@h/db", DEF, "postgres://u@h/db"},
+    {"POSTGRESQL://u:pw@h/db", "postgresql://u:pw@h/db", DEF, "POSTGRESQL://u:***@h/db"},
+    {"Postgres://h", "postgres://h", DEF, "Postgres://h"},
+    /* Nothing but the scheme, or only a database: libpq's environment
+     * (PGHOST, PGUSER, ...) fills in the rest. */
+    {"postgresql://", "postgresql://", DEF, "postgresql://"},
+    {"postgresql:///warehouse", "postgresql:///warehouse", DEF, "postgresql:///warehouse"},
+    {"postgresql://h:6543", "postgresql://h:6543", DEF, "postgresql://h:6543"},
+    {"postgresql://u:@h/db", "postgresql://u:@h/db", DEF, "postgresql://u:***@h/db"},
+    /* A Unix socket directory as libpq's host parameter. */
+    {"postgresql:///warehouse?host=/tmp/pg-x", "postgresql:///warehouse?host=/tmp/pg-x", DEF,
+     "postgresql:///warehouse?host=/tmp/pg-x"},
+    {"postgresql://postgres@/warehouse?host=/tmp/pg&schema=sales",
+     "postgresql://postgres@/warehouse?host=/tmp/pg", "sales",
+     "postgresql://postgres@/warehouse?host=/tmp/pg&schema=sales"},
+    {"postgresql://postgres@/warehouse?host=%2Ftmp%2Fpg",
+     "postgresql://postgres@/warehouse?host=%2Ftmp%2Fpg", DEF,
+     "postgresql://postgres@/warehouse?host=%2Ftmp%2Fpg"},
+    /* IPv6. */
+    {"postgresql://[::1]:5433/db?schema=s", "postgresql://[::1]:5433/db", "s",
+     "postgresql://[::1]:5433/db?schema=s"},
+    {"postgresql://u:p%40ss%3Aw@[2001:db8::7]/db", "postgresql://u:p%40ss%3Aw@[2001:db8::7]/db",
+     DEF, "postgresql://u:***@[2001:db8::7]/db"},
+    /* Percent-encoded schemas; libpq decodes names too; '+' is a '+'. */
+    {"postgresql://h/db?schema=My%20Schema", "postgresql://h/db", "My Schema",
+     "postgresql://h/db?schema=My%20Schema"},
+    {"postgresql://h/db?sch%65ma=x", "postgresql://h/db", "x", "postgresql://h/db?sch%65ma=x"},
+    {"postgresql://h/db?schema=a+b%c3%a9", "postgresql://h/db", "a+b\xc3\xa9",
+     "postgresql://h/db?schema=a+b%c3%a9"},
+    {"postgresql://h/db?schema=" LONG63, "postgresql://h/db", LONG63,
+     "postgresql://h/db?schema=" LONG63},
+    /* The schema out, every other parameter kept, in order. */
+    {"postgresql://u:pw@h/db?sslmode=verify-full&schema=s&application_name=app&connect_timeout=5",
+     "postgresql://u:pw@h/db?sslmode=verify-full&application_name=app&connect_timeout=5", "s",
+     "postgresql://u:***@h/db?sslmode=verify-full&schema=s&application_name=app&connect_timeout=5"},
+    {"postgresql://h/db?schema=s&sslmode=require", "postgresql://h/db?sslmode=require", "s",
+     "postgresql://h/db?schema=s&sslmode=require"},
+    {"postgresql://h/db?sslmode=require&schema=s", "postgresql://h/db?sslmode=require", "s",
+     "postgresql://h/db?sslmode=require&schema=s"},
+    {"postgresql://h/db?schema=s", "postgresql://h/db", "s", "postgresql://h/db?schema=s"},
+    {"postgresql://h/db?schema=s&", "postgresql://h/db", "s", "postgresql://h/db?schema=s&"},
+    {"postgresql://h/db?sslmode=require", "postgresql://h/db?sslmode=require", DEF,
+     "postgresql://h/db?sslmode=require"},
+    {"postgresql://h/db?", "postgresql://h/db?", DEF, "postgresql://h/db?"},
+    /* Passwords as parameters: masked too, and kept for libpq. */
+    {"postgresql://h/db?user=u&password=hunter2&schema=s",
+     "postgresql://h/db?user=u&password=hunter2", "s",
+     "postgresql://h/db?user=u&password=***&schema=s"},
+    {"postgresql://h/db?pass%77ord=hunter2", "postgresql://h/db?pass%77ord=hunter2", DEF,
+     "postgresql://h/db?pass%77ord=***"},
+    {"postgresql://h/db?sslmode=require&sslpassword=keypass&sslkey=/k.pem",
+     "postgresql://h/db?sslmode=require&sslpassword=keypass&sslkey=/k.pem", DEF,
+     "postgresql://h/db?sslmode=require&sslpassword=***&sslkey=/k.pem"},
+    {"postgresql://h/db?password=a#b&sslmode=require",
+     "postgresql://h/db?password=a#b&sslmode=require", DEF,
+     "postgresql://h/db?password=***&sslmode=require"},
+    /* Raw '@', '?' or '#' in a password: libpq takes the password up to
+     * the first '@' ('?' does not end it); the display masks all of it. */
+    {"postgresql://u:p@ss@host/db", "postgresql://u:p@ss@host/db", DEF,
+     "postgresql://u:***@host/db"},
+    {"postgresql://u:pw?x@host/db?schema=s", "postgresql://u:pw?x@host/db", "s",
+     "postgresql://u:***@host/db?schema=s"},
+    {"postgresql://u:pw#x@host/db", "postgresql://u:pw#x@host/db", DEF,
+     "postgresql://u:***@host/db"},
+    {"postgresql://u:pw@host/db?application_name=a@b",
+     "postgresql://u:pw@host/db?application_name=a@b", DEF,
+     "postgresql://u:***@host/db?application_name=a@b"},
+    /* Several hosts, as libpq allows. */
+    {"postgresql://u:pw@h1:5432,h2:5433/db?target_session_attrs=read-write",
+     "postgresql://u:pw@h1:5432,h2:5433/db?target_session_attrs=read-write", DEF,
+     "postgresql://u:***@h1:5432,h2:5433/db?target_session_attrs=read-write"},
+};
+
+static void test_accepted(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++) {
+        const ok_case *c = &ok_cases[i];
+        pg_url u;
+        char err[512] = "";
+        if (pg_url_parse(c->url, DEF, &u, err, sizeof err) != PG_URL_OK)
+            fail_msg("%s: refused: %s", c->url, err);
+        if (strcmp(u.conninfo, c->conninfo) != 0)
+            fail_msg("%s: conninfo\n  got  %s\n  want %s", c->url, u.conninfo, c->conninfo);
+        if (strcmp(u.schema, c->schema) != 0)
+            fail_msg("%s: schema \"%s\", want \"%s\"", c->url, u.schema, c->schema);
+        if (strcmp(u.display, c->display) != 0)
+            fail_msg("%s: display\n  got  %s\n  want %s", c->url, u.display, c->display);
+        pg_url_free(&u);
+        assert_null(u.conninfo);
+    }
+}
+
+/* ---- refusals ---- */
+
+typedef struct bad_case {
+    const char *url, *default_schema, *err;
+} bad_case;
+
+#define LONG64 LONG63 "l"
+
+static const bad_case bad_cases[] = {
+    /* libpq's own messages, cleaned of their newline, the URL masked. */
+    {"postgresql://u:secret@h/db?x=1", DEF,
+     "postgresql://u:***@h/db?x=1: invalid URI query parameter: \"x\""},
+    {"postgresql://u:secret@h/db?schema=s&x=1", DEF,
+     "postgresql://u:***@h/db?schema=s&x=1: invalid URI query parameter: \"x\""},
+    {"postgresql://u:se%zzcret@h/db", DEF,
+     "postgresql://u:***@h/db: invalid percent-encoded token: \"***\""},
+    {"postgresql://u:se%00cret@h/db", DEF,
+     "postgresql://u:***@h/db: forbidden value %00 in percent-encoded value: \"***\""},
+    {"postgresql://h/db?password=se%zzcret", DEF,
+     "postgresql://h/db?password=***: invalid percent-encoded token: \"***\""},
+    {"postgresql://u:secret@[::1/db", DEF,
+     "postgresql://u:***@[::1/db: end of string reached when looking for matching \"]\" in "
+     "IPv6 host address in URI: \"postgresql://u:***@[::1/db\""},
+    {"POSTGRESQL://u:secret@[]/db?schema=s", DEF,
+     "POSTGRESQL://u:***@[]/db?schema=s: IPv6 host address may not be empty in URI: "
+     "\"postgresql://u:***@[]/db\""},
+    {"postgresql://h/db?sslmode", DEF,
+     "postgresql://h/db?sslmode: missing key/value separator \"=\" in URI query parameter: "
+     "\"sslmode\""},
+    {"postgresql://h/db?&schema=s", DEF,
+     "postgresql://h/db?&schema=s: missing key/value separator \"=\" in URI query parameter: "
+     "\"\""},
+    {"postgresql://h/db?schema=s&&", DEF,
+     "postgresql://h/db?schema=s&&: missing key/value separator \"=\" in URI query parameter: "
+     "\"\""},
+    /* Ours: the schema. */
+    {"postgresql://u:secret@h/db?schema=", DEF,
+     "postgresql://u:***@h/db?schema=: the schema is empty (?schema=NAME names it)"},
+    {"postgresql://h/db?schema=" LONG64, DEF,
+     "postgresql://h/db?schema=" LONG64 ": the schema \"" LONG64 "\" is 64 bytes long; a "
+     "PostgreSQL name holds at most 63 (a longer one is cut)"},
+    {"postgresql://h/db?schema=%C3%A9" LONG63, DEF,
+     "postgresql://h/db?schema=%C3%A9" LONG63 ": the schema \"\xc3\xa9" LONG63 "\" is 65 bytes "
+     "long; a PostgreSQL name holds at most 63 (a longer one is cut)"},
+    {"postgresql://h/db?schema=a%00b", DEF,
+     "postgresql://h/db?schema=a%00b: the schema holds %00 (a NUL byte), which no PostgreSQL "
+     "name can: \"a%00b\""},
+    {"postgresql://u:secret@h/db?schema=a&schema=b", DEF,
+     "postgresql://u:***@h/db?schema=a&schema=b: schema is given twice"},
+    {"postgresql://h/db?schema=a&sch%65ma=a", DEF,
+     "postgresql://h/db?schema=a&sch%65ma=a: schema is given twice"},
+    {"postgresql://h/db?schema=a%zz", DEF,
+     "postgresql://h/db?schema=a%zz: invalid percent-encoded token in the schema: \"a%zz\""},
+    {"postgresql://h/db?schema=a%4", DEF,
+     "postgresql://h/db?schema=a%4: invalid percent-encoded token in the schema: \"a%4\""},
+    {"postgresql://h/db?schema=%", DEF,
+     "postgresql://h/db?schema=%: invalid percent-encoded token in the schema: \"%\""},
+    {"postgresql://h/db?schema", DEF,
+     "postgresql://h/db?schema: schema has no value (?schema=NAME)"},
+    {"postgresql://h/db?schema=a=b", DEF,
+     "postgresql://h/db?schema=a=b: the schema \"a=b\" holds \"=\": write it as %3D"},
+    /* The default schema, the connector's name. */
+    {"postgresql://u:secret@h/db", LONG64,
+     "postgresql://u:***@h/db: the connector's name, the default schema, \"" LONG64 "\" is 64 "
+     "bytes long; a PostgreSQL name holds at most 63 (a longer one is cut): name the schema "
+     "with ?schema=NAME"},
+    {"postgresql://h/db", "",
+     "postgresql://h/db: the connector's name is empty: name the schema with ?schema=NAME"},
+    {"files/three", DEF, "files/three: not a postgresql:// or postgres:// URL"},
+};
+
+static void test_refused(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        const bad_case *c = &bad_cases[i];
+        pg_url u;
+        char err[1024] = "";
+        if (pg_url_parse(c->url, c->default_schema, &u, err, sizeof err) != PG_URL_BAD)
+            fail_msg("%s: accepted (conninfo %s)", c->url, u.conninfo);
+        if (strcmp(err, c->err) != 0) fail_msg("%s:\n  got  %s\n  want %s", c->url, err, c->err);
+        assert_null(u.conninfo);
+        assert_null(strstr(err, "secret"));
+    }
+}
+
+/* A message cut to a small buffer stays a terminated string. */
+static void test_small_buffer(void **state) {
+    (void)state;
+    pg_url u;
+    char err[12];
+    assert_int_equal(pg_url_parse("postgresql://u:secret@h/db?x=1", DEF, &u, err, sizeof err),
+                     PG_URL_BAD);
+    assert_string_equal(err, "postgresql:");
+}
+
+/* ---- masking free text ---- */
+
+static void test_mask_text(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"could not connect: \"postgresql://u:secret@h/db\"",
+         "could not connect: \"postgresql://u:***@h/db\""},
+        {"a postgresql://a:one@h/x and POSTGRES://b:two@h/y then",
+         "a postgresql://a:***@h/x and POSTGRES://b:***@h/y then"},
+        {"postgresql://u:sec ret@h/db\npassword authentication failed for user \"u\"",
+         "postgresql://u:***@h/db\npassword authentication failed for user \"u\""},
+        {"host=h port=5432 password=secret dbname=d", "host=h port=5432 password=*** dbname=d"},
+        {"password = 'sec r\\'et' dbname=d", "password = *** dbname=d"},
+        {"password=se\\ cret", "password=***"},
+        {"sslpassword=k host=h", "sslpassword=*** host=h"},
+        {"postgresql://h/db?password=secret&sslmode=require",
+         "postgresql://h/db?password=***&sslmode=require"},
+        {"mypassword=x", "mypassword=x"},
+        {"password authentication failed for user \"u\"",
+         "password authentication failed for user \"u\""},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf out = STRBUF_INIT;
+        assert_int_equal(pg_url_mask(cases[i][0], strlen(cases[i][0]), &out), 0);
+        if (strcmp(strbuf_cstr(&out), cases[i][1]) != 0)
+            fail_msg("%s\n  got  %s\n  want %s", cases[i][0], strbuf_cstr(&out), cases[i][1]);
+        strbuf_free(&out);
+    }
+}
+
+/* ---- property: random users and passwords ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1du;
+static unsigned next_rand(unsigned bound) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % bound);
+}
+
+/* What users, passwords and schemas are made of: the URL's delimiters,
+ * quotes, backslashes, spaces, '%', '+', UTF-8 and plain letters. */
+static const char *const pieces[] = {"@", ":",  "/",  "?", "&",        "=",
+                                     "#", "%",  " ",  "+", "[",        "]",
+                                     "'", "\"", "\\", ",", "\xc3\xa9", "\xe6\x97\xa5",
+                                     "a", "Z",  "q",  "0", "9",        "-",
+                                     "_", "~",  ".",  "x", "k",        "P"};
+
+static void random_text(strbuf *s, size_t min, size_t spread) {
+    strbuf_clear(s);
+    size_t n = min + next_rand((unsigned)spread);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(strbuf_puts(s, pieces[next_rand(sizeof pieces / sizeof pieces[0])]), 0);
+}
+
+/* The test's own percent-encoder (RFC 3986's unreserved bytes kept), in
+ * upper- or lower-case hex. */
+static void encode(strbuf *out, const strbuf *s, bool upper) {
+    static const char *const digits[] = {"0123456789abcdef", "0123456789ABCDEF"};
+    for (size_t i = 0; i < s->len; i++) {
+        unsigned char c = (unsigned char)s->p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~", c)) {
+            strbuf_putc(out, (char)c);
+        } else {
+            strbuf_putc(out, '%');
+            strbuf_putc(out, digits[upper][c >> 4]);
+            strbuf_putc(out, digits[upper][c & 15]);
+        }
+    }
+}
+
+static const char *option(PQconninfoOption *opts, const char *keyword) {
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (strcmp(o->keyword, keyword) == 0) return o->val;
+    return NULL;
+}
+
+static void expect_option(PQconninfoOption *opts, const char *keyword, const char *want,
+                          const char *url) {
+    const char *got = option(opts, keyword);
+    if ((got == NULL) != (want == NULL) || (got && strcmp(got, want) != 0))
+        fail_msg("%s: libpq's %s is \"%s\", want \"%s\" (seed %llu)", url, keyword,
+                 got ? got : "(none)", want ? want : "(none)", (unsigned long long)rng);
+}
+
+/* One random URL: written whole (url), without our schema parameter
+ * (conninfo) and with the password as *** (display). */
+typedef struct built {
+    strbuf url, conninfo, display;
+} built;
+
+static void put3(built *b, const char *s, size_t n) {
+    strbuf_append(&b->url, s, n);
+    strbuf_append(&b->conninfo, s, n);
+    strbuf_append(&b->display, s, n);
+}
+static void puts3(built *b, const char *s) { put3(b, s, strlen(s)); }
+
+static void test_random_urls(void **state) {
+    (void)state;
+    const char *seed = getenv("PG_URL_SEED");
+    if (seed) rng = strtoull(seed, NULL, 10) | 1;
+    printf("pg_url property: seed %llu (PG_URL_SEED=N replays one)\n", (unsigned long long)rng);
+    static const char *const hosts[][2] = {{"localhost", "localhost"},
+                                           {"db.example.com", "db.example.com"},
+                                           {"[::1]", "::1"},
+                                           {"10.0.0.7", "10.0.0.7"},
+                                           {"", NULL}};
+    strbuf user = STRBUF_INIT, pw = STRBUF_INIT, db = STRBUF_INIT, schema = STRBUF_INIT;
+    strbuf enc_pw = STRBUF_INIT, lower_pw = STRBUF_INIT, scratch = STRBUF_INIT;
+    for (unsigned round = 0; round < 2000; round++) {
+        uint64_t round_seed = rng;
+        built b = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+        random_text(&user, 1, 8);
+        random_text(&pw, 8, 10);
+        random_text(&db, 1, 8);
+        random_text(&schema, 1, 12);
+        strbuf_clear(&enc_pw);
+        strbuf_clear(&lower_pw);
+        encode(&enc_pw, &pw, true);
+        encode(&lower_pw, &pw, false);
+        bool pw_in_query = next_rand(4) == 0, with_schema = next_rand(2), ssl = next_rand(2);
+        unsigned h = next_rand(sizeof hosts / sizeof hosts[0]);
+        char port[8] = "";
+        if (*hosts[h][0] && next_rand(2)) snprintf(port, sizeof port, "%u", 1 + next_rand(65535));
+
+        puts3(&b, next_rand(2) ? "postgresql://" : "postgres://");
+        strbuf_clear(&scratch);
+        encode(&scratch, &user, next_rand(2));
+        put3(&b, scratch.p, scratch.len);
+        if (!pw_in_query) {
+            puts3(&b, ":");
+            strbuf_append(&b.url, enc_pw.p, enc_pw.len);
+            strbuf_append(&b.conninfo, enc_pw.p, enc_pw.len);
+            strbuf_puts(&b.display, "***");
+        }
+        puts3(&b, "@");
+        puts3(&b, hosts[h][0]);
+        if (*port) {
+            puts3(&b, ":");
+            puts3(&b, port);
+        }
+        puts3(&b, "/");
+        strbuf_clear(&scratch);
+        encode(&scratch, &db, next_rand(2));
+        put3(&b, scratch.p, scratch.len);
+        /* The query's parameters in random order; the schema's left out of
+         * the conninfo, every other one kept where it was. */
+        const char *params[4];
+        size_t np = 0;
+        if (pw_in_query) params[np++] = "password";
+        if (with_schema) params[np++] = "schema";
+        if (ssl) params[np++] = "sslmode";
+        if (!*hosts[h][0]) params[np++] = "host";
+        for (size_t i = np; i > 1; i--) {
+            size_t j = next_rand((unsigned)i);
+            const char *t = params[i - 1];
+            params[i - 1] = params[j];
+            params[j] = t;
+        }
+        size_t in_url = 0, in_conn = 0;
+        for (size_t i = 0; i < np; i++) {
+            bool is_schema = strcmp(params[i], "schema") == 0;
+            strbuf_putc(&b.url, in_url++ ? '&' : '?');
+            strbuf_putc(&b.display, in_url > 1 ? '&' : '?');
+            if (!is_schema) strbuf_putc(&b.conninfo, in_conn++ ? '&' : '?');
+            strbuf_clear(&scratch);
+            strbuf_printf(&scratch, "%s=", params[i]);
+            if (is_schema) {
+                encode(&scratch, &schema, next_rand(2));
+                strbuf_append(&b.url, scratch.p, scratch.len);
+                strbuf_append(&b.display, scratch.p, scratch.len);
+                continue;
+            }
+            if (strcmp(params[i], "password") == 0) {
+                strbuf_append(&b.display, scratch.p, scratch.len);
+                strbuf_puts(&b.display, "***");
+                strbuf_append(&scratch, enc_pw.p, enc_pw.len);
+                strbuf_append(&b.url, scratch.p, scratch.len);
+                strbuf_append(&b.conninfo, scratch.p, scratch.len);
+                continue;
+            }
+            strbuf_puts(&scratch, strcmp(params[i], "host") == 0 ? "%2Ftmp%2Fpg-sock" : "require");
+            put3(&b, scratch.p, scratch.len);
+        }
+
+        pg_url u;
+        char err[1024];
+        const char *url = b.url.p;
+        if (pg_url_parse(url, DEF, &u, err, sizeof err) != PG_URL_OK)
+            fail_msg("%s: refused: %s (seed %llu)", url, err, (unsigned long long)round_seed);
+        /* The display never holds the password, in any form. */
+        if (strstr(u.display, pw.p) || strstr(u.display, enc_pw.p) || strstr(u.display, lower_pw.p))
+            fail_msg("%s: display %s holds the password (seed %llu)", url, u.display,
+                     (unsigned long long)round_seed);
+        if (strcmp(u.display, b.display.p) != 0)
+            fail_msg("%s: display\n  got  %s\n  want %s (seed %llu)", url, u.display, b.display.p,
+                     (unsigned long long)round_seed);
+        if (strcmp(u.conninfo, b.conninfo.p) != 0)
+            fail_msg("%s: conninfo\n  got  %s\n  want %s (seed %llu)", url, u.conninfo,
+                     b.conninfo.p, (unsigned long long)round_seed);
+        assert_string_equal(u.schema, with_schema ? schema.p : DEF);
+        /* libpq reads back what the URL was built from. */
+        char *msg = NULL;
+        PQconninfoOption *opts = PQconninfoParse(u.conninfo, &msg);
+        if (!opts) fail_msg("%s: PQconninfoParse: %s", u.conninfo, msg ? msg : "out of memory");
+        expect_option(opts, "user", user.p, url);
+        expect_option(opts, "password", pw.p, url);
+        expect_option(opts, "host", hosts[h][1] ? hosts[h][1] : "/tmp/pg-sock", url);
+        expect_option(opts, "port", *port ? port : NULL, url);
+        expect_option(opts, "dbname", db.p, url);
+        expect_option(opts, "sslmode", ssl ? "require" : NULL, url);
+        PQconninfoFree(opts);
+        /* And masking a message that quotes the URL hides the password too. */
+        strbuf_clear(&scratch);
+        strbuf_printf(&scratch, "bad URL: \"%s\"\n", url);
+        strbuf masked = STRBUF_INIT;
+        assert_int_equal(pg_url_mask(scratch.p, scratch.len, &masked), 0);
+        if (strstr(masked.p, enc_pw.p) || strstr(masked.p, pw.p))
+            fail_msg("%s: masked message %s holds the password", url, masked.p);
+        strbuf_free(&masked);
+        pg_url_free(&u);
+        strbuf_free(&b.url);
+        strbuf_free(&b.conninfo);
+        strbuf_free(&b.display);
+    }
+    strbuf_free(&user);
+    strbuf_free(&pw);
+    strbuf_free(&db);
+    strbuf_free(&schema);
+    strbuf_free(&enc_pw);
+    strbuf_free(&lower_pw);
+    strbuf_free(&scratch);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_is),        cmocka_unit_test(test_accepted),
+        cmocka_unit_test(test_refused),   cmocka_unit_test(test_small_buffer),
+        cmocka_unit_test(test_mask_text), cmocka_unit_test(test_random_urls),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
