@@ -19,6 +19,12 @@
 # about 33 min unloaded with apt-get and the fuzzers (.ci/run); CI must stay
 # under 40. The crash test is left out of the coverage run only: a run it
 # kills writes no counts, and it runs in the two other builds.
+# Each ctest run that includes a PostgreSQL test (label pg) starts and stops
+# a PostgreSQL 15 cluster of its build directory's own, in BUILD/pg (the
+# fixture pg, tests/pg/cluster.sh: about 3 s a run here); a server that
+# cannot start fails the run. The pg_ script cases run natively in the
+# release build, not under valgrind: the ASan build checks their memory
+# (leaks too), and the valgrind stage is already the longest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -40,12 +46,13 @@ cmake --build build-asan -j "$jobs" > /dev/null
 stage "coverage build, all tests but crash, coverage of runtime/"
 bash tests/coverage.sh -E '^crash[.]'
 
-stage "release build: unit, crash, model and timing tests"
+stage "release build: unit, crash, model, timing and PostgreSQL tests"
 cmake -S . -B build -DCLUA_WERROR=ON > /dev/null
 cmake --build build -j "$jobs" > /dev/null
 (cd build && ctest --output-on-failure -j "$jobs" -LE script)
 (cd build && ctest --output-on-failure -j "$jobs" -L timing)
+(cd build && ctest --output-on-failure -j "$jobs" -R '^script[.]pg_' -LE timing)
 
 stage "release build: the other script tests under valgrind memcheck"
-(cd build && CLUA_VALGRIND=1 ctest --output-on-failure -j "$jobs" -L script -LE timing)
+(cd build && CLUA_VALGRIND=1 ctest --output-on-failure -j "$jobs" -L script -LE '^(timing|pg)$')
 stage ""

@@ -62,6 +62,39 @@ expect_sql() {
   fi
 }
 
+# pg_NAME.sh cases (issue 14) run with the ctest fixture's server at
+# $CLUA_PG_URL; each works in a schema of its own, $PG_SCHEMA, so that cases
+# can run in parallel: NAME, since PostgreSQL keeps the prefix pg_ for itself.
+PG_SCHEMA=$(basename "$CASE" .sh)
+PG_SCHEMA=${PG_SCHEMA#pg_}
+# pg_sql SQL: runs SQL there with psql; its output as sqlite3's: rows as
+# a|b|c, one a line (booleans print as t/f, NULL as nothing).
+pg_sql() {
+  if [ -z "${CLUA_PG_URL:-}" ]; then
+    echo "CLUA_PG_URL is not set: run the pg_ cases through ctest (the fixture pg)" >&2
+    return 1
+  fi
+  psql -XAtq -v ON_ERROR_STOP=1 -d "$CLUA_PG_URL" -c "$1" 2>&1
+}
+
+# expect_pg SQL EXPECTED: the output of SQL on the PostgreSQL server is EXPECTED.
+expect_pg() {
+  local got
+  got=$(pg_sql "$1")
+  if [ "$got" != "$2" ]; then
+    fail "query on ${CLUA_PG_URL:-(no CLUA_PG_URL)}: $1"
+    printf -- '--- expected:\n%s\n--- got:\n%s\n' "$2" "$got" >&2
+  fi
+}
+
+# pg_reset_schema [NAME]: drops the schema NAME ($PG_SCHEMA) and all it
+# holds, so the case starts clean (also after a failed or killed earlier run).
+pg_reset_schema() {
+  local s=${1:-$PG_SCHEMA}
+  pg_sql "DROP SCHEMA IF EXISTS \"${s//\"/\"\"}\" CASCADE" > /dev/null ||
+    fail "could not drop schema $s on ${CLUA_PG_URL:-(no CLUA_PG_URL)}"
+}
+
 # expect_file_eq FILE TEXT: FILE's content is TEXT (a trailing newline ignored).
 expect_file_eq() {
   local got
