@@ -6,17 +6,8 @@
 # finalizer's error into a warning nobody sees; the rows written before it
 # stay as the last checkpoint left them.
 
-# write_t FILE: the heredoc (an update()) becomes FILE, with a schema() that
-# declares table t: id INT key, v STRING.
-write_t() {
-  write "$1"
-  cat >> "$1" <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-LUA
-}
-write_t gc.lua <<'LUA'
+T_DECL='{ { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }'
+write_declared gc.lua "$T_DECL" <<'LUA'
 local mt = { __gc = function(o) op.upsert("t", { id = -o.n, v = "from gc " .. o.n }) end }
 function update(configuration, state)
   op.upsert("t", { id = 0, v = "first" })
@@ -36,7 +27,7 @@ expect_err "was called while another op was running (from a __gc finalizer, a me
 expect_sql g/warehouse.db "SELECT id, v FROM t" "0|first"
 
 # The same through a coroutine that the finalizer resumes.
-write_t co.lua <<'LUA'
+write_declared co.lua "$T_DECL" <<'LUA'
 local mt = { __gc = function(o)
   coroutine.wrap(function() op.upsert("t", { id = -o.n, v = "from a coroutine" }) end)()
 end }
@@ -56,7 +47,7 @@ expect_sql c/warehouse.db "SELECT count(*) FROM t" "0"
 # Ops in coroutines are fine, also after one of them raised inside a
 # coroutine that died of it (Lua closes nothing in a dead coroutine, so the
 # op's guard must not stay up), and after a caught error in the main thread.
-write_t fine.lua <<'LUA'
+write_declared fine.lua "$T_DECL" <<'LUA'
 function update(configuration, state)
   local ok = coroutine.resume(coroutine.create(function() op.upsert("t", { id = "bad" }) end))
   assert(not ok)
