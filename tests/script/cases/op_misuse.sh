@@ -4,14 +4,7 @@
 # item.lua, the connector that made o/, kept in a directory named after
 # its case (a database belongs to a script's file name, not its directory).
 SCHEMA='function schema(configuration) return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } } end'
-write item.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.upsert("item", { id = 1, name = "kept" })
-  op.checkpoint({ n = 1 })
-end
-LUA
-run item.lua --output o
+run_update item.lua "$SCHEMA" 'op.upsert("item", { id = 1, name = "kept" })' 'op.checkpoint({ n = 1 })'
 expect_exit 0
 
 # misuse NAME LUA MESSAGE: NAME/item.lua runs LUA on its line 3 inside
