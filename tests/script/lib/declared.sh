@@ -11,3 +11,21 @@ function schema(configuration)
 end
 LUA
 }
+
+# schema_fails DECL MESSAGE: s.lua, whose schema() returns the Lua
+# expression DECL and whose update() upserts a row into t, run into a fresh
+# s/, stops before update(): exit 1, SYNC FAILED, the one SEVERE line
+# "s.lua: MESSAGE", and no table t.
+schema_fails() {
+  write_declared s.lua "$1" <<'LUA'
+function update(configuration, state)
+  op.upsert("t", { id = 1 })
+end
+LUA
+  rm -rf s
+  run s.lua --output s
+  expect_exit 1
+  expect_out "SYNC FAILED"
+  severe_is "s.lua: $2"
+  expect_sql s/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
+}
