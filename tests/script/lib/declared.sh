@@ -12,11 +12,9 @@ end
 LUA
 }
 
-# schema_fails DECL MESSAGE: s.lua, whose schema() returns the Lua
-# expression DECL and whose update() upserts a row into t, run into a fresh
-# s/, stops before update(): exit 1, SYNC FAILED, the one SEVERE line
-# "s.lua: MESSAGE", and no table t.
-schema_fails() {
+# run_schema DECL: runs s.lua, whose schema() returns the Lua expression
+# DECL and whose update() upserts a row into t, into a fresh s/.
+run_schema() {
   write_declared s.lua "$1" <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 1 })
@@ -24,6 +22,12 @@ end
 LUA
   rm -rf s
   run s.lua --output s
+}
+
+# schema_fails DECL MESSAGE: run_schema DECL stops before update(): exit 1,
+# SYNC FAILED, the one SEVERE line "s.lua: MESSAGE", and no table t.
+schema_fails() {
+  run_schema "$1"
   expect_exit 1
   expect_out "SYNC FAILED"
   severe_is "s.lua: $2"
