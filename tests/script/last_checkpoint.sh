@@ -1,6 +1,7 @@
 # Sourced by the bad_* cases: a good run into o/ that checkpoints two rows
 # (one soft-deleted) with state {"cursor":2}, and unchanged(), which checks
-# that o/warehouse.db and o/state.json are still exactly as it left them.
+# that o/warehouse.db and o/state.json are still exactly as it left them,
+# and fails_unchanged, which runs the script again to a failure and checks it.
 # The good run's script is connector.lua, and the cases write their failing
 # scripts under the same name: the same connector, run again (a database
 # belongs to the script, by file name, that made it).
@@ -13,6 +14,16 @@ unchanged() {
   [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
   cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
   expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
+}
+
+# fails_unchanged MESSAGE: connector.lua, run again into o/, fails: exit 1,
+# SYNC FAILED, one SEVERE line that is MESSAGE, and o/ unchanged.
+fails_unchanged() {
+  run connector.lua --output o
+  expect_exit 1
+  expect_out "SYNC FAILED"
+  severe_is "$1"
+  unchanged
 }
 
 # The last checkpoint: a good run that leaves two rows, one soft-deleted.

@@ -15,7 +15,13 @@ FAILURES=0
 RC=0
 
 fail() {
-  echo "FAIL (${CASE##*/}:${BASH_LINENO[1]}): $*" >&2
+  # The line is the case's own: where it called the expectation, or the
+  # shared helper (tests/script/lib/, last_checkpoint.sh) that called it.
+  local i line=${BASH_LINENO[1]}
+  for ((i = 1; i < ${#BASH_LINENO[@]}; i++)); do
+    [ "${BASH_SOURCE[i + 1]:-}" = "$CASE" ] && { line=${BASH_LINENO[i]}; break; }
+  done
+  echo "FAIL (${CASE##*/}:$line): $*" >&2
   FAILURES=$((FAILURES + 1))
 }
 

@@ -21,6 +21,16 @@ int fixture_tmp_db(char *path, size_t size, const char *name) {
     return 0;
 }
 
+void *fixture_new(size_t size, size_t path_offset, size_t path_size, const char *name) {
+    char *fx = calloc(1, size);
+    if (!fx) return NULL;
+    if (fixture_tmp_db(fx + path_offset, path_size, name) != 0) {
+        free(fx);
+        return NULL;
+    }
+    return fx;
+}
+
 void fixture_remove_db(const char *path) {
     char p[512];
     unlink(path);

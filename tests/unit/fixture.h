@@ -10,6 +10,14 @@
  * path. Returns 0, or -1 when it cannot. */
 int fixture_tmp_db(char *path, size_t size, const char *name);
 
+/* Allocates a test's fixture of size bytes, zeroed, and makes a temporary
+ * database (as fixture_tmp_db) in its char array of path_size bytes at
+ * path_offset. Returns it, or NULL (nothing left behind). FIXTURE_NEW(type,
+ * name) does it for a type with a char array member `path`. */
+void *fixture_new(size_t size, size_t path_offset, size_t path_size, const char *name);
+#define FIXTURE_NEW(type, name)                                                                   \
+    ((type *)fixture_new(sizeof(type), offsetof(type, path), sizeof((type *)0)->path, name))
+
 /* Removes the database file at path and its -wal and -shm files. */
 void fixture_remove_db(const char *path);
 

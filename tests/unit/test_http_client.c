@@ -227,41 +227,51 @@ static void stop_at_retry(void *user, const char *level, const char *msg) {
     if (strstr(msg, "retry 1 of 3")) stop_now = true;
 }
 
+/* A client whose stop() answers stop_now (NOW to begin with) and whose log
+ * lines go to stop_at_retry; a GET of port 1 on it must end stopped. */
+typedef struct {
+    redact_list secrets;
+    logger lg;
+    http_client c;
+    http_request req;
+} stopping;
+
+static void stopping_init(stopping *s, bool now) {
+    *s = (stopping){.secrets = REDACT_INIT};
+    s->lg = (logger){CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &s->secrets, NULL, false};
+    http_client_init(&s->c, &s->lg, &s->secrets, NULL);
+    s->c.stop = stop_fn;
+    stop_now = now;
+    stop_calls = 0;
+    s->req = (http_request){.method = "GET", .url = "http://127.0.0.1:1/", .set = s->c.defaults};
+}
+
+static void assert_stopped(stopping *s) {
+    assert_int_equal(http_client_perform(&s->c, &s->req), -1);
+    assert_true(s->c.stopped);
+    assert_string_equal(s->c.err, "GET http://127.0.0.1:1/: stopped");
+}
+
 static void test_stop_before_attempt(void **state) {
     (void)state;
-    redact_list secrets = REDACT_INIT;
-    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL, false};
-    http_client c;
-    http_client_init(&c, &lg, &secrets, NULL);
-    c.stop = stop_fn;
-    stop_now = true;
-    http_request req = {.method = "GET", .url = "http://127.0.0.1:1/", .set = c.defaults};
-    assert_int_equal(http_client_perform(&c, &req), -1);
-    assert_true(c.stopped);
-    assert_string_equal(c.err, "GET http://127.0.0.1:1/: stopped");
-    http_client_free(&c);
+    stopping s;
+    stopping_init(&s, true);
+    assert_stopped(&s);
+    http_client_free(&s.c);
 }
 
 /* Port 1 refuses at once: a retryable failure, then a back-off of at least
  * 500 s that the stop must end (were it not, the test would hang). */
 static void test_stop_ends_backoff(void **state) {
     (void)state;
-    redact_list secrets = REDACT_INIT;
-    logger lg = {CLUA_LOG_INFO, stop_at_retry, NULL, NULL, &secrets, NULL, false};
-    http_client c;
-    http_client_init(&c, &lg, &secrets, NULL);
-    c.stop = stop_fn;
-    stop_now = false;
-    stop_calls = 0;
-    http_request req = {.method = "GET", .url = "http://127.0.0.1:1/", .set = c.defaults};
-    req.set.backoff = 1000;
-    req.set.max_delay = 1000;
-    assert_int_equal(http_client_perform(&c, &req), -1);
-    assert_true(c.stopped);
-    assert_int_equal(c.attempts, 1);
+    stopping s;
+    stopping_init(&s, false);
+    s.req.set.backoff = 1000;
+    s.req.set.max_delay = 1000;
+    assert_stopped(&s);
+    assert_int_equal(s.c.attempts, 1);
     assert_true(stop_calls >= 2);
-    assert_string_equal(c.err, "GET http://127.0.0.1:1/: stopped");
-    http_client_free(&c);
+    http_client_free(&s.c);
 }
 
 int main(void) {

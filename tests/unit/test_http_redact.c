@@ -18,7 +18,18 @@
 #include "log.h"
 #include "redact.h"
 
-static bool secret(const char *name) { return redact_secret_name(name, strlen(name)); }
+/* Each of YES (N_YES names) is secret by IS_SECRET and each of NO is not;
+ * WHAT ("name", "header") says which in a failure. */
+static void check_secret(bool (*is_secret)(const char *, size_t), const char *what,
+                         const char *const *yes, size_t n_yes, const char *const *no, size_t n_no) {
+    for (size_t i = 0; i < n_yes; i++)
+        if (!is_secret(yes[i], strlen(yes[i]))) fail_msg("%s \"%s\" should be secret", what, yes[i]);
+    for (size_t i = 0; i < n_no; i++)
+        if (is_secret(no[i], strlen(no[i])))
+            fail_msg("%s \"%s\" should not be secret", what, no[i]);
+}
+#define CHECK_SECRET(fn, what, yes, no) \
+    check_secret(fn, what, yes, sizeof yes / sizeof yes[0], no, sizeof no / sizeof no[0])
 
 static void test_secret_names(void **state) {
     (void)state;
@@ -28,10 +39,7 @@ static void test_secret_names(void **state) {
                          "APIKey", "key_id", "Key", "ssh.key", "key2"};
     const char *no[] = {"monkey", "keyboard", "turkey", "hockey", "user", "base_url",
                         "keys", "donkeyKong", "", "page_size"};
-    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-        if (!secret(yes[i])) fail_msg("\"%s\" should be secret", yes[i]);
-    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-        if (secret(no[i])) fail_msg("\"%s\" should not be secret", no[i]);
+    CHECK_SECRET(redact_secret_name, "name", yes, no);
 }
 
 static void test_secret_headers(void **state) {
@@ -39,12 +47,7 @@ static void test_secret_headers(void **state) {
     const char *yes[] = {"Authorization", "authorization", "Proxy-Authorization", "Cookie",
                          "Set-Cookie", "X-Api-Key", "x-api-key", "X-Auth-Token", "Private-Key"};
     const char *no[] = {"Content-Type", "Accept", "User-Agent", "Cookies-Policy", "X-Request-Id"};
-    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-        if (!redact_secret_header(yes[i], strlen(yes[i])))
-            fail_msg("header \"%s\" should be secret", yes[i]);
-    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-        if (redact_secret_header(no[i], strlen(no[i])))
-            fail_msg("header \"%s\" should not be secret", no[i]);
+    CHECK_SECRET(redact_secret_header, "header", yes, no);
 }
 
 typedef int (*redact_fn)(const redact_list *, const char *, size_t, strbuf *);
@@ -368,6 +371,14 @@ static void expect_none(const forms *fs, const strbuf *out, unsigned round, cons
     strbuf_free(&esc);
 }
 
+/* FN masks IN (into OUT) and none of the forms FS shows in what it gives. */
+static void expect_masked(const redact_list *l, redact_fn fn, const strbuf *in, strbuf *out,
+                          const forms *fs, unsigned round, const char *where) {
+    strbuf_clear(out);
+    assert_int_equal(fn(l, in->p, in->len, out), 0);
+    expect_none(fs, out, round, where);
+}
+
 static strbuf captured;
 static void capture_all(void *user, const char *level, const char *msg) {
     (void)user;
@@ -397,30 +408,22 @@ static void test_secret_forms_random(void **state) {
             strbuf_printf(&one, "{\"v\":\"");
             strbuf_append(&one, wrapped.f[i].p, wrapped.f[i].len);
             strbuf_puts(&one, "\"} ");
-            strbuf_clear(&out);
-            assert_int_equal(redact_text(&l, one.p, one.len, &out), 0);
-            expect_none(&fs, &out, round, "redact_text");
+            expect_masked(&l, redact_text, &one, &out, &fs, round, "redact_text");
             strbuf_append(&text, one.p, one.len);
             strbuf_free(&one);
         }
-        strbuf_clear(&out);
-        assert_int_equal(redact_text(&l, text.p, text.len, &out), 0);
-        expect_none(&fs, &out, round, "all forms in one text");
+        expect_masked(&l, redact_text, &text, &out, &fs, round, "all forms in one text");
         /* In a header, a URL's query and a log line (masked, then escaped). */
         strbuf_clear(&text);
         strbuf_puts(&text, "X-Thing: ");
         strbuf_append(&text, wrapped.f[3].p, wrapped.f[3].len);
-        strbuf_clear(&out);
-        assert_int_equal(redact_header(&l, text.p, text.len, &out), 0);
-        expect_none(&fs, &out, round, "redact_header");
+        expect_masked(&l, redact_header, &text, &out, &fs, round, "redact_header");
         strbuf_clear(&text);
         strbuf_puts(&text, "https://x.invalid/a?q=");
         strbuf_append(&text, wrapped.f[3].p, wrapped.f[3].len);
         strbuf_puts(&text, "&r=");
         strbuf_append(&text, wrapped.f[4].p, wrapped.f[4].len);
-        strbuf_clear(&out);
-        assert_int_equal(redact_url(&l, text.p, text.len, &out), 0);
-        expect_none(&fs, &out, round, "redact_url");
+        expect_masked(&l, redact_url, &text, &out, &fs, round, "redact_url");
         logger lg = {CLUA_LOG_INFO, capture_all, NULL, NULL, &l, &scratch, false};
         for (size_t i = 0; i < wrapped.n; i++) {
             strbuf_clear(&text);

@@ -122,12 +122,8 @@ static void set_fn(fixture *fx, const char *name, lua_CFunction f, int mode) {
 }
 
 static int setup(void **state) {
-    fixture *fx = calloc(1, sizeof *fx);
+    fixture *fx = FIXTURE_NEW(fixture, "row");
     if (!fx) return -1;
-    if (fixture_tmp_db(fx->path, sizeof fx->path, "row") != 0) {
-        free(fx);
-        return -1;
-    }
     *state = fx;
     struct clua_runtime *rt = clua_open(); /* the options' defaults, as a sync has them */
     if (!rt) return -1;

@@ -65,12 +65,8 @@ static void rt_close(fixture *fx) {
 }
 
 static int setup(void **state) {
-    fixture *fx = calloc(1, sizeof *fx);
+    fixture *fx = FIXTURE_NEW(fixture, "schema");
     if (!fx) return -1;
-    if (fixture_tmp_db(fx->path, sizeof fx->path, "schema") != 0) {
-        free(fx);
-        return -1;
-    }
     *state = fx;
     rt_open_on(fx);
     if (store_begin(fx->rt->st) != 0) return -1;

@@ -2,15 +2,10 @@
 # with a type the runtime does not know stops the sync at once with a
 # message naming it, and the data stay. A database from
 # before _clua_columns had its `declared` column is brought up to date.
-write k.lua <<'LUA'
-function schema()
+K_SCHEMA='function schema()
   return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1, v = "x", extra = 5 })
-end
-LUA
-run k.lua --output o
+end'
+run_update k.lua "$K_SCHEMA" 'op.upsert("t", { id = 1, v = "x", extra = 5 })'
 expect_exit 0
 cp o/warehouse.db saved.db
 
@@ -29,28 +24,11 @@ run k.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT column_name, declared FROM _clua_columns WHERE table_name = 't' ORDER BY 1" \
   $'extra|0\nid|1\nv|1'
-write k.lua <<'LUA'
-function schema()
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 2, v = "y", extra = "text" })
-  op.upsert("t", { id = 3, v = {} })
-end
-LUA
-run k.lua --output o
+run_update k.lua "$K_SCHEMA" 'op.upsert("t", { id = 2, v = "y", extra = "text" })' 'op.upsert("t", { id = 3, v = {} })'
 expect_exit 1
 expect_err 'op.upsert("t") id=3: column "v" is STRING, got table'
 sqlite3 saved.db "ALTER TABLE _clua_columns DROP COLUMN declared"
 cp saved.db o/warehouse.db
-write k.lua <<'LUA'
-function schema()
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 2, v = "y", extra = "text" })
-end
-LUA
-run k.lua --output o
+run_update k.lua "$K_SCHEMA" 'op.upsert("t", { id = 2, v = "y", extra = "text" })'
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id, v, extra, typeof(extra) FROM t ORDER BY id" $'1|x|5|text\n2|y|text|text'

@@ -14,11 +14,7 @@ function update(configuration, state)
   error($1)
 end
 LUA
-  run connector.lua --output o
-  expect_exit 1
-  expect_out "SYNC FAILED"
-  severe_is "$2"
-  unchanged
+  fails_unchanged "$2"
   [ "$FAILURES" = "$before" ] || echo "  (in: raises $1)" >&2
 }
 

@@ -19,12 +19,8 @@ function update(configuration, state)
   return page.items
 end
 LUA
-run connector.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
+fails_unchanged "connector.lua:10: attempt to index a nil value (local 'page')"
 expect_out "Upserts        | 2"
-severe_is "connector.lua:10: attempt to index a nil value (local 'page')"
-unchanged
 expect_sql o/warehouse.db "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'extra'" "0"
 
 # The line is the one that raised, in a helper function.
@@ -37,10 +33,7 @@ function update(configuration, state)
   fetch(state.cursor)
 end
 LUA
-run connector.lua --output o
-expect_exit 1
-severe_is "connector.lua:3: HTTP 503 from the source"
-unchanged
+fails_unchanged "connector.lua:3: HTTP 503 from the source"
 
 # error(msg, 2) blames the caller's line.
 write connector.lua <<'LUA'
@@ -50,10 +43,7 @@ function update(configuration, state)
   check(false)
 end
 LUA
-run connector.lua --output o
-expect_exit 1
-severe_is "connector.lua:4: check failed"
-unchanged
+fails_unchanged "connector.lua:4: check failed"
 
 # A run started from that state goes on from the checkpoint (cursor = 2).
 write connector.lua <<'LUA'

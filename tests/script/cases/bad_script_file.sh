@@ -31,33 +31,20 @@ expect_exit 3
 
 # An empty script defines no update().
 write connector.lua < /dev/null
-run connector.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
-severe_is "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
-unchanged
+fails_unchanged "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
 
 # Only a schema(), returned in a table: still no update().
 write connector.lua <<'LUA'
 return { schema = function(configuration) return {} end }
 LUA
-run connector.lua --output o
-expect_exit 1
-severe_is "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
-unchanged
+fails_unchanged "connector.lua: no update(configuration, state) function: define it as a global or in the table the script returns"
 
 # update that is not a function.
 write connector.lua <<'LUA'
 update = "op.upsert"
 LUA
-run connector.lua --output o
-expect_exit 1
-severe_is "connector.lua: update must be a function, got string"
-unchanged
+fails_unchanged "connector.lua: update must be a function, got string"
 write connector.lua <<'LUA'
 return { update = 5 }
 LUA
-run connector.lua --output o
-expect_exit 1
-severe_is "connector.lua: update must be a function, got number"
-unchanged
+fails_unchanged "connector.lua: update must be a function, got number"

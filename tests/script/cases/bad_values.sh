@@ -22,11 +22,7 @@ function update(configuration, state)
   $1
 end
 LUA
-  run connector.lua --output o
-  expect_exit 1
-  expect_out "SYNC FAILED"
-  severe_is "connector.lua:9: $2"
-  unchanged
+  fails_unchanged "connector.lua:9: $2"
   expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'pair'" "0"
   [ "$FAILURES" = "$before" ] || echo "  (in: misuse $1)" >&2
 }

@@ -48,26 +48,14 @@ expect_sql $DB "SELECT a._fivetran_end < b._fivetran_start, a._fivetran_end = a.
 
 # an identical re-upsert in a later run refreshes _fivetran_synced only
 sqlite3 $DB "UPDATE customer SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
-write c.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("customer", { id = 1, name = "b", tier = 2 })
-end
-LUA
-run c.lua --output o
+run_update c.lua "$SCHEMA" 'op.upsert("customer", { id = 1, name = "b", tier = 2 })'
 expect_exit 0
 expect_sql $DB "SELECT count(*), sum(_fivetran_synced > '2001') FROM customer" "5|1"
 expect_sql $DB "SELECT tier FROM customer WHERE _fivetran_synced > '2001' AND _fivetran_active = 1" "2"
 
 # truncate closes every active version, keeps their values and _fivetran_synced
-write c.lua <<LUA
-$SCHEMA
-function update()
-  op.truncate("customer")
-  op.upsert("customer", { id = 3, name = "after" })   -- live after the truncate
-end
-LUA
-run c.lua --output o
+run_update c.lua "$SCHEMA" 'op.truncate("customer")' \
+  'op.upsert("customer", { id = 3, name = "after" })   -- live after the truncate'
 expect_exit 0
 expect_out "Truncates      | 1"
 expect_sql $DB "SELECT id, name, _fivetran_deleted FROM customer WHERE _fivetran_active = 1" "3|after|0"
@@ -75,14 +63,7 @@ expect_sql $DB "SELECT count(*), sum(_fivetran_deleted) FROM customer WHERE _fiv
 expect_sql $DB "SELECT count(*) FROM customer WHERE _fivetran_synced = '2000-01-01T00:00:00.000Z'" "4"
 
 # a failed run leaves the versions as they were
-write c.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("customer", { id = 3, name = "changed" })
-  error("boom")
-end
-LUA
-run c.lua --output o
+run_update c.lua "$SCHEMA" 'op.upsert("customer", { id = 3, name = "changed" })' 'error("boom")'
 expect_exit 1
 expect_sql $DB "SELECT count(*) FROM customer" "6"
 

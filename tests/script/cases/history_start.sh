@@ -47,54 +47,24 @@ expect_sql fresh/warehouse.db "SELECT sku, amount, _fivetran_start, _fivetran_en
   "$(sqlite3 $DB "SELECT sku, amount, _fivetran_start, _fivetran_end, _fivetran_active FROM price ORDER BY sku, _fivetran_start")"
 
 # an older start is refused, naming both starts
-write p.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("price", { sku = "a", updated_at = "2020-02-15T00:00:00Z", amount = 99 })
-end
-LUA
-run p.lua --output o
+run_update p.lua "$SCHEMA" 'op.upsert("price", { sku = "a", updated_at = "2020-02-15T00:00:00Z", amount = 99 })'
 expect_exit 1
 expect_err 'p.lua:6: op.upsert("price"): the new version'"'"'s start 2020-02-15T00:00:00.000Z (column "updated_at") is not later than the active version'"'"'s start 2020-03-01T00:00:00.000Z'
 # the same start with other values is refused too
-write p.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("price", { sku = "a", updated_at = "2020-03-01T00:00:00Z", amount = 99 })
-end
-LUA
-run p.lua --output o
+run_update p.lua "$SCHEMA" 'op.upsert("price", { sku = "a", updated_at = "2020-03-01T00:00:00Z", amount = 99 })'
 expect_exit 1
 expect_err "and its values differ"
 # a start column left out is an error naming it
-write p.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("price", { sku = "c", amount = 1 })
-end
-LUA
-run p.lua --output o
+run_update p.lua "$SCHEMA" 'op.upsert("price", { sku = "c", amount = 1 })'
 expect_exit 1
 expect_err 'column "updated_at" gives each version'"'"'s start'
 # op.update without the start column cannot start a later version
-write p.lua <<LUA
-$SCHEMA
-function update()
-  op.update("price", { sku = "b", amount = 21 })
-end
-LUA
-run p.lua --output o
+run_update p.lua "$SCHEMA" 'op.update("price", { sku = "b", amount = 21 })'
 expect_exit 1
 expect_err "is not later than the active version's start 2020-01-05T00:00:00.000Z"
 # with it, it can
-write p.lua <<LUA
-$SCHEMA
-function update()
-  op.update("price", { sku = "b", amount = 21, updated_at = "2020-04-01T00:00:00Z" })
-  op.delete("price", { sku = "a" })
-end
-LUA
-run p.lua --output o
+run_update p.lua "$SCHEMA" 'op.update("price", { sku = "b", amount = 21, updated_at = "2020-04-01T00:00:00Z" })' \
+  'op.delete("price", { sku = "a" })'
 expect_exit 0
 expect_sql $DB "SELECT sku, amount, _fivetran_start, _fivetran_end FROM price WHERE sku = 'b' ORDER BY _fivetran_start" \
   $'b|20|2020-01-05T00:00:00.000Z|2020-03-31T23:59:59.999Z\nb|21|2020-04-01T00:00:00.000Z|9999-12-31T23:59:59.999Z'

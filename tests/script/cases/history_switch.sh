@@ -22,13 +22,7 @@ HISTORY_SCHEMA='function schema()
              columns = { id = "INT", name = "STRING" } } }
 end'
 sqlite3 $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
-write s.lua <<LUA
-$HISTORY_SCHEMA
-function update()
-  op.upsert("item", { id = 1, name = "uno", extra = 1 })
-end
-LUA
-run s.lua --output o
+run_update s.lua "$HISTORY_SCHEMA" 'op.upsert("item", { id = 1, name = "uno", extra = 1 })'
 expect_exit 0
 expect_err 'switched history on for table "item"'
 expect_out "SchemaChanges  | 2"
@@ -39,13 +33,7 @@ expect_sql $DB "SELECT id, name, _fivetran_active, _fivetran_deleted, _fivetran_
 expect_sql $DB "SELECT table_name, start_column IS NULL FROM _clua_history" "item|1"
 
 # a column widened by data (LONG to DOUBLE) keeps every version
-write s.lua <<LUA
-$HISTORY_SCHEMA
-function update()
-  op.upsert("item", { id = 1, name = "uno", extra = 1.5 })
-end
-LUA
-run s.lua --output o
+run_update s.lua "$HISTORY_SCHEMA" 'op.upsert("item", { id = 1, name = "uno", extra = 1.5 })'
 expect_exit 0
 expect_err 'widened column "extra"'
 expect_sql $DB "SELECT count(*), sum(_fivetran_active), group_concat(extra, ',') FROM item" "4|1|1.0,1.5"

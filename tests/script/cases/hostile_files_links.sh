@@ -171,12 +171,7 @@ rm o
 signal_while_reading() {
   local before=$FAILURES what=${3#--}
   rm -f in.fifo; mkfifo in.fifo
-  "$CLUA" s.lua "$3" in.fifo --output f > out 2> err &
-  local pid=$!
-  sleep 0.3
-  kill "-$1" "$pid"
-  wait "$pid"
-  RC=$?
+  signal_soon "$1" s.lua "$3" in.fifo --output f
   expect_exit "$2"
   severe_is "interrupted by SIG$1 while reading the $what file in.fifo"
   expect_out "SYNC FAILED"
@@ -189,12 +184,7 @@ signal_while_reading INT 130 --state
 rm -f in.fifo; mkfifo in.fifo
 { printf '{"a":'; sleep 5; } > in.fifo &
 writer=$!
-"$CLUA" s.lua --configuration in.fifo --output f > out 2> err &
-pid=$!
-sleep 0.3
-kill -TERM "$pid"
-wait "$pid"
-RC=$?
+signal_soon TERM s.lua --configuration in.fifo --output f
 expect_exit 143
 severe_is "interrupted by SIGTERM while reading the configuration file in.fifo"
 kill "$writer" 2> /dev/null; wait "$writer" 2> /dev/null

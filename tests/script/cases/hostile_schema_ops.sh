@@ -17,25 +17,13 @@ no_crash() {
 # MESSAGE "ok", the run succeeds).
 schema_returns() {
   local before=$FAILURES
-  write s.lua <<LUA
-function schema(configuration)
-  return $1
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
-  rm -rf o
-  run s.lua --output o
-  no_crash
   if [ "$2" = ok ]; then
+    run_schema "$1"
     expect_exit 0
   else
-    expect_exit 1
-    expect_out "SYNC FAILED"
-    severe_is "s.lua: $2"
-    expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
+    schema_fails "$1" "$2"
   fi
+  no_crash
   [ "$FAILURES" = "$before" ] || echo "  (in: schema_returns $1)" >&2
   :
 }

@@ -29,15 +29,14 @@ function update(configuration, state)
     eq(base64.url_decode(enc), plain, "url_decode padded " .. enc)
   end
   log.info("foobar=" .. base64.encode("foobar"))
-  -- The bytes that give + and / (62 and 63).
-  eq(base64.encode("\xfb\xef\xbe"), "++++", "encode fbefbe")
-  eq(base64.encode("\xff\xff\xff"), "////", "encode ffffff")
-  eq(base64.encode("\xfb\xff"), "+/8=", "encode fbff")
-  eq(base64.url_encode("\xfb\xef\xbe"), "----", "url_encode fbefbe")
-  eq(base64.url_encode("\xff\xff\xff"), "____", "url_encode ffffff")
-  eq(base64.url_encode("\xfb\xff"), "-_8", "url_encode fbff")
-  eq(base64.url_decode("-_8"), "\xfb\xff", "url_decode -_8")
-  eq(base64.decode("+/8="), "\xfb\xff", "decode +/8=")
+  -- The bytes that give + and / (62 and 63): bytes, standard, URL-safe.
+  for _, c in ipairs({ { "\xfb\xef\xbe", "++++", "----" }, { "\xff\xff\xff", "////", "____" },
+                       { "\xfb\xff", "+/8=", "-_8" } }) do
+    eq(base64.encode(c[1]), c[2], "encode " .. hex(c[1]))
+    eq(base64.url_encode(c[1]), c[3], "url_encode " .. hex(c[1]))
+    eq(base64.decode(c[2]), c[1], "decode " .. c[2])
+    eq(base64.url_decode(c[3]), c[1], "url_decode " .. c[3])
+  end
   log.info("fbff url=" .. base64.url_encode("\xfb\xff"))
   -- Every byte value round-trips; line breaks in the input are skipped.
   local all = {}
@@ -63,14 +62,18 @@ function update(configuration, state)
   err(base64.encode, "bad argument #1 to 'f' (string expected, got no value)")
 
   -- Digests: RFC 1321 (MD5), FIPS 180 (SHA).
-  eq(hash.md5(""), "d41d8cd98f00b204e9800998ecf8427e", "md5 ''")
-  eq(hash.md5("abc"), "900150983cd24fb0d6963f7d28e17f72", "md5 abc")
-  eq(hash.sha1(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709", "sha1 ''")
-  eq(hash.sha1("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d", "sha1 abc")
-  eq(hash.sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "sha256 ''")
-  eq(hash.sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "sha256 abc")
-  eq(hash.sha512(""), "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e", "sha512 ''")
-  eq(hash.sha512("abc"), "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f", "sha512 abc")
+  -- { digest of "", digest of "abc" }
+  local digests = {
+    md5 = { "d41d8cd98f00b204e9800998ecf8427e", "900150983cd24fb0d6963f7d28e17f72" },
+    sha1 = { "da39a3ee5e6b4b0d3255bfef95601890afd80709", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+    sha256 = { "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+    sha512 = { "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+               "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" } }
+  for alg, d in pairs(digests) do
+    eq(hash[alg](""), d[1], alg .. " ''")
+    eq(hash[alg]("abc"), d[2], alg .. " abc")
+  end
   eq(hash.sha256("abc", "hex"), hash.sha256("abc"), "sha256 hex")
   log.info("sha256(abc)=" .. hash.sha256("abc"))
   -- Raw output: the digest's length in bytes, the same value as the hex.
@@ -83,14 +86,18 @@ function update(configuration, state)
 
   -- HMAC: RFC 2202 cases 1 and 2 (MD5, SHA-1), RFC 4231 cases 1 and 2 (SHA-256, SHA-512).
   local hi, jefe = "Hi There", "what do ya want for nothing?"
-  eq(hash.hmac("md5", string.rep("\x0b", 16), hi), "9294727a3638bb1c13f48ef8158bfc9d", "hmac md5 1")
-  eq(hash.hmac("md5", "Jefe", jefe), "750c783e6ab0b503eaa86e310a5db738", "hmac md5 2")
-  eq(hash.hmac("sha1", string.rep("\x0b", 20), hi), "b617318655057264e28bc0b6fb378c8ef146be00", "hmac sha1 1")
-  eq(hash.hmac("sha1", "Jefe", jefe), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79", "hmac sha1 2")
-  eq(hash.hmac("sha256", string.rep("\x0b", 20), hi), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", "hmac sha256 1")
-  eq(hash.hmac("sha256", "Jefe", jefe), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", "hmac sha256 2")
-  eq(hash.hmac("sha512", string.rep("\x0b", 20), hi), "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854", "hmac sha512 1")
-  eq(hash.hmac("sha512", "Jefe", jefe), "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737", "hmac sha512 2")
+  -- { case 1's key length (bytes 0x0b), case 1, case 2 }
+  local hmacs = {
+    md5 = { 16, "9294727a3638bb1c13f48ef8158bfc9d", "750c783e6ab0b503eaa86e310a5db738" },
+    sha1 = { 20, "b617318655057264e28bc0b6fb378c8ef146be00", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79" },
+    sha256 = { 20, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+    sha512 = { 20, "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
+               "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737" } }
+  for alg, h in pairs(hmacs) do
+    eq(hash.hmac(alg, string.rep("\x0b", h[1]), hi), h[2], "hmac " .. alg .. " 1")
+    eq(hash.hmac(alg, "Jefe", jefe), h[3], "hmac " .. alg .. " 2")
+  end
   eq(hash.hmac("sha256", "", ""), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad", "hmac empty key")
   eq(#hash.hmac("sha512", "Jefe", jefe, "raw"), 64, "hmac raw length")
   eq(hex(hash.hmac("sha1", "Jefe", jefe, "raw")), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79", "hmac raw")

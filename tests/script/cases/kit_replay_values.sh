@@ -175,12 +175,7 @@ rm -rf bad
 # --replay from a FIFO: it waited until SIGTERM and then ended with exit 3
 # "Interrupted system call"; now it ends as for --configuration.
 mkfifo in.fifo
-"$CLUA" s.lua --replay in.fifo --output f > out 2> err &
-pid=$!
-sleep 0.3
-kill -TERM "$pid"
-wait "$pid"
-RC=$?
+signal_soon TERM s.lua --replay in.fifo --output f
 expect_exit 143
 severe_is "interrupted by SIGTERM while reading the cassette file in.fifo"
 expect_out "SYNC FAILED"

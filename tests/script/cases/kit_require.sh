@@ -115,19 +115,31 @@ expect_err "INFO     searchers: 2"
 expect_err "INFO     preload: preloaded"
 expect_err "INFO     io: nil nil"
 
+# both_modes NAME STATUS SEVERE [TEXT...]: runs $P/NAME.lua without and
+# with --sandbox; each run exits STATUS (1 with SYNC FAILED), its one SEVERE
+# line is SEVERE (unless that is empty), and stderr holds each TEXT. A
+# failure names the script and the mode.
+both_modes() {
+  local name=$1 status=$2 severe=$3 sb text before=$FAILURES
+  shift 3
+  for sb in "" --sandbox; do
+    run "$P/$name.lua" --output "out-$name" $sb
+    expect_exit "$status"
+    [ "$status" != 1 ] || expect_out "SYNC FAILED"
+    [ -z "$severe" ] || severe_is "$severe"
+    for text in "$@"; do expect_err "$text"; done
+    [ "$FAILURES" = "$before" ] || echo "  (in: $name.lua ${sb:-without --sandbox})" >&2
+    before=$FAILURES
+  done
+}
+
 # A module that is not there: the two files beside the script are named.
 write "$P/missing.lua" <<'LUA'
 local m = require("no.such")
 function update(configuration, state) end
 LUA
-for sb in "" --sandbox; do
-  run "$P/missing.lua" --output out-missing $sb
-  expect_exit 1
-  expect_out "SYNC FAILED"
-  expect_err "module 'no.such' not found:"
-  expect_err "no file '$P/no/such.lua'"
-  expect_err "no file '$P/no/such/init.lua'"
-done
+both_modes missing 1 "" "module 'no.such' not found:" "no file '$P/no/such.lua'" \
+  "no file '$P/no/such/init.lua'"
 
 # Names that are refused, in both modes, with the line of the require.
 refused() {
@@ -138,11 +150,7 @@ function update(configuration, state)
   require("$1")
 end
 LUA
-  for sb in "" --sandbox; do
-    run "$P/bad_name.lua" --output out-bad_name $sb
-    expect_exit 1
-    severe_is "$P/bad_name.lua:3: require(\"$1\"): $2"
-  done
+  both_modes bad_name 1 "$P/bad_name.lua:3: require(\"$1\"): $2"
   [ "$FAILURES" = "$before" ] || echo "  (in: refused $1)" >&2
 }
 write x.lua <<'LUA'
@@ -179,15 +187,11 @@ function update(configuration, state)
   require("broken")
 end
 LUA
-for sb in "" --sandbox; do
-  run "$P/twice.lua" --output out-twice $sb
-  expect_exit 1
-  expect_err "INFO     broken: false false true nil"
-  expect_err "INFO     broken says: $P/twice.lua:3: require(\"broken\"): $P/broken.lua:2: unexpected symbol near 'return'"
-  expect_err "INFO     boom: false false true nil"
-  expect_err "INFO     boom says: $P/boom.lua:2: boom at load"
-  severe_is "$P/twice.lua:7: require(\"broken\"): $P/broken.lua:2: unexpected symbol near 'return'"
-done
+both_modes twice 1 "$P/twice.lua:7: require(\"broken\"): $P/broken.lua:2: unexpected symbol near 'return'" \
+  "INFO     broken: false false true nil" \
+  "INFO     broken says: $P/twice.lua:3: require(\"broken\"): $P/broken.lua:2: unexpected symbol near 'return'" \
+  "INFO     boom: false false true nil" \
+  "INFO     boom says: $P/boom.lua:2: boom at load"
 
 # A precompiled module is refused, sandbox or not, as a precompiled script is.
 write "$P/make_bin.lua" <<'LUA'
@@ -204,11 +208,7 @@ write "$P/use_bin.lua" <<'LUA'
 local v = require("bin")
 function update(configuration, state) end
 LUA
-for sb in "" --sandbox; do
-  run "$P/use_bin.lua" --output out-use_bin $sb
-  expect_exit 1
-  severe_is "$P/use_bin.lua:1: require(\"bin\"): attempt to load a binary chunk (mode is 't')"
-done
+both_modes use_bin 1 "$P/use_bin.lua:1: require(\"bin\"): attempt to load a binary chunk (mode is 't')"
 
 # --sandbox and links: a module file or a directory on its way that is a
 # symbolic link is refused (to a file outside the directory or inside it);
@@ -251,9 +251,5 @@ function update(configuration, state)
   for _, m in ipairs({ "pipe", "folder" }) do log.info(m .. ": " .. select(2, pcall(require, m))) end
 end
 LUA
-for sb in "" --sandbox; do
-  run "$P/odd.lua" --output out-odd $sb
-  expect_exit 0
-  expect_err "INFO     pipe: $P/odd.lua:2: require(\"pipe\"): $P/pipe.lua is a FIFO, not a file"
-  expect_err "INFO     folder: $P/odd.lua:2: require(\"folder\"): $P/folder.lua is a directory, not a file"
-done
+both_modes odd 0 "" "INFO     pipe: $P/odd.lua:2: require(\"pipe\"): $P/pipe.lua is a FIFO, not a file" \
+  "INFO     folder: $P/odd.lua:2: require(\"folder\"): $P/folder.lua is a directory, not a file"

@@ -12,6 +12,13 @@ SCHEMA='function schema(configuration)
   }
 end'
 
+# try(f) in a script: logs "accepted", or "refused: " and f's error without
+# its file and line.
+TRY='local function try(f)
+  local ok, err = pcall(f)
+  log.info(ok and "accepted" or ("refused: " .. err:gsub("^[^:]*:%d+: ", "")))
+end'
+
 # The last checkpoint: a good --strict run into o/.
 write s.lua <<LUA
 $SCHEMA
@@ -80,10 +87,7 @@ refused 'op.upsert("Usr", { id = 1 })' \
 # declared is taken, in any spelling that normalises to it.
 write s.lua <<LUA
 $SCHEMA
-local function try(f)
-  local ok, err = pcall(f)
-  log.info(ok and "accepted" or ("refused: " .. err:gsub("^[^:]*:%d+: ", "")))
-end
+$TRY
 function update(configuration, state)
   try(function() op.upsert("Users", { ID = 1, name = "ann", updatedAt = "2024-01-01T00:00:00Z" }) end)
   try(function() op.upsert("users", { id = 2, name = "bob", extra = 1 }) end)
@@ -133,10 +137,7 @@ expect_sql o/warehouse.db "SELECT count(*) FROM usr" "1"
 # schema() does not declare it: the table usr and the column extra.
 write s.lua <<LUA
 $SCHEMA
-local function try(f)
-  local ok, err = pcall(f)
-  log.info(ok and "accepted" or ("refused: " .. err:gsub("^[^:]*:%d+: ", "")))
-end
+$TRY
 function update(configuration, state)
   try(function() op.upsert("usr", { id = 4 }) end)
   try(function() op.upsert("users", { id = 5, extra = 2 }) end)

@@ -207,12 +207,7 @@ tmp_empty
 # SIGTERM while the sync waits (on a FIFO): the signal's status, and the
 # directory is removed all the same.
 mkfifo in.fifo
-"$CLUA" test c/conn.lua --expect golden.json --configuration in.fifo > out 2> err &
-pid=$!
-sleep 0.3
-kill -TERM "$pid"
-wait "$pid"
-RC=$?
+signal_soon TERM test c/conn.lua --expect golden.json --configuration in.fifo
 expect_exit 143
 expect_err "interrupted by SIGTERM while reading the configuration file in.fifo"
 tmp_empty

@@ -50,25 +50,13 @@ expect_sql o/warehouse.db "SELECT 'item', id FROM item WHERE _fivetran_synced >=
   $'a|2\nb|1\nitem|2'
 
 # A missing primary-key column is an error naming it.
-write item.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.delete("pair", { id = 2 })
-end
-LUA
-run item.lua --output o
+run_update item.lua "$SCHEMA" 'op.delete("pair", { id = 2 })'
 expect_exit 1
 expect_out "SYNC FAILED"
 expect_err 'item.lua:9: op.delete("pair") id=2: primary-key column "code" is missing'
 expect_sql o/warehouse.db "SELECT count(*) FROM pair WHERE _fivetran_deleted = 0" "2"
 
 # A null key is refused too.
-write item.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.delete("item", { id = json.null })
-end
-LUA
-run item.lua --output o
+run_update item.lua "$SCHEMA" 'op.delete("item", { id = json.null })'
 expect_exit 1
 expect_err 'item.lua:9: op.delete("item"): primary-key column "id" is null'

@@ -4,14 +4,7 @@
 # item.lua, the connector that made o/, kept in a directory named after
 # its case (a database belongs to a script's file name, not its directory).
 SCHEMA='function schema(configuration) return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } } end'
-write item.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.upsert("item", { id = 1, name = "kept" })
-  op.checkpoint({ n = 1 })
-end
-LUA
-run item.lua --output o
+run_update item.lua "$SCHEMA" 'op.upsert("item", { id = 1, name = "kept" })' 'op.checkpoint({ n = 1 })'
 expect_exit 0
 
 # misuse NAME LUA MESSAGE: NAME/item.lua runs LUA on its line 3 inside
@@ -46,15 +39,21 @@ misuse col_reserved 'op.upsert("item", { id = 3, _fivetran_deleted = true })' 'o
 misuse val_function 'op.upsert("item", { id = 3, name = print })' 'op.upsert("item") id=3: column "name" is STRING, got function'
 
 # Operations outside update(): at the chunk's top level, and in schema().
+# outside_update DIR OP: DIR/item.lua, run into o/, fails: exit 1, SYNC
+# FAILED and the one SEVERE line "DIR/item.lua:2: OP: only allowed while
+# update() runs".
+outside_update() {
+  run "$1/item.lua" --output o
+  expect_exit 1
+  expect_out "SYNC FAILED"
+  severe_is "$1/item.lua:2: $2: only allowed while update() runs"
+}
 write top/item.lua <<LUA
 $SCHEMA
 op.upsert("item", { id = 5 })
 function update(configuration, state) end
 LUA
-run top/item.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
-expect_err "SEVERE   top/item.lua:2: op.upsert: only allowed while update() runs"
+outside_update top op.upsert
 
 write in_schema/item.lua <<'LUA'
 function schema(configuration)
@@ -63,10 +62,7 @@ function schema(configuration)
 end
 function update(configuration, state) end
 LUA
-run in_schema/item.lua --output o
-expect_exit 1
-expect_out "SYNC FAILED"
-expect_err "SEVERE   in_schema/item.lua:2: op.checkpoint: only allowed while update() runs"
+outside_update in_schema op.checkpoint
 
 write in_schema2/item.lua <<'LUA'
 function schema(configuration)
@@ -75,9 +71,7 @@ function schema(configuration)
 end
 function update(configuration, state) end
 LUA
-run in_schema2/item.lua --output o
-expect_exit 1
-expect_err "SEVERE   in_schema2/item.lua:2: op.truncate: only allowed while update() runs"
+outside_update in_schema2 op.truncate
 
 expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM item" "1|kept|0"
 expect_file_eq o/state.json '{"n":1}'

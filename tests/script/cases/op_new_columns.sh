@@ -51,14 +51,8 @@ expect_sql o/warehouse.db "SELECT code, typeof(code), n FROM tag" "abc|text|1"
 
 # A later run adds a column to a table that has rows: they get NULL; the
 # columns known already are no schema change.
-write cols.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.upsert("ev", { id = 5, flag = true, n = 1, f = 0.5, s = "s", obj = {}, added = 1.25 })
-  op.upsert("tag", { code = "xyz", n = 2, more = "m" })
-end
-LUA
-run cols.lua --output o
+run_update cols.lua "$SCHEMA" 'op.upsert("ev", { id = 5, flag = true, n = 1, f = 0.5, s = "s", obj = {}, added = 1.25 })' \
+  'op.upsert("tag", { code = "xyz", n = 2, more = "m" })'
 expect_exit 0
 expect_out "SchemaChanges  | 2"
 expect_sql o/warehouse.db "SELECT id, quote(added) FROM ev ORDER BY id" $'1|NULL\n2|NULL\n3|NULL\n4|NULL\n5|1.25'

@@ -45,14 +45,7 @@ expect_sql o/warehouse.db "SELECT id, _fivetran_deleted FROM other" "7|0"
 expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'no_such_table'" "0"
 
 # A truncate rolled back with its run leaves the rows live.
-write trunc.lua <<LUA
-$SCHEMA
-function update(configuration, state)
-  op.truncate("other")
-  error("source went away")
-end
-LUA
-run trunc.lua --output o
+run_update trunc.lua "$SCHEMA" 'op.truncate("other")' 'error("source went away")'
 expect_exit 1
 expect_err "trunc.lua:9: source went away"
 expect_sql o/warehouse.db "SELECT id, _fivetran_deleted FROM other" "7|0"

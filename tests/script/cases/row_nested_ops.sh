@@ -5,7 +5,9 @@
 # 189 was missing). The refused op fails the sync loudly, since Lua turns a
 # finalizer's error into a warning nobody sees; the rows written before it
 # stay as the last checkpoint left them.
-write gc.lua <<'LUA'
+
+T_DECL='{ { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }'
+write_declared gc.lua "$T_DECL" <<'LUA'
 local mt = { __gc = function(o) op.upsert("t", { id = -o.n, v = "from gc " .. o.n }) end }
 function update(configuration, state)
   op.upsert("t", { id = 0, v = "first" })
@@ -17,9 +19,6 @@ function update(configuration, state)
     pcall(op.upsert, "t", { id = i, v = {}, w = "row " .. i })
   end
 end
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
 LUA
 run gc.lua --output g
 expect_exit 1
@@ -28,7 +27,7 @@ expect_err "was called while another op was running (from a __gc finalizer, a me
 expect_sql g/warehouse.db "SELECT id, v FROM t" "0|first"
 
 # The same through a coroutine that the finalizer resumes.
-write co.lua <<'LUA'
+write_declared co.lua "$T_DECL" <<'LUA'
 local mt = { __gc = function(o)
   coroutine.wrap(function() op.upsert("t", { id = -o.n, v = "from a coroutine" }) end)()
 end }
@@ -39,9 +38,6 @@ function update(configuration, state)
     pcall(op.upsert, "t", { id = i, v = {} })
   end
 end
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
 LUA
 run co.lua --output c
 expect_exit 1
@@ -51,7 +47,7 @@ expect_sql c/warehouse.db "SELECT count(*) FROM t" "0"
 # Ops in coroutines are fine, also after one of them raised inside a
 # coroutine that died of it (Lua closes nothing in a dead coroutine, so the
 # op's guard must not stay up), and after a caught error in the main thread.
-write fine.lua <<'LUA'
+write_declared fine.lua "$T_DECL" <<'LUA'
 function update(configuration, state)
   local ok = coroutine.resume(coroutine.create(function() op.upsert("t", { id = "bad" }) end))
   assert(not ok)
@@ -61,9 +57,6 @@ function update(configuration, state)
   end)
   co(); co(); co()
   op.upsert("t", { id = 4, v = "main" })
-end
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
 end
 LUA
 run fine.lua --output f

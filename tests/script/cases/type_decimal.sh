@@ -59,38 +59,11 @@ reject "$D52" '{ 1 }' 'is DECIMAL(5,2), got table'
 expect_sql r/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
 
 # A bare "DECIMAL" in schema() fails before update() and shows the right form.
-write bare.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", amount = "DECIMAL" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 1, amount = "1.00" })
-end
-LUA
-run bare.lua --output b
-expect_exit 1
-expect_out "SYNC FAILED"
-severe_is 'bare.lua: schema(): table "t" column "amount": DECIMAL needs precision and scale: { type = "DECIMAL", precision = 15, scale = 2 }'
-expect_sql b/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
+schema_fails '{ { table = "t", primary_key = { "id" }, columns = { id = "INT", amount = "DECIMAL" } } }' \
+  'schema(): table "t" column "amount": DECIMAL needs precision and scale: { type = "DECIMAL", precision = 15, scale = 2 }'
 
 # A precision or scale out of range.
-write range.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" },
-             columns = { id = "INT", amount = { type = "DECIMAL", precision = 39, scale = 2 } } } }
-end
-function update(configuration, state) end
-LUA
-run range.lua --output b
-expect_exit 1
-severe_is 'range.lua: schema(): table "t" column "amount": DECIMAL(39,2) is out of range (precision 1 to 38, scale 0 to precision)'
-write scale.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" },
-             columns = { id = "INT", amount = { type = "DECIMAL", precision = 2, scale = 3 } } } }
-end
-function update(configuration, state) end
-LUA
-run scale.lua --output b
-expect_exit 1
-severe_is 'scale.lua: schema(): table "t" column "amount": DECIMAL(2,3) is out of range (precision 1 to 38, scale 0 to precision)'
+schema_fails '{ { table = "t", primary_key = { "id" }, columns = { id = "INT", amount = { type = "DECIMAL", precision = 39, scale = 2 } } } }' \
+  'schema(): table "t" column "amount": DECIMAL(39,2) is out of range (precision 1 to 38, scale 0 to precision)'
+schema_fails '{ { table = "t", primary_key = { "id" }, columns = { id = "INT", amount = { type = "DECIMAL", precision = 2, scale = 3 } } } }' \
+  'schema(): table "t" column "amount": DECIMAL(2,3) is out of range (precision 1 to 38, scale 0 to precision)'

@@ -3,11 +3,8 @@
 # any other kind of value fails the sync with one message naming the op,
 # table, column, type and value.
 
-write ints.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" },
-             columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
-end
+INTS='{ { table = "t", primary_key = { "id" }, columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }'
+write_declared ints.lua "$INTS" <<'LUA'
 function update(configuration, state)
   -- the bounds
   op.upsert("t", { id = 1, s = 32767, i = 2147483647, l = math.maxinteger })
@@ -57,28 +54,20 @@ reject '"SHORT"' '{ 1 }' 'is SHORT, got table'
 expect_sql r/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 't'" "0"
 
 # The other ops check their values too, and name themselves.
-write ints.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" },
-             columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
-end
+write_declared ints.lua "$INTS" <<'LUA'
 function update(configuration, state)
   op.update("t", { id = 1, s = 40000 })
 end
 LUA
 run ints.lua --output o
 expect_exit 1
-severe_is 'ints.lua:6: op.update("t") id=1: column "s" is SHORT (-32768 to 32767), got integer 40000'
-write ints.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" },
-             columns = { id = "INT", s = "SHORT", i = "INT", l = "LONG" } } }
-end
+severe_is 'ints.lua:2: op.update("t") id=1: column "s" is SHORT (-32768 to 32767), got integer 40000'
+write_declared ints.lua "$INTS" <<'LUA'
 function update(configuration, state)
   op.delete("t", { id = "1" })
 end
 LUA
 run ints.lua --output o
 expect_exit 1
-severe_is 'ints.lua:6: op.delete("t") id="1": column "id" is INT, got string "1"'
+severe_is 'ints.lua:2: op.delete("t") id="1": column "id" is INT, got string "1"'
 expect_sql o/warehouse.db "SELECT count(*), sum(s), sum(_fivetran_deleted) FROM t" "6|-32760|0"

@@ -75,12 +75,5 @@ severe_is 'types.lua:5: op.upsert("t") id=3: column "u" is UTC_DATETIME, got str
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # A name that only looks like a type is not one.
-write types.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", u = "UTC DATETIME" } } }
-end
-function update(configuration, state) end
-LUA
-run types.lua --output o
-expect_exit 1
-severe_is 'types.lua: schema(): table "t" column "u": unknown type "UTC DATETIME" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'
+schema_fails '{ { table = "t", primary_key = { "id" }, columns = { id = "INT", u = "UTC DATETIME" } } }' \
+  'schema(): table "t" column "u": unknown type "UTC DATETIME" (known: BOOLEAN, SHORT, INT, LONG, DECIMAL, FLOAT, DOUBLE, NAIVE_DATE, NAIVE_DATETIME, UTC_DATETIME, BINARY, XML, STRING, JSON)'

@@ -15,3 +15,18 @@ stop_run() {
   secs=${got#* }
   STOP_MS=$((10#${secs/./}))
 }
+
+# signal_soon SIGNAL ARGS...: runs connector-lua ARGS in the background
+# (stdout in ./out, stderr in ./err), sends it SIGNAL 0.3 s later, and waits
+# for it: RC is its exit status. For a run that waits on a FIFO, where no
+# marker can say it is there.
+signal_soon() {
+  local sig=$1 pid
+  shift
+  "$CLUA" "$@" > out 2> err &
+  pid=$!
+  sleep 0.3
+  kill "-$sig" "$pid"
+  wait "$pid"
+  RC=$?
+}
