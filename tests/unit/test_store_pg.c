@@ -516,6 +516,30 @@ static void test_reopen_loads_catalog_state_owner(void **state) {
     assert_string_equal(owner, "three.lua");
 }
 
+/* A server that ends the session mid-transaction fails the next call with
+ * a message of one line, and the store still closes cleanly. */
+static void test_server_gone(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "gone", {"id", TYPES_INT, 0, 0, 1});
+    create(fx, t);
+    ok(fx, store_begin(fx->st));
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%s'",
+             fx->holder);
+    assert_string_equal(q(fx, sql), "t");
+    row_clear(t);
+    v_int(t, 0, 1);
+    assert_int_equal(store_upsert(fx->st, t, S1), -1);
+    const char *e = store_error(fx->st);
+    const char *want = "preparing the upsert into \"gone\": ";
+    if (strncmp(e, want, strlen(want)) != 0 || !strstr(e, "terminating connection") ||
+        strchr(e, '\n'))
+        fail_msg("unexpected message: %s", e);
+    assert_int_equal(store_commit(fx->st), -1);
+    assert_string_equal(q(fx, "SELECT count(*) FROM gone"), "0");
+}
+
 /* ---- the ops ---- */
 
 static void test_update_delete_truncate_and_changes(void **state) {
@@ -833,6 +857,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_transaction_does_not_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_loads_catalog_state_owner, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_delete_truncate_and_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_key_column_takes_its_type, setup, teardown),
