@@ -27,8 +27,6 @@ typedef struct dest_column {
     strbuf json;   /* the JSON text of this column's value in the current op */
 } dest_column;
 
-struct store_cache; /* prepared statements of one table, owned by the store */
-
 typedef struct dest_table {
     char *name;
     size_t name_len;
@@ -46,11 +44,14 @@ typedef struct dest_table {
      * the op supplied it. Sized with cols. */
     types_value *vals;
     unsigned char *present;
-    struct store_cache *cache;
-    /* History mode (store_history.c): every version of a row is kept. */
+    /* Prepared statements of this table, owned by the store that made
+     * them (each destination has its own kind: store.h); freed through
+     * store_forget. */
+    void *cache;
+    /* History mode (README "History mode"): every version of a row is kept. */
     bool history;
     int history_start; /* 1 + index of the column that gives a version's start; 0: the op's time */
-    struct store_hcache *hcache;
+    void *hcache; /* the history statements, as cache */
     /* Rows each kind of op changed since the last commit (journal.h). */
     long long journal[4];
 } dest_table;

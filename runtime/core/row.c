@@ -11,7 +11,7 @@
 #include "names.h"
 #include "rowhash.h"
 #include "rt.h"
-#include "store_sqlite.h"
+#include "store.h"
 #include "raise.h"
 
 /* __gc of the anchor that frees the row scratch with the Lua state. */

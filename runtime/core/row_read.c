@@ -18,7 +18,7 @@
 #include "json_codec.h"
 #include "row.h"
 #include "rt.h"
-#include "store_sqlite.h"
+#include "store.h"
 #include "types.h"
 #include "raise.h"
 

@@ -14,7 +14,7 @@
 #include "log.h"
 #include "redact.h"
 #include "row.h"
-#include "store_sqlite.h"
+#include "store.h"
 #include "strbuf.h"
 
 /* Where a sync is; bindings refuse to run in the wrong phase, and a

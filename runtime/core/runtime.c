@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "rt.h"
 #include "script.h"
+#include "store_sqlite.h"
 #include "watchdog.h"
 #include "util.h"
 
@@ -310,9 +311,9 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     rt->lock_fd = files_lock(rt->dir, err, sizeof err);
     if (rt->lock_fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
     if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
-    bool nomem;
-    rt->st = store_open_noting(db_path, err, sizeof err, &nomem);
-    if (!rt->st) return fail(rt, nomem ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, err);
+    store_open_status why;
+    rt->st = store_sqlite_open(db_path, err, sizeof err, &why);
+    if (!rt->st) return fail(rt, why == STORE_OPEN_NOMEM ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, err);
     if (rt->opt->durable && store_set_durable(rt->st) != 0)
         return store_failure(rt, store_error(rt->st));
     bool adopt = false;

@@ -11,7 +11,7 @@
 #include "lib.h"
 #include "row.h"
 #include "rt.h"
-#include "store_sqlite.h"
+#include "store.h"
 #include "types.h"
 #include "raise.h"
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "catalog.h"
-#include "store_sqlite.h"
+#include "store.h"
 
 /* The newest runs kept (with their checkpoints), and the most checkpoint
  * rows kept over all of them: older entries are dropped when a run starts. */
@@ -29,9 +29,6 @@ enum { JOURNAL_UPSERTED, JOURNAL_UPDATED, JOURNAL_DELETED, JOURNAL_TRUNCATED, JO
 
 _Static_assert(JOURNAL_KINDS == sizeof ((dest_table *)0)->journal / sizeof(long long),
                "table.journal has one counter per kind");
-
-/* The DDL of the journal's tables (store_open runs it). */
-extern const char JOURNAL_SCHEMA_SQL[];
 
 /* Counts n rows changed by one op on t since the last commit. The one
  * place an op's rows are counted for the journal and the committed totals. */

@@ -78,7 +78,8 @@ typedef enum {
 } store_open_status;
 
 /* Finalizes every statement (including those cached in cat's tables) and
- * closes the connection. Either may be NULL. */
+ * closes the connection. Either may be NULL; the tables' statements are
+ * the store's, so with st NULL there are none to drop. */
 void store_close(store *st, catalog *cat);
 
 /* The last error, with its phase, and whether it is for want of memory
@@ -164,7 +165,9 @@ int store_history_time(int64_t ms, char out[32]);
  * in t->present equal t->vals (the scope); *swept is how many. */
 int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept);
 
-/* Drops t's cached statements (after its columns change). */
+/* Drops t's cached statements (after its columns change); forget_catalog
+ * drops those of every table of cat (before the catalog is freed). */
 void store_forget(store *st, dest_table *t);
+void store_forget_catalog(store *st, catalog *cat);
 
 #endif

@@ -1,5 +1,5 @@
 /* store_sqlite: the connection, the runtime's own tables, DDL, the
- * transactions and the hot path's cached statements (store_widen.c holds
+ * transactions and the hot path's cached statements (store_sqlite_widen.c holds
  * the widening of a column). */
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -38,7 +38,7 @@ static const char SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_history(table_name TEXT PRIMARY KEY, start_column TEXT);";
 
 /* Keeps the first words of the failure and SQLite's reason, once. */
-int store_fail(store *st, const char *fmt, ...) {
+int sq_fail(store *st, const char *fmt, ...) {
     char phase[512];
     va_list ap;
     va_start(ap, fmt);
@@ -46,31 +46,22 @@ int store_fail(store *st, const char *fmt, ...) {
     va_end(ap);
     /* A failure of the file itself says which file, so the user knows what
      * to look at or restore. */
-    int code = sqlite3_errcode(st->db) & 0xff;
+    int code = sqlite3_errcode(sq(st)->db) & 0xff;
     st->nomem = code == SQLITE_NOMEM;
     bool file_level = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR ||
                       code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
     /* "disk I/O error" says little: the system's reason says what to do. */
-    int os = file_level ? sqlite3_system_errno(st->db) : 0;
+    int os = file_level ? sqlite3_system_errno(sq(st)->db) : 0;
     /* SQLite may say what it could not do for want of memory ("unable to
      * open a temporary database file ..."): the cause is named too. */
-    const char *msg = sqlite3_errmsg(st->db);
+    const char *msg = sqlite3_errmsg(sq(st)->db);
     bool say_nomem = st->nomem && !strstr(msg, "out of memory");
     snprintf(st->err, sizeof st->err, "%s: %s%s%s%s%s%s%s", phase, msg,
-             file_level ? " (" : "", file_level ? st->path : "", os ? ": " : "",
+             file_level ? " (" : "", file_level ? sq(st)->path : "", os ? ": " : "",
              os ? strerror(os) : "", file_level ? ")" : "", say_nomem ? " (out of memory)" : "");
     return -1;
 }
 
-int store_oom(store *st) {
-    snprintf(st->err, sizeof st->err, "out of memory");
-    st->nomem = true;
-    return -1;
-}
-
-const char *store_error(const store *st) { return st->err; }
-
-bool store_out_of_memory(const store *st) { return st->nomem; }
 
 
 /* Databases written before _clua_columns had `declared` get it. */
@@ -96,26 +87,26 @@ static int create_own_tables(sqlite3 *db) {
     int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_exec(db, JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, SQ_JOURNAL_SCHEMA_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = upgrade_columns_table(db);
-    /* On failure the transaction stays open: store_open reports the
+    /* On failure the transaction stays open: store_sqlite_open reports the
      * error and closes the connection, which rolls it back. */
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }
 
-int store_prepare(store *st, const char *sql, sqlite3_stmt **out, const char *what_fmt, ...) {
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK)
+int sq_prepare(store *st, const char *sql, sqlite3_stmt **out, const char *what_fmt, ...) {
+    if (sqlite3_prepare_v3(sq(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK)
         return 0;
     char what[600];
     va_list ap;
     va_start(ap, what_fmt);
     vsnprintf(what, sizeof what, what_fmt, ap);
     va_end(ap);
-    return store_fail(st, "preparing %s", what);
+    return sq_fail(st, "preparing %s", what);
 }
 
-int store_run(sqlite3_stmt *stmt) {
+int sq_run(sqlite3_stmt *stmt) {
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -141,64 +132,66 @@ int store_check_files(const char *path, char *err, size_t errlen) {
     return 0;
 }
 
-store *store_open(const char *path, char *err, size_t errlen) {
-    return store_open_noting(path, err, errlen, NULL);
-}
+static const store_methods SQLITE_METHODS;
+static void sq_close(store *st);
+static int sq_rollback(store *st);
 
-store *store_open_noting(const char *path, char *err, size_t errlen, bool *out_of_memory) {
-    if (out_of_memory) *out_of_memory = false;
+store *store_sqlite_open(const char *path, char *err, size_t errlen, store_open_status *why) {
+    store_open_status unused;
+    if (!why) why = &unused;
+    *why = STORE_OPEN_FAILED;
     if (store_check_files(path, err, errlen) != 0) return NULL;
-    store *st = calloc(1, sizeof *st);
-    if (!st) {
+    sq_store *q = calloc(1, sizeof *q);
+    if (!q) {
         snprintf(err, errlen, "cannot open %s: out of memory", path);
-        if (out_of_memory) *out_of_memory = true;
+        *why = STORE_OPEN_NOMEM;
         return NULL;
     }
-    snprintf(st->path, sizeof st->path, "%s", path);
-    int rc = sqlite3_open_v2(path, &st->db,
+    q->base.m = &SQLITE_METHODS;
+    store *st = &q->base;
+    snprintf(q->path, sizeof q->path, "%s", path);
+    int rc = sqlite3_open_v2(path, &q->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
                                  SQLITE_OPEN_NOFOLLOW,
                              NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(st->db, 5000);
+        sqlite3_busy_timeout(q->db, 5000);
         /* A 16 MiB page cache, and the WAL copied into the database every
          * 10,000 pages (40 MiB) rather than 1,000: pages that several
          * checkpoints touch are then copied once. Both measured with
          * tests/bench; the WAL is cut back to 64 MiB after each copy. */
-        rc = sqlite3_exec(st->db,
+        rc = sqlite3_exec(q->db,
                           "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                           " PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;"
                           " PRAGMA journal_size_limit=67108864;",
                           NULL, NULL, NULL);
     }
-    if (rc == SQLITE_OK) rc = create_own_tables(st->db);
-    if (rc == SQLITE_OK) rc = store_register_functions(st->db);
-    if (rc != SQLITE_OK || store_prepare(st, "BEGIN IMMEDIATE", &st->begin, "BEGIN") != 0 ||
-        store_prepare(st, "COMMIT", &st->commit, "COMMIT") != 0 ||
-        store_prepare(st, "ROLLBACK", &st->rollback, "ROLLBACK") != 0) {
-        int os = st->db ? sqlite3_system_errno(st->db) : 0;
-        if (out_of_memory)
-            *out_of_memory = !st->db || (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = create_own_tables(q->db);
+    if (rc == SQLITE_OK) rc = sq_register_functions(q->db);
+    if (rc != SQLITE_OK || sq_prepare(st, "BEGIN IMMEDIATE", &q->begin, "BEGIN") != 0 ||
+        sq_prepare(st, "COMMIT", &q->commit, "COMMIT") != 0 ||
+        sq_prepare(st, "ROLLBACK", &q->rollback, "ROLLBACK") != 0) {
+        int os = q->db ? sqlite3_system_errno(q->db) : 0;
+        if (!q->db || (sqlite3_errcode(q->db) & 0xff) == SQLITE_NOMEM) *why = STORE_OPEN_NOMEM;
         snprintf(err, errlen, "cannot open %s: %s%s%s", path,
-                 st->db ? sqlite3_errmsg(st->db) : "out of memory", os ? ": " : "",
+                 q->db ? sqlite3_errmsg(q->db) : "out of memory", os ? ": " : "",
                  os ? strerror(os) : "");
-        store_close(st, NULL);
+        sq_close(st);
         return NULL;
     }
+    *why = STORE_OPENED;
     return st;
 }
 
-long long store_changes(const store *st) { return sqlite3_changes64(st->db); }
+static long long sq_total_changes(const store *st) { return sqlite3_total_changes64(sq(st)->db); }
 
-long long store_total_changes(const store *st) { return sqlite3_total_changes64(st->db); }
+static void sq_interrupt(store *st) { sqlite3_interrupt(sq(st)->db); }
 
-void store_interrupt(store *st) { sqlite3_interrupt(st->db); }
+static int sq_column_limit(const store *st) { return sqlite3_limit(sq(st)->db, SQLITE_LIMIT_COLUMN, -1); }
 
-int store_column_limit(const store *st) { return sqlite3_limit(st->db, SQLITE_LIMIT_COLUMN, -1); }
-
-int store_set_durable(store *st) {
-    if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(st, "setting synchronous=FULL");
+static int sq_set_durable(store *st) {
+    if (sqlite3_exec(sq(st)->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, "setting synchronous=FULL");
     return 0;
 }
 
@@ -214,48 +207,47 @@ static void cache_free(struct store_cache *c) {
     free(c);
 }
 
-void store_forget(dest_table *t) {
+void sq_forget(store *st, dest_table *t) {
+    (void)st;
     cache_free(t->cache);
     t->cache = NULL;
-    store_history_forget(t);
+    sq_history_forget(t);
 }
 
-void store_close(store *st, catalog *cat) {
-    if (cat)
-        for (int i = 0; i < cat->n; i++) store_forget(cat->tables[i]);
+static void sq_close(store *st) {
     if (!st) return;
-    if (st->in_tx) store_rollback(st);
-    sqlite3_finalize(st->begin);
-    sqlite3_finalize(st->commit);
-    sqlite3_finalize(st->rollback);
-    sqlite3_close(st->db);
-    strbuf_free(&st->sql);
+    if (sq(st)->in_tx) sq_rollback(st);
+    sqlite3_finalize(sq(st)->begin);
+    sqlite3_finalize(sq(st)->commit);
+    sqlite3_finalize(sq(st)->rollback);
+    sqlite3_close(sq(st)->db);
+    strbuf_free(&sq(st)->sql);
     free(st);
 }
 
-int store_begin(store *st) {
-    if (store_run(st->begin) != 0) return store_fail(st, "beginning a transaction");
-    st->in_tx = true;
+static int sq_begin(store *st) {
+    if (sq_run(sq(st)->begin) != 0) return sq_fail(st, "beginning a transaction");
+    sq(st)->in_tx = true;
     return 0;
 }
 
-int store_commit(store *st) {
-    if (store_run(st->commit) != 0) {
-        store_fail(st, "committing");
+static int sq_commit(store *st) {
+    if (sq_run(sq(st)->commit) != 0) {
+        sq_fail(st, "committing");
         /* A failed COMMIT may leave the transaction open; end it so the
          * database stays at the last good checkpoint. */
-        if (!sqlite3_get_autocommit(st->db)) store_run(st->rollback);
-        st->in_tx = false;
+        if (!sqlite3_get_autocommit(sq(st)->db)) sq_run(sq(st)->rollback);
+        sq(st)->in_tx = false;
         return -1;
     }
-    st->in_tx = false;
+    sq(st)->in_tx = false;
     return 0;
 }
 
-int store_rollback(store *st) {
-    st->in_tx = false;
-    if (sqlite3_get_autocommit(st->db)) return 0; /* SQLite rolled back already */
-    if (store_run(st->rollback) != 0) return store_fail(st, "rolling back");
+static int sq_rollback(store *st) {
+    sq(st)->in_tx = false;
+    if (sqlite3_get_autocommit(sq(st)->db)) return 0; /* SQLite rolled back already */
+    if (sq_run(sq(st)->rollback) != 0) return sq_fail(st, "rolling back");
     return 0;
 }
 
@@ -271,31 +263,31 @@ static int column_text(sqlite3_stmt *s, int i, const char **p, size_t *n) {
 static int upgrade_row_ids(store *st, catalog *cat) {
     sqlite3_stmt *s = NULL;
     int version = 0;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "reading the database's version");
+    if (sqlite3_prepare_v2(sq(st)->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, "reading the database's version");
     if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     if (version >= ROWHASH_VERSION) return 0;
     for (int i = 0; i < cat->n; i++) {
         dest_table *t = cat->tables[i];
-        if (dest_table_key_ok(t) && t->npk == 1 && dest_table_hashed(t) && store_rekey_table(st, t) != 0)
+        if (dest_table_key_ok(t) && t->npk == 1 && dest_table_hashed(t) && sq_rekey_table(st, t) != 0)
             return -1;
     }
-    strbuf_clear(&st->sql);
-    if (strbuf_printf(&st->sql, "PRAGMA user_version = %d", ROWHASH_VERSION) != 0)
+    strbuf_clear(&sq(st)->sql);
+    if (strbuf_printf(&sq(st)->sql, "PRAGMA user_version = %d", ROWHASH_VERSION) != 0)
         return store_oom(st);
-    return store_exec(st, "recording the version of", "_fivetran_id");
+    return sq_exec(st, "recording the version of", "_fivetran_id");
 }
 
-int store_load_catalog(store *st, catalog *cat) {
+static int sq_load_catalog(store *st, catalog *cat) {
     sqlite3_stmt *s = NULL;
     /* Primary-key columns first, in key order, so dest_table_add_column can place them. */
-    if (sqlite3_prepare_v2(st->db,
+    if (sqlite3_prepare_v2(sq(st)->db,
                            "SELECT table_name, column_name, logical_type, precision, scale,"
                            " primary_key, declared FROM _clua_columns"
                            " ORDER BY table_name, primary_key = 0, primary_key, position",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "reading _clua_columns");
+        return sq_fail(st, "reading _clua_columns");
     int rc = 0, step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *tname, *cname, *tyname;
@@ -326,9 +318,9 @@ int store_load_catalog(store *st, catalog *cat) {
         }
         t->cols[ci].declared = sqlite3_column_int(s, 6) != 0;
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = store_fail(st, "reading _clua_columns");
+    if (rc == 0 && step != SQLITE_DONE) rc = sq_fail(st, "reading _clua_columns");
     sqlite3_finalize(s);
-    if (rc == 0) rc = store_history_load(st, cat);
+    if (rc == 0) rc = sq_history_load(st, cat);
     if (rc == 0) rc = upgrade_row_ids(st, cat);
     for (int i = 0; rc == 0 && i < cat->n; i++)
         if (!dest_table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
@@ -341,13 +333,13 @@ int store_load_catalog(store *st, catalog *cat) {
     return rc;
 }
 
-int store_load_state(store *st, strbuf *out, bool *found) {
+static int sq_load_state(store *st, strbuf *out, bool *found) {
     sqlite3_stmt *s = NULL;
     *found = false;
     strbuf_clear(out);
-    if (sqlite3_prepare_v2(st->db, "SELECT state FROM _clua_state WHERE id = 1", -1, &s, NULL) !=
+    if (sqlite3_prepare_v2(sq(st)->db, "SELECT state FROM _clua_state WHERE id = 1", -1, &s, NULL) !=
         SQLITE_OK)
-        return store_fail(st, "reading the saved state");
+        return sq_fail(st, "reading the saved state");
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *p;
@@ -357,65 +349,65 @@ int store_load_state(store *st, strbuf *out, bool *found) {
     }
     int ret = 0;
     if (rc == -2) ret = store_oom(st);
-    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = store_fail(st, "reading the saved state");
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = sq_fail(st, "reading the saved state");
     sqlite3_finalize(s);
     return ret;
 }
 
-int store_save_state(store *st, const char *json, size_t len) {
+static int sq_save_state(store *st, const char *json, size_t len) {
     sqlite3_stmt *s = NULL;
-    if (store_prepare(st, "INSERT INTO _clua_state(id, state, saved_at)"
+    if (sq_prepare(st, "INSERT INTO _clua_state(id, state, saved_at)"
                       " VALUES(1, ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
                       " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
                       " saved_at = excluded.saved_at",
                       &s, "the state's save") != 0)
         return -1;
     sqlite3_bind_text64(s, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
-    int rc = store_run(s) == 0 ? 0 : store_fail(st, "saving the state");
+    int rc = sq_run(s) == 0 ? 0 : sq_fail(st, "saving the state");
     sqlite3_finalize(s);
     return rc;
 }
 
-int store_owner(store *st, char *owner, size_t size) {
+static int sq_owner(store *st, char *owner, size_t size) {
     sqlite3_stmt *s = NULL;
     owner[0] = '\0';
-    if (sqlite3_prepare_v2(st->db, "SELECT value FROM _clua_meta WHERE key = 'owner'", -1, &s,
+    if (sqlite3_prepare_v2(sq(st)->db, "SELECT value FROM _clua_meta WHERE key = 'owner'", -1, &s,
                            NULL) != SQLITE_OK)
-        return store_fail(st, "reading the database's owner");
+        return sq_fail(st, "reading the database's owner");
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *p;
         size_t n;
         if (column_text(s, 0, &p, &n)) snprintf(owner, size, "%.*s", (int)n, p);
     }
-    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "reading the database's owner");
+    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(st, "reading the database's owner");
     sqlite3_finalize(s);
     return ret;
 }
 
-int store_set_owner(store *st, const char *owner) {
+static int sq_set_owner(store *st, const char *owner) {
     sqlite3_stmt *s = NULL;
-    if (store_prepare(st, "INSERT INTO _clua_meta(key, value) VALUES('owner', ?1)"
+    if (sq_prepare(st, "INSERT INTO _clua_meta(key, value) VALUES('owner', ?1)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                       &s, "the owner's record") != 0)
         return -1;
     sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
-    int rc = store_run(s) == 0 ? 0 : store_fail(st, "recording the database's owner");
+    int rc = sq_run(s) == 0 ? 0 : sq_fail(st, "recording the database's owner");
     sqlite3_finalize(s);
     return rc;
 }
 
-/* Executes the statement text built in st->sql. */
-int store_exec(store *st, const char *phase, const char *name) {
-    if (sqlite3_exec(st->db, strbuf_cstr(&st->sql), NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(st, "%s \"%s\"", phase, name);
+/* Executes the statement text built in sq(st)->sql. */
+int sq_exec(store *st, const char *phase, const char *name) {
+    if (sqlite3_exec(sq(st)->db, strbuf_cstr(&sq(st)->sql), NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(st, "%s \"%s\"", phase, name);
     return 0;
 }
 
-int store_record_column(store *st, const dest_table *t, int col) {
+int sq_record_column(store *st, const dest_table *t, int col) {
     const dest_column *c = &t->cols[col];
     sqlite3_stmt *s = NULL;
-    if (store_prepare(st,
+    if (sq_prepare(st,
                       "INSERT INTO _clua_columns(table_name, column_name, position,"
                       " logical_type, precision, scale, primary_key, declared)"
                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -435,9 +427,9 @@ int store_record_column(store *st, const dest_table *t, int col) {
     }
     sqlite3_bind_int(s, 7, c->pk_pos);
     sqlite3_bind_int(s, 8, c->declared);
-    int rc = store_run(s) == 0
+    int rc = sq_run(s) == 0
                  ? 0
-                 : store_fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
+                 : sq_fail(st, "recording column \"%s\".\"%s\"", t->name, c->name);
     sqlite3_finalize(s);
     return rc;
 }
@@ -450,16 +442,16 @@ static int put_column_def(strbuf *b, const dest_column *c) {
     return 0;
 }
 
-/* Builds in st->sql the CREATE TABLE of t's current columns, under name. */
-int store_build_create(store *st, const dest_table *t, const char *name) {
-    strbuf *b = &st->sql;
+/* Builds in sq(st)->sql the CREATE TABLE of t's current columns, under name. */
+int sq_build_create(store *st, const dest_table *t, const char *name) {
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "CREATE TABLE ") || strbuf_ident(b, name) || strbuf_puts(b, " (");
     for (int i = 0; i < t->ncols && !bad; i++)
         bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" TEXT, "
                                 "\"_fivetran_deleted\" INTEGER NOT NULL DEFAULT 0, ");
-    /* History mode: a version of the row per start (store_history.c). */
+    /* History mode: a version of the row per start (store_sqlite_history.c). */
     if (t->history)
         bad = bad || strbuf_puts(b, "\"_fivetran_active\" INTEGER NOT NULL DEFAULT 1, "
                                     "\"_fivetran_start\" TEXT NOT NULL, \"_fivetran_end\" TEXT NOT NULL, ");
@@ -471,26 +463,26 @@ int store_build_create(store *st, const dest_table *t, const char *name) {
     return bad ? store_oom(st) : 0;
 }
 
-int store_create_table(store *st, dest_table *t) {
-    if (store_build_create(st, t, t->name) != 0) return -1;
-    if (store_exec(st, "creating table", t->name) != 0) return -1;
+static int sq_create_table(store *st, dest_table *t) {
+    if (sq_build_create(st, t, t->name) != 0) return -1;
+    if (sq_exec(st, "creating table", t->name) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
-        if (store_record_column(st, t, i) != 0) return -1;
+        if (sq_record_column(st, t, i) != 0) return -1;
     return 0;
 }
 
-int store_add_column(store *st, dest_table *t, int col) {
-    strbuf *b = &st->sql;
+static int sq_add_column(store *st, dest_table *t, int col) {
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     if (strbuf_puts(b, "ALTER TABLE ") || strbuf_ident(b, t->name) ||
         strbuf_puts(b, " ADD COLUMN ") || put_column_def(b, &t->cols[col]))
         return store_oom(st);
-    if (store_exec(st, "adding a column to", t->name) != 0) return -1;
-    store_forget(t);
-    return store_record_column(st, t, col);
+    if (sq_exec(st, "adding a column to", t->name) != 0) return -1;
+    sq_forget(st, t);
+    return sq_record_column(st, t, col);
 }
 
-int store_set_column_type(store *st, const dest_table *t, int col) { return store_record_column(st, t, col); }
+static int sq_set_column_type(store *st, const dest_table *t, int col) { return sq_record_column(st, t, col); }
 
 static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     switch (v->tag) {
@@ -504,10 +496,10 @@ static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
     }
 }
 
-void store_bind(sqlite3_stmt *s, int i, const types_value *v) { bind_value(s, i, v); }
+void sq_bind(sqlite3_stmt *s, int i, const types_value *v) { bind_value(s, i, v); }
 
 static struct store_cache *cache_of(store *st, dest_table *t) {
-    if (!t->cache && !(t->cache = calloc(1, sizeof *t->cache))) store_oom(st);
+    if (!t->cache && !(t->cache = calloc(1, sizeof(struct store_cache)))) store_oom(st);
     return t->cache;
 }
 
@@ -526,7 +518,7 @@ static int bind_pk(sqlite3_stmt *s, const dest_table *t, int first) {
 }
 
 static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
     for (int i = 0; i < t->ncols && !bad; i++)
@@ -546,10 +538,10 @@ static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
                                 "\"_fivetran_deleted\" = 0");
     if (bad) return store_oom(st);
-    return store_prepare(st, strbuf_cstr(b), out, "the upsert into \"%s\"", t->name);
+    return sq_prepare(st, strbuf_cstr(b), out, "the upsert into \"%s\"", t->name);
 }
 
-int store_upsert(store *st, dest_table *t, const char *synced) {
+static int sq_upsert(store *st, dest_table *t, const char *synced) {
     struct store_cache *c = cache_of(st, t);
     if (!c || (!c->upsert && prepare_upsert(st, t, &c->upsert) != 0)) return -1;
     sqlite3_stmt *s = c->upsert;
@@ -559,7 +551,7 @@ int store_upsert(store *st, dest_table *t, const char *synced) {
         else sqlite3_bind_null(s, i + 1);
     }
     sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
-    if (store_run(s) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (sq_run(s) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }
 
@@ -581,7 +573,7 @@ static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
     }
     memcpy(c->update[slot].mask, t->present, (size_t)t->ncols);
 
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) || strbuf_puts(b, " SET ");
     int n = 0;
@@ -595,13 +587,13 @@ static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
         store_oom(st);
         return NULL;
     }
-    if (store_prepare(st, strbuf_cstr(b), &c->update[slot].stmt, "an update of \"%s\"",
+    if (sq_prepare(st, strbuf_cstr(b), &c->update[slot].stmt, "an update of \"%s\"",
                       t->name) != 0)
         return NULL;
     return c->update[slot].stmt;
 }
 
-int store_update(store *st, dest_table *t, const char *synced) {
+static int sq_update(store *st, dest_table *t, const char *synced) {
     sqlite3_stmt *s = update_stmt(st, t);
     if (!s) return -1;
     int n = 0;
@@ -609,42 +601,79 @@ int store_update(store *st, dest_table *t, const char *synced) {
         if (t->present[i] && !t->cols[i].pk_pos) bind_value(s, ++n, &t->vals[i]);
     sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
     bind_pk(s, t, n + 2);
-    if (store_run(s) != 0) return store_fail(st, "update of \"%s\"", t->name);
+    if (sq_run(s) != 0) return sq_fail(st, "update of \"%s\"", t->name);
     return 0;
 }
 
-int store_delete(store *st, dest_table *t, const char *synced) {
+static int sq_delete(store *st, dest_table *t, const char *synced) {
     struct store_cache *c = cache_of(st, t);
     if (!c) return -1;
     if (!c->del) {
-        strbuf *b = &st->sql;
+        strbuf *b = &sq(st)->sql;
         strbuf_clear(b);
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1, \"_fivetran_synced\" = ?1 WHERE ") ||
             put_pk_match(b, t, 2))
             return store_oom(st);
-        if (store_prepare(st, strbuf_cstr(b), &c->del, "the delete from \"%s\"", t->name) != 0)
+        if (sq_prepare(st, strbuf_cstr(b), &c->del, "the delete from \"%s\"", t->name) != 0)
             return -1;
     }
     sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
     bind_pk(c->del, t, 2);
-    if (store_run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
+    if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
     return 0;
 }
 
-int store_truncate(store *st, dest_table *t) {
+static int sq_truncate(store *st, dest_table *t) {
     struct store_cache *c = cache_of(st, t);
     if (!c) return -1;
     if (!c->truncate) {
-        strbuf *b = &st->sql;
+        strbuf *b = &sq(st)->sql;
         strbuf_clear(b);
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_deleted\" = 1 WHERE \"_fivetran_deleted\" = 0"))
             return store_oom(st);
-        if (store_prepare(st, strbuf_cstr(b), &c->truncate, "the truncate of \"%s\"", t->name) !=
+        if (sq_prepare(st, strbuf_cstr(b), &c->truncate, "the truncate of \"%s\"", t->name) !=
             0)
             return -1;
     }
-    if (store_run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
+    if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
     return 0;
 }
+
+static const store_methods SQLITE_METHODS = {
+    .name = "SQLite",
+    .close = sq_close,
+    .set_durable = sq_set_durable,
+    .column_limit = sq_column_limit,
+    .total_changes = sq_total_changes,
+    .interrupt = sq_interrupt,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .load_catalog = sq_load_catalog,
+    .load_state = sq_load_state,
+    .save_state = sq_save_state,
+    .owner = sq_owner,
+    .set_owner = sq_set_owner,
+    .create_table = sq_create_table,
+    .add_column = sq_add_column,
+    .widen_column = sq_widen_column,
+    .column_exact_double = sq_column_exact_double,
+    .set_column_type = sq_set_column_type,
+    .upsert = sq_upsert,
+    .update = sq_update,
+    .delete_row = sq_delete,
+    .truncate = sq_truncate,
+    .history_record = sq_history_record,
+    .history_enable = sq_history_enable,
+    .history_write = sq_history_write,
+    .history_fill = sq_history_fill,
+    .history_delete = sq_history_delete,
+    .history_truncate = sq_history_truncate,
+    .sweep = sq_sweep,
+    .forget = sq_forget,
+    .journal_begin = sq_journal_begin,
+    .journal_checkpoint = sq_journal_checkpoint,
+    .journal_end = sq_journal_end,
+};

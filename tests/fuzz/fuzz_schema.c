@@ -34,6 +34,7 @@
 #include "json_codec.h"
 #include "row.h"
 #include "rt.h"
+#include "store_sqlite.h"
 #include "schema.h"
 
 #define CHECK(cond, ...)                                                                       \
@@ -87,7 +88,7 @@ static struct clua_runtime *rt_new(store *st) {
 
 /* Frees the runtime's catalog and scratch; the store stays open. */
 static void rt_free(struct clua_runtime *rt) {
-    store_close(NULL, &rt->cat); /* the cached statements of the tables */
+    store_forget_catalog(rt->st, &rt->cat); /* the cached statements of the tables */
     catalog_free(&rt->cat);
     clua_close(rt);
 }
@@ -135,7 +136,7 @@ static void describe_database(store *st, strbuf *out) {
     catalog cat = {0};
     CHECK(store_load_catalog(st, &cat) == 0, "store_load_catalog: %s", store_error(st));
     describe_catalog(&cat, out);
-    store_close(NULL, &cat);
+    store_forget_catalog(st, &cat);
     catalog_free(&cat);
 }
 
@@ -256,8 +257,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         unlink(p);
     }
     char err[512];
-    store *st = store_open(db_path, err, sizeof err);
-    CHECK(st != NULL, "store_open: %s", err);
+    store *st = store_sqlite_open(db_path, err, sizeof err, NULL);
+    CHECK(st != NULL, "store_sqlite_open: %s", err);
     const char *text = (const char *)data, *end = text + size;
     const char *sep = NULL;
     for (const char *p = text; p + 5 <= end; p++)

@@ -22,6 +22,7 @@
 #include "json_codec.h"
 #include "row.h"
 #include "rt.h"
+#include "store_sqlite.h"
 #include "schema.h"
 
 typedef struct fixture {
@@ -138,8 +139,8 @@ static int setup(void **state) {
     rt->script_path = "t.lua";
     rt->phase = RT_PHASE_UPDATE;
     char err[512];
-    rt->st = store_open(fx->path, err, sizeof err);
-    if (!rt->st) fail_msg("store_open: %s", err);
+    rt->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
+    if (!rt->st) fail_msg("store_sqlite_open: %s", err);
     if (store_begin(rt->st) != 0) fail_msg("begin: %s", store_error(rt->st));
     fx->L = luaL_newstate();
     if (!fx->L) return -1;

@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "row.h"
 #include "rt.h"
+#include "store_sqlite.h"
 #include "schema.h"
 
 #define RESET_HINT "run `connector-lua reset` to start afresh"
@@ -40,10 +41,10 @@ static void rt_open_on(fixture *fx) {
     rt->script_path = "t.lua";
     rt->phase = RT_PHASE_SCHEMA;
     char err[512];
-    rt->st = store_open(fx->path, err, sizeof err);
+    rt->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
     if (!rt->st) {
         clua_close(rt);
-        fail_msg("store_open: %s", err);
+        fail_msg("store_sqlite_open: %s", err);
     }
     fx->rt = rt;
     fx->L = luaL_newstate();

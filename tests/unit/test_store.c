@@ -40,9 +40,9 @@ static int setup(void **state) {
         return -1;
     }
     char err[512];
-    fx->st = store_open(fx->path, err, sizeof err);
+    fx->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
     if (!fx->st) {
-        print_error("store_open: %s\n", err);
+        print_error("store_sqlite_open: %s\n", err);
         fixture_remove_db(fx->path);
         free(fx);
         return -1;
@@ -65,8 +65,8 @@ static void reopen(fixture *fx) {
     store_close(fx->st, &fx->cat);
     catalog_free(&fx->cat);
     char err[512];
-    fx->st = store_open(fx->path, err, sizeof err);
-    if (!fx->st) fail_msg("store_open again: %s", err);
+    fx->st = store_sqlite_open(fx->path, err, sizeof err, NULL);
+    if (!fx->st) fail_msg("store_sqlite_open again: %s", err);
 }
 
 /* Runs sql on a second connection and returns its rows as "a|b\nc|d";
@@ -842,7 +842,7 @@ static void test_error_ddl_and_transactions(void **state) {
 static void test_error_open(void **state) {
     (void)state;
     char err[512] = "";
-    store *st = store_open("/nonexistent-dir-clua/x/warehouse.db", err, sizeof err);
+    store *st = store_sqlite_open("/nonexistent-dir-clua/x/warehouse.db", err, sizeof err, NULL);
     assert_null(st);
     assert_non_null(strstr(err, "cannot open /nonexistent-dir-clua/x/warehouse.db: "));
     assert_non_null(strstr(err, "unable to open database file"));
@@ -855,7 +855,7 @@ static void test_error_open(void **state) {
     const char junk[] = "this is certainly not an SQLite database file, not at all.....";
     assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
     assert_int_equal(fclose(f), 0);
-    st = store_open(path, err, sizeof err);
+    st = store_sqlite_open(path, err, sizeof err, NULL);
     fixture_remove_db(path);
     assert_null(st);
     assert_non_null(strstr(err, "not a database"));
@@ -872,7 +872,7 @@ static void test_error_open_creates_nothing(void **state) {
     assert_int_equal(fixture_tmp_db(path, sizeof path, "store_half"), 0);
     fixture_exec(path, "CREATE TABLE x(a); CREATE INDEX _clua_history ON x(a);");
     char err[512] = "";
-    store *st = store_open(path, err, sizeof err);
+    store *st = store_sqlite_open(path, err, sizeof err, NULL);
     assert_null(st);
     assert_non_null(strstr(err, "there is already an index named _clua_history"));
     char rows[256];
@@ -886,7 +886,7 @@ static void test_error_memory_store(void **state) {
     (void)state;
     /* ":memory:" works too (no WAL), for embedders and quick tests. */
     char err[256];
-    store *st = store_open(":memory:", err, sizeof err);
+    store *st = store_sqlite_open(":memory:", err, sizeof err, NULL);
     assert_non_null(st);
     catalog cat = {0};
     dest_table *t = catalog_add(&cat, "t", 1);

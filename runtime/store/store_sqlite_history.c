@@ -1,4 +1,4 @@
-/* store_history: history mode (README "History mode") and op.sweep in the SQLite store.
+/* store_sqlite_history: history mode (README "History mode") and op.sweep in the SQLite store.
  * A history table keeps every version of a row: _fivetran_active,
  * _fivetran_start and _fivetran_end, keyed by the declared key plus
  * _fivetran_start. Which tables keep history, and which column gives a
@@ -21,7 +21,7 @@ struct store_hcache {
     sqlite3_stmt *newest, *close, *insert, *refresh, *del, *truncate;
 };
 
-void store_history_forget(dest_table *t) {
+void sq_history_forget(dest_table *t) {
     struct store_hcache *c = t->hcache;
     if (!c) return;
     sqlite3_finalize(c->newest);
@@ -45,23 +45,12 @@ static int put_key_match(strbuf *b, const dest_table *t) {
 
 static void bind_row(sqlite3_stmt *s, const dest_table *t) {
     for (int i = 0; i < t->ncols; i++) {
-        if (t->present[i]) store_bind(s, i + 1, &t->vals[i]);
+        if (t->present[i]) sq_bind(s, i + 1, &t->vals[i]);
         else sqlite3_bind_null(s, i + 1);
     }
 }
 
 /* ---- times ---- */
-
-int store_history_time(int64_t ms, char out[32]) {
-    if (ms < TYPES_INSTANT_MIN || ms > TYPES_INSTANT_MAX) return -1;
-    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    time_t tt = (time_t)sec;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm)) return -1;
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms - sec * 1000));
-    return 0;
-}
 
 static int64_t ms_of(const char *text) {
     int64_t ms = 0;
@@ -71,11 +60,11 @@ static int64_t ms_of(const char *text) {
 
 /* ---- the record of history tables ---- */
 
-int store_history_load(store *st, catalog *cat) {
+int sq_history_load(store *st, catalog *cat) {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT table_name, start_column FROM _clua_history", -1, &s,
+    if (sqlite3_prepare_v2(sq(st)->db, "SELECT table_name, start_column FROM _clua_history", -1, &s,
                            NULL) != SQLITE_OK)
-        return store_fail(st, "reading _clua_history");
+        return sq_fail(st, "reading _clua_history");
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
@@ -97,27 +86,27 @@ int store_history_load(store *st, catalog *cat) {
             t->history_start = ci + 1;
         }
     }
-    int rc = step == SQLITE_DONE ? 0 : store_fail(st, "reading _clua_history");
+    int rc = step == SQLITE_DONE ? 0 : sq_fail(st, "reading _clua_history");
     sqlite3_finalize(s);
     return rc;
 }
 
 static int record(store *st, const dest_table *t) {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db,
+    if (sqlite3_prepare_v2(sq(st)->db,
                            "INSERT INTO _clua_history(table_name, start_column) VALUES(?1, ?2)"
                            " ON CONFLICT(table_name) DO UPDATE SET start_column = excluded.start_column",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "recording the history of \"%s\"", t->name);
+        return sq_fail(st, "recording the history of \"%s\"", t->name);
     sqlite3_bind_text64(s, 1, t->name, t->name_len, SQLITE_STATIC, SQLITE_UTF8);
     if (t->history_start)
         sqlite3_bind_text(s, 2, t->cols[t->history_start - 1].name, -1, SQLITE_STATIC);
-    int rc = store_run(s) == 0 ? 0 : store_fail(st, "recording the history of \"%s\"", t->name);
+    int rc = sq_run(s) == 0 ? 0 : sq_fail(st, "recording the history of \"%s\"", t->name);
     sqlite3_finalize(s);
     return rc;
 }
 
-int store_history_record(store *st, const dest_table *t) { return record(st, t); }
+int sq_history_record(store *st, const dest_table *t) { return record(st, t); }
 
 /* The start of the version a row becomes when history is switched on. */
 static int put_start(strbuf *b, const dest_table *t) {
@@ -128,16 +117,16 @@ static int put_start(strbuf *b, const dest_table *t) {
     return strbuf_puts(b, "\"_fivetran_synced\", ?1)");
 }
 
-int store_history_enable(store *st, dest_table *t, const char *now) {
+int sq_history_enable(store *st, dest_table *t, const char *now) {
     /* Rebuild the table with the history columns: a live row becomes an
      * active version, a deleted one a version closed when it was deleted. */
     const char *tmp = "_clua_history_on";
-    store_forget(t);
+    sq_forget(st, t);
     t->history = true;
-    if (store_build_create(st, t, tmp) != 0 ||
-        store_exec(st, "switching history on for", t->name) != 0)
+    if (sq_build_create(st, t, tmp) != 0 ||
+        sq_exec(st, "switching history on for", t->name) != 0)
         return -1;
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, tmp) || strbuf_puts(b, " SELECT ");
     for (int i = 0; i < t->ncols && !bad; i++)
@@ -156,13 +145,13 @@ int store_history_enable(store *st, dest_table *t, const char *now) {
     const char *sql = strbuf_cstr(b), *tail = NULL;
     while (sql && *sql) {
         sqlite3_stmt *s = NULL;
-        if (sqlite3_prepare_v2(st->db, sql, -1, &s, &tail) != SQLITE_OK)
-            return store_fail(st, "switching history on for \"%s\"", t->name);
+        if (sqlite3_prepare_v2(sq(st)->db, sql, -1, &s, &tail) != SQLITE_OK)
+            return sq_fail(st, "switching history on for \"%s\"", t->name);
         if (!s) break;
         if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_text(s, 1, now, 24, SQLITE_STATIC);
-        int rc = store_run(s);
+        int rc = sq_run(s);
         sqlite3_finalize(s);
-        if (rc != 0) return store_fail(st, "switching history on for \"%s\"", t->name);
+        if (rc != 0) return sq_fail(st, "switching history on for \"%s\"", t->name);
         sql = tail;
     }
     return record(st, t);
@@ -171,14 +160,14 @@ int store_history_enable(store *st, dest_table *t, const char *now) {
 /* ---- the statements ---- */
 
 static struct store_hcache *hcache_of(store *st, dest_table *t) {
-    if (!t->hcache && !(t->hcache = calloc(1, sizeof *t->hcache))) store_oom(st);
+    if (!t->hcache && !(t->hcache = calloc(1, sizeof(struct store_hcache)))) store_oom(st);
     return t->hcache;
 }
 
 /* The newest version of the row whose key is bound: its start, end, whether
  * it is active and whether its user columns equal the bound row's. */
 static int prepare_newest(store *st, dest_table *t, sqlite3_stmt **out) {
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "SELECT \"_fivetran_start\", \"_fivetran_end\", \"_fivetran_active\", (1");
     for (int i = 0; i < t->ncols && !bad; i++)
@@ -189,14 +178,14 @@ static int prepare_newest(store *st, dest_table *t, sqlite3_stmt **out) {
           strbuf_puts(b, " WHERE ") || put_key_match(b, t) ||
           strbuf_puts(b, " ORDER BY \"_fivetran_start\" DESC LIMIT 1");
     if (bad) return store_oom(st);
-    return store_prepare(st, strbuf_cstr(&st->sql), out, "reading the versions of \"%s\"", t->name);
+    return sq_prepare(st, strbuf_cstr(&sq(st)->sql), out, "reading the versions of \"%s\"", t->name);
 }
 
 /* Closes the version whose key and start are bound: ?n+1 end, ?n+2 deleted,
  * ?n+3 synced (NULL keeps it), ?n+4 the version's start. */
 static int prepare_close(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
               strbuf_printf(b, " SET \"_fivetran_active\" = 0, \"_fivetran_end\" = ?%d,"
@@ -205,12 +194,12 @@ static int prepare_close(store *st, dest_table *t, sqlite3_stmt **out) {
                             n + 1, n + 2, n + 3) ||
               put_key_match(b, t) || strbuf_printf(b, " AND \"_fivetran_start\" = ?%d", n + 4);
     if (bad) return store_oom(st);
-    return store_prepare(st, strbuf_cstr(&st->sql), out, "closing a version of \"%s\"", t->name);
+    return sq_prepare(st, strbuf_cstr(&sq(st)->sql), out, "closing a version of \"%s\"", t->name);
 }
 
 static int prepare_insert(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
     for (int i = 0; i < n && !bad; i++) bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
@@ -219,19 +208,19 @@ static int prepare_insert(store *st, dest_table *t, sqlite3_stmt **out) {
     for (int i = 0; i < n && !bad; i++) bad = strbuf_printf(b, "?%d, ", i + 1);
     bad = bad || strbuf_printf(b, "?%d, 0, 1, ?%d, '" END_OF_TIME "')", n + 1, n + 2);
     if (bad) return store_oom(st);
-    return store_prepare(st, strbuf_cstr(&st->sql), out, "a new version of \"%s\"", t->name);
+    return sq_prepare(st, strbuf_cstr(&sq(st)->sql), out, "a new version of \"%s\"", t->name);
 }
 
 /* ?n+1 synced, ?n+2 the version's start. */
 static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
     int n = t->ncols;
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
               strbuf_printf(b, " SET \"_fivetran_synced\" = ?%d WHERE ", n + 1) ||
               put_key_match(b, t) || strbuf_printf(b, " AND \"_fivetran_start\" = ?%d", n + 2);
     if (bad) return store_oom(st);
-    return store_prepare(st, strbuf_cstr(&st->sql), out, "refreshing a version of \"%s\"", t->name);
+    return sq_prepare(st, strbuf_cstr(&sq(st)->sql), out, "refreshing a version of \"%s\"", t->name);
 }
 
 #define NEED(c, field, fn)                                                                   \
@@ -241,7 +230,7 @@ static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
 
 /* ---- the ops ---- */
 
-int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
+int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -281,7 +270,7 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
         same = sqlite3_column_int(c->newest, 3) != 0;
     }
     sqlite3_reset(c->newest);
-    if (!found && rc != SQLITE_DONE) return store_fail(st, "reading the versions of \"%s\"", t->name);
+    if (!found && rc != SQLITE_DONE) return sq_fail(st, "reading the versions of \"%s\"", t->name);
     if (found && t->history_start) {
         int cmp = strcmp(start, nstart);
         if (cmp == 0 && same) {
@@ -319,26 +308,26 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
         sqlite3_bind_int(c->close, n + 2, 0);
         sqlite3_bind_null(c->close, n + 3);
         sqlite3_bind_text(c->close, n + 4, nstart, -1, SQLITE_STATIC);
-        if (store_run(c->close) != 0) return store_fail(st, "closing a version in \"%s\"", t->name);
+        if (sq_run(c->close) != 0) return sq_fail(st, "closing a version in \"%s\"", t->name);
     }
     bind_row(c->insert, t);
     sqlite3_bind_text(c->insert, n + 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(c->insert, n + 2, start, -1, SQLITE_STATIC);
-    if (store_run(c->insert) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (sq_run(c->insert) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 refresh:
     bind_row(c->refresh, t);
     sqlite3_bind_text(c->refresh, n + 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_STATIC);
-    if (store_run(c->refresh) != 0) return store_fail(st, "upsert into \"%s\"", t->name);
+    if (sq_run(c->refresh) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
     return 0;
 }
 
-int store_history_fill(store *st, dest_table *t, bool *found) {
+int sq_history_fill(store *st, dest_table *t, bool *found) {
     /* op.update: the active version's columns that the op does not supply,
      * copied into the scratch (text into each column's own buffer), make
      * the whole row an upsert then writes. */
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "SELECT ");
     for (int i = 0; i < t->ncols && !bad; i++) bad = (i && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[i].name);
@@ -346,8 +335,8 @@ int store_history_fill(store *st, dest_table *t, bool *found) {
           put_key_match(b, t) || strbuf_puts(b, " AND \"_fivetran_active\" = 1");
     if (bad) return store_oom(st);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "update of \"%s\"", t->name);
+    if (sqlite3_prepare_v2(sq(st)->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, "update of \"%s\"", t->name);
     bind_row(s, t);
     int rc = sqlite3_step(s), ret = 0;
     *found = rc == SQLITE_ROW;
@@ -377,16 +366,16 @@ int store_history_fill(store *st, dest_table *t, bool *found) {
         }
         t->present[i] = 1;
     }
-    if (ret == 0 && !*found && rc != SQLITE_DONE) ret = store_fail(st, "update of \"%s\"", t->name);
+    if (ret == 0 && !*found && rc != SQLITE_DONE) ret = sq_fail(st, "update of \"%s\"", t->name);
     sqlite3_finalize(s);
     return ret;
 }
 
-int store_history_delete(store *st, dest_table *t, const char *now) {
+int sq_history_delete(store *st, dest_table *t, const char *now) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     if (!c->del) {
-        strbuf *b = &st->sql;
+        strbuf *b = &sq(st)->sql;
         strbuf_clear(b);
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_printf(b, " SET \"_fivetran_active\" = 0, \"_fivetran_deleted\" = 1,"
@@ -395,38 +384,38 @@ int store_history_delete(store *st, dest_table *t, const char *now) {
                           t->ncols + 1, t->ncols + 1) ||
             put_key_match(b, t) || strbuf_puts(b, " AND \"_fivetran_active\" = 1"))
             return store_oom(st);
-        if (store_prepare(st, strbuf_cstr(&st->sql), &c->del, "the delete of \"%s\"", t->name) != 0)
+        if (sq_prepare(st, strbuf_cstr(&sq(st)->sql), &c->del, "the delete of \"%s\"", t->name) != 0)
             return -1;
     }
     bind_row(c->del, t);
     sqlite3_bind_text(c->del, t->ncols + 1, now, 24, SQLITE_STATIC);
-    if (store_run(c->del) != 0) return store_fail(st, "delete from \"%s\"", t->name);
+    if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
     return 0;
 }
 
-int store_history_truncate(store *st, dest_table *t, const char *now) {
+int sq_history_truncate(store *st, dest_table *t, const char *now) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     if (!c->truncate) {
-        strbuf *b = &st->sql;
+        strbuf *b = &sq(st)->sql;
         strbuf_clear(b);
         if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
             strbuf_puts(b, " SET \"_fivetran_active\" = 0, \"_fivetran_deleted\" = 1,"
                            " \"_fivetran_end\" = max(?1, \"_fivetran_start\")"
                            " WHERE \"_fivetran_active\" = 1"))
             return store_oom(st);
-        if (store_prepare(st, strbuf_cstr(&st->sql), &c->truncate, "the truncate of \"%s\"",
+        if (sq_prepare(st, strbuf_cstr(&sq(st)->sql), &c->truncate, "the truncate of \"%s\"",
                           t->name) != 0)
             return -1;
     }
     sqlite3_bind_text(c->truncate, 1, now, 24, SQLITE_STATIC);
-    if (store_run(c->truncate) != 0) return store_fail(st, "truncate of \"%s\"", t->name);
+    if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
     return 0;
 }
 
-int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
+int sq_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
     /* Run once per call (a sweep ends a sync), so not cached. */
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name);
     if (t->history)
@@ -443,14 +432,14 @@ int store_sweep(store *st, dest_table *t, const char *now, const char *before, l
                   strbuf_printf(b, " IS ?%d", k++);
     if (bad) return store_oom(st);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "sweep of \"%s\"", t->name);
+    if (sqlite3_prepare_v2(sq(st)->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, "sweep of \"%s\"", t->name);
     sqlite3_bind_text(s, 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, before, -1, SQLITE_STATIC);
     for (int i = 0, k = 3; i < t->ncols; i++)
-        if (t->present[i]) store_bind(s, k++, &t->vals[i]);
-    int rc = store_run(s);
-    *swept = rc == 0 ? sqlite3_changes64(st->db) : 0;
+        if (t->present[i]) sq_bind(s, k++, &t->vals[i]);
+    int rc = sq_run(s);
+    *swept = rc == 0 ? sqlite3_changes64(sq(st)->db) : 0;
     sqlite3_finalize(s);
-    return rc == 0 ? 0 : store_fail(st, "sweep of \"%s\"", t->name);
+    return rc == 0 ? 0 : sq_fail(st, "sweep of \"%s\"", t->name);
 }

@@ -1,4 +1,4 @@
-/* store_widen: widening a column by rebuilding its table. SQLite cannot
+/* store_sqlite_widen: widening a column by rebuilding its table. SQLite cannot
  * change a column's type in place, so the table is copied into a new one
  * with the wider column, its values converted by clua_widen() (the same
  * rules as a value from a script). clua_row_id() (the same hash as the op
@@ -132,10 +132,10 @@ static int put_row_id(strbuf *b, const dest_table *t) {
     return bad || strbuf_puts(b, ")");
 }
 
-int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact) {
+int sq_column_exact_double(store *st, const dest_table *t, int col, bool *exact) {
     /* Only integers past 2^53 can be inexact; SQLite hands them over for C
      * to judge. */
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     const char *c = t->cols[col].name;
     if (strbuf_puts(b, "SELECT ") || strbuf_ident(b, c) || strbuf_puts(b, " FROM ") ||
@@ -145,19 +145,19 @@ int store_column_exact_double(store *st, const dest_table *t, int col, bool *exa
         strbuf_puts(b, " < -9007199254740992)"))
         return store_oom(st);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "reading column \"%s\" of \"%s\"", c, t->name);
+    if (sqlite3_prepare_v2(sq(st)->db, strbuf_cstr(b), -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, "reading column \"%s\" of \"%s\"", c, t->name);
     int rc = SQLITE_DONE;
     *exact = true;
     while (*exact && (rc = sqlite3_step(s)) == SQLITE_ROW)
         *exact = types_exact_double(sqlite3_column_int64(s, 0));
-    int ret = *exact && rc != SQLITE_DONE ? store_fail(st, "reading column \"%s\" of \"%s\"", c, t->name) : 0;
+    int ret = *exact && rc != SQLITE_DONE ? sq_fail(st, "reading column \"%s\" of \"%s\"", c, t->name) : 0;
     sqlite3_finalize(s);
     return ret;
 }
 
-int store_rekey_table(store *st, dest_table *t) {
-    strbuf *b = &st->sql;
+int sq_rekey_table(store *st, dest_table *t) {
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     /* OR REPLACE: rows the old form told apart and the new one does not
      * are one row, as they would be had they arrived today. */
@@ -165,18 +165,18 @@ int store_rekey_table(store *st, dest_table *t) {
         strbuf_puts(b, " SET ") || strbuf_ident(b, CATALOG_ID_COLUMN) || strbuf_puts(b, " = ") ||
         put_row_id(b, t))
         return store_oom(st);
-    return store_exec(st, "re-keying", t->name);
+    return sq_exec(st, "re-keying", t->name);
 }
 
-int store_widen_column(store *st, dest_table *t, int col, const types_type *from) {
+int sq_widen_column(store *st, dest_table *t, int col, const types_type *from) {
     /* SQLite cannot change a column's type in place: copy the table into a
      * new one with the wider column, converting its values, then swap. */
     /* The runtime's own name: user tables may not start with _clua_. */
     const char *tmp = "_clua_widen";
-    store_forget(t);
-    if (store_build_create(st, t, tmp) != 0 || store_exec(st, "widening a column of", t->name) != 0)
+    sq_forget(st, t);
+    if (sq_build_create(st, t, tmp) != 0 || sq_exec(st, "widening a column of", t->name) != 0)
         return -1;
-    strbuf *b = &st->sql;
+    strbuf *b = &sq(st)->sql;
     strbuf_clear(b);
     /* A hashed table keeps its ids: they hash each value in a form that
      * widening does not change (rowhash.h). */
@@ -190,11 +190,11 @@ int store_widen_column(store *st, dest_table *t, int col, const types_type *from
           strbuf_ident(b, t->name) || strbuf_puts(b, "; ALTER TABLE ") || strbuf_ident(b, tmp) ||
           strbuf_puts(b, " RENAME TO ") || strbuf_ident(b, t->name);
     if (bad) return store_oom(st);
-    if (store_exec(st, "widening a column of", t->name) != 0) return -1;
-    return store_record_column(st, t, col);
+    if (sq_exec(st, "widening a column of", t->name) != 0) return -1;
+    return sq_record_column(st, t, col);
 }
 
-int store_register_functions(sqlite3 *db) {
+int sq_register_functions(sqlite3 *db) {
     int rc = sqlite3_create_function_v2(db, "clua_widen", 5,
                                         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                         NULL, widen_sql, NULL, NULL, NULL);

@@ -1,4 +1,4 @@
-/* journal: writing the record of every sync (see journal.h). The tables
+/* store_sqlite_journal: writing the record of every sync (journal.h) in SQLite. The tables
  * are the runtime's own (_clua_*), so inspect's list of tables, `test`'s
  * expected file and a name a script may take all leave them out. */
 #include "journal.h"
@@ -9,7 +9,7 @@
 
 #include "store_internal.h"
 
-const char JOURNAL_SCHEMA_SQL[] =
+const char SQ_JOURNAL_SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_syncs("
     " id INTEGER PRIMARY KEY, script TEXT NOT NULL, pid INTEGER,"
     " started_at TEXT NOT NULL, ended_at TEXT, status TEXT NOT NULL, error TEXT);"
@@ -26,16 +26,16 @@ const char JOURNAL_SCHEMA_SQL[] =
  * keeps what was being done. */
 static int exec_bound(store *st, const char *what, const char *sql, int n, const char *const *texts) {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "journal: %s", what);
+    if (sqlite3_prepare_v2(sq(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return sq_fail(st, "journal: %s", what);
     for (int i = 0; i < n; i++)
         if (texts[i]) sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, "journal: %s", what);
+    return rc == SQLITE_DONE ? 0 : sq_fail(st, "journal: %s", what);
 }
 
-int journal_begin(store *st, const char *script, const char *started, long long *id) {
+int sq_journal_begin(store *st, const char *script, const char *started, long long *id) {
     char pid[32], keep_syncs[32], keep_cps[32];
     snprintf(pid, sizeof pid, "%ld", (long)getpid());
     snprintf(keep_syncs, sizeof keep_syncs, "%d", JOURNAL_KEEP_SYNCS - 1);
@@ -69,19 +69,19 @@ int journal_begin(store *st, const char *script, const char *started, long long 
                    " VALUES(?1, ?2, ?3, 'running')",
                    3, insert);
     if (bad) return -1;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = sqlite3_last_insert_rowid(sq(st)->db);
     return 0;
 }
 
-int journal_checkpoint(store *st, long long id, int seq, const char *at, const char *state,
+int sq_journal_checkpoint(store *st, long long id, int seq, const char *at, const char *state,
                        size_t len, int final, const catalog *cat) {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db,
+    if (sqlite3_prepare_v2(sq(st)->db,
                            "INSERT INTO _clua_sync_checkpoints(sync_id, seq, at, state, final)"
                            " VALUES(?1, ?2, ?3, coalesce(?4, (SELECT state FROM _clua_state"
                            " WHERE id = 1), '{}'), ?5)",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "journal: recording a checkpoint");
+        return sq_fail(st, "journal: recording a checkpoint");
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, seq);
     sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
@@ -89,12 +89,12 @@ int journal_checkpoint(store *st, long long id, int seq, const char *at, const c
     sqlite3_bind_int(s, 5, final);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return store_fail(st, "journal: recording a checkpoint");
-    if (sqlite3_prepare_v2(st->db,
+    if (rc != SQLITE_DONE) return sq_fail(st, "journal: recording a checkpoint");
+    if (sqlite3_prepare_v2(sq(st)->db,
                            "INSERT INTO _clua_sync_tables(sync_id, seq, table_name, upserted,"
                            " updated, deleted, truncated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "journal: recording a checkpoint's counts");
+        return sq_fail(st, "journal: recording a checkpoint's counts");
     for (int i = 0; i < cat->n && rc == SQLITE_DONE; i++) {
         const dest_table *t = cat->tables[i];
         long long any = 0;
@@ -108,7 +108,7 @@ int journal_checkpoint(store *st, long long id, int seq, const char *at, const c
         sqlite3_reset(s);
     }
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return store_fail(st, "journal: recording a checkpoint's counts");
+    if (rc != SQLITE_DONE) return sq_fail(st, "journal: recording a checkpoint's counts");
     if (!final) return 0;
     char idtext[32];
     snprintf(idtext, sizeof idtext, "%lld", id);
@@ -127,7 +127,7 @@ void journal_committed(catalog *cat, long long committed[JOURNAL_KINDS]) {
         }
 }
 
-int journal_end(store *st, long long id, const char *ended, const char *status,
+int sq_journal_end(store *st, long long id, const char *ended, const char *status,
                 const char *error) {
     char idtext[32];
     snprintf(idtext, sizeof idtext, "%lld", id);
