@@ -22,8 +22,8 @@
 
 #define NO_OFFSET SIZE_MAX
 
-/* A table's prepared statements, by name ("" not prepared yet). Kept in
- * dest_table.cache, whose type is SQLite's: the pointer is cast. */
+/* A table's prepared statements, by name ("" not prepared yet), kept in
+ * dest_table.cache (a void *: each destination keeps its own kind). */
 typedef struct pg_cache {
     char upsert[32], del[32], truncate[32];
     struct {
@@ -34,9 +34,9 @@ typedef struct pg_cache {
 } pg_cache;
 
 static pg_cache *cache_of(pg_store *ps, dest_table *t) {
-    if (!t->cache && !(t->cache = (struct store_cache *)calloc(1, sizeof(pg_cache))))
+    if (!t->cache && !(t->cache = calloc(1, sizeof(pg_cache))))
         store_oom(&ps->base);
-    return (pg_cache *)t->cache;
+    return t->cache;
 }
 
 /* Drops a prepared statement on the server. A failure (a transaction
@@ -55,7 +55,7 @@ static void deallocate(pg_store *ps, char name[32]) {
 
 void pg_forget(store *st, dest_table *t) {
     pg_store *ps = pg_of(st);
-    pg_cache *c = (pg_cache *)t->cache;
+    pg_cache *c = t->cache;
     if (!c) return;
     deallocate(ps, c->upsert);
     deallocate(ps, c->del);
