@@ -1,0 +1,25 @@
+/* store_pg: the PostgreSQL destination, a schema of a database behind the
+ * store interface (store.h). Its files: store_pg.c (the connection, the
+ * lock, the runtime's own tables, transactions, state, the catalog),
+ * store_pg_ddl.c (user tables: create, add, widen), store_pg_ops.c (the
+ * hot path's prepared statements, op.sweep), store_pg_journal.c (the
+ * record of every sync). */
+#ifndef CLUA_STORE_PG_H
+#define CLUA_STORE_PG_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+/* Connects with conninfo (what libpq takes: a URL or key=value pairs),
+ * takes the schema's lock (a session advisory lock: a second run on the
+ * same schema gets STORE_OPEN_BUSY and a message naming the holder), and
+ * makes sure schema and the runtime's own tables exist, all of them or
+ * none. holder describes this run ("connector-lua scripts/x.lua, pid 123")
+ * and becomes the connection's application_name, so that a second run can
+ * name it. Returns NULL with err set (never holding the password) and
+ * *why saying why. */
+store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
+                     size_t errlen, store_open_status *why);
+
+#endif

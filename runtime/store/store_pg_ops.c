@@ -1,0 +1,399 @@
+/* store_pg_ops: the PostgreSQL destination's hot path: the statements of
+ * op.upsert, op.update, op.delete and op.truncate, prepared once per table
+ * (and per column set of op.update) and kept in the table's cache; the
+ * parameters of a row; op.sweep. History mode is not written for
+ * PostgreSQL yet, and says so.
+ *
+ * A value goes as text in the form types.h converted it to (SQLite's:
+ * BOOLEAN as 1/0, DECIMAL as text, times as ISO text, a double as its
+ * shortest text that reads back), which PostgreSQL's input functions read
+ * into the column's native type without changing it. Text columns and
+ * BINARY go in binary form: their bytes as they are, no copy. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_pg_internal.h"
+
+/* Distinct column sets of op.update kept prepared per table; the oldest
+ * is replaced when a connector uses more. */
+#define UPDATE_SHAPES 8
+
+#define NO_OFFSET SIZE_MAX
+
+/* A table's prepared statements, by name ("" not prepared yet), kept in
+ * dest_table.cache (a void *: each destination keeps its own kind). */
+typedef struct pg_cache {
+    char upsert[32], del[32], truncate[32];
+    struct {
+        char name[32];
+        unsigned char *mask; /* copy of table.present that the statement binds */
+    } update[UPDATE_SHAPES];
+    int evict_next;
+} pg_cache;
+
+static pg_cache *cache_of(pg_store *ps, dest_table *t) {
+    if (!t->cache && !(t->cache = calloc(1, sizeof(pg_cache))))
+        store_oom(&ps->base);
+    return t->cache;
+}
+
+/* Drops a prepared statement on the server. A failure (a transaction
+ * that failed, a connection gone) leaves it there under a name never
+ * used again, until the session ends. */
+static void deallocate(pg_store *ps, char name[32]) {
+    if (!name[0]) return;
+    if (ps->conn && PQstatus(ps->conn) == CONNECTION_OK &&
+        PQtransactionStatus(ps->conn) != PQTRANS_INERROR) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
+        PQclear(PQexec(ps->conn, sql));
+    }
+    name[0] = '\0';
+}
+
+void pg_forget(store *st, dest_table *t) {
+    pg_store *ps = pg_of(st);
+    pg_cache *c = t->cache;
+    if (!c) return;
+    deallocate(ps, c->upsert);
+    deallocate(ps, c->del);
+    deallocate(ps, c->truncate);
+    for (int i = 0; i < UPDATE_SHAPES; i++) {
+        deallocate(ps, c->update[i].name);
+        free(c->update[i].mask);
+    }
+    free(c);
+    t->cache = NULL;
+}
+
+/* ---- parameters ---- */
+
+int pg_params_begin(pg_store *ps, int most) {
+    if (most > ps->capparams) {
+        size_t n = (size_t)most;
+        const char **v = realloc(ps->values, n * sizeof *v);
+        if (v) ps->values = v;
+        int *l = realloc(ps->lengths, n * sizeof *l);
+        if (l) ps->lengths = l;
+        int *f = realloc(ps->formats, n * sizeof *f);
+        if (f) ps->formats = f;
+        size_t *o = realloc(ps->offsets, n * sizeof *o);
+        if (o) ps->offsets = o;
+        if (!v || !l || !f || !o) return store_oom(&ps->base);
+        ps->capparams = most;
+    }
+    ps->nparams = 0;
+    strbuf_clear(&ps->text);
+    return 0;
+}
+
+/* The next parameter, in binary form: n bytes at p, kept by the caller. */
+static void param_bytes(pg_store *ps, const char *p, size_t n) {
+    int i = ps->nparams++;
+    ps->values[i] = p;
+    ps->lengths[i] = (int)n;
+    ps->formats[i] = 1;
+    ps->offsets[i] = NO_OFFSET;
+}
+
+static void param_null(pg_store *ps) {
+    param_bytes(ps, NULL, 0);
+    ps->formats[ps->nparams - 1] = 0;
+}
+
+int pg_param_text(pg_store *ps, const char *text, size_t n) {
+    if (!text) {
+        param_null(ps);
+        return 0;
+    }
+    int i = ps->nparams++;
+    ps->offsets[i] = ps->text.len;
+    ps->lengths[i] = 0;
+    ps->formats[i] = 0;
+    /* Text parameters end at a NUL: each is copied with one. */
+    if (strbuf_append(&ps->text, text, n) != 0 || strbuf_putc(&ps->text, '\0') != 0)
+        return store_oom(&ps->base);
+    return 0;
+}
+
+int pg_param_value(pg_store *ps, const types_value *v, types_kind kind, const char *table,
+                   const char *column) {
+    char num[64];
+    switch (v->tag) {
+    case TYPES_SQL_INT:
+        snprintf(num, sizeof num, "%lld", (long long)v->i);
+        return pg_param_text(ps, num, strlen(num));
+    case TYPES_SQL_REAL:
+        /* The shortest text that reads back to the same double ("nan",
+         * "inf" and "-inf" included, which float8in reads too). */
+        types_number_text(v->f, num, sizeof num);
+        return pg_param_text(ps, num, strlen(num));
+    case TYPES_SQL_BLOB: param_bytes(ps, types_bytes(v), v->len); return 0;
+    case TYPES_SQL_TEXT:
+        if (memchr(types_bytes(v), '\0', v->len)) {
+            snprintf(ps->base.err, sizeof ps->base.err,
+                     "column \"%s\" of \"%s\": PostgreSQL text cannot hold a NUL byte (store it "
+                     "as BINARY)",
+                     column, table);
+            ps->base.nomem = false;
+            return -1;
+        }
+        if (kind == TYPES_STRING || kind == TYPES_XML || kind == CATALOG_TYPE_PENDING) {
+            param_bytes(ps, types_bytes(v), v->len); /* a text's binary form is its bytes */
+            return 0;
+        }
+        return pg_param_text(ps, types_bytes(v), v->len);
+    default: param_null(ps); return 0;
+    }
+}
+
+void pg_params_end(pg_store *ps) {
+    for (int i = 0; i < ps->nparams; i++)
+        if (ps->offsets[i] != NO_OFFSET) ps->values[i] = ps->text.p + ps->offsets[i];
+}
+
+int pg_run_prepared(pg_store *ps, const char *name, const char *phase) {
+    pg_params_end(ps);
+    return pg_done(ps,
+                   PQexecPrepared(ps->conn, name, ps->nparams, ps->values, ps->lengths,
+                                  ps->formats, 0),
+                   PGRES_COMMAND_OK, phase);
+}
+
+/* Prepares the statement text in ps->sql under a new name kept in name. */
+static int prepare(pg_store *ps, char name[32], const char *what, const dest_table *t) {
+    char phase[400];
+    snprintf(phase, sizeof phase, "preparing %s \"%s\"", what, t->name);
+    char fresh[32];
+    pg_statement_name(ps, fresh);
+    if (pg_done(ps, PQprepare(ps->conn, fresh, strbuf_cstr(&ps->sql), 0, NULL),
+                PGRES_COMMAND_OK, phase) != 0)
+        return -1;
+    memcpy(name, fresh, 32);
+    return 0;
+}
+
+/* Appends `"pk1" = $N AND "pk2" = $N+1 ...`, numbering from first. */
+static int put_pk_match(strbuf *b, const dest_table *t, int first) {
+    for (int k = 0; k < t->npk; k++)
+        if ((k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
+            strbuf_printf(b, " = $%d", first + k))
+            return -1;
+    return 0;
+}
+
+static int param_column(pg_store *ps, const dest_table *t, int i) {
+    return pg_param_value(ps, &t->vals[i], t->cols[i].type.kind, t->name, t->cols[i].name);
+}
+
+static int params_pk(pg_store *ps, const dest_table *t) {
+    for (int k = 0; k < t->npk; k++)
+        if (param_column(ps, t, t->pk[k]) != 0) return -1;
+    return 0;
+}
+
+/* ---- the ops ---- */
+
+static int prepare_upsert(pg_store *ps, dest_table *t, pg_cache *c) {
+    strbuf *b = &ps->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
+    for (int i = 0; i < t->ncols && !bad; i++)
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\") VALUES (");
+    for (int i = 0; i < t->ncols && !bad; i++) bad = strbuf_printf(b, "$%d, ", i + 1);
+    bad = bad || strbuf_printf(b, "$%d, false) ON CONFLICT (", t->ncols + 1);
+    for (int k = 0; k < t->npk && !bad; k++)
+        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    bad = bad || strbuf_puts(b, ") DO UPDATE SET ");
+    /* Replace the whole row: a column the op leaves out becomes NULL. */
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (t->cols[i].pk_pos) continue;
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, " = excluded.") ||
+              strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    }
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
+                                "\"_fivetran_deleted\" = false");
+    if (bad) return store_oom(&ps->base);
+    return prepare(ps, c->upsert, "the upsert into", t);
+}
+
+int pg_upsert(store *st, dest_table *t, const char *synced) {
+    pg_store *ps = pg_of(st);
+    pg_cache *c = cache_of(ps, t);
+    if (!c || (!c->upsert[0] && prepare_upsert(ps, t, c) != 0)) return -1;
+    if (pg_params_begin(ps, t->ncols + 1) != 0) return -1;
+    /* Every parameter is given on every call: a column left out is NULL. */
+    for (int i = 0; i < t->ncols; i++) {
+        if (!t->present[i]) param_null(ps);
+        else if (param_column(ps, t, i) != 0) return -1;
+    }
+    if (pg_param_text(ps, synced, 24) != 0) return -1;
+    char phase[300];
+    snprintf(phase, sizeof phase, "upsert into \"%s\"", t->name);
+    return pg_run_prepared(ps, c->upsert, phase);
+}
+
+/* The name of the prepared update for the columns marked in t->present. */
+static const char *update_stmt(pg_store *ps, dest_table *t) {
+    pg_cache *c = cache_of(ps, t);
+    if (!c) return NULL;
+    for (int i = 0; i < UPDATE_SHAPES; i++)
+        if (c->update[i].name[0] && memcmp(c->update[i].mask, t->present, (size_t)t->ncols) == 0)
+            return c->update[i].name;
+    int slot = c->evict_next;
+    c->evict_next = (slot + 1) % UPDATE_SHAPES;
+    deallocate(ps, c->update[slot].name);
+    free(c->update[slot].mask);
+    if (!(c->update[slot].mask = malloc((size_t)t->ncols + 1))) {
+        store_oom(&ps->base);
+        return NULL;
+    }
+    memcpy(c->update[slot].mask, t->present, (size_t)t->ncols);
+    strbuf *b = &ps->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) || strbuf_puts(b, " SET ");
+    int n = 0;
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (!t->present[i] || t->cols[i].pk_pos) continue;
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_printf(b, " = $%d, ", ++n);
+    }
+    bad = bad || strbuf_printf(b, "\"_fivetran_synced\" = $%d WHERE ", n + 1) ||
+          put_pk_match(b, t, n + 2);
+    if (bad) {
+        store_oom(&ps->base);
+        return NULL;
+    }
+    if (prepare(ps, c->update[slot].name, "an update of", t) != 0) return NULL;
+    return c->update[slot].name;
+}
+
+int pg_update(store *st, dest_table *t, const char *synced) {
+    pg_store *ps = pg_of(st);
+    const char *name = update_stmt(ps, t);
+    if (!name || pg_params_begin(ps, t->ncols + 1 + t->npk) != 0) return -1;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->present[i] && !t->cols[i].pk_pos && param_column(ps, t, i) != 0) return -1;
+    if (pg_param_text(ps, synced, 24) != 0 || params_pk(ps, t) != 0) return -1;
+    char phase[300];
+    snprintf(phase, sizeof phase, "update of \"%s\"", t->name);
+    return pg_run_prepared(ps, name, phase);
+}
+
+int pg_delete(store *st, dest_table *t, const char *synced) {
+    pg_store *ps = pg_of(st);
+    pg_cache *c = cache_of(ps, t);
+    if (!c) return -1;
+    if (!c->del[0]) {
+        strbuf *b = &ps->sql;
+        strbuf_clear(b);
+        if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
+            strbuf_puts(b, " SET \"_fivetran_deleted\" = true, \"_fivetran_synced\" = $1 WHERE ") ||
+            put_pk_match(b, t, 2))
+            return store_oom(st);
+        if (prepare(ps, c->del, "the delete from", t) != 0) return -1;
+    }
+    if (pg_params_begin(ps, 1 + t->npk) != 0 || pg_param_text(ps, synced, 24) != 0 ||
+        params_pk(ps, t) != 0)
+        return -1;
+    char phase[300];
+    snprintf(phase, sizeof phase, "delete from \"%s\"", t->name);
+    return pg_run_prepared(ps, c->del, phase);
+}
+
+int pg_truncate(store *st, dest_table *t) {
+    pg_store *ps = pg_of(st);
+    pg_cache *c = cache_of(ps, t);
+    if (!c) return -1;
+    if (!c->truncate[0]) {
+        strbuf *b = &ps->sql;
+        strbuf_clear(b);
+        if (strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
+            strbuf_puts(b, " SET \"_fivetran_deleted\" = true WHERE \"_fivetran_deleted\" = false"))
+            return store_oom(st);
+        if (prepare(ps, c->truncate, "the truncate of", t) != 0) return -1;
+    }
+    if (pg_params_begin(ps, 1) != 0) return -1;
+    char phase[300];
+    snprintf(phase, sizeof phase, "truncate of \"%s\"", t->name);
+    return pg_run_prepared(ps, c->truncate, phase);
+}
+
+static int no_history(store *st, const dest_table *t) {
+    snprintf(st->err, sizeof st->err, "table \"%s\": history mode is not available on PostgreSQL yet",
+             t->name);
+    st->nomem = false;
+    return -1;
+}
+
+int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
+    pg_store *ps = pg_of(st);
+    *swept = 0;
+    if (t->history) {
+        snprintf(st->err, sizeof st->err,
+                 "op.sweep is not available on PostgreSQL yet for a history table (\"%s\")",
+                 t->name);
+        st->nomem = false;
+        return -1;
+    }
+    /* Run once per call (a sweep ends a sync), so not prepared. */
+    strbuf *b = &ps->sql;
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
+              strbuf_puts(b, " SET \"_fivetran_deleted\" = true, \"_fivetran_synced\" = $1"
+                             " WHERE \"_fivetran_deleted\" = false AND \"_fivetran_synced\" < $2");
+    for (int i = 0, k = 3; i < t->ncols && !bad; i++)
+        if (t->present[i])
+            bad = strbuf_puts(b, " AND ") || strbuf_ident(b, t->cols[i].name) ||
+                  strbuf_printf(b, " IS NOT DISTINCT FROM $%d", k++);
+    if (bad) return store_oom(st);
+    if (pg_params_begin(ps, t->ncols + 2) != 0 || pg_param_text(ps, now, 24) != 0 ||
+        pg_param_text(ps, before, strlen(before)) != 0)
+        return -1;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->present[i] && param_column(ps, t, i) != 0) return -1;
+    pg_params_end(ps);
+    long long was = ps->changes;
+    char phase[300];
+    snprintf(phase, sizeof phase, "sweep of \"%s\"", t->name);
+    if (pg_done(ps,
+                PQexecParams(ps->conn, strbuf_cstr(b), ps->nparams, NULL, ps->values,
+                             ps->lengths, ps->formats, 0),
+                PGRES_COMMAND_OK, phase) != 0)
+        return -1;
+    *swept = ps->changes - was;
+    return 0;
+}
+
+/* ---- history mode: not yet ---- */
+
+int pg_history_record(store *st, const dest_table *t) { return no_history(st, t); }
+
+int pg_history_enable(store *st, dest_table *t, const char *now) {
+    (void)now;
+    return no_history(st, t);
+}
+
+int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
+    (void)now;
+    (void)why;
+    (void)whylen;
+    return no_history(st, t);
+}
+
+int pg_history_fill(store *st, dest_table *t, bool *found) {
+    *found = false;
+    return no_history(st, t);
+}
+
+int pg_history_delete(store *st, dest_table *t, const char *now) {
+    (void)now;
+    return no_history(st, t);
+}
+
+int pg_history_truncate(store *st, dest_table *t, const char *now) {
+    (void)now;
+    return no_history(st, t);
+}
