@@ -227,9 +227,16 @@ long long clua_count(const clua_runtime *rt, clua_counter counter);
 /* Seconds the last sync took (0 while one runs). */
 double clua_elapsed(const clua_runtime *rt);
 
-/* "DIR/warehouse.db" of the last sync; "" until its output directory is
- * known. Owned by rt; rewritten by the next clua_sync. */
+/* "DIR/warehouse.db" of the last sync, or for a PostgreSQL destination
+ * its URL with the password masked and the schema ("postgresql://u:***@h/db,
+ * schema \"orders\""); "" until the destination is known. Owned by rt;
+ * rewritten by the next clua_sync. */
 const char *clua_database_path(const clua_runtime *rt);
+
+/* "DIR/state.json", the readable copy of the saved state that the last
+ * sync keeps beside its database; "" when it keeps none (PostgreSQL: the
+ * state is in the database only) or before the destination is known. */
+const char *clua_state_path(const clua_runtime *rt);
 
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;

@@ -114,8 +114,15 @@ static void summary_text(outbuf *o, const report_end *e) {
         out_str(o, " s\nData:    ");
         out_str(o, clua_database_path(e->rt));
         out_str(o, "\nState:   ");
-        out_str(o, e->dir);
-        out_str(o, "/state.json\n");
+        if (clua_state_path(e->rt)[0]) {
+            out_str(o, clua_state_path(e->rt));
+            out_str(o, "\n");
+        } else if (clua_database_path(e->rt)[0]) {
+            out_str(o, "in the database (_clua_state)\n");
+        } else {
+            out_str(o, e->dir);
+            out_str(o, "/state.json\n");
+        }
     }
     out_str(o, e->ok ? "SYNC SUCCEEDED\n" : "SYNC FAILED\n");
 }
@@ -162,7 +169,9 @@ static void summary_json(outbuf *o, const report_end *e) {
     }
     memcpy(path + dlen, "/state.json", sizeof "/state.json");
     out_str(o, ",\"state\":");
-    out_json(o, path);
+    if (clua_state_path(rt)[0]) out_json(o, clua_state_path(rt));
+    else if (clua_database_path(rt)[0]) out_json(o, NULL); /* kept in the database only */
+    else out_json(o, path);
     out_str(o, ",\"error\":");
     out_json(o, e->ok ? NULL : e->error ? e->error : "");
     out_str(o, ",\"exit_code\":");

@@ -157,7 +157,14 @@ static const char *script_base(const char *script, size_t *n) {
 /* clua_directory's text, from the options that name the directory. */
 static void name_directory(clua_runtime *rt) {
     const rt_options *o = &rt->options;
-    if (o->output_dir) {
+    strbuf masked = STRBUF_INIT;
+    if (o->output_dir && pg_url_is(o->output_dir)) {
+        /* A server's URL is shown, never its password. */
+        bool ok = pg_url_mask(o->output_dir, strlen(o->output_dir), &masked) == 0;
+        snprintf(rt->directory, sizeof rt->directory, "%s",
+                 ok ? strbuf_cstr(&masked) : "postgresql://***");
+        strbuf_free(&masked);
+    } else if (o->output_dir) {
         snprintf(rt->directory, sizeof rt->directory, "%s", o->output_dir);
     } else if (o->script) {
         size_t n;

@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "connector_lua.h"
 #include "log.h"
+#include "pg_url.h"
 #include "redact.h"
 #include "row.h"
 #include "store.h"
@@ -73,8 +74,9 @@ struct clua_runtime {
     store *st;
     catalog cat;
     int lock_fd;
-    char dir[4096];
-    char state_path[4200];
+    char dir[4096];         /* the directory, or the URL with its password masked */
+    char state_path[4200];  /* state.json's copy; "" for PostgreSQL, which has none */
+    pg_url pg;              /* a PostgreSQL destination (conninfo NULL: SQLite) */
     rt_phase phase;
 
     /* The first store failure, kept: once the database has failed no op

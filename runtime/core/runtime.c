@@ -16,10 +16,12 @@
 #include "cassette_values.h"
 #include "files.h"
 #include "http_cassette.h"
-#include "json_core.h"
 #include "journal.h"
+#include "json_core.h"
+#include "names.h"
 #include "rt.h"
 #include "script.h"
+#include "store_pg.h"
 #include "store_sqlite.h"
 #include "watchdog.h"
 #include "util.h"
@@ -88,6 +90,8 @@ long long clua_count(const clua_runtime *rt, clua_counter counter) {
 double clua_elapsed(const clua_runtime *rt) { return rt->summary.elapsed_seconds; }
 
 const char *clua_database_path(const clua_runtime *rt) { return rt->summary.database_path; }
+
+const char *clua_state_path(const clua_runtime *rt) { return rt->state_path; }
 
 const char *clua_message(const clua_runtime *rt) { return rt->message; }
 
@@ -172,7 +176,7 @@ int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool 
     /* The database holds the truth; state.json is a readable copy, written
      * after the commit so it never shows a state the data does not have. */
     char err[512];
-    if (files_replace(rt->state_path, json, len, err, sizeof err) != 0) {
+    if (rt->state_path[0] && files_replace(rt->state_path, json, len, err, sizeof err) != 0) {
         keep_failure(rt, err);
         return -1;
     }
@@ -301,23 +305,83 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
     return CLUA_OK;
 }
 
+/* Where this sync writes: a directory's warehouse.db, with state.json
+ * beside it, or a schema of a PostgreSQL database (--output
+ * postgresql://...), whose URL is checked here, before any input is read,
+ * and shown from here on only with its password masked. The schema is
+ * the URL's `schema` parameter, or the connector's name: the script's
+ * file name normalised as a table name is ("Orders-EU.lua": orders_eu). */
+static clua_status name_destination(clua_runtime *rt) {
+    const char *target = rt->opt->output_dir;
+    if (!target || !pg_url_is(target)) {
+        snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);
+        snprintf(rt->summary.database_path, sizeof rt->summary.database_path,
+                 "%s/warehouse.db", rt->dir);
+        snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
+        return CLUA_OK;
+    }
+    const char *base = script_name(rt->opt->script);
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
+    strbuf schema = STRBUF_INIT;
+    char err[2048], msg[2100];
+    pg_url_status rc = names_normalize(base, n, true, &schema) != 0
+                           ? PG_URL_NOMEM
+                           : pg_url_parse(target, strbuf_cstr(&schema), &rt->pg, err, sizeof err);
+    strbuf_free(&schema);
+    if (rc == PG_URL_NOMEM) {
+        rt->out_of_memory = true;
+        return fail(rt, CLUA_ERROR_NOMEM, "out of memory");
+    }
+    if (rc != PG_URL_OK) {
+        snprintf(msg, sizeof msg, "--output %s", err);
+        return fail(rt, CLUA_ERROR_OPTION, msg);
+    }
+    snprintf(rt->dir, sizeof rt->dir, "%s", rt->pg.display);
+    snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s, schema \"%s\"",
+             rt->pg.display, rt->pg.schema);
+    rt->state_path[0] = '\0'; /* the state is in the database only */
+    return CLUA_OK;
+}
+
+/* Opens the store the options name: a directory (made if need be), its
+ * lock and its warehouse.db; or a PostgreSQL schema, whose lock the store
+ * takes on the server. */
+static clua_status open_store(clua_runtime *rt, const char *db_path) {
+    char err[1024];
+    store_open_status why;
+    if (rt->pg.conninfo) {
+        char holder[256];
+        snprintf(holder, sizeof holder, "connector-lua %s, pid %ld", script_name(rt->opt->script),
+                 (long)getpid());
+        rt->st = store_pg_open(rt->pg.conninfo, rt->pg.schema, holder, err, sizeof err, &why);
+    } else {
+        if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
+        rt->lock_fd = files_lock(rt->dir, err, sizeof err);
+        if (rt->lock_fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
+        if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
+        rt->st = store_sqlite_open(db_path, err, sizeof err, &why);
+    }
+    if (rt->st) return CLUA_OK;
+    if (why == STORE_OPEN_NOMEM) rt->out_of_memory = true;
+    return fail(rt,
+                why == STORE_OPEN_NOMEM  ? CLUA_ERROR_NOMEM
+                : why == STORE_OPEN_BUSY ? CLUA_ERROR_BUSY
+                                         : CLUA_ERROR_STORE,
+                err);
+}
+
 /* Opens the output directory, its lock and its database, checks that the
  * database belongs to this script, records the run in the journal
  * (committed at once, so a run killed outright is seen), and begins the
  * first transaction. */
 static clua_status open_destination(clua_runtime *rt, const char *db_path) {
-    char err[1024];
-    if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
-    rt->lock_fd = files_lock(rt->dir, err, sizeof err);
-    if (rt->lock_fd == -2) return fail(rt, CLUA_ERROR_BUSY, err);
-    if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
-    store_open_status why;
-    rt->st = store_sqlite_open(db_path, err, sizeof err, &why);
-    if (!rt->st) return fail(rt, why == STORE_OPEN_NOMEM ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE, err);
+    clua_status status = open_store(rt, db_path);
+    if (status != CLUA_OK) return status;
     if (rt->opt->durable && store_set_durable(rt->st) != 0)
         return store_failure(rt, store_error(rt->st));
     bool adopt = false;
-    clua_status status = claim_destination(rt, &adopt);
+    status = claim_destination(rt, &adopt);
     if (status == CLUA_ERROR_OWNER) {
         /* Nothing was done, so there is nothing to roll back or report. */
         store_close(rt->st, &rt->cat);
@@ -402,10 +466,8 @@ clua_status clua_sync(clua_runtime *rt) {
                       "CLUA_OPT_RECORD_FILE and CLUA_OPT_REPLAY_FILE do not go together");
         goto done;
     }
-    snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);
-    snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s/warehouse.db",
-             rt->dir);
-    snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
+    status = name_destination(rt);
+    if (status != CLUA_OK) goto done;
 
     status = read_inputs(rt, opt, &config, &config_len, &state, &state_len, &cassette,
                          &cassette_len);
@@ -463,8 +525,8 @@ clua_status clua_sync(clua_runtime *rt) {
         /* A run killed between its commit and the rename left state.json
          * behind the database: bring the copy up to date first. */
         char err[512];
-        if (found && files_replace(rt->state_path, saved_state.p, saved_state.len, err,
-                                   sizeof err) != 0)
+        if (found && rt->state_path[0] &&
+            files_replace(rt->state_path, saved_state.p, saved_state.len, err, sizeof err) != 0)
             log_line(&rt->log, CLUA_LOG_WARNING, "WARNING", err);
         in.state = strbuf_cstr(&saved_state);
         in.state_len = saved_state.len;
@@ -533,6 +595,7 @@ done:
     catalog_free(&rt->cat);
     files_unlock(rt->lock_fd);
     rt->lock_fd = -1;
+    pg_url_free(&rt->pg);
     free(config);
     free(state);
     free(cassette);
@@ -545,6 +608,51 @@ done:
     return status;
 }
 
+/* clua_reset of a PostgreSQL schema: the connector's tables and the
+ * runtime's own are dropped under the schema's lock (store_pg_reset). */
+static clua_status reset_server(clua_runtime *rt) {
+    rt_options *o = &rt->options;
+    const char *script = o->script ? o->script : "";
+    const char *base = script_name(script);
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
+    strbuf schema = STRBUF_INIT;
+    pg_url u = {0};
+    char err[2048], msg[2100];
+    pg_url_status rc = names_normalize(base, n, true, &schema) != 0
+                           ? PG_URL_NOMEM
+                           : pg_url_parse(o->output_dir, strbuf_cstr(&schema), &u, err, sizeof err);
+    strbuf_free(&schema);
+    if (rc == PG_URL_NOMEM) return fail(rt, CLUA_ERROR_NOMEM, "out of memory");
+    if (rc != PG_URL_OK) {
+        snprintf(msg, sizeof msg, "--output %s", err);
+        return fail(rt, CLUA_ERROR_OPTION, msg);
+    }
+    char holder[256];
+    snprintf(holder, sizeof holder, "connector-lua reset, pid %ld", (long)getpid());
+    store_open_status why;
+    clua_status status = CLUA_OK;
+    store *st = store_pg_open(u.conninfo, u.schema, holder, err, sizeof err, &why);
+    int dropped = 0;
+    if (!st)
+        status = fail(rt,
+                      why == STORE_OPEN_NOMEM  ? CLUA_ERROR_NOMEM
+                      : why == STORE_OPEN_BUSY ? CLUA_ERROR_BUSY
+                                               : CLUA_ERROR_STORE,
+                      err);
+    else if (store_pg_reset(st, &dropped) != 0)
+        status = fail(rt, store_out_of_memory(st) ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE,
+                      store_error(st));
+    else
+        snprintf(rt->message, sizeof rt->message,
+                 "dropped %d table%s of the connector and the runtime's own tables from schema "
+                 "\"%s\" of %s",
+                 dropped, dropped == 1 ? "" : "s", u.schema, u.display);
+    store_close(st, NULL);
+    pg_url_free(&u);
+    return status;
+}
+
 clua_status clua_reset(clua_runtime *rt) {
     if (rt->running) return CLUA_ERROR_BUSY;
     const char *dir = rt->directory;
@@ -554,6 +662,7 @@ clua_status clua_reset(clua_runtime *rt) {
     msg[0] = '\0';
     if (!dir[0])
         return fail(rt, CLUA_ERROR_OPTION, "reset needs CLUA_OPT_OUTPUT_DIR or CLUA_OPT_SCRIPT");
+    if (rt->options.output_dir && pg_url_is(rt->options.output_dir)) return reset_server(rt);
     struct stat sb;
     if (lstat(dir, &sb) != 0 && errno == ENOENT) {
         snprintf(msg, msg_size, "nothing to reset: %s does not exist", dir);

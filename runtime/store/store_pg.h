@@ -22,4 +22,10 @@
 store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
                      size_t errlen, store_open_status *why);
 
+/* Drops, in one transaction, the tables the connector made (those
+ * _clua_columns records) and the runtime's own, and nothing else; st is
+ * a store store_pg_open opened (so the schema's lock is held). *dropped
+ * is how many of the connector's tables there were. */
+int store_pg_reset(store *st, int *dropped);
+
 #endif
