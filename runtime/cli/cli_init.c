@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "templates.h"
 
 /* The command's exit codes for init (main.c's usage() lists them). */
@@ -79,9 +80,10 @@ static void init_usage(FILE *out) {
           out);
 }
 
+static const cli_command command = {"connector-lua: init", "connector-lua init"};
+
 static int usage_error(const char *what, const char *arg) {
-    fprintf(stderr, "connector-lua: init: %s%s%s\nTry 'connector-lua init --help' for more.\n",
-            what, arg ? ": " : "", arg ? arg : "");
+    cli_usage_error(&command, what, arg, NULL);
     return INIT_USAGE;
 }
 
@@ -421,16 +423,16 @@ int cli_init(int argc, char **argv) {
     job.template_name = "minimal";
     job.dirfd = -1;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *v;
+        bool missing = false;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             init_usage(stdout);
             return INIT_OK;
         }
-        if (!strcmp(a, "--template")) {
-            if (i + 1 >= argc) return usage_error("option needs a value", a);
-            job.template_name = argv[++i];
-        } else if (!strncmp(a, "--template=", 11)) {
-            job.template_name = a + 11;
+        if ((v = cli_option_value(argc, argv, &i, "--template", &missing))) {
+            job.template_name = v;
+        } else if (missing) {
+            return usage_error("option needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option (init takes only --template)", a);
         } else if (!job.dir) {

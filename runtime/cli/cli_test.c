@@ -54,9 +54,10 @@ static void usage(FILE *out) {
           out);
 }
 
+static const cli_command command = {"connector-lua test", "connector-lua test"};
+
 static int usage_error(const char *what, const char *arg) {
-    fprintf(stderr, "connector-lua test: %s%s%s\nTry 'connector-lua test --help' for more.\n",
-            what, arg ? ": " : "", arg ? arg : "");
+    cli_usage_error(&command, what, arg, NULL);
     return T_USAGE;
 }
 
@@ -197,21 +198,13 @@ int cli_test_main(int argc, char **argv) {
             usage(stdout);
             return T_PASS;
         }
-        if ((v = cli_option_value(argc, argv, &i, "--configuration", &missing)))
-            opt.configuration_file = v;
-        else if ((v = cli_option_value(argc, argv, &i, "--state", &missing))) opt.state_file = v;
-        else if ((v = cli_option_value(argc, argv, &i, "--replay", &missing))) replay = v;
+        int read = cli_sync_option(&command, argc, argv, &i, &opt);
+        if (read < 0) return T_USAGE;
+        if (read > 0) continue;
+        if ((v = cli_option_value(argc, argv, &i, "--replay", &missing))) replay = v;
         else if ((v = cli_option_value(argc, argv, &i, "--expect", &missing))) expect = v;
         else if (!strcmp(a, "--update")) update = true;
-        else if (!strcmp(a, "--sandbox")) opt.sandbox = 1;
-        else if ((v = cli_option_value(argc, argv, &i, "--naming", &missing))) {
-            if (strcmp(v, "source") && strcmp(v, "normalize"))
-                return usage_error("--naming takes normalize or source, not", v);
-            opt.naming_source = !strcmp(v, "source");
-        } else if ((v = cli_option_value(argc, argv, &i, "--log-level", &missing))) {
-            if (cli_log_level(v, &opt.log_level) != 0)
-                return usage_error("--log-level takes fine, info, warning or severe, not", v);
-        } else if (missing) return usage_error("option needs a value", a);
+        else if (missing) return usage_error("option needs a value", a);
         else if (a[0] == '-' && a[1]) return usage_error("unknown option", a);
         else if (!script) script = a;
         else return usage_error("unexpected argument", a);
@@ -275,6 +268,13 @@ int cli_test_main(int argc, char **argv) {
         fputs("connector-lua test: out of memory\n", stderr);
         goto done;
     }
+    /* A path the library refuses is a usage error, as for a sync (said
+     * by cli_apply); the sync has not started. */
+    clua_status status = cli_apply(&command, rt, &opt);
+    if (status != CLUA_OK) {
+        code = status == CLUA_ERROR_OPTION ? T_USAGE : sync_failed(script, status, clua_errmsg(rt));
+        goto done;
+    }
     snprintf(forced_dir, sizeof forced_dir, "%s", dir);
     for (size_t i = 0; i < NFORCED - 1; i++)
         snprintf(forced_paths[i], sizeof forced_paths[i], "%s/%s", dir, dir_files[i]);
@@ -294,8 +294,7 @@ int cli_test_main(int argc, char **argv) {
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGALRM, &alrm, &old_alrm);
-    clua_status status = cli_apply(rt, &opt);
-    if (status == CLUA_OK) status = clua_sync(rt);
+    status = clua_sync(rt);
     running = NULL;
     cli_alarm_in(0);
     sigaction(SIGINT, &old_int, NULL);

@@ -2,7 +2,6 @@
  * reset or the inspect through the library, prints the summary, and maps the outcome to
  * an exit code. Nothing else lives here. */
 #include <errno.h>
-#include <limits.h>
 #include <lua.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -180,15 +179,16 @@ static int parse_limit_number(const char *s, double min, double *out) {
     return 0;
 }
 
+static const cli_command command = {"connector-lua", "connector-lua"};
+
 /* "connector-lua: WHAT: ARG HINT" and where to read more. */
 static int usage_error_hint(const char *what, const char *arg, const char *hint) {
-    fprintf(stderr, "connector-lua: %s%s%s%s\nTry 'connector-lua --help' for more.\n", what,
-            arg ? ": " : "", arg ? arg : "", hint);
+    cli_usage_error(&command, what, arg, hint);
     return EXIT_USAGE;
 }
 
 static int usage_error(const char *what, const char *arg) {
-    return usage_error_hint(what, arg, "");
+    return usage_error_hint(what, arg, NULL);
 }
 
 static int exit_code(clua_status status) {
@@ -203,44 +203,6 @@ static int exit_code(clua_status status) {
     }
 }
 
-/* Sets a path option from flag's value ("SCRIPT" for the argument): a
- * refusal is a usage error, said in the command's words. */
-static clua_status set_path(clua_runtime *rt, clua_option option, const char *flag,
-                            const char *value) {
-    clua_status status = clua_set_string(rt, option, value);
-    size_t n = value ? strlen(value) : 0;
-    /* The library caps the output directory and a cassette's path. */
-    int max = option == CLUA_OPT_OUTPUT_DIR                              ? CLUA_OUTPUT_DIR_MAX
-              : option == CLUA_OPT_RECORD_FILE || option == CLUA_OPT_REPLAY_FILE ? PATH_MAX - 1
-                                                                                 : -1;
-    char hint[64];
-    snprintf(hint, sizeof hint, " (%zu bytes, at most %d)", n, max);
-    if (status == CLUA_ERROR_OPTION && value && n == 0) usage_error(flag, "empty path");
-    else if (status == CLUA_ERROR_OPTION && max >= 0 && n > (size_t)max)
-        usage_error_hint(flag, "path too long", hint);
-    else if (status == CLUA_ERROR_OPTION) usage_error(flag, clua_errmsg(rt));
-    else if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
-    return status;
-}
-
-/* The paths of a sync, each set through set_path (cli_apply sets them
- * again with the rest). */
-static clua_status set_paths(clua_runtime *rt, const cli_sync *s) {
-    const struct {
-        clua_option option;
-        const char *flag, *value;
-    } paths[] = {{CLUA_OPT_SCRIPT, "SCRIPT", s->script},
-                 {CLUA_OPT_CONFIGURATION_FILE, "--configuration", s->configuration_file},
-                 {CLUA_OPT_STATE_FILE, "--state", s->state_file},
-                 {CLUA_OPT_OUTPUT_DIR, "--output", s->output_dir},
-                 {CLUA_OPT_RECORD_FILE, "--record", s->record_file},
-                 {CLUA_OPT_REPLAY_FILE, "--replay", s->replay_file}};
-    clua_status status = CLUA_OK;
-    for (size_t i = 0; status == CLUA_OK && i < sizeof paths / sizeof paths[0]; i++)
-        status = set_path(rt, paths[i].option, paths[i].flag, paths[i].value);
-    return status;
-}
-
 /* A runtime for reset or inspect, its directory named by --output or SCRIPT;
  * NULL with the reason reported (*code the exit code). */
 static clua_runtime *open_for(const char *dir_opt, const char *script, int *code) {
@@ -250,9 +212,10 @@ static clua_runtime *open_for(const char *dir_opt, const char *script, int *code
         *code = EXIT_SYNC_FAILED;
         return NULL;
     }
-    clua_status status = dir_opt ? set_path(rt, CLUA_OPT_OUTPUT_DIR, "--output", dir_opt)
-                                 : set_path(rt, CLUA_OPT_SCRIPT, "SCRIPT", script);
+    clua_status status = dir_opt ? cli_set_path(&command, rt, CLUA_OPT_OUTPUT_DIR, "--output", dir_opt)
+                                 : cli_set_path(&command, rt, CLUA_OPT_SCRIPT, "SCRIPT", script);
     if (status != CLUA_OK) {
+        if (status != CLUA_ERROR_OPTION) report_message(log_json, "SEVERE", clua_errmsg(rt));
         *code = exit_code(status);
         clua_close(rt);
         return NULL;
@@ -350,18 +313,15 @@ int main(int argc, char **argv) {
                    sqlite3_libversion());
             return EXIT_OK;
         }
-        if ((v = cli_option_value(argc, argv, &i, "--configuration", &missing))) {
-            opt.configuration_file = v;
-        } else if ((v = cli_option_value(argc, argv, &i, "--state", &missing))) {
-            opt.state_file = v;
-        } else if ((v = cli_option_value(argc, argv, &i, "--output", &missing))) {
+        int read = cli_sync_option(&command, argc, argv, &i, &opt);
+        if (read < 0) return EXIT_USAGE;
+        if (read > 0) continue;
+        if ((v = cli_option_value(argc, argv, &i, "--output", &missing))) {
             opt.output_dir = v;
         } else if ((v = cli_option_value(argc, argv, &i, "--record", &missing))) {
             opt.record_file = v;
         } else if ((v = cli_option_value(argc, argv, &i, "--replay", &missing))) {
             opt.replay_file = v;
-        } else if (!strcmp(a, "--sandbox")) {
-            opt.sandbox = 1;
         } else if ((v = cli_option_value(argc, argv, &i, "--memory-limit", &missing))) {
             if (parse_limit_number(v, 1, &opt.memory_limit_mb) != 0)
                 return usage_error_hint("--memory-limit takes a number of megabytes, 1 or more, not",
@@ -376,13 +336,6 @@ int main(int argc, char **argv) {
             opt.strict = 1;
         } else if (!strcmp(a, "--take-over")) {
             opt.take_over = 1;
-        } else if ((v = cli_option_value(argc, argv, &i, "--naming", &missing))) {
-            if (strcmp(v, "source") != 0 && strcmp(v, "normalize") != 0)
-                return usage_error("--naming takes normalize or source, not", v);
-            opt.naming_source = strcmp(v, "source") == 0;
-        } else if ((v = cli_option_value(argc, argv, &i, "--log-level", &missing))) {
-            if (cli_log_level(v, &opt.log_level) != 0)
-                return usage_error("--log-level takes fine, info, warning or severe, not", v);
         } else if ((v = cli_option_value(argc, argv, &i, "--log-format", &missing))) {
             if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
                 return usage_error("--log-format takes text or json, not", v);
@@ -470,12 +423,9 @@ int main(int argc, char **argv) {
         report_message(log_json, "SEVERE", clua_errstr(CLUA_ERROR_NOMEM));
         return EXIT_SYNC_FAILED;
     }
-    clua_status status = set_paths(rt, &opt); /* says why itself */
-    if (status == CLUA_OK) {
-        status = cli_apply(rt, &opt);
-        if (status != CLUA_OK) report_message(log_json, "SEVERE", clua_errmsg(rt));
-    }
+    clua_status status = cli_apply(&command, rt, &opt); /* says a refused option */
     if (status != CLUA_OK) {
+        if (status != CLUA_ERROR_OPTION) report_message(log_json, "SEVERE", clua_errmsg(rt));
         clua_close(rt);
         return exit_code(status);
     }

@@ -73,6 +73,20 @@ void inspect_put_text(inspector *in, const char *s) {
     if (inspect_text(&in->out, s, strlen(s), 0) < 0) in->oom = 1;
 }
 
+void inspect_put_database(inspector *in, int json, const char *member) {
+    if (json) {
+        inspect_put(in, "{\"database\":");
+        inspect_json_cstring(in, in->path);
+        inspect_put(in, ",\"");
+        inspect_put(in, member);
+        inspect_put(in, "\":[");
+    } else {
+        inspect_put(in, "Database: ");
+        inspect_put_text(in, in->path);
+        inspect_put(in, "\n");
+    }
+}
+
 /* ---- JSON (RFC 8259) ---- */
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so the output
@@ -395,15 +409,7 @@ static clua_status show_summary(inspector *in, int json) {
         status = inspect_db_fail(in, "listing the tables of the database", NULL);
         goto done;
     }
-    if (json) {
-        inspect_put(in, "{\"database\":");
-        inspect_json_cstring(in, in->path);
-        inspect_put(in, ",\"tables\":[");
-    } else {
-        inspect_put(in, "Database: ");
-        inspect_put_text(in, in->path);
-        inspect_put(in, "\n");
-    }
+    inspect_put_database(in, json, "tables");
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
         long long total = 0, deleted = 0;

@@ -58,6 +58,9 @@ void inspect_json_cstring(inspector *in, const char *s);
 int inspect_text(strbuf *b, const char *s, size_t n, int max);
 /* inspect_text of the C string s with no cut into in->out. */
 void inspect_put_text(inspector *in, const char *s);
+/* The start of a listing: "Database: PATH" as a line, or in JSON
+ * {"database":PATH,"member":[ (the caller closes it). */
+void inspect_put_database(inspector *in, int json, const char *member);
 
 /* ---- errors: each writes in->err and returns the status to give ---- */
 
@@ -118,6 +121,9 @@ clua_status inspect_show_changes(inspector *in, const char *table, long long syn
 
 /* ---- --syncs (inspect_syncs.c) ---- */
 
+/* Whether the database keeps the journal of syncs (a database made before
+ * connector-lua kept one has none): CLUA_OK with *has set, or the failure. */
+clua_status inspect_has_journal(inspector *in, int *has);
 /* The newest limit runs of the journal (all when limit < 0), newest first,
  * with what each committed per table. */
 clua_status inspect_show_syncs(inspector *in, long limit, int json);

@@ -221,18 +221,8 @@ clua_status inspect_show_changes(inspector *in, const char *asked, long long syn
     long long shown = 0;
     clua_status status;
     int has_journal = 0;
-    if (inspect_prepare(in,
-                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                        " AND name IN ('_clua_syncs', '_clua_sync_checkpoints')",
-                        &s) != 0 ||
-        sqlite3_step(s) != SQLITE_ROW) {
-        status = inspect_db_fail(in, "reading the journal of", NULL);
-        goto done;
-    }
-    has_journal = sqlite3_column_int(s, 0) == 2;
-    sqlite3_finalize(s);
-    s = NULL;
-    if ((status = inspect_find_table(in, asked, &name)) != CLUA_OK ||
+    if ((status = inspect_has_journal(in, &has_journal)) != CLUA_OK ||
+        (status = inspect_find_table(in, asked, &name)) != CLUA_OK ||
         (status = inspect_load_columns(in, name, &cs)) != CLUA_OK)
         goto done;
     if (!has_journal) {

@@ -49,30 +49,27 @@ static clua_status put_tables(inspector *in, sqlite3_stmt *t, sqlite3_int64 id, 
     return step == SQLITE_DONE ? CLUA_OK : inspect_db_fail(in, "reading the journal of", NULL);
 }
 
+clua_status inspect_has_journal(inspector *in, int *has) {
+    sqlite3_stmt *s = NULL;
+    clua_status status = CLUA_OK;
+    /* journal.c makes the three tables together. */
+    if (inspect_prepare(in,
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                        " ('_clua_syncs', '_clua_sync_checkpoints', '_clua_sync_tables')",
+                        &s) != 0 ||
+        sqlite3_step(s) != SQLITE_ROW)
+        status = inspect_db_fail(in, "reading the journal of", NULL);
+    else *has = sqlite3_column_int(s, 0) == 3;
+    sqlite3_finalize(s);
+    return status;
+}
+
 clua_status inspect_show_syncs(inspector *in, long limit, int json) {
     sqlite3_stmt *s = NULL, *t = NULL;
-    clua_status status = CLUA_OK;
+    clua_status status;
     int step, n = 0, has_journal = 0;
-    if (inspect_prepare(in,
-                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                        " AND name = '_clua_syncs'",
-                        &s) != 0 ||
-        sqlite3_step(s) != SQLITE_ROW) {
-        status = inspect_db_fail(in, "reading the journal of", NULL);
-        goto done;
-    }
-    has_journal = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    s = NULL;
-    if (json) {
-        inspect_put(in, "{\"database\":");
-        inspect_json_cstring(in, in->path);
-        inspect_put(in, ",\"syncs\":[");
-    } else {
-        inspect_put(in, "Database: ");
-        inspect_put_text(in, in->path);
-        inspect_put(in, "\n");
-    }
+    if ((status = inspect_has_journal(in, &has_journal)) != CLUA_OK) return status;
+    inspect_put_database(in, json, "syncs");
     /* A database made before the journal was has none. */
     if (has_journal) {
         if (inspect_prepare(in,

@@ -20,6 +20,7 @@
 #include "json_codec.h"
 #include "json_core.h"
 #include "strbuf.h"
+#include "../unit/json_tree_push.h"
 
 #define CHECK(cond, ...)                                                                       \
     do {                                                                                       \
@@ -111,34 +112,6 @@ static int same(int a, int b, int depth) {
     }
 }
 
-/* Pushes the tree as json_decode makes values (arrays are not marked:
- * `same` does not look at marks). */
-static void push_tree(const json_value *v) {
-    CHECK(lua_checkstack(L, 3), "Lua stack");
-    switch (v->kind) {
-    case JSON_KIND_NULL: lua_pushlightuserdata(L, JSON_NULL); break;
-    case JSON_KIND_BOOLEAN: lua_pushboolean(L, v->u.boolean); break;
-    case JSON_KIND_INTEGER: lua_pushinteger(L, v->u.integer); break;
-    case JSON_KIND_NUMBER: lua_pushnumber(L, v->u.number); break;
-    case JSON_KIND_STRING: lua_pushlstring(L, v->u.string.s, v->u.string.len); break;
-    case JSON_KIND_ARRAY:
-        lua_newtable(L);
-        for (size_t i = 0; i < v->u.array.n; i++) {
-            push_tree(&v->u.array.items[i]);
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
-        }
-        break;
-    case JSON_KIND_OBJECT:
-        lua_newtable(L);
-        for (size_t i = 0; i < v->u.object.n; i++) {
-            lua_pushlstring(L, v->u.object.members[i].key, v->u.object.members[i].len);
-            push_tree(&v->u.object.members[i].value);
-            lua_rawset(L, -3);
-        }
-        break;
-    }
-}
-
 /* json_tree_parse agrees with the decode that gave rc and err (and, on
  * success, the value at the top). */
 static void check_tree(const uint8_t *data, size_t size, int rc, const char *err) {
@@ -150,7 +123,7 @@ static void check_tree(const uint8_t *data, size_t size, int rc, const char *err
         return;
     }
     CHECK(t != NULL, "the tree refused what json_decode took: %s", terr);
-    push_tree(t);
+    json_tree_push(L, t);
     CHECK(same(-2, -1, 0), "the tree differs from the decoded value");
     lua_pop(L, 1);
     json_tree_free(t);

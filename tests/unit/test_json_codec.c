@@ -20,6 +20,7 @@
 
 #include "json_codec.h"
 #include "json_core.h"
+#include "json_tree_push.h"
 
 static int setup(void **state) {
     lua_State *L = luaL_newstate();
@@ -82,35 +83,6 @@ static void assert_encode_error(lua_State *L, const char *chunk, const char *wan
     strbuf_free(&out);
 }
 
-/* Pushes the tree as json_decode would have made it. */
-static void push_tree(lua_State *L, const json_value *v) {
-    luaL_checkstack(L, 3, "tree");
-    switch (v->kind) {
-    case JSON_KIND_NULL: lua_pushlightuserdata(L, JSON_NULL); break;
-    case JSON_KIND_BOOLEAN: lua_pushboolean(L, v->u.boolean); break;
-    case JSON_KIND_INTEGER: lua_pushinteger(L, v->u.integer); break;
-    case JSON_KIND_NUMBER: lua_pushnumber(L, v->u.number); break;
-    case JSON_KIND_STRING: lua_pushlstring(L, v->u.string.s, v->u.string.len); break;
-    case JSON_KIND_ARRAY:
-        lua_newtable(L);
-        json_mark_array(L, -1);
-        for (size_t i = 0; i < v->u.array.n; i++) {
-            push_tree(L, &v->u.array.items[i]);
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
-        }
-        break;
-    case JSON_KIND_OBJECT:
-        lua_newtable(L);
-        for (size_t i = 0; i < v->u.object.n; i++) {
-            const json_member *m = &v->u.object.members[i];
-            lua_pushlstring(L, m->key, m->len);
-            push_tree(L, &m->value);
-            lua_rawset(L, -3);
-        }
-        break;
-    }
-}
-
 /* The JSON text of the value at the top, popped, in *out. */
 static void encode_top(lua_State *L, strbuf *out) {
     strbuf keys = STRBUF_INIT;
@@ -134,7 +106,7 @@ static void assert_tree_agrees(lua_State *L, const char *text, size_t len, const
     strbuf want = STRBUF_INIT, got = STRBUF_INIT;
     lua_pushvalue(L, -1);
     encode_top(L, &want);
-    push_tree(L, t);
+    json_tree_push(L, t);
     encode_top(L, &got);
     assert_string_equal(strbuf_cstr(&got), strbuf_cstr(&want));
     json_tree_free(t);
