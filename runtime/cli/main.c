@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,8 +35,9 @@ enum {
 
 static void usage(FILE *out) {
     fputs("usage: connector-lua SCRIPT [options]       run a connector script into SQLite\n"
-          "       connector-lua reset [--output DIR | SCRIPT]\n"
-          "                                            delete warehouse.db and state.json\n"
+          "       connector-lua reset [--output DIR | SCRIPT] [--yes]\n"
+          "                                            delete warehouse.db and state.json; for\n"
+          "                                            --output URL, drop the connector's tables\n"
           "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
           "                                            show tables, state or TABLE's rows\n"
           "       connector-lua inspect [--output DIR | SCRIPT] --syncs [options]\n"
@@ -57,6 +59,8 @@ static void usage(FILE *out) {
           "  --state FILE          start from this JSON state instead of the saved one\n"
           "  --output DIR          where warehouse.db and state.json live\n"
           "                        (default files/<script name without .lua>)\n"
+          "  --output URL          load into PostgreSQL instead: postgresql://user[:password]\n"
+          "                        @host[:port]/dbname[?schema=NAME] (schema: the script's name)\n"
           "  --log-level LEVEL     fine (all), info (default), warning or severe\n"
           "  --log-format FORMAT   text (default) or json: each stderr line one JSON object\n"
           "                        (time, level, message), the summary one JSON object\n"
@@ -75,7 +79,8 @@ static void usage(FILE *out) {
           "  --strict              a table or column that schema() does not declare is an\n"
           "                        error, and so is op.update/delete/truncate of a table\n"
           "  --take-over           run even though the output directory belongs to a\n"
-          "                        script of another name, and make it this one's\n"
+          "                        script of another name, and make it this one's\n"          "  --yes                 reset: do not ask before dropping a PostgreSQL schema's\n"
+          "                        tables (it asks only when standard input is a terminal)\n"
           "  -h, --help            show this help\n"
           "  -V, --version         show the version\n"
           "\n"
@@ -223,10 +228,39 @@ static clua_runtime *open_for(const char *dir_opt, const char *script, int *code
     return rt;
 }
 
-static int run_reset(const char *dir_opt, const char *script) {
+/* --output names a PostgreSQL server rather than a directory (the
+ * library's test, by the URL's scheme). */
+static bool is_server_url(const char *output) {
+    return strncasecmp(output, "postgresql://", 13) == 0 ||
+           strncasecmp(output, "postgres://", 11) == 0;
+}
+
+/* Asks on the terminal before reset drops a server's tables, which no
+ * undo brings back; true when the answer is yes. */
+static bool confirm_drop(const clua_runtime *rt) {
+    fprintf(stderr,
+            "connector-lua reset: drop every table the connector made, and the runtime's own, "
+            "in the PostgreSQL schema of %s? [y/N] ",
+            clua_directory(rt));
+    char answer[16];
+    if (!fgets(answer, sizeof answer, stdin)) return false;
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static int run_reset(const char *dir_opt, const char *script, bool yes) {
     int code;
     clua_runtime *rt = open_for(dir_opt, script, &code);
     if (!rt) return code;
+    if (dir_opt && script &&
+        cli_set_path(&command, rt, CLUA_OPT_SCRIPT, "SCRIPT", script) != CLUA_OK) {
+        clua_close(rt);
+        return EXIT_USAGE;
+    }
+    if (dir_opt && is_server_url(dir_opt) && !yes && isatty(STDIN_FILENO) && !confirm_drop(rt)) {
+        fprintf(stderr, "connector-lua reset: nothing dropped\n");
+        clua_close(rt);
+        return EXIT_OK;
+    }
     clua_status status = clua_reset(rt);
     if (status != CLUA_OK && log_json) report_message(true, "SEVERE", clua_errmsg(rt));
     else if (status != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
@@ -299,6 +333,7 @@ int main(int argc, char **argv) {
     cli_sync opt = CLI_SYNC_INIT;
     const char *positional = NULL, *table = NULL;
     int reset = 0, inspect = 0, json = 0, limit_given = 0, all = 0, syncs = 0;
+    bool yes = false;
     long limit = 20;
     inspect_ask ask = {0, 0, 0, {NULL}};
     for (int i = 1; i < argc; i++) {
@@ -346,6 +381,8 @@ int main(int argc, char **argv) {
             limit_given = 1;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--yes")) {
+            yes = true;
         } else if (!strcmp(a, "--all")) {
             all = 1;
         } else if (!strcmp(a, "--syncs")) {
@@ -403,10 +440,14 @@ int main(int argc, char **argv) {
         return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json,
                            all, syncs, &ask);
     }
+    if (!reset && yes) return usage_error("this option belongs to reset", "--yes");
     if (reset) {
-        if (!positional == !opt.output_dir)
+        /* A server's schema defaults to the connector's name, so SCRIPT
+         * may come with --output URL; with a directory it is one or the other. */
+        bool url = opt.output_dir && is_server_url(opt.output_dir);
+        if ((!positional && !opt.output_dir) || (positional && opt.output_dir && !url))
             return usage_error("reset takes either --output DIR or SCRIPT", NULL);
-        return run_reset(opt.output_dir, positional);
+        return run_reset(opt.output_dir, positional, yes);
     }
     if (!positional) {
         usage(stderr);

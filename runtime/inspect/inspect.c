@@ -16,6 +16,7 @@
 #include "files.h"
 #include "inspect.h"
 #include "rt.h"
+#include "pg_url.h"
 #include "store_sqlite.h"
 #include "text.h"
 
@@ -601,6 +602,10 @@ clua_status clua_inspect(clua_runtime *rt, FILE *out) {
     rt->message[0] = '\0';
     const char *why = conflict(rt);
     if (why) return rt_fail(rt, CLUA_ERROR_OPTION, why);
+    if (o->output_dir && pg_url_is(o->output_dir))
+        return rt_fail(rt, CLUA_ERROR_OPTION,
+                       "inspect reads SQLite output directories only, not yet a PostgreSQL "
+                       "schema: query its tables with psql (the runtime's own are _clua_*)");
     changes ch = {o->inspect_sync, o->inspect_nkeys, (const char *const *)o->inspect_keys};
     return inspect_with(rt->directory, o->inspect_table, o->inspect_view == CLUA_INSPECT_SYNCS,
                         o->inspect_view == CLUA_INSPECT_CHANGES ? &ch : NULL, o->inspect_all,
