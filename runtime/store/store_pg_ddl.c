@@ -17,8 +17,9 @@ void pg_type_name(const types_type *t, char *buf, size_t n) {
     case TYPES_INT: name = "integer"; break;
     case TYPES_LONG: name = "bigint"; break;
     case TYPES_DECIMAL: snprintf(buf, n, "numeric(%d,%d)", t->precision, t->scale); return;
-    case TYPES_FLOAT: name = "real"; break;
-    case TYPES_DOUBLE: name = "double precision"; break;
+    /* FLOAT too: a Lua number is a double, and real would round it (0.1
+     * to 0.100000001490116), where SQLite keeps it whole. */
+    case TYPES_FLOAT: case TYPES_DOUBLE: name = "double precision"; break;
     case TYPES_NAIVE_DATE: name = "date"; break;
     case TYPES_NAIVE_DATETIME: name = "timestamp(3)"; break;
     case TYPES_UTC_DATETIME: name = "timestamptz(3)"; break;
@@ -197,13 +198,7 @@ static int put_widened(strbuf *b, const char *id, types_kind from, const types_t
         case TYPES_BOOLEAN:
             return strbuf_printf(b, "CASE WHEN %1$s IS NULL THEN NULL WHEN %1$s THEN 'true'"
                                     " ELSE 'false' END", id) ? -1 : 0;
-        case TYPES_FLOAT: {
-            /* A real's shortest text, read as a double: the value as it was sent. */
-            strbuf x = STRBUF_INIT;
-            int bad = strbuf_printf(&x, "(%s)::text::float8", id) || put_number_text(b, strbuf_cstr(&x));
-            strbuf_free(&x);
-            return bad ? -1 : 0;
-        }
+        case TYPES_FLOAT:
         case TYPES_DOUBLE: return put_number_text(b, id) ? -1 : 0;
         case TYPES_NAIVE_DATE: return strbuf_printf(b, "to_char(%s, 'YYYY-MM-DD')", id) ? -1 : 0;
         case TYPES_NAIVE_DATETIME:
@@ -217,8 +212,6 @@ static int put_widened(strbuf *b, const char *id, types_kind from, const types_t
     }
     if (from == TYPES_BOOLEAN) /* 1 or 0, as SQLite holds it */
         return strbuf_printf(b, "(%s)::integer::%s", id, type) ? -1 : 0;
-    if (from == TYPES_FLOAT && to->kind == TYPES_DOUBLE)
-        return strbuf_printf(b, "(%s)::text::float8", id) ? -1 : 0;
     return strbuf_printf(b, "(%s)::%s", id, type) ? -1 : 0;
 }
 
