@@ -1,6 +1,7 @@
 /* store: the destination interface's functions (store.h), each handing
  * the call to the destination's method, and what every destination
- * shares: the error it keeps and the history-mode clock text. */
+ * shares: the error it keeps, the upsert's statement text, the check of
+ * a loaded catalog's keys and the history-mode clock text. */
 #include "store.h"
 
 #include <stdio.h>
@@ -125,6 +126,42 @@ int journal_checkpoint(store *st, long long id, int seq, const char *at, const c
 
 int journal_end(store *st, long long id, const char *ended, const char *status, const char *error) {
     return st->m->journal_end(st, id, ended, status, error);
+}
+
+int store_upsert_sql(strbuf *b, const dest_table *t, char mark, const char *no) {
+    strbuf_clear(b);
+    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
+    for (int i = 0; i < t->ncols && !bad; i++)
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\") VALUES (");
+    for (int i = 0; i < t->ncols && !bad; i++) bad = strbuf_printf(b, "%c%d, ", mark, i + 1);
+    bad = bad || strbuf_printf(b, "%c%d, %s) ON CONFLICT (", mark, t->ncols + 1, no);
+    for (int k = 0; k < t->npk && !bad; k++)
+        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    bad = bad || strbuf_puts(b, ") DO UPDATE SET ");
+    /* Replace the whole row: a column the op leaves out becomes NULL. */
+    for (int i = 0; i < t->ncols && !bad; i++) {
+        if (t->cols[i].pk_pos) continue;
+        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, " = excluded.") ||
+              strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
+    }
+    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
+                                "\"_fivetran_deleted\" = ") ||
+          strbuf_puts(b, no);
+    return bad ? -1 : 0;
+}
+
+int store_check_keys(store *st, const catalog *cat) {
+    for (int i = 0; i < cat->n; i++)
+        if (!dest_table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
+            snprintf(st->err, sizeof st->err,
+                     "_clua_columns: the primary key of table \"%s\" is recorded wrongly (was it "
+                     "edited?); run `connector-lua reset` to start afresh",
+                     cat->tables[i]->name);
+            st->nomem = false;
+            return -1;
+        }
+    return 0;
 }
 
 /* The clock text of history mode: shared, so both destinations write the

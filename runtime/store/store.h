@@ -157,6 +157,17 @@ int store_history_write(store *st, dest_table *t, const char *now, char *why, si
 int store_history_fill(store *st, dest_table *t, bool *found);
 int store_history_delete(store *st, dest_table *t, const char *now);
 int store_history_truncate(store *st, dest_table *t, const char *now);
+/* What the destinations share (store.c): the upsert's statement text,
+ * its parameters numbered with mark ('?' for SQLite, '$' for PostgreSQL:
+ * the columns 1..ncols, then _fivetran_synced), no the literal of a false
+ * _fivetran_deleted ("0" for SQLite, where `false` would name a column
+ * called false if the table had one; "false" for PostgreSQL's boolean);
+ * 0, or -1 out of memory.
+ * And the check of a loaded catalog: every table has a whole key, or -1
+ * with the error naming the first that has not. */
+int store_upsert_sql(strbuf *b, const dest_table *t, char mark, const char *no);
+int store_check_keys(store *st, const catalog *cat);
+
 /* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
 int store_history_time(int64_t ms, char out[32]);
 

@@ -451,14 +451,7 @@ static int pg_load_catalog(store *st, catalog *cat) {
     }
     PQclear(res);
     if (rc == 0) rc = load_history(ps, cat);
-    for (int i = 0; rc == 0 && i < cat->n; i++)
-        if (!dest_table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
-            snprintf(st->err, sizeof st->err,
-                     "_clua_columns: the primary key of table \"%s\" is recorded wrongly (was it "
-                     "edited?); run `connector-lua reset` to start afresh",
-                     cat->tables[i]->name);
-            rc = -1;
-        }
+    if (rc == 0) rc = store_check_keys(st, cat);
     return rc;
 }
 

@@ -197,26 +197,7 @@ static int params_pk(pg_store *ps, const dest_table *t) {
 /* ---- the ops ---- */
 
 static int prepare_upsert(pg_store *ps, dest_table *t, pg_cache *c) {
-    strbuf *b = &ps->sql;
-    strbuf_clear(b);
-    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
-    for (int i = 0; i < t->ncols && !bad; i++)
-        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\") VALUES (");
-    for (int i = 0; i < t->ncols && !bad; i++) bad = strbuf_printf(b, "$%d, ", i + 1);
-    bad = bad || strbuf_printf(b, "$%d, false) ON CONFLICT (", t->ncols + 1);
-    for (int k = 0; k < t->npk && !bad; k++)
-        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
-    bad = bad || strbuf_puts(b, ") DO UPDATE SET ");
-    /* Replace the whole row: a column the op leaves out becomes NULL. */
-    for (int i = 0; i < t->ncols && !bad; i++) {
-        if (t->cols[i].pk_pos) continue;
-        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, " = excluded.") ||
-              strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
-    }
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
-                                "\"_fivetran_deleted\" = false");
-    if (bad) return store_oom(&ps->base);
+    if (store_upsert_sql(&ps->sql, t, '$', "false") != 0) return store_oom(&ps->base);
     return prepare(ps, c->upsert, "the upsert into", t);
 }
 

@@ -322,14 +322,7 @@ static int sq_load_catalog(store *st, catalog *cat) {
     sqlite3_finalize(s);
     if (rc == 0) rc = sq_history_load(st, cat);
     if (rc == 0) rc = upgrade_row_ids(st, cat);
-    for (int i = 0; rc == 0 && i < cat->n; i++)
-        if (!dest_table_key_ok(cat->tables[i]) || cat->tables[i]->npk == 0) {
-            snprintf(st->err, sizeof st->err,
-                     "_clua_columns: the primary key of table \"%s\" is recorded wrongly (was it "
-                     "edited?); run `connector-lua reset` to start afresh",
-                     cat->tables[i]->name);
-            rc = -1;
-        }
+    if (rc == 0) rc = store_check_keys(st, cat);
     return rc;
 }
 
@@ -519,25 +512,7 @@ static int bind_pk(sqlite3_stmt *s, const dest_table *t, int first) {
 
 static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
     strbuf *b = &sq(st)->sql;
-    strbuf_clear(b);
-    int bad = strbuf_puts(b, "INSERT INTO ") || strbuf_ident(b, t->name) || strbuf_puts(b, " (");
-    for (int i = 0; i < t->ncols && !bad; i++)
-        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\", \"_fivetran_deleted\") VALUES (");
-    for (int i = 0; i < t->ncols && !bad; i++) bad = strbuf_printf(b, "?%d, ", i + 1);
-    bad = bad || strbuf_printf(b, "?%d, 0) ON CONFLICT (", t->ncols + 1);
-    for (int k = 0; k < t->npk && !bad; k++)
-        bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
-    bad = bad || strbuf_puts(b, ") DO UPDATE SET ");
-    /* Replace the whole row: a column the op leaves out becomes NULL. */
-    for (int i = 0; i < t->ncols && !bad; i++) {
-        if (t->cols[i].pk_pos) continue;
-        bad = strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, " = excluded.") ||
-              strbuf_ident(b, t->cols[i].name) || strbuf_puts(b, ", ");
-    }
-    bad = bad || strbuf_puts(b, "\"_fivetran_synced\" = excluded.\"_fivetran_synced\", "
-                                "\"_fivetran_deleted\" = 0");
-    if (bad) return store_oom(st);
+    if (store_upsert_sql(b, t, '?', "0") != 0) return store_oom(st);
     return sq_prepare(st, strbuf_cstr(b), out, "the upsert into \"%s\"", t->name);
 }
 
