@@ -20,8 +20,8 @@
 # under 40. The crash test is left out of the coverage run only: a run it
 # kills writes no counts, and it runs in the two other builds.
 # Each ctest run that includes a PostgreSQL test (label pg) starts and stops
-# a PostgreSQL 15 cluster of its build directory's own, in BUILD/pg (the
-# fixture pg, tests/pg/cluster.sh: about 3 s a run here); a server that
+# a PostgreSQL 15 cluster of its build directory's own, in /tmp/clua-pg-HASH
+# (HASH of the build directory's path; the fixture pg, tests/pg/cluster.sh: about 3 s a run here); a server that
 # cannot start fails the run. The pg_ script cases run natively in the
 # release build, not under valgrind: the ASan build checks their memory
 # (leaks too), and the valgrind stage is already the longest.
