@@ -325,8 +325,8 @@ def norm_cell(cell, is_json=False):
     float kind, arrays apart from objects, key order kept."""
     if cell is None or cell[0] != "text" or not is_json and cell[1][:1] not in (b"{", b"["):
         return cell
-    if PG:
-        return json_value_loose(cell)
+    if PG and is_json:
+        return json_value_loose(cell)  # a STRING column's text is the same text on both
     try:
         tree = json.loads(cell[1].decode("utf-8", "surrogateescape"),
                           parse_float=lambda s: ("f", float(s)), parse_int=lambda s: ("i", int(s)),
