@@ -293,7 +293,7 @@ for ((i = 1; i <= KILLS; i++)); do
     fi
     if [ "$rc" = 4 ] && [ -n "$PG_URL" ]; then
         cat err >&2
-        fail "run $i found the schema locked (exit 4): the killed run's session still held the lock"
+        fail "run $i found the schema locked (exit 4): another session held its lock (a killed run's session must end with its client)"
     fi
     [ "$rc" = 137 ] || { cat out err >&2; fail "run $i exited $rc, expected 0 or 137 (killed)"; }
     KILLED=$((KILLED + 1))

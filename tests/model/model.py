@@ -268,6 +268,7 @@ class Column:
         self.name, self.ltype, self.pk, self.declared = name, ltype, pk, declared
         self.group = None  # the op that added it: a row's new columns come in no set order
         self.precision, self.scale = precision, scale
+        self.was_json = False  # a JSON column widened to STRING (see runner.py, KNOWN_PG)
 
     def typ(self):
         return (self.ltype, self.precision, self.scale)
@@ -312,6 +313,7 @@ class Table:
 
     def widen(self, col, new):
         old, col.ltype = col.ltype, new
+        col.was_json = col.was_json or old == "JSON"
         STATS["widen %s -> %s%s" % (old, new, " (with rows)" if self.rows else "")] += 1
         for row in self.rows.values():
             row.cells[col.name] = widen_cell(row.cells.get(col.name), old, new)
