@@ -23,6 +23,10 @@ NARROWER = {"INT": "SHORT", "LONG": "INT", "DOUBLE": "FLOAT", "STRING": "XML"}
 BIG_INTS = [2 ** 53 + 1, -(2 ** 53 + 1), 2 ** 63 - 1, -(2 ** 63), 2 ** 53]
 STRINGS = [b"a", b"b", b"", b"5", b"2.5", b"true", b"x y", b"caf\xc3\xa9", b"q\"uo'te\\",
            b"nl\nnul\x00tab\t", b"\xff\xfe bad utf8", b"{\"not\": json}", b"[1]", b"-0"]
+# On PostgreSQL a text cannot hold a NUL byte or bytes that are not UTF-8 (README, "Loading
+# into PostgreSQL": refused): the same list there with those two replaced, so a seed's plan
+# draws the same way on both destinations.
+PG_STRINGS = STRINGS[:9] + [b"nl\nno nul\ttab\t", b"\xc3\xbf\xc3\xbe was bad utf8"] + STRINGS[11:]
 FLOATS = [0.25, -1.75, 2.5, 0.1, 1e300, 1e-7, 1e15, 1e16, 123456.789, 5.0, 0.0, 3.0e-300,
           2.0 ** 63, 1.0 / 3]
 DATES = ["2024-02-29", "2023-12-31", "1970-01-01", "2000-06-15", "2099-01-09"]
@@ -33,8 +37,9 @@ def type_name(t):
 
 
 class Gen:
-    def __init__(self, seed, max_ops, exclude=()):
+    def __init__(self, seed, max_ops, exclude=(), pg=False):
         self.exclude = set(exclude)
+        self.strings = PG_STRINGS if pg else STRINGS
         self.r = random.Random(seed)
         self.seed = seed
         self.max_ops = max_ops
@@ -68,7 +73,7 @@ class Gen:
                 return r.choice([float("inf"), float("-inf")])
             return r.choice(FLOATS) if r.random() < 0.6 else self.small_float()
         if k < 0.80:
-            return r.choice(STRINGS[:3] if small else STRINGS)
+            return r.choice(self.strings[:3] if small else self.strings)
         if k < 0.94:
             return self.table(small)
         return NULL
@@ -151,8 +156,8 @@ class Gen:
             return bytes(r.randrange(256) for _ in range(r.randint(0, 6)))
         if name in ("STRING", "XML"):
             if "lossless" in self.exclude:
-                return r.choice([r.choice(STRINGS), r.randint(-5, 5), r.random() < 0.5])
-            return r.choice([r.choice(STRINGS), r.randint(-5, 5), r.choice(FLOATS), r.random() < 0.5,
+                return r.choice([r.choice(self.strings), r.randint(-5, 5), r.random() < 0.5])
+            return r.choice([r.choice(self.strings), r.randint(-5, 5), r.choice(FLOATS), r.random() < 0.5,
                              r.choice(BIG_INTS)])
         return self.loose()  # JSON
 
@@ -298,7 +303,7 @@ class Gen:
         r = self.r
         st = {"run": run, "op": self.opn, "big": 2 ** 53 + 1}
         for k in r.sample(["f", "s", "empty_list", "empty_obj", "nested", "list", "t"], 3):
-            st[k] = {"f": self.small_float(), "s": r.choice(STRINGS), "empty_list": self.arr([], "mark"),
+            st[k] = {"f": self.small_float(), "s": r.choice(self.strings), "empty_list": self.arr([], "mark"),
                      "empty_obj": {}, "nested": self.decoded({"x": [], "y": [1, {"z": []}]}),
                      "list": self.arr([1, 2.5, b"x"], "seq"), "t": r.random() < 0.5}[k]
         return st
@@ -463,9 +468,10 @@ def hat_text(sec_ms):
     return d.strftime("%Y-%m-%dT%H:%M:%S.").encode() + b"%03dZ" % (sec_ms % 1000)
 
 
-def plan(seed, max_ops=60, exclude=()):
-    """The plan of a seed; exclude names FEATURES the runtime does not have yet."""
-    return Gen(seed, max_ops, exclude).plan()
+def plan(seed, max_ops=60, exclude=(), pg=False):
+    """The plan of a seed; exclude names FEATURES the runtime does not have yet; pg: for
+    PostgreSQL (texts it can hold)."""
+    return Gen(seed, max_ops, exclude, pg).plan()
 
 
 # ---- Lua -------------------------------------------------------------------------------------

@@ -19,6 +19,13 @@ from values import NULL, Arr, Decoded, kind
 
 STATS = collections.Counter()  # what the plans exercised, for runner.py --stats
 
+# The destination's differences (README, "Loading into PostgreSQL"), set by runner.py
+# --output-url: NaN in a FLOAT or DOUBLE column is kept (the cell ("real", NAN): this one
+# object, so that cells compare equal) where SQLite holds NULL; a JSON column is jsonb, its
+# text PostgreSQL's (keys reordered, numbers as numeric writes them), compared as a JSON value.
+PG = False
+NAN = float("nan")
+
 
 class Reject(Exception):
     """The op raises (a Lua error the script can catch); it changes nothing."""
@@ -36,6 +43,8 @@ def number_text(x):
     in full from 1e-4 to below 1e16, else with an exponent): 2.5, 0.1, 1e-05, 1e+300."""
     if math.isinf(x):
         return b"inf" if x > 0 else b"-inf"
+    if x != x:
+        return b"nan"  # only on PostgreSQL, which keeps NaN: widened to STRING
     if x == int(x) and -(2 ** 63) <= x < 2 ** 63:
         return b"%d" % int(x)
     return repr(x).encode()
@@ -156,7 +165,7 @@ def conv_declared(col, v):
     if t in ("FLOAT", "DOUBLE") and k in ("int", "float"):
         if k == "int" and not exact_double(v):
             raise Reject("an integer a double cannot hold exactly")
-        return None if v != v else ("real", float(v))
+        return (("real", NAN) if PG else None) if v != v else ("real", float(v))
     if t == "NAIVE_DATE" and k == "str" and re.match(rb"^\d{4}-\d\d-\d\d$", v):
         try:
             datetime.date(int(v[:4]), int(v[5:7]), int(v[8:10]))
@@ -259,6 +268,7 @@ class Column:
         self.name, self.ltype, self.pk, self.declared = name, ltype, pk, declared
         self.group = None  # the op that added it: a row's new columns come in no set order
         self.precision, self.scale = precision, scale
+        self.was_json = False  # a JSON column widened to STRING (see runner.py, KNOWN_PG)
 
     def typ(self):
         return (self.ltype, self.precision, self.scale)
@@ -271,6 +281,8 @@ def canon(cell, ltype, was_bool):
     if cell is None:
         return None
     cls, val = cell
+    if cls == "real" and val != val:
+        return None  # NaN hashes as NULL, whatever the destination holds
     if cls in ("integer", "real") and (was_bool or ltype == "BOOLEAN"):
         return b"true" if val else b"false"
     if cls == "integer":
@@ -301,6 +313,7 @@ class Table:
 
     def widen(self, col, new):
         old, col.ltype = col.ltype, new
+        col.was_json = col.was_json or old == "JSON"
         STATS["widen %s -> %s%s" % (old, new, " (with rows)" if self.rows else "")] += 1
         for row in self.rows.values():
             row.cells[col.name] = widen_cell(row.cells.get(col.name), old, new)
@@ -314,6 +327,8 @@ def norm_cell(cell, is_json=False):
     float kind, arrays apart from objects, key order kept."""
     if cell is None or cell[0] != "text" or not is_json and cell[1][:1] not in (b"{", b"["):
         return cell
+    if PG and is_json:
+        return json_value_loose(cell)  # a STRING column's text is the same text on both
     try:
         tree = json.loads(cell[1].decode("utf-8", "surrogateescape"),
                           parse_float=lambda s: ("f", float(s)), parse_int=lambda s: ("i", int(s)),
@@ -321,6 +336,29 @@ def norm_cell(cell, is_json=False):
     except ValueError:
         return cell
     return ("json", repr(tree))
+
+
+def json_value_loose(cell):
+    """A JSON text as jsonb holds it: objects without key order (a duplicate key's last
+    value), numbers by their value (jsonb writes 1e+300 in full, keeps 1.0 as 1.0)."""
+    ctx = decimal.Context(prec=1000)
+
+    def num(s):
+        d = ctx.plus(decimal.Decimal(s)).normalize(ctx)
+        return ("n", str(d + 0 if d == 0 else d))
+
+    def tree(t):
+        if isinstance(t, dict):
+            return ("o", tuple(sorted((k, tree(v)) for k, v in t.items())))
+        if isinstance(t, list):
+            return ("a", tuple(tree(v) for v in t))
+        return t
+
+    try:
+        t = json.loads(cell[1].decode("utf-8", "surrogateescape"), parse_float=num, parse_int=num)
+    except ValueError:
+        return cell
+    return ("json", repr(tree(t)))
 
 
 def content_key(cells, json_cols=()):
