@@ -12,7 +12,12 @@
  * UTC_DATETIME's range (0001 to 9999) exactly, its order is the order of
  * SQLite's ISO text, and the C side reads a start back as that very text
  * (to_char in UTC, below), so the comparisons, the 1 ms steps and the
- * messages are the same code's. */
+ * messages are the same code's. Text would have matched SQLite's columns
+ * but not this table's other times, and a reader's comparisons with them.
+ *
+ * An upsert equals the active version when each column IS NOT DISTINCT
+ * FROM the value, as the column's type compares: for JSON that is jsonb's
+ * equality (the same JSON value), where SQLite compares the text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
