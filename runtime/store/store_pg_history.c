@@ -53,24 +53,10 @@ static pg_hcache *hcache_of(pg_store *ps, dest_table *t) {
     return t->hcache;
 }
 
-/* `"pk1" = $N AND ...`, numbering the key's columns from first. */
-static int put_key_match(strbuf *b, const dest_table *t, int first) {
-    for (int k = 0; k < t->npk; k++)
-        if ((k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
-            strbuf_printf(b, " = $%d", first + k))
-            return -1;
-    return 0;
-}
-
+/* Column i as a parameter; a column the op leaves out is NULL. */
 static int param_column(pg_store *ps, const dest_table *t, int i) {
     if (!t->present[i]) return pg_param_text(ps, NULL, 0);
     return pg_param_value(ps, &t->vals[i], t->cols[i].type.kind, t->name, t->cols[i].name);
-}
-
-static int params_key(pg_store *ps, const dest_table *t) {
-    for (int k = 0; k < t->npk; k++)
-        if (param_column(ps, t, t->pk[k]) != 0) return -1;
-    return 0;
 }
 
 static int params_row(pg_store *ps, const dest_table *t) {
@@ -226,7 +212,7 @@ static int prepare_close(pg_store *ps, dest_table *t, char name[32]) {
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
               strbuf_puts(b, " SET \"_fivetran_active\" = false, \"_fivetran_end\" = $1,"
                              " \"_fivetran_deleted\" = false WHERE ") ||
-              put_key_match(b, t, 2) ||
+              pg_put_key_match(b, t, 2) ||
               strbuf_printf(b, " AND \"_fivetran_start\" = $%d", t->npk + 2);
     if (bad) return store_oom(&ps->base);
     return pg_prepare(ps, name, "closing a version of", t);
@@ -252,7 +238,7 @@ static int prepare_refresh(pg_store *ps, dest_table *t, char name[32]) {
     strbuf *b = &ps->sql;
     strbuf_clear(b);
     int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
-              strbuf_puts(b, " SET \"_fivetran_synced\" = $1 WHERE ") || put_key_match(b, t, 2) ||
+              strbuf_puts(b, " SET \"_fivetran_synced\" = $1 WHERE ") || pg_put_key_match(b, t, 2) ||
               strbuf_printf(b, " AND \"_fivetran_start\" = $%d", t->npk + 2);
     if (bad) return store_oom(&ps->base);
     return pg_prepare(ps, name, "refreshing a version of", t);
@@ -267,7 +253,7 @@ static int prepare_refresh(pg_store *ps, dest_table *t, char name[32]) {
 static int run_on_version(pg_store *ps, dest_table *t, const char *name, const char *time,
                           const char *start, const char *phase) {
     if (pg_params_begin(ps, t->npk + 2) != 0 || pg_param_text(ps, time, strlen(time)) != 0 ||
-        params_key(ps, t) != 0 || pg_param_text(ps, start, strlen(start)) != 0)
+        pg_params_key(ps, t) != 0 || pg_param_text(ps, start, strlen(start)) != 0)
         return -1;
     return pg_run_prepared(ps, name, phase);
 }
@@ -370,7 +356,7 @@ static int prepare_fill(pg_store *ps, dest_table *t, char name[32]) {
         strbuf_free(&id);
     }
     bad = bad || strbuf_puts(b, " FROM ") || strbuf_ident(b, t->name) || strbuf_puts(b, " WHERE ") ||
-          put_key_match(b, t, 1) || strbuf_puts(b, " AND \"_fivetran_active\"");
+          pg_put_key_match(b, t, 1) || strbuf_puts(b, " AND \"_fivetran_active\"");
     if (bad) return store_oom(&ps->base);
     return pg_prepare(ps, name, "an update of", t);
 }
@@ -425,7 +411,7 @@ int pg_history_fill(store *st, dest_table *t, bool *found) {
     NEED(c, fill, prepare_fill);
     char phase[300];
     snprintf(phase, sizeof phase, "update of \"%s\"", t->name);
-    if (pg_params_begin(ps, t->npk) != 0 || params_key(ps, t) != 0) return -1;
+    if (pg_params_begin(ps, t->npk) != 0 || pg_params_key(ps, t) != 0) return -1;
     PGresult *res = run_query(ps, c->fill, phase);
     if (!res) return -1;
     *found = PQntuples(res) > 0;
@@ -455,12 +441,12 @@ int pg_history_delete(store *st, dest_table *t, const char *now) {
             strbuf_puts(b, " SET \"_fivetran_active\" = false, \"_fivetran_deleted\" = true,"
                            " \"_fivetran_synced\" = $1, \"_fivetran_end\" ="
                            " greatest($1, \"_fivetran_start\") WHERE ") ||
-            put_key_match(b, t, 2) || strbuf_puts(b, " AND \"_fivetran_active\""))
+            pg_put_key_match(b, t, 2) || strbuf_puts(b, " AND \"_fivetran_active\""))
             return store_oom(st);
         if (pg_prepare(ps, c->del, "the delete of", t) != 0) return -1;
     }
     if (pg_params_begin(ps, 1 + t->npk) != 0 || pg_param_text(ps, now, 24) != 0 ||
-        params_key(ps, t) != 0)
+        pg_params_key(ps, t) != 0)
         return -1;
     char phase[300];
     snprintf(phase, sizeof phase, "delete from \"%s\"", t->name);

@@ -97,6 +97,10 @@ void pg_forget(store *st, dest_table *t);
 int pg_prepare(pg_store *ps, char name[32], const char *what, const dest_table *t);
 /* Drops the prepared statement name on the server, if any; name becomes "". */
 void pg_deallocate(pg_store *ps, char name[32]);
+/* Appends `"pk1" = $first AND "pk2" = $first+1 ...`. */
+int pg_put_key_match(strbuf *b, const dest_table *t, int first);
+/* Appends the values of t's key columns as parameters. */
+int pg_params_key(pg_store *ps, const dest_table *t);
 
 /* ---- history mode (store_pg_history.c) ---- */
 

@@ -201,6 +201,10 @@ static int params_pk(pg_store *ps, const dest_table *t) {
     return 0;
 }
 
+int pg_put_key_match(strbuf *b, const dest_table *t, int first) { return put_pk_match(b, t, first); }
+
+int pg_params_key(pg_store *ps, const dest_table *t) { return params_pk(ps, t); }
+
 /* ---- the ops ---- */
 
 static int prepare_upsert(pg_store *ps, dest_table *t, pg_cache *c) {

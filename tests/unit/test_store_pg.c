@@ -973,17 +973,33 @@ static void test_history_op_time_rules(void **state) {
                         "5|t|f|9999-12-31|2024-03-01");
 }
 
+/* SQLite's store, the reference, in a new directory made from dir (a
+ * mkdtemp template); sqlite_gone closes it and removes the directory. */
+static store *sqlite_beside(char *dir) {
+    char path[64], err[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/w.db", dir);
+    store_open_status why;
+    store *sq = store_sqlite_open(path, err, sizeof err, &why);
+    if (!sq) fail_msg("store_sqlite_open: %s", err);
+    return sq;
+}
+
+static void sqlite_gone(store *sq, catalog *cat, const char *dir) {
+    store_close(sq, cat);
+    catalog_free(cat);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* history = { start = "at" }: a start not later than the active version's
  * is refused (1, with the message SQLite's store gives), the same version
  * sent again changes nothing, and a missing start is refused. */
 static void test_history_start_column_rules(void **state) {
     fixture *fx = *state;
-    char dir[] = "/tmp/clua_pghist_XXXXXX", path[64], err[1024];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/w.db", dir);
-    store_open_status why_open;
-    store *sq = store_sqlite_open(path, err, sizeof err, &why_open);
-    if (!sq) fail_msg("store_sqlite_open: %s", err);
+    char dir[] = "/tmp/clua_pghist_XXXXXX";
+    store *sq = sqlite_beside(dir);
     catalog scat = {0};
     dest_table *tp = mk_history(fx, &fx->cat, "h", 2), *ts = mk_history(fx, &scat, "h", 2);
     store *sts[] = {fx->st, sq};
@@ -1041,11 +1057,7 @@ static void test_history_start_column_rules(void **state) {
     assert_non_null(back);
     assert_true(back->history);
     assert_int_equal(back->history_start, 2);
-    store_close(sq, &scat);
-    catalog_free(&scat);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    sqlite_gone(sq, &scat, dir);
 }
 
 /* Switching history on for a table that holds rows: a live row becomes an
@@ -1186,12 +1198,8 @@ static void same_value(fixture *fx, const dest_table *t, int ci, const types_val
  * the one filled. */
 static void test_history_fill_property(void **state) {
     fixture *fx = *state;
-    char dir[] = "/tmp/clua_pghist_XXXXXX", path[64], err[1024];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/w.db", dir);
-    store_open_status why_open;
-    store *sq = store_sqlite_open(path, err, sizeof err, &why_open);
-    if (!sq) fail_msg("store_sqlite_open: %s", err);
+    char dir[] = "/tmp/clua_pghist_XXXXXX";
+    store *sq = sqlite_beside(dir);
     catalog scat = {0};
     dest_table *tp = all_types(fx, "hp");
     catalog keep = fx->cat;
@@ -1245,11 +1253,7 @@ static void test_history_fill_property(void **state) {
     if (store_commit(sq)) fail_msg("%s", store_error(sq));
     assert_string_equal(q(fx, "SELECT count(*), count(*) FILTER (WHERE _fivetran_active) FROM hp"),
                         "225|150");
-    store_close(sq, &scat);
-    catalog_free(&scat);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    sqlite_gone(sq, &scat, dir);
 }
 
 int main(void) {
