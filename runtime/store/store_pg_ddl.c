@@ -83,15 +83,8 @@ static int exec_sql(pg_store *ps, const char *phase, const char *name) {
     return pg_exec(ps, strbuf_cstr(&ps->sql), what);
 }
 
-static const char NO_HISTORY[] = "history mode is not available on PostgreSQL yet";
-
 int pg_create_table(store *st, dest_table *t) {
     pg_store *ps = pg_of(st);
-    if (t->history) {
-        snprintf(st->err, sizeof st->err, "table \"%s\": %s", t->name, NO_HISTORY);
-        st->nomem = false;
-        return -1;
-    }
     if (pg_check_name(ps, "table name", NULL, t->name, t->name_len) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
         if (pg_check_name(ps, "column", t->name, t->cols[i].name, t->cols[i].name_len) != 0)
@@ -102,10 +95,13 @@ int pg_create_table(store *st, dest_table *t) {
     for (int i = 0; i < t->ncols && !bad; i++)
         bad = put_column_def(b, &t->cols[i]) || strbuf_puts(b, t->cols[i].pk_pos ? " NOT NULL, " : ", ");
     bad = bad || strbuf_puts(b, "\"_fivetran_synced\" timestamptz(3), "
-                                "\"_fivetran_deleted\" boolean NOT NULL DEFAULT false, "
-                                "PRIMARY KEY (");
+                                "\"_fivetran_deleted\" boolean NOT NULL DEFAULT false, ");
+    /* History mode: a version of the row per start (store_pg_history.c). */
+    if (t->history) bad = bad || strbuf_puts(b, PG_HISTORY_COLUMNS_SQL ", ");
+    bad = bad || strbuf_puts(b, "PRIMARY KEY (");
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, ", ")) || strbuf_ident(b, t->cols[t->pk[k]].name);
+    if (t->history) bad = bad || strbuf_puts(b, ", \"_fivetran_start\"");
     bad = bad || strbuf_puts(b, "))");
     if (bad) return store_oom(st);
     if (exec_sql(ps, "creating table", t->name) != 0) return -1;

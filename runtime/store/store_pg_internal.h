@@ -92,7 +92,24 @@ int pg_truncate(store *st, dest_table *t);
 int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept);
 void pg_forget(store *st, dest_table *t);
 
-/* History mode is not written for PostgreSQL yet: each says so. */
+/* Prepares the statement text in ps->sql under a new name kept in name;
+ * a failure keeps "preparing <what> \"<table>\"". */
+int pg_prepare(pg_store *ps, char name[32], const char *what, const dest_table *t);
+/* Drops the prepared statement name on the server, if any; name becomes "". */
+void pg_deallocate(pg_store *ps, char name[32]);
+/* Appends `"pk1" = $first AND "pk2" = $first+1 ...`. */
+int pg_put_key_match(strbuf *b, const dest_table *t, int first);
+/* Appends the values of t's key columns as parameters. */
+int pg_params_key(pg_store *ps, const dest_table *t);
+
+/* ---- history mode (store_pg_history.c) ---- */
+
+/* The history columns of a table's CREATE TABLE. */
+#define PG_HISTORY_COLUMNS_SQL                                                                     \
+    "\"_fivetran_active\" boolean NOT NULL DEFAULT true, "                                         \
+    "\"_fivetran_start\" timestamptz(3) NOT NULL, \"_fivetran_end\" timestamptz(3) NOT NULL"
+/* Deallocates t's history statements (pg_forget calls it). */
+void pg_history_forget(pg_store *ps, dest_table *t);
 int pg_history_record(store *st, const dest_table *t);
 int pg_history_enable(store *st, dest_table *t, const char *now);
 int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);

@@ -1,8 +1,8 @@
 /* store_pg_ops: the PostgreSQL destination's hot path: the statements of
  * op.upsert, op.update, op.delete and op.truncate, prepared once per table
  * (and per column set of op.update) and kept in the table's cache; the
- * parameters of a row; op.sweep. History mode is not written for
- * PostgreSQL yet, and says so.
+ * parameters of a row; op.sweep (in a history table it closes versions).
+ * History mode's own statements are in store_pg_history.c.
  *
  * A value goes as text in the form types.h converted it to (SQLite's:
  * BOOLEAN as 1/0, DECIMAL as text, times as ISO text, a double as its
@@ -53,8 +53,11 @@ static void deallocate(pg_store *ps, char name[32]) {
     name[0] = '\0';
 }
 
+void pg_deallocate(pg_store *ps, char name[32]) { deallocate(ps, name); }
+
 void pg_forget(store *st, dest_table *t) {
     pg_store *ps = pg_of(st);
+    pg_history_forget(ps, t);
     pg_cache *c = t->cache;
     if (!c) return;
     deallocate(ps, c->upsert);
@@ -175,6 +178,10 @@ static int prepare(pg_store *ps, char name[32], const char *what, const dest_tab
     return 0;
 }
 
+int pg_prepare(pg_store *ps, char name[32], const char *what, const dest_table *t) {
+    return prepare(ps, name, what, t);
+}
+
 /* Appends `"pk1" = $N AND "pk2" = $N+1 ...`, numbering from first. */
 static int put_pk_match(strbuf *b, const dest_table *t, int first) {
     for (int k = 0; k < t->npk; k++)
@@ -193,6 +200,10 @@ static int params_pk(pg_store *ps, const dest_table *t) {
         if (param_column(ps, t, t->pk[k]) != 0) return -1;
     return 0;
 }
+
+int pg_put_key_match(strbuf *b, const dest_table *t, int first) { return put_pk_match(b, t, first); }
+
+int pg_params_key(pg_store *ps, const dest_table *t) { return params_pk(ps, t); }
 
 /* ---- the ops ---- */
 
@@ -302,29 +313,21 @@ int pg_truncate(store *st, dest_table *t) {
     return pg_run_prepared(ps, c->truncate, phase);
 }
 
-static int no_history(store *st, const dest_table *t) {
-    snprintf(st->err, sizeof st->err, "table \"%s\": history mode is not available on PostgreSQL yet",
-             t->name);
-    st->nomem = false;
-    return -1;
-}
-
 int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
     pg_store *ps = pg_of(st);
     *swept = 0;
-    if (t->history) {
-        snprintf(st->err, sizeof st->err,
-                 "op.sweep is not available on PostgreSQL yet for a history table (\"%s\")",
-                 t->name);
-        st->nomem = false;
-        return -1;
-    }
     /* Run once per call (a sweep ends a sync), so not prepared. */
     strbuf *b = &ps->sql;
     strbuf_clear(b);
-    int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name) ||
-              strbuf_puts(b, " SET \"_fivetran_deleted\" = true, \"_fivetran_synced\" = $1"
-                             " WHERE \"_fivetran_deleted\" = false AND \"_fivetran_synced\" < $2");
+    int bad = strbuf_puts(b, "UPDATE ") || strbuf_ident(b, t->name);
+    if (t->history) /* the swept rows' active versions close, as op.delete closes them */
+        bad = bad || strbuf_puts(b, " SET \"_fivetran_active\" = false, \"_fivetran_deleted\" = true,"
+                                    " \"_fivetran_synced\" = $1, \"_fivetran_end\" ="
+                                    " greatest($1, \"_fivetran_start\") WHERE \"_fivetran_active\"");
+    else
+        bad = bad || strbuf_puts(b, " SET \"_fivetran_deleted\" = true, \"_fivetran_synced\" = $1"
+                                    " WHERE \"_fivetran_deleted\" = false");
+    bad = bad || strbuf_puts(b, " AND \"_fivetran_synced\" < $2");
     for (int i = 0, k = 3; i < t->ncols && !bad; i++)
         if (t->present[i])
             bad = strbuf_puts(b, " AND ") || strbuf_ident(b, t->cols[i].name) ||
@@ -346,35 +349,4 @@ int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long
         return -1;
     *swept = ps->changes - was;
     return 0;
-}
-
-/* ---- history mode: not yet ---- */
-
-int pg_history_record(store *st, const dest_table *t) { return no_history(st, t); }
-
-int pg_history_enable(store *st, dest_table *t, const char *now) {
-    (void)now;
-    return no_history(st, t);
-}
-
-int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
-    (void)now;
-    (void)why;
-    (void)whylen;
-    return no_history(st, t);
-}
-
-int pg_history_fill(store *st, dest_table *t, bool *found) {
-    *found = false;
-    return no_history(st, t);
-}
-
-int pg_history_delete(store *st, dest_table *t, const char *now) {
-    (void)now;
-    return no_history(st, t);
-}
-
-int pg_history_truncate(store *st, dest_table *t, const char *now) {
-    (void)now;
-    return no_history(st, t);
 }

@@ -6,7 +6,8 @@
  * native types, the schema's lock, rollback, values that come back
  * unchanged (random doubles, int64's ends, DECIMAL(38,s), dates at the
  * ranges' ends, non-ASCII text, bytes with NULs), the 63-byte names, and
- * widening with the texts SQLite's store_widen.c gives. */
+ * widening with the texts SQLite's store_widen.c gives; history mode,
+ * with SQLite's store beside it as the reference for rules and values. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include "journal.h"
 #include "store.h"
 #include "store_pg.h"
+#include "store_sqlite.h"
 #include "types.h"
 
 #define S1 "2024-01-02T03:04:05.678Z"
@@ -846,6 +848,414 @@ static void test_widen_texts_to_string(void **state) {
     assert_string_equal(q(fx, "SELECT c FROM j"), "{\"a\": 2, \"b\": 1}");
 }
 
+/* ---- history mode (store_pg_history.c), against SQLite's rules ---- */
+
+/* Table name (id, at, v) in cat, which may be another store's catalog. */
+static dest_table *mk_history(fixture *fx, catalog *cat, const char *name, int start) {
+    catalog keep = fx->cat;
+    if (cat != &fx->cat) fx->cat = *cat; /* MK adds to fx->cat */
+    dest_table *t = MK(fx, name, {"id", TYPES_INT, 0, 0, 1}, {"at", TYPES_UTC_DATETIME, 0, 0, 0},
+                       {"v", TYPES_STRING, 0, 0, 0});
+    if (cat != &fx->cat) {
+        *cat = fx->cat;
+        fx->cat = keep;
+    }
+    t->history = true;
+    t->history_start = start;
+    return t;
+}
+
+static void hrow(dest_table *t, int id, const char *at, const char *v) {
+    row_clear(t);
+    v_int(t, 0, id);
+    if (at) v_text(t, 1, at);
+    if (v) v_text(t, 2, v);
+}
+
+#define HROWS "SELECT id, coalesce(v, '-'), _fivetran_active, _fivetran_deleted, " \
+              "to_char(_fivetran_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " \
+              "to_char(_fivetran_end AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') " \
+              "FROM h ORDER BY id, _fivetran_start"
+
+/* The rules of README "History mode" with starts from the op's time: a
+ * changed row closes the active version 1 ms before the new one starts,
+ * an equal one only refreshes _fivetran_synced, two versions in one
+ * millisecond step 1 ms apart, delete closes at its time, truncate and
+ * sweep close every active version they reach. The table's key is the
+ * declared key plus _fivetran_start. */
+static void test_history_op_time_rules(void **state) {
+    fixture *fx = *state;
+    dest_table *t = mk_history(fx, &fx->cat, "h", 0);
+    char why[512] = "";
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_create_table(fx->st, t));
+    ok(fx, store_history_record(fx->st, t));
+    hrow(t, 1, NULL, "a");
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:00.000Z", why, sizeof why), 0);
+    long long before = store_total_changes(fx->st);
+    hrow(t, 1, NULL, "a"); /* equal: refreshes synced only */
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:01.000Z", why, sizeof why), 0);
+    assert_int_equal(store_total_changes(fx->st) - before, 1);
+    hrow(t, 1, NULL, "b"); /* same millisecond as the next: the next steps 1 ms on */
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:02.000Z", why, sizeof why), 0);
+    hrow(t, 1, NULL, "c");
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:02.000Z", why, sizeof why), 0);
+    hrow(t, 2, NULL, "x");
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:03.000Z", why, sizeof why), 0);
+    hrow(t, 2, NULL, NULL);
+    ok(fx, store_history_delete(fx->st, t, "2024-01-01T00:00:04.000Z"));
+    hrow(t, 2, NULL, "y"); /* after the delete, in its millisecond: 1 ms after its end */
+    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:04.000Z", why, sizeof why), 0);
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, HROWS),
+                        "1|a|f|f|2024-01-01T00:00:00.000Z|2024-01-01T00:00:01.999Z\n"
+                        "1|b|f|f|2024-01-01T00:00:02.000Z|2024-01-01T00:00:02.000Z\n"
+                        "1|c|t|f|2024-01-01T00:00:02.001Z|9999-12-31T23:59:59.999Z\n"
+                        "2|x|f|t|2024-01-01T00:00:03.000Z|2024-01-01T00:00:04.000Z\n"
+                        "2|y|t|f|2024-01-01T00:00:04.001Z|9999-12-31T23:59:59.999Z");
+    assert_string_equal(q(fx, "SELECT to_char(_fivetran_synced AT TIME ZONE 'UTC', 'SS.MS') FROM h"
+                              " WHERE id = 1 ORDER BY _fivetran_start LIMIT 1"),
+                        "01.000");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c"
+             " CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(att, n)"
+             " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.att"
+             " WHERE c.contype = 'p' AND c.conrelid = '\"%s\".h'::regclass",
+             fx->schema);
+    assert_string_equal(q(fx, sql), "id,_fivetran_start");
+
+    /* op.update's row: the active version plus what the op gives */
+    ok(fx, store_begin(fx->st));
+    bool found = false;
+    hrow(t, 1, NULL, NULL);
+    ok(fx, store_history_fill(fx->st, t, &found));
+    assert_true(found);
+    assert_int_equal(t->vals[2].tag, TYPES_SQL_TEXT);
+    assert_int_equal(t->vals[2].len, 1);
+    assert_memory_equal(types_bytes(&t->vals[2]), "c", 1);
+    assert_int_equal(t->vals[1].tag, TYPES_SQL_NULL);
+    hrow(t, 9, NULL, NULL);
+    ok(fx, store_history_fill(fx->st, t, &found));
+    assert_false(found);
+    /* truncate closes every active version at its time (or its start) */
+    ok(fx, store_history_truncate(fx->st, t, "2024-01-01T00:00:03.500Z"));
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, "SELECT id, _fivetran_active, _fivetran_deleted,"
+                              " to_char(_fivetran_end AT TIME ZONE 'UTC', 'SS.MS') FROM h"
+                              " WHERE _fivetran_end < '9999-01-01' ORDER BY id, _fivetran_start DESC"
+                              " LIMIT 1"),
+                        "1|f|t|03.500");
+    assert_string_equal(q(fx, "SELECT count(*) FROM h WHERE _fivetran_active"), "0");
+    assert_string_equal(q(fx, "SELECT to_char(_fivetran_end AT TIME ZONE 'UTC', 'SS.MS') FROM h"
+                              " WHERE id = 2 ORDER BY _fivetran_start DESC LIMIT 1"),
+                        "04.001");
+
+    /* sweep closes the active versions synced before, in scope */
+    ok(fx, store_begin(fx->st));
+    hrow(t, 3, NULL, "p");
+    assert_int_equal(store_history_write(fx->st, t, "2024-02-01T00:00:00.000Z", why, sizeof why), 0);
+    hrow(t, 4, NULL, "q");
+    assert_int_equal(store_history_write(fx->st, t, "2024-02-01T00:00:00.000Z", why, sizeof why), 0);
+    hrow(t, 5, NULL, "p");
+    assert_int_equal(store_history_write(fx->st, t, "2024-03-01T00:00:00.000Z", why, sizeof why), 0);
+    row_clear(t);
+    v_text(t, 2, "p"); /* scope: v = "p" */
+    long long swept = -1;
+    ok(fx, store_sweep(fx->st, t, "2024-04-01T00:00:00.000Z", "2024-02-15T00:00:00.000Z", &swept));
+    assert_int_equal(swept, 1);
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, "SELECT id, _fivetran_active, _fivetran_deleted,"
+                              " to_char(_fivetran_end AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
+                              " to_char(_fivetran_synced AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                              " FROM h WHERE id >= 3 ORDER BY id"),
+                        "3|f|t|2024-04-01|2024-04-01\n4|t|f|9999-12-31|2024-02-01\n"
+                        "5|t|f|9999-12-31|2024-03-01");
+}
+
+/* SQLite's store, the reference, in a new directory made from dir (a
+ * mkdtemp template); sqlite_gone closes it and removes the directory. */
+static store *sqlite_beside(char *dir) {
+    char path[64], err[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/w.db", dir);
+    store_open_status why;
+    store *sq = store_sqlite_open(path, err, sizeof err, &why);
+    if (!sq) fail_msg("store_sqlite_open: %s", err);
+    return sq;
+}
+
+static void sqlite_gone(store *sq, catalog *cat, const char *dir) {
+    store_close(sq, cat);
+    catalog_free(cat);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* history = { start = "at" }: a start not later than the active version's
+ * is refused (1, with the message SQLite's store gives), the same version
+ * sent again changes nothing, and a missing start is refused. */
+static void test_history_start_column_rules(void **state) {
+    fixture *fx = *state;
+    char dir[] = "/tmp/clua_pghist_XXXXXX";
+    store *sq = sqlite_beside(dir);
+    catalog scat = {0};
+    dest_table *tp = mk_history(fx, &fx->cat, "h", 2), *ts = mk_history(fx, &scat, "h", 2);
+    store *sts[] = {fx->st, sq};
+    dest_table *ts_[] = {tp, ts};
+    char whys[2][6][512];
+    int rcs[2][6];
+    long long changes[2][6];
+    for (int s = 0; s < 2; s++) {
+        store *st = sts[s];
+        dest_table *t = ts_[s];
+        if (store_begin(st) || store_create_table(st, t) || store_history_record(st, t))
+            fail_msg("%s", store_error(st));
+        struct { int id; const char *at, *v; } ops[] = {
+            {1, "2020-01-01T00:00:00.000Z", "a"},
+            {1, "2020-02-01T00:00:00.000Z", "b"},
+            {1, "2020-02-01T00:00:00.000Z", "b"}, /* the same version again: synced only */
+            {1, "2020-02-01T00:00:00.000Z", "z"}, /* same start, other values: refused */
+            {1, "2020-01-15T00:00:00.000Z", "b"}, /* older: refused */
+            {2, NULL, "x"},                       /* no start: refused */
+        };
+        for (int k = 0; k < 6; k++) {
+            whys[s][k][0] = '\0';
+            hrow(t, ops[k].id, ops[k].at, ops[k].v);
+            long long b = store_total_changes(st);
+            rcs[s][k] = store_history_write(st, t, "2024-01-01T00:00:00.000Z", whys[s][k], 512);
+            changes[s][k] = store_total_changes(st) - b;
+        }
+        if (store_commit(st)) fail_msg("%s", store_error(st));
+    }
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(rcs[0][k], rcs[1][k]);
+        assert_string_equal(whys[0][k], whys[1][k]);
+        assert_int_equal(changes[0][k], changes[1][k]);
+    }
+    assert_int_equal(rcs[0][3], 1);
+    assert_non_null(strstr(whys[0][4], "the new version's start 2020-01-15T00:00:00.000Z (column "
+                                       "\"at\") is not later than the active version's start "
+                                       "2020-02-01T00:00:00.000Z"));
+    assert_non_null(strstr(whys[0][5], "column \"at\" gives each version's start"));
+    assert_int_equal(changes[0][2], 1); /* _fivetran_synced of the active version */
+    assert_string_equal(q(fx, HROWS), "1|a|f|f|2020-01-01T00:00:00.000Z|2020-01-31T23:59:59.999Z\n"
+                                      "1|b|t|f|2020-02-01T00:00:00.000Z|9999-12-31T23:59:59.999Z");
+    /* a delete closes at its time, or at the version's start when that is later */
+    ok(fx, store_begin(fx->st));
+    hrow(tp, 1, NULL, NULL);
+    ok(fx, store_history_delete(fx->st, tp, "2019-06-01T00:00:00.000Z"));
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, "SELECT to_char(_fivetran_end AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
+                              " _fivetran_deleted FROM h WHERE id = 1 ORDER BY _fivetran_start DESC LIMIT 1"),
+                        "2020-02-01|t");
+    /* the record of history tables comes back with the catalog */
+    reopen(fx);
+    ok(fx, store_load_catalog(fx->st, &fx->cat));
+    dest_table *back = catalog_find(&fx->cat, "h", 1);
+    assert_non_null(back);
+    assert_true(back->history);
+    assert_int_equal(back->history_start, 2);
+    sqlite_gone(sq, &scat, dir);
+}
+
+/* Switching history on for a table that holds rows: a live row becomes an
+ * active version from its _fivetran_synced, a deleted one a version closed
+ * when it was deleted (its delete stamped synced: it starts there too),
+ * one never synced starts now; the key gains
+ * _fivetran_start, so a new version of a row can be written. */
+static void test_history_enable(void **state) {
+    fixture *fx = *state;
+    dest_table *t = mk_history(fx, &fx->cat, "h", 0);
+    t->history = false;
+    create(fx, t);
+    ok(fx, store_begin(fx->st));
+    for (int id = 1; id <= 3; id++) {
+        hrow(t, id, NULL, "old");
+        ok(fx, store_upsert(fx->st, t, id == 1 ? S1 : S2));
+    }
+    hrow(t, 2, NULL, NULL);
+    ok(fx, store_delete(fx->st, t, "2024-01-03T00:00:00.000Z"));
+    ok(fx, store_commit(fx->st));
+    PQclear(PQexec(fx->admin, "UPDATE h SET _fivetran_synced = NULL WHERE id = 3"));
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_history_enable(fx->st, t, "2024-05-05T00:00:00.000Z"));
+    assert_true(t->history);
+    char why[256];
+    hrow(t, 1, NULL, "new");
+    assert_int_equal(store_history_write(fx->st, t, "2024-06-01T00:00:00.000Z", why, sizeof why), 0);
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, HROWS),
+                        "1|old|f|f|2024-01-02T03:04:05.678Z|2024-05-31T23:59:59.999Z\n"
+                        "1|new|t|f|2024-06-01T00:00:00.000Z|9999-12-31T23:59:59.999Z\n"
+                        "2|old|f|t|2024-01-03T00:00:00.000Z|2024-01-03T00:00:00.000Z\n"
+                        "3|old|t|f|2024-05-05T00:00:00.000Z|9999-12-31T23:59:59.999Z");
+    assert_string_equal(q(fx, "SELECT table_name, start_column IS NULL FROM _clua_history"), "h|t");
+}
+
+/* A random value of column ci's type, as types_convert gives it (JSON:
+ * its text), or NULL (not present) one time in eight. Text is kept in
+ * buf[], which outlives the writes. */
+static void random_value(dest_table *t, int ci, char *buf, size_t n) {
+    types_kind k = t->cols[ci].type.kind;
+    if (rand() % 8 == 0) {
+        t->present[ci] = 0;
+        return;
+    }
+    types_input in = {.tag = TYPES_IN_STRING, .s = buf};
+    uint64_t bits = 0;
+    for (int j = 0; j < 4; j++) bits = bits << 16 | (uint64_t)(rand() & 0xffff);
+    switch (k) {
+    case TYPES_BOOLEAN: in.tag = TYPES_IN_BOOL; in.b = rand() % 2; break;
+    case TYPES_SHORT: in.tag = TYPES_IN_INT; in.i = (int16_t)bits; break;
+    case TYPES_INT: in.tag = TYPES_IN_INT; in.i = (int32_t)bits; break;
+    case TYPES_LONG: in.tag = TYPES_IN_INT; in.i = (int64_t)bits; break;
+    case TYPES_FLOAT: case TYPES_DOUBLE: {
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        if (d != d) d = rand() % 2 ? 1e308 * 10 : -1e308 * 10; /* NaN is NULL in SQLite */
+        in.tag = TYPES_IN_FLOAT;
+        in.f = d;
+        break;
+    }
+    case TYPES_DECIMAL: {
+        int m = snprintf(buf, n, "%s%d.", rand() % 2 ? "-" : "", rand() % 100000);
+        for (int j = 0; j < 10; j++) buf[m++] = (char)('0' + rand() % 10);
+        buf[m] = '\0';
+        break;
+    }
+    case TYPES_NAIVE_DATE:
+        snprintf(buf, n, "%04d-%02d-%02d", rand() % 9999 + 1, rand() % 12 + 1, rand() % 28 + 1);
+        break;
+    case TYPES_NAIVE_DATETIME:
+    case TYPES_UTC_DATETIME:
+        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", rand() % 9997 + 2,
+                 rand() % 12 + 1, rand() % 28 + 1, rand() % 24, rand() % 60, rand() % 60,
+                 rand() % 1000, k == TYPES_NAIVE_DATETIME ? "" : rand() % 2 ? "Z" : "+05:30");
+        break;
+    case TYPES_BINARY: {
+        size_t len = (size_t)(rand() % 12);
+        for (size_t j = 0; j < len; j++) buf[j] = (char)(rand() % 3 ? rand() : 0);
+        v_bytes(t, ci, TYPES_SQL_BLOB, buf, len);
+        return;
+    }
+    case TYPES_JSON:
+        snprintf(buf, n, "{\"k\":%d,\"a\":[true,null,\"\\u00e9\"],\"s\":\"%c\"}", rand() % 1000,
+                 'a' + rand() % 26);
+        v_text(t, ci, buf);
+        return;
+    default: { /* STRING, XML: ASCII and two-byte letters */
+        size_t m = 0, len = (size_t)(rand() % 10);
+        for (size_t j = 0; j < len; j++) {
+            if (rand() % 4 == 0) { buf[m++] = '\xc3'; buf[m++] = (char)(0xa0 + rand() % 16); }
+            else buf[m++] = (char)(' ' + rand() % 95);
+        }
+        buf[m] = '\0';
+        break;
+    }
+    }
+    in.len = strlen(buf);
+    v_convert(t, ci, &in);
+}
+
+/* Two values are the same value: for JSON, the same jsonb on the server. */
+static void same_value(fixture *fx, const dest_table *t, int ci, const types_value *a,
+                       const types_value *b, const char *what, int row) {
+    const char *col = t->cols[ci].name;
+    if (a->tag != b->tag) fail_msg("row %d column %s (%s): tag %d, expected %d", row, col, what, b->tag, a->tag);
+    switch (a->tag) {
+    case TYPES_SQL_INT:
+        if (a->i != b->i) fail_msg("row %d column %s (%s): %lld, expected %lld", row, col, what, (long long)b->i, (long long)a->i);
+        break;
+    case TYPES_SQL_REAL:
+        if (memcmp(&a->f, &b->f, sizeof a->f) != 0 && !(a->f == 0 && b->f == 0))
+            fail_msg("row %d column %s (%s): %.17g, expected %.17g", row, col, what, b->f, a->f);
+        break;
+    case TYPES_SQL_TEXT:
+    case TYPES_SQL_BLOB:
+        if (t->cols[ci].type.kind == TYPES_JSON) {
+            const char *vals[] = {types_bytes(a), types_bytes(b)};
+            int lens[] = {(int)a->len, (int)b->len};
+            PGresult *res = PQexecParams(fx->admin, "SELECT $1::text::jsonb = $2::text::jsonb", 2,
+                                         NULL, vals, lens, NULL, 0);
+            bool eq = PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+            PQclear(res);
+            if (!eq) fail_msg("row %d column %s (%s): %.*s, expected %.*s", row, col, what, (int)b->len, types_bytes(b), (int)a->len, types_bytes(a));
+        } else if (a->len != b->len || memcmp(types_bytes(a), types_bytes(b), a->len) != 0) {
+            fail_msg("row %d column %s (%s): \"%.*s\", expected \"%.*s\"", row, col, what,
+                     (int)b->len, types_bytes(b), (int)a->len, types_bytes(a));
+        }
+        break;
+    default: break;
+    }
+}
+
+/* Property: random rows of every type written as versions, then filled
+ * back for an op.update that gives only the key, come back as the very
+ * values written, and as the values SQLite's store fills (JSON: the same
+ * JSON value; jsonb writes its own text). The second version of a row is
+ * the one filled. */
+static void test_history_fill_property(void **state) {
+    fixture *fx = *state;
+    char dir[] = "/tmp/clua_pghist_XXXXXX";
+    store *sq = sqlite_beside(dir);
+    catalog scat = {0};
+    dest_table *tp = all_types(fx, "hp");
+    catalog keep = fx->cat;
+    fx->cat = scat;
+    dest_table *ts = all_types(fx, "hp");
+    scat = fx->cat;
+    fx->cat = keep;
+    tp->history = ts->history = true;
+    int nc = tp->ncols;
+    enum { N = 150 };
+    static char texts[N][16][80];
+    static types_value written[N][16];
+    static unsigned char given[N][16];
+    char why[512];
+    srand(20240607);
+    ok(fx, store_begin(fx->st));
+    ok(fx, store_create_table(fx->st, tp));
+    if (store_begin(sq) || store_create_table(sq, ts)) fail_msg("%s", store_error(sq));
+    for (int r = 0; r < N; r++)
+        for (int version = 0; version < 1 + r % 2; version++) {
+            row_clear(tp);
+            v_int(tp, 0, r);
+            for (int ci = 1; ci < nc; ci++) random_value(tp, ci, texts[r][ci], sizeof texts[r][ci]);
+            memcpy(written[r], tp->vals, (size_t)nc * sizeof *tp->vals);
+            memcpy(given[r], tp->present, (size_t)nc);
+            memcpy(ts->vals, tp->vals, (size_t)nc * sizeof *tp->vals);
+            memcpy(ts->present, tp->present, (size_t)nc);
+            const char *now = version ? "2024-01-01T00:00:01.000Z" : "2024-01-01T00:00:00.000Z";
+            if (store_history_write(fx->st, tp, now, why, sizeof why) != 0)
+                fail_msg("row %d: %s %s", r, why, store_error(fx->st));
+            if (store_history_write(sq, ts, now, why, sizeof why) != 0)
+                fail_msg("row %d in SQLite: %s %s", r, why, store_error(sq));
+        }
+    for (int r = 0; r < N; r++) {
+        bool fp = false, fs = false;
+        row_clear(tp);
+        v_int(tp, 0, r);
+        row_clear(ts);
+        v_int(ts, 0, r);
+        ok(fx, store_history_fill(fx->st, tp, &fp));
+        if (store_history_fill(sq, ts, &fs) != 0) fail_msg("%s", store_error(sq));
+        assert_true(fp && fs);
+        for (int ci = 1; ci < nc; ci++) {
+            assert_true(tp->present[ci]);
+            types_value none = {.tag = TYPES_SQL_NULL};
+            same_value(fx, tp, ci, given[r][ci] ? &written[r][ci] : &none, &tp->vals[ci], "written", r);
+            same_value(fx, tp, ci, &ts->vals[ci], &tp->vals[ci], "SQLite's fill", r);
+        }
+    }
+    ok(fx, store_commit(fx->st));
+    if (store_commit(sq)) fail_msg("%s", store_error(sq));
+    assert_string_equal(q(fx, "SELECT count(*), count(*) FILTER (WHERE _fivetran_active) FROM hp"),
+                        "225|150");
+    sqlite_gone(sq, &scat, dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_makes_own_tables, setup, teardown),
@@ -868,6 +1278,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_widen_inexact_long_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_widen_doubles_to_string_property, setup, teardown),
         cmocka_unit_test_setup_teardown(test_widen_texts_to_string, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_op_time_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_start_column_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_enable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_fill_property, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
