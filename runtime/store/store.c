@@ -20,12 +20,14 @@ int store_oom(store *st) {
     return -1;
 }
 
+void store_forget_catalog(store *st, catalog *cat) {
+    if (st && cat)
+        for (int i = 0; i < cat->n; i++) st->m->forget(st, cat->tables[i]);
+}
+
 void store_close(store *st, catalog *cat) {
-    if (!st)
-        return;
-    if (cat)
-        for (int i = 0; i < cat->n; i++)
-            st->m->forget(st, cat->tables[i]);
+    if (!st) return;
+    store_forget_catalog(st, cat);
     st->m->close(st);
 }
 

@@ -290,9 +290,8 @@ store *store_pg_open(const char *conninfo, const char *schema, const char *holde
         return NULL;
     }
     PQsetNoticeProcessor(ps->conn, no_notices, NULL);
-    ps->cancel = PQgetCancel(ps->conn);
     int got = -1;
-    if (!ps->cancel) {
+    if (pg_canceller_start(&ps->canceller, ps->conn) != 0) {
         store_oom(&ps->base);
     } else if (set_session(ps, schema) == 0 && (got = take_lock(ps, schema)) == 0) {
         char who[600];
@@ -321,8 +320,13 @@ static void pg_close(store *st) {
     pg_store *ps = pg_of(st);
     if (ps->conn && PQtransactionStatus(ps->conn) != PQTRANS_IDLE)
         PQclear(PQexec(ps->conn, "ROLLBACK"));
-    PQfreeCancel(ps->cancel);
-    PQfinish(ps->conn); /* ends the session: the schema's lock goes with it */
+    /* The lock is let go before the process can end: a run that starts
+     * right after this one ends must find it free, and the server ends a
+     * session only some time after PQfinish says goodbye. */
+    if (ps->conn && PQstatus(ps->conn) == CONNECTION_OK)
+        PQclear(PQexec(ps->conn, "SELECT pg_catalog.pg_advisory_unlock_all()"));
+    pg_canceller_stop(&ps->canceller);
+    PQfinish(ps->conn);
     strbuf_free(&ps->sql);
     strbuf_free(&ps->text);
     free(ps->values);
@@ -347,13 +351,9 @@ static int pg_column_limit(const store *st) {
 
 static long long pg_total_changes(const store *st) { return ((const pg_store *)st)->changes; }
 
-/* Asks the server to stop the running statement: PQcancel on a PGcancel
- * made at open is safe in a signal handler. */
-static void pg_interrupt(store *st) {
-    pg_store *ps = pg_of(st);
-    char errbuf[256];
-    if (ps->cancel) PQcancel(ps->cancel, errbuf, sizeof errbuf);
-}
+/* Asks the server to stop the running statement, without blocking: a
+ * signal handler calls this (store_pg_cancel.c). */
+static void pg_interrupt(store *st) { pg_canceller_poke(&pg_of(st)->canceller); }
 
 static int pg_begin(store *st) { return pg_exec(pg_of(st), "BEGIN", "beginning a transaction"); }
 

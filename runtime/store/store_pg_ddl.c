@@ -9,7 +9,7 @@
 
 #include "store_pg_internal.h"
 
-void pg_type_name(const types_type *t, char *buf, size_t n) {
+void pg_type_name(const types_type *t, bool key, char *buf, size_t n) {
     const char *name = "text"; /* STRING, XML, and a pending column until its first value */
     switch (t->kind) {
     case TYPES_BOOLEAN: name = "boolean"; break;
@@ -24,7 +24,11 @@ void pg_type_name(const types_type *t, char *buf, size_t n) {
     case TYPES_NAIVE_DATETIME: name = "timestamp(3)"; break;
     case TYPES_UTC_DATETIME: name = "timestamptz(3)"; break;
     case TYPES_BINARY: name = "bytea"; break;
-    case TYPES_JSON: name = "jsonb"; break;
+    /* json keeps the text as written, as SQLite does: jsonb would rewrite
+     * it (keys reordered, 1e+15 as 1000000000000000), which a widening to
+     * STRING would then show as the value. A key column is text: json has
+     * no equality. */
+    case TYPES_JSON: name = key ? "text" : "json"; break;
     default: break;
     }
     snprintf(buf, n, "%s", name);
@@ -73,7 +77,7 @@ int pg_record_column(pg_store *ps, const dest_table *t, int col) {
 
 static int put_column_def(strbuf *b, const dest_column *c) {
     char type[64];
-    pg_type_name(&c->type, type, sizeof type);
+    pg_type_name(&c->type, c->pk_pos != 0, type, sizeof type);
     return strbuf_ident(b, c->name) || strbuf_putc(b, ' ') || strbuf_puts(b, type);
 }
 
@@ -127,7 +131,7 @@ int pg_add_column(store *st, dest_table *t, int col) {
 /* ALTER TABLE t ALTER COLUMN c TYPE <c's type now> USING <using>. */
 static int alter_type(pg_store *ps, const dest_table *t, int col, const char *using, const char *phase) {
     char type[64];
-    pg_type_name(&t->cols[col].type, type, sizeof type);
+    pg_type_name(&t->cols[col].type, t->cols[col].pk_pos != 0, type, sizeof type);
     strbuf *b = &ps->sql;
     strbuf_clear(b);
     if (strbuf_puts(b, "ALTER TABLE ") || strbuf_ident(b, t->name) ||
@@ -146,7 +150,7 @@ int pg_set_column_type(store *st, const dest_table *t, int col) {
     if (k != TYPES_STRING && k != TYPES_XML && k != CATALOG_TYPE_PENDING) {
         strbuf ident = STRBUF_INIT;
         char type[64];
-        pg_type_name(&t->cols[col].type, type, sizeof type);
+        pg_type_name(&t->cols[col].type, t->cols[col].pk_pos != 0, type, sizeof type);
         int bad = strbuf_ident(&ident, t->cols[col].name) || strbuf_printf(&ident, "::%s", type);
         int rc = bad ? store_oom(st) : alter_type(ps, t, col, strbuf_cstr(&ident), "typing a column of");
         strbuf_free(&ident);
@@ -187,7 +191,7 @@ static int put_number_text(strbuf *b, const char *x) {
  * none (not a widening). */
 static int put_widened(strbuf *b, const char *id, types_kind from, const types_type *to) {
     char type[64];
-    pg_type_name(to, type, sizeof type);
+    pg_type_name(to, false, type, sizeof type);
     bool to_text = to->kind == TYPES_STRING || to->kind == TYPES_XML;
     if (to_text) {
         switch (from) {

@@ -16,8 +16,8 @@
  * but not this table's other times, and a reader's comparisons with them.
  *
  * An upsert equals the active version when each column IS NOT DISTINCT
- * FROM the value, as the column's type compares: for JSON that is jsonb's
- * equality (the same JSON value), where SQLite compares the text. */
+ * FROM the value, as the column's type compares; a JSON column by its
+ * text, as SQLite compares it (pg_put_same). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,8 +194,7 @@ static int prepare_newest(pg_store *ps, dest_table *t, char name[32]) {
                              UTC_TEXT("\"_fivetran_end\"") ", \"_fivetran_active\", (true");
     for (int i = 0; i < t->ncols && !bad; i++)
         if (!t->cols[i].pk_pos)
-            bad = strbuf_puts(b, " AND ") || strbuf_ident(b, t->cols[i].name) ||
-                  strbuf_printf(b, " IS NOT DISTINCT FROM $%d", i + 1);
+            bad = strbuf_puts(b, " AND ") || pg_put_same(b, t, i, i + 1);
     bad = bad || strbuf_puts(b, ") FROM ") || strbuf_ident(b, t->name) || strbuf_puts(b, " WHERE ");
     for (int k = 0; k < t->npk && !bad; k++)
         bad = (k && strbuf_puts(b, " AND ")) || strbuf_ident(b, t->cols[t->pk[k]].name) ||
@@ -367,7 +366,7 @@ static int hex_digit(char c) { return c >= '0' && c <= '9' ? c - '0' : (c | 0x20
  * value types_convert gives and SQLite's fill reads back: BOOLEAN and the
  * integers as INT, FLOAT and DOUBLE as REAL, BINARY as BLOB, the rest as
  * TEXT in SQLite's form (the times by to_char above; a JSON column's text
- * is jsonb's). Text is kept in the column's own buffer. */
+ * as written). Text is kept in the column's own buffer. */
 static int fill_value(pg_store *ps, dest_table *t, int i, const char *s, size_t n) {
     types_value *v = &t->vals[i];
     memset(v, 0, sizeof *v);

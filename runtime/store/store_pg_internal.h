@@ -5,6 +5,7 @@
 #define CLUA_STORE_PG_INTERNAL_H
 
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "store_pg.h"
@@ -15,10 +16,22 @@
 /* The most columns a PostgreSQL table may have (MaxHeapAttributeNumber). */
 #define PG_COLUMN_LIMIT 1600
 
+/* Sends the server a cancel request for the running statement when poked
+ * (store_pg_cancel.c): poke is async-signal-safe and never blocks. */
+typedef struct pg_canceller {
+    PGcancel *cancel;
+    int pipe[2];
+    pthread_t thread;
+    bool on;
+} pg_canceller;
+int pg_canceller_start(pg_canceller *c, PGconn *conn);
+void pg_canceller_poke(pg_canceller *c);
+void pg_canceller_stop(pg_canceller *c);
+
 typedef struct pg_store {
     store base; /* first: a store * is a pg_store * */
     PGconn *conn;
-    PGcancel *cancel; /* made at open: PQcancel is signal-safe, PQgetCancel is not */
+    pg_canceller canceller; /* made at open: a signal handler may not make it */
     long long changes; /* rows changed by every statement run (total_changes) */
     unsigned long next_name; /* numbers the prepared statements: "clua_1", ... */
     strbuf sql;  /* scratch for statement text */
@@ -63,14 +76,20 @@ int pg_param_text(pg_store *ps, const char *text, size_t n);
 /* Makes the values point into the text once it has stopped growing. */
 void pg_params_end(pg_store *ps);
 
+/* Appends `"col" IS NOT DISTINCT FROM $n` for column i of t: a json
+ * column compared as its text (json has no equality; SQLite compares the
+ * text too). 0, or -1 out of memory. */
+int pg_put_same(strbuf *b, const dest_table *t, int i, int n);
+
 /* Runs the prepared statement name with the parameters made since
  * pg_params_begin; a failure keeps phase. */
 int pg_run_prepared(pg_store *ps, const char *name, const char *phase);
 
 /* ---- DDL (store_pg_ddl.c) ---- */
 
-/* The native type of a column of logical type t, e.g. "numeric(15,2)". */
-void pg_type_name(const types_type *t, char *buf, size_t n);
+/* The native type of a column of logical type t, e.g. "numeric(15,2)";
+ * key: the column is in the primary key. */
+void pg_type_name(const types_type *t, bool key, char *buf, size_t n);
 /* -1 with the error set when name is longer than PostgreSQL keeps. */
 int pg_check_name(pg_store *ps, const char *what, const char *table, const char *name,
                   size_t len);

@@ -205,6 +205,14 @@ int pg_put_key_match(strbuf *b, const dest_table *t, int first) { return put_pk_
 
 int pg_params_key(pg_store *ps, const dest_table *t) { return params_pk(ps, t); }
 
+int pg_put_same(strbuf *b, const dest_table *t, int i, int n) {
+    bool json = t->cols[i].type.kind == TYPES_JSON;
+    return strbuf_ident(b, t->cols[i].name) ||
+           strbuf_printf(b, json ? "::text IS NOT DISTINCT FROM $%d::text"
+                                 : " IS NOT DISTINCT FROM $%d",
+                         n);
+}
+
 /* ---- the ops ---- */
 
 static int prepare_upsert(pg_store *ps, dest_table *t, pg_cache *c) {
@@ -330,8 +338,7 @@ int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long
     bad = bad || strbuf_puts(b, " AND \"_fivetran_synced\" < $2");
     for (int i = 0, k = 3; i < t->ncols && !bad; i++)
         if (t->present[i])
-            bad = strbuf_puts(b, " AND ") || strbuf_ident(b, t->cols[i].name) ||
-                  strbuf_printf(b, " IS NOT DISTINCT FROM $%d", k++);
+            bad = strbuf_puts(b, " AND ") || pg_put_same(b, t, i, k++);
     if (bad) return store_oom(st);
     if (pg_params_begin(ps, t->ncols + 2) != 0 || pg_param_text(ps, now, 24) != 0 ||
         pg_param_text(ps, before, strlen(before)) != 0)

@@ -21,8 +21,8 @@ STATS = collections.Counter()  # what the plans exercised, for runner.py --stats
 
 # The destination's differences (README, "Loading into PostgreSQL"), set by runner.py
 # --output-url: NaN in a FLOAT or DOUBLE column is kept (the cell ("real", NAN): this one
-# object, so that cells compare equal) where SQLite holds NULL; a JSON column is jsonb, its
-# text PostgreSQL's (keys reordered, numbers as numeric writes them), compared as a JSON value.
+# object, so that cells compare equal) where SQLite holds NULL. A JSON column's text is the
+# same on both (PostgreSQL's json type keeps it as written).
 PG = False
 NAN = float("nan")
 
@@ -268,7 +268,6 @@ class Column:
         self.name, self.ltype, self.pk, self.declared = name, ltype, pk, declared
         self.group = None  # the op that added it: a row's new columns come in no set order
         self.precision, self.scale = precision, scale
-        self.was_json = False  # a JSON column widened to STRING (see runner.py, KNOWN_PG)
 
     def typ(self):
         return (self.ltype, self.precision, self.scale)
@@ -313,7 +312,6 @@ class Table:
 
     def widen(self, col, new):
         old, col.ltype = col.ltype, new
-        col.was_json = col.was_json or old == "JSON"
         STATS["widen %s -> %s%s" % (old, new, " (with rows)" if self.rows else "")] += 1
         for row in self.rows.values():
             row.cells[col.name] = widen_cell(row.cells.get(col.name), old, new)
@@ -327,8 +325,6 @@ def norm_cell(cell, is_json=False):
     float kind, arrays apart from objects, key order kept."""
     if cell is None or cell[0] != "text" or not is_json and cell[1][:1] not in (b"{", b"["):
         return cell
-    if PG and is_json:
-        return json_value_loose(cell)  # a STRING column's text is the same text on both
     try:
         tree = json.loads(cell[1].decode("utf-8", "surrogateescape"),
                           parse_float=lambda s: ("f", float(s)), parse_int=lambda s: ("i", int(s)),
@@ -336,29 +332,6 @@ def norm_cell(cell, is_json=False):
     except ValueError:
         return cell
     return ("json", repr(tree))
-
-
-def json_value_loose(cell):
-    """A JSON text as jsonb holds it: objects without key order (a duplicate key's last
-    value), numbers by their value (jsonb writes 1e+300 in full, keeps 1.0 as 1.0)."""
-    ctx = decimal.Context(prec=1000)
-
-    def num(s):
-        d = ctx.plus(decimal.Decimal(s)).normalize(ctx)
-        return ("n", str(d + 0 if d == 0 else d))
-
-    def tree(t):
-        if isinstance(t, dict):
-            return ("o", tuple(sorted((k, tree(v)) for k, v in t.items())))
-        if isinstance(t, list):
-            return ("a", tuple(tree(v) for v in t))
-        return t
-
-    try:
-        t = json.loads(cell[1].decode("utf-8", "surrogateescape"), parse_float=num, parse_int=num)
-    except ValueError:
-        return cell
-    return ("json", repr(tree(t)))
 
 
 def content_key(cells, json_cols=()):

@@ -4,8 +4,8 @@
 # newlines and separators are unambiguous, and is mapped to the form the model compares, the
 # SQLite cell it would be: boolean 1/0, a time as its ISO text with milliseconds, numeric
 # as its text, bytea as bytes, double precision as a float (NaN as model.NAN: README,
-# "Loading into PostgreSQL", keeps NaN where SQLite has NULL), jsonb as its text (compared
-# as a JSON value: model.JSON_LOOSE).
+# "Loading into PostgreSQL", keeps NaN where SQLite has NULL), json as its text (kept as
+# written, the same text as SQLite's).
 import json
 import subprocess
 import tempfile
@@ -115,7 +115,7 @@ def cell(text, data_type):
         return ("real", model.NAN if f != f else f)
     if data_type == "bytea":
         return ("blob", bytes.fromhex(text))
-    return ("text", b)  # text, numeric, date, times (as ISO text), jsonb
+    return ("text", b)  # text, numeric, date, times (as ISO text), json
 
 
 def read(url, schema):

@@ -27,12 +27,6 @@ from model import END, HTable, Model, content_key, jenc, ms_shift, norm_cell  # 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SYNCED = re.compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 SYSTEM = ("_fivetran_synced", "_fivetran_deleted")
-# KNOWN DIVERGENCE of the PostgreSQL destination, tolerated (counted, printed, not a pass) so
-# that model.random_pg can go green while the store is being fixed; --strict fails on it:
-# a JSON column widened to STRING holds jsonb's text of the value ({"a": 1}, 1000000000000000)
-# where SQLite keeps the JSON text ({"a":1}, 1e+15), though the README says a widened value
-# reads as the same text. Remove this once store_pg_ddl.c widens JSON to the JSON text.
-KNOWN_PG = "a JSON column widened to STRING holds jsonb's text, not the JSON text"
 HISTORY = ("_fivetran_active", "_fivetran_start", "_fivetran_end")
 
 
@@ -130,7 +124,6 @@ class Seed:
         self.made = {}  # model version uid -> its _fivetran_start (history = true)
         self.diffs = []
         self.last = None  # on PostgreSQL: what the last run left, read after it
-        self.known = []  # cells that differ as KNOWN_PG says
 
     def diff(self, *words):
         self.diffs.append(" ".join(str(w) for w in words))
@@ -330,8 +323,7 @@ class Seed:
             self.diff("table", t, "column order: model", [c[0] for c in want], "database", [c[0] for c in got])
 
     def compare_rows(self, i, t, m, rows, t0, t1):
-        known = {c.name for c in m.columns if self.url and c.was_json and c.ltype == "STRING"}
-        js = {c.name for c in m.columns if c.ltype == "JSON"} | known
+        js = {c.name for c in m.columns if c.ltype == "JSON"}
         if m.pk:
             ident = lambda cells: repr(tuple(norm_cell(cells.get(c), c in js) for c in m.pk))
         else:
@@ -383,9 +375,6 @@ class Seed:
                 if norm_cell(w.cells[c], c in js) != norm_cell(g.get(c), c in js):
                     self.diff("table", t, "key", k, "column", c, "model", show(w.cells[c]),
                               "database", show(g.get(c)))
-                elif c in known and w.cells[c] != g.get(c):
-                    self.known.append("run %d table %s key %s column %s: model %s, database %s" % (
-                        i + 1, t, k, c, show(w.cells[c]), show(g.get(c))))
             if g["_fivetran_deleted"] != ("integer", int(w.deleted)):
                 self.diff("table", t, "key", k, "_fivetran_deleted: model", int(w.deleted),
                           "database", show(g["_fivetran_deleted"]))
@@ -414,7 +403,7 @@ class Seed:
 # ---- seeds, in parallel ---------------------------------------------------------------------
 def one_seed(args):
     """(seed, passed, differences, work directory, whether its history tables were left out)."""
-    seed, binary, keep, max_ops, exclude, url, strict = args
+    seed, binary, keep, max_ops, exclude, url = args
     model.PG = bool(url)
     work = os.path.join(keep, "seed-%d" % seed) if keep else tempfile.mkdtemp(prefix="clua-model-%d-" % seed)
     nohistory = False
@@ -433,13 +422,11 @@ def one_seed(args):
         except Exception as e:  # a crash of the test itself is a failure too, with its seed
             ok, s.diffs = False, s.diffs + ["the test raised %r" % e]
         break
-    if strict and s.known:
-        ok, s.diffs = False, s.diffs + ["known divergence: " + k for k in s.known]
     if ok and not keep:
         shutil.rmtree(work, ignore_errors=True)
         if url:
             pg.reset(url, s.schema)
-    return seed, ok, s.diffs, work, nohistory, s.known
+    return seed, ok, s.diffs, work, nohistory
 
 
 def regressions():
@@ -470,8 +457,6 @@ def main(argv=None):
     ap.add_argument("--output-url", metavar="URL", default=os.environ.get("CLUA_MODEL_OUTPUT_URL"),
                     help="load into this PostgreSQL database, seed N in schema mN (dropped first),"
                          " instead of a directory (default: $CLUA_MODEL_OUTPUT_URL)")
-    ap.add_argument("--strict", action="store_true",
-                    help="fail the seeds where PostgreSQL differs only as a known divergence does")
     a = ap.parse_args(argv)
     if a.keep:
         a.keep = os.path.abspath(a.keep)
@@ -495,14 +480,12 @@ def main(argv=None):
     for f in exclude:
         if f not in gen.FEATURES:
             ap.error("--exclude: no feature %r (there are: %s)" % (f, ", ".join(gen.FEATURES)))
-    jobs = [(s, a.binary, a.keep, a.max_ops, exclude, a.output_url, a.strict) for s in seeds]
-    nohistory, known = [], {}
+    jobs = [(s, a.binary, a.keep, a.max_ops, exclude, a.output_url) for s in seeds]
+    nohistory = []
     with ProcessPoolExecutor(max_workers=a.jobs) as pool:
-        for seed, ok, diffs, work, nohist, kn in pool.map(one_seed, jobs):
+        for seed, ok, diffs, work, nohist in pool.map(one_seed, jobs):
             if nohist:
                 nohistory.append(seed)
-            if kn:
-                known[seed] = kn
             if ok:
                 continue
             failed.append(seed)
@@ -518,12 +501,6 @@ def main(argv=None):
             if len(diffs) > 40:
                 print("  ... and %d more differences" % (len(diffs) - 40))
             sys.stdout.flush()
-    if known:
-        print("KNOWN DIVERGENCE of PostgreSQL (%s), tolerated, in %d seeds (--strict fails them): %s" % (
-            KNOWN_PG, len(known), " ".join(map(str, sorted(known)))))
-        for seed in sorted(known)[:5]:
-            print("  seed %d, %s%s" % (seed, known[seed][0], " (and %d more)" % (len(known[seed]) - 1)
-                                         if len(known[seed]) > 1 else ""))
     if nohistory:
         print("%d seeds NOT compared in full: PostgreSQL refused their history tables (%s); each"
               " was compared without its history tables, marks and sweeps instead: %s" % (
