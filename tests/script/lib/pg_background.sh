@@ -1,0 +1,21 @@
+# Helpers for the pg_ cases that work beside a sync running in the
+# background against PostgreSQL (sourced by run_case.sh; run_beside and
+# end_sync of background.sh go with them).
+
+# pg_start_sync SCRIPT SCHEMA [ARGS...]: runs connector-lua SCRIPT --output
+# into SCHEMA of the case's server in the background (stdout in ./out1,
+# stderr in ./err1, its pid in PID1), and waits (at most 10 s) for its
+# first checkpoint: SCHEMA._clua_state reading {"page":1} shows the run is
+# inside update(), holding the schema.
+pg_start_sync() {
+  local script=$1 schema=$2 state=""
+  shift 2
+  "$CLUA" "$script" --output "$CLUA_PG_URL&schema=$schema" "$@" > out1 2> err1 &
+  PID1=$!
+  for _ in $(seq 200); do
+    state=$(psql -XAtq -d "$CLUA_PG_URL" -c "SELECT state FROM \"$schema\"._clua_state" 2>/dev/null)
+    [ "$state" = '{"page":1}' ] && break
+    sleep 0.05
+  done
+  [ "$state" = '{"page":1}' ] || { fail "the sync of $script into $schema did not checkpoint {\"page\":1}"; cat out1 err1 >&2; }
+}
