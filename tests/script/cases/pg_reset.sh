@@ -37,20 +37,14 @@ expect_pg "$(printf "$TABLES" "$PG_SCHEMA")" \
 OTHER_BEFORE=$(pg_sql "$(printf "$TABLES" "$OTHER")")
 
 # While a sync holds the schema, reset is refused and drops nothing.
-write slow.lua <<'LUA'
-function update(configuration, state)
-  op.checkpoint({ page = 1 })
-  local stop = os.clock() + 1.5
-  while os.clock() < stop do end
-end
-LUA
+write_slow slow.lua
 pg_sql "UPDATE $PG_SCHEMA._clua_state SET state = '{}'" > /dev/null
-pg_start_sync slow.lua "$PG_SCHEMA" --take-over
+pg_start_sync slow.lua "$URL" --take-over
 run_beside reset --output "$URL"
 expect_exit 4
 expect_err "another connector-lua run (connector-lua slow.lua, pid $PID1; server process "
 expect_err "is using PostgreSQL schema \"$PG_SCHEMA\"; wait for it to finish"
-expect_pg "SELECT count(*) FROM $PG_SCHEMA.t" 1
+expect_pg "SELECT count(*), min(v) FROM $PG_SCHEMA.t" "100|first"
 end_sync
 run conn.lua --output "$URL" --take-over
 expect_exit 0

@@ -97,24 +97,9 @@ for url in "$AT_URL" "$Q_URL"; do
 done
 
 # A run and a reset refused by the lock: their messages name the holder, not its password.
-write slow.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  op.upsert("t", { id = 3, v = "slow" })
-  op.checkpoint({ page = 1 })
-  local stop = os.clock() + 1.5
-  while os.clock() < stop do end
-end
-LUA
+write_slow slow.lua
 pg_reset_schema
-"$CLUA" slow.lua --output "$AT_URL" > out1 2> err1 &
-PID1=$!
-for _ in $(seq 200); do
-  [ "$(pg_sql "SELECT state FROM $PG_SCHEMA._clua_state" 2> /dev/null)" = '{"page":1}' ] && break
-  sleep 0.05
-done
+pg_start_sync slow.lua "$AT_URL"
 run slow.lua --output "$Q_URL"
 expect_exit 4
 clean "a second run"

@@ -2,15 +2,37 @@
 # background against PostgreSQL (sourced by run_case.sh; run_beside and
 # end_sync of background.sh go with them).
 
-# pg_start_sync SCRIPT SCHEMA [ARGS...]: runs connector-lua SCRIPT --output
-# into SCHEMA of the case's server in the background (stdout in ./out1,
-# stderr in ./err1, its pid in PID1), and waits (at most 10 s) for its
-# first checkpoint: SCHEMA._clua_state reading {"page":1} shows the run is
-# inside update(), holding the schema.
+# write_slow FILE [SECONDS]: FILE is a connector that upserts ids 1-100
+# (v "first") into t (id INT key, v STRING), checkpoints {page = 1}, holds
+# its output for SECONDS (1.5) of CPU time, then upserts ids 101-200 (v
+# "second") and checkpoints {page = 2}.
+write_slow() {
+  write "$1" <<LUA
+function schema(configuration)
+  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
+end
+function update(configuration, state)
+  for id = 1, 100 do op.upsert("t", { id = id, v = "first" }) end
+  op.checkpoint({ page = 1 })
+  local stop = os.clock() + ${2:-1.5}
+  while os.clock() < stop do end -- hold the output for a while
+  for id = 101, 200 do op.upsert("t", { id = id, v = "second" }) end
+  op.checkpoint({ page = 2 })
+end
+LUA
+}
+
+# pg_start_sync SCRIPT URL [ARGS...]: runs connector-lua SCRIPT --output URL
+# ARGS in the background (stdout in ./out1, stderr in ./err1, its pid in
+# PID1), and waits (at most 10 s) for its first checkpoint: the URL's
+# schema's _clua_state reading {"page":1} shows the run is inside update(),
+# holding the schema.
 pg_start_sync() {
-  local script=$1 schema=$2 state=""
+  local script=$1 url=$2 schema state=""
   shift 2
-  "$CLUA" "$script" --output "$CLUA_PG_URL&schema=$schema" "$@" > out1 2> err1 &
+  schema=${url##*schema=}
+  schema=${schema%%&*}
+  "$CLUA" "$script" --output "$url" "$@" > out1 2> err1 &
   PID1=$!
   for _ in $(seq 200); do
     state=$(psql -XAtq -d "$CLUA_PG_URL" -c "SELECT state FROM \"$schema\"._clua_state" 2>/dev/null)
