@@ -289,6 +289,16 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
         return store_failure(rt, store_error(rt->st));
     *adopt = false;
     if (strcmp(owner, name) == 0) return CLUA_OK;
+    if (owner[0] && !rt->opt->take_over && rt->pg.conninfo) {
+        /* The URL quoted: its & would end a shell command. */
+        snprintf(msg, sizeof msg,
+                 "PostgreSQL schema \"%s\" of %s belongs to the connector \"%s\", not \"%s\": "
+                 "name another schema (?schema=NAME), empty it with 'connector-lua reset --output "
+                 "\"URL\" --yes' (its URL with ?schema=%s), or pass --take-over to give it to "
+                 "\"%s\"",
+                 rt->pg.schema, rt->pg.display, owner, name, rt->pg.schema, name);
+        return fail(rt, CLUA_ERROR_OWNER, msg);
+    }
     if (owner[0] && !rt->opt->take_over) {
         snprintf(msg, sizeof msg,
                  "%s belongs to the connector \"%s\", not \"%s\": use another --output, empty "
@@ -313,6 +323,14 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
  * file name normalised as a table name is ("Orders-EU.lua": orders_eu). */
 static clua_status name_destination(clua_runtime *rt) {
     const char *target = rt->opt->output_dir;
+    char err[2048], msg[2100];
+    if (pg_url_almost(target)) {
+        snprintf(msg, sizeof msg,
+                 "--output %.1000s: a PostgreSQL URL begins postgresql:// (or postgres://), "
+                 "e.g. postgresql:///warehouse; for a directory of that name, write ./%.1000s",
+                 rt->directory, rt->directory);
+        return fail(rt, CLUA_ERROR_OPTION, msg);
+    }
     if (!target || !pg_url_is(target)) {
         snprintf(rt->dir, sizeof rt->dir, "%s", rt->directory);
         snprintf(rt->summary.database_path, sizeof rt->summary.database_path,
@@ -324,7 +342,6 @@ static clua_status name_destination(clua_runtime *rt) {
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
     strbuf schema = STRBUF_INIT;
-    char err[2048], msg[2100];
     pg_url_status rc = names_normalize(base, n, true, &schema) != 0
                            ? PG_URL_NOMEM
                            : pg_url_parse(target, strbuf_cstr(&schema), &rt->pg, err, sizeof err);

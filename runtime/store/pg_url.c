@@ -31,6 +31,12 @@ static size_t scheme_len(const char *s, size_t n) {
 
 bool pg_url_is(const char *s) { return s && scheme_len(s, strlen(s)) > 0; }
 
+bool pg_url_almost(const char *s) {
+    if (!s || pg_url_is(s)) return false;
+    size_t n = strncasecmp(s, "postgresql:", 11) == 0 ? 11 : strncasecmp(s, "postgres:", 9) == 0 ? 9 : 0;
+    return n > 0;
+}
+
 /* Offsets into a URL of len bytes; len where a part is absent. */
 typedef struct url_parts {
     size_t at;     /* the '@' that ends the user information (libpq's: the first) */

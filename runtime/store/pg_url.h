@@ -39,6 +39,11 @@ typedef enum {
  * case: a destination that is a server, not a directory. */
 bool pg_url_is(const char *s);
 
+/* True when s starts with postgresql: or postgres: but not with the //
+ * that makes it a URL ("postgresql:/warehouse"): a mistyped URL, which
+ * must not become a directory of that name. */
+bool pg_url_almost(const char *s);
+
 /* Parses url (pg_url_is) into *u. The schema is the URL's `schema`
  * parameter, or default_schema (the connector's name) when it has none;
  * either must be 1 to 63 bytes. Refused: what PQconninfoParse refuses

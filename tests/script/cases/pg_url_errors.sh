@@ -126,3 +126,12 @@ expect_exit 0
 expect_pg "SELECT $B63 FROM $PG_SCHEMA.$B63" 7
 expect_pg "SELECT table_name, column_name FROM $PG_SCHEMA._clua_columns WHERE column_name LIKE 'bbb%'" "$B63|$B63"
 pg_reset_schema
+
+# A URL with one slash (postgresql:/warehouse) is a mistyped URL, not a
+# directory of that name: exit 2, saying how a URL begins, nothing made.
+for bad in postgresql:/warehouse postgres:warehouse; do
+  run long63.lua --output "$bad"
+  expect_exit 2
+  expect_err "--output $bad: a PostgreSQL URL begins postgresql:// (or postgres://)"
+  [ ! -e "${bad%%:*}:" ] || fail "--output $bad made ${bad%%:*}: in $PWD"
+done
