@@ -34,9 +34,15 @@ static pg_rows *rows_of(inspect_rows *r) { return (pg_rows *)r; }
 /* Keeps PostgreSQL's reason for a failed query (one line) in in->why. */
 static void keep_error(inspector *in, const PGresult *res) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = primary ? primary : in->db ? PQerrorMessage(in->db) : "out of memory";
     size_t n = strcspn(msg, "\n");
-    snprintf(in->why, sizeof in->why, "%.*s", (int)n, n ? msg : "out of memory");
+    /* lock_not_available: lock_timeout (set_session) ran out. */
+    snprintf(in->why, sizeof in->why, "%.*s%s", (int)n, n ? msg : "out of memory",
+             state && !strcmp(state, "55P03")
+                 ? " (a running sync is adding or widening a column of this table in a "
+                   "checkpoint it has not committed yet; try again when it has)"
+                 : "");
 }
 
 static const inspect_reader pg_reader;
