@@ -55,17 +55,18 @@ function update(configuration, state)
       if name == "B" then op.upsert("names", { name = name, n = 10, v = "B10" }) end
     end
     for _, p in ipairs({ "10.00", "9.50", "-1.00", "100.25" }) do op.upsert("dec", { price = p }) end
-    op.upsert("loose", { a = 1, b = "one" })
-    op.upsert("loose", { a = 2, b = "two" })
+    -- one undeclared column: the order of several is Lua's order of a table's keys
+    op.upsert("loose", { a = 1 })
+    op.upsert("loose", { a = 2 })
     checkpoint({ n = n, page = 1 })
     op.upsert("typed", { id = 3, str = "second page" })
   elseif n == 2 then
     op.update("typed", { id = 1, str = "updated" })
     op.delete("typed", { id = 2 })
-    op.upsert("loose", { a = 2.5, b = "widened" })
+    op.upsert("loose", { a = 2.5 })
     checkpoint({ n = n })
     op.truncate("loose")
-    op.upsert("loose", { a = "text now", b = "after truncate" })
+    op.upsert("loose", { a = "text now" })
   elseif n == 3 then
     op.upsert("typed", { id = 4, str = "kept" })
     checkpoint({ n = n })
@@ -100,17 +101,20 @@ mask() {
   sed -E -e '/^Database: /d' -e 's/^\{"database":"([^"\\]|\\.)*"/{"database":"X"/' \
     -e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z/YYYY-MM-DDTHH:MM:SS.mmmZ/g' "$1"
 }
+# same ARGS...: inspect ARGS of $DIR and of the schema $SURL print the same
+# (and exit alike); SAME_RC is the exit status.
+DIR=d SCRIPT=c.lua SURL=$URL SNAME=$PG_SCHEMA
 same() {
-  run inspect --output d "$@"
+  run inspect --output "$DIR" "$@"
   local rc=$RC
   mask out > sqlite.out
   local e
   e=$(mask err)
-  printf '%s\n' "${e//d\/warehouse.db/WHERE}" > sqlite.err
-  run inspect c.lua --output "$URL" "$@"
+  printf '%s\n' "${e//"$DIR/warehouse.db"/WHERE}" > sqlite.err
+  run inspect "$SCRIPT" --output "$SURL" "$@"
   mask out > pg.out
   e=$(mask err)
-  printf '%s\n' "${e//"$URL, schema \"$PG_SCHEMA\""/WHERE}" > pg.err
+  printf '%s\n' "${e//"$SURL, schema \"$SNAME\""/WHERE}" > pg.err
   [ "$rc" = "$RC" ] || fail "inspect $*: exit $rc from the directory, $RC from the schema"
   if ! cmp -s sqlite.out pg.out || ! cmp -s sqlite.err pg.err; then
     fail "inspect $*: the directory and the schema differ"
@@ -136,7 +140,7 @@ for json in "" --json; do
   same names --key name=é --key n=2 $json
   same names --key n=10 --key name=B $json
   same dec --key price=9.50 $json
-  same loose --key _fivetran_id=86314fb1deb608a9e720ff7d847cd62f $json
+  same loose --key _fivetran_id=21a320e124cf3c19b330876b559ed887 $json
   views=$((views + 18 + 5 * 7))
   # usage errors: exit 2, the same message
   for bad in "typed --key id=x" "typed --key nope=1" "names --key name=B" \
@@ -161,6 +165,9 @@ expect_exit 0
 run inspect c.lua --output "$URL" typed --key id=-9223372036854775808
 expect_exit 0
 expect_out "| -9223372036854775808 | 1 | x'0001ff' | 9.500 | 1e+300 | 0.1 | 2147483647 | 5 | 1999-01-31 | 2100-01-02T03:04:05.500 | -32768 | line1\nline2\ttab é \x1b[31m | 1999-12-31T21:00:00.000Z | <a/> |"
+run inspect c.lua --output "$URL" loose --key _fivetran_id=21a320e124cf3c19b330876b559ed887
+expect_exit 0
+expect_out "| 21a320e124cf3c19b330876b559ed887 | 1 | 1990-01-01T00:00:00.000Z | 1                 | ?      | ?            |"
 run inspect c.lua --output "$URL" --syncs
 expect_exit 0
 expect_out "Sync 3: failed, c.lua, started"
@@ -168,6 +175,39 @@ expect_out "    error: c.lua:"
 run inspect c.lua --output "$URL" dec --changed 1
 expect_exit 0
 expect_out "0 rows shown"
+
+# History tables: --all, and --key of every version. (Until history mode is
+# written for PostgreSQL, the sync refuses the table and this part waits.)
+write h.lua <<'LUA'
+function schema()
+  return { { table = "price", primary_key = { "sku" }, history = { start = "at" },
+             columns = { sku = "STRING", at = "UTC_DATETIME", amount = "INT" } } }
+end
+function update()
+  op.upsert("price", { sku = "a", at = "1999-01-01T00:00:00Z", amount = 10 })
+  op.upsert("price", { sku = "a", at = "1999-02-01T00:00:00Z", amount = 11 })
+  op.upsert("price", { sku = "b", at = "1999-01-15T00:00:00Z", amount = 20 })
+  op.delete("price", { sku = "b" })
+end
+LUA
+run h.lua --output dh
+expect_exit 0
+DIR=dh SCRIPT=h.lua SNAME=${PG_SCHEMA}_h
+SURL="$BASE&schema=$SNAME"
+run h.lua --output "$SURL"
+if [ "$RC" = 0 ]; then
+  for json in "" --json; do
+    same $json
+    same price $json
+    same price --all $json
+    same price --changed $json
+    same price --key sku=a $json
+    same price --key sku=a --all $json
+  done
+else
+  expect_exit 1
+  expect_err "history mode is not available on PostgreSQL yet"
+fi
 
 # SCRIPT names the schema when the URL does not: c.lua's is "c", not there.
 pg_reset_schema c
