@@ -40,6 +40,9 @@ static void usage(FILE *out) {
           "                                            --output URL, drop the connector's tables\n"
           "       connector-lua inspect [--output DIR | SCRIPT] [TABLE] [options]\n"
           "                                            show tables, state or TABLE's rows\n"
+          "       connector-lua inspect [SCRIPT] --output URL [TABLE] [options]\n"
+          "                                            the same of a PostgreSQL schema (SCRIPT,\n"
+          "                                            ending in .lua, names it by default)\n"
           "       connector-lua inspect [--output DIR | SCRIPT] --syncs [options]\n"
           "                                            list the runs, newest first\n"
           "       connector-lua inspect [--output DIR | SCRIPT] TABLE --changed [SYNC]\n"
@@ -303,6 +306,12 @@ static int run_inspect(const char *dir_opt, const char *script, const char *tabl
     int code;
     clua_runtime *rt = open_for(dir_opt, script, &code);
     if (!rt) return code;
+    /* --output URL with SCRIPT: the script names the schema, as for reset. */
+    if (dir_opt && script &&
+        cli_set_path(&command, rt, CLUA_OPT_SCRIPT, "SCRIPT", script) != CLUA_OK) {
+        clua_close(rt);
+        return EXIT_USAGE;
+    }
     int view = syncs                        ? CLUA_INSPECT_SYNCS
                : ask->changed || ask->nkeys ? CLUA_INSPECT_CHANGES
                                             : CLUA_INSPECT_DATA;
@@ -423,7 +432,17 @@ int main(int argc, char **argv) {
                            : ask.changed ? "--changed"
                                          : "--key");
     if (inspect) {
-        /* With --output the one argument is the TABLE; without it, SCRIPT [TABLE]. */
+        /* With --output DIR the one argument is the TABLE; without it,
+         * SCRIPT [TABLE]; with --output URL, a SCRIPT (its name ends in
+         * .lua) may come first to name the schema, as for reset. */
+        const char *script = opt.output_dir ? NULL : positional;
+        size_t plen = positional ? strlen(positional) : 0;
+        if (opt.output_dir && is_server_url(opt.output_dir) && plen > 4 &&
+            !strcmp(positional + plen - 4, ".lua")) {
+            script = positional;
+            positional = table;
+            table = NULL;
+        }
         if (opt.output_dir && table) return usage_error("unexpected argument", table);
         if (!opt.output_dir && !positional)
             return usage_error("inspect takes either --output DIR or SCRIPT", NULL);
@@ -437,8 +456,7 @@ int main(int argc, char **argv) {
             return usage_error("--changed and --key do not go together", NULL);
         if (limit_given && !table && !syncs)
             return usage_error("--limit needs a TABLE (or --syncs)", NULL);
-        return run_inspect(opt.output_dir, opt.output_dir ? NULL : positional, table, limit, json,
-                           all, syncs, &ask);
+        return run_inspect(opt.output_dir, script, table, limit, json, all, syncs, &ask);
     }
     if (!reset && yes) return usage_error("this option belongs to reset", "--yes");
     if (reset) {

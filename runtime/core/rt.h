@@ -160,5 +160,9 @@ void rt_options_init(struct clua_runtime *rt);
 void rt_options_free(struct clua_runtime *rt);
 /* Writes msg as clua_errmsg and returns status. */
 clua_status rt_fail(struct clua_runtime *rt, clua_status status, const char *msg);
+/* --output URL parsed into *u (pg_url_free it), its schema the URL's or,
+ * by default, the script's name normalised (reset and inspect); a bad URL
+ * is CLUA_ERROR_OPTION with the message kept. */
+clua_status rt_server_url(struct clua_runtime *rt, pg_url *u);
 
 #endif

@@ -625,30 +625,36 @@ done:
     return status;
 }
 
-/* clua_reset of a PostgreSQL schema: the connector's tables and the
- * runtime's own are dropped under the schema's lock (store_pg_reset). */
-static clua_status reset_server(clua_runtime *rt) {
+clua_status rt_server_url(clua_runtime *rt, pg_url *u) {
     rt_options *o = &rt->options;
     const char *script = o->script ? o->script : "";
     const char *base = script_name(script);
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
     strbuf schema = STRBUF_INIT;
-    pg_url u = {0};
     char err[2048], msg[2100];
     pg_url_status rc = names_normalize(base, n, true, &schema) != 0
                            ? PG_URL_NOMEM
-                           : pg_url_parse(o->output_dir, strbuf_cstr(&schema), &u, err, sizeof err);
+                           : pg_url_parse(o->output_dir, strbuf_cstr(&schema), u, err, sizeof err);
     strbuf_free(&schema);
     if (rc == PG_URL_NOMEM) return fail(rt, CLUA_ERROR_NOMEM, "out of memory");
     if (rc != PG_URL_OK) {
         snprintf(msg, sizeof msg, "--output %s", err);
         return fail(rt, CLUA_ERROR_OPTION, msg);
     }
+    return CLUA_OK;
+}
+
+/* clua_reset of a PostgreSQL schema: the connector's tables and the
+ * runtime's own are dropped under the schema's lock (store_pg_reset). */
+static clua_status reset_server(clua_runtime *rt) {
+    pg_url u = {0};
+    char err[2048];
+    clua_status status = rt_server_url(rt, &u);
+    if (status != CLUA_OK) return status;
     char holder[256];
     snprintf(holder, sizeof holder, "connector-lua reset, pid %ld", (long)getpid());
     store_open_status why;
-    clua_status status = CLUA_OK;
     store *st = store_pg_open(u.conninfo, u.schema, holder, err, sizeof err, &why);
     int dropped = 0;
     if (!st)

@@ -1,23 +1,26 @@
 /* inspect: what a connector's database holds, for people (aligned text) or
- * for tools (JSON). warehouse.db is opened read-only and no lock is taken,
- * so it works while a sync runs (WAL lets readers in); everything is read
- * in one read transaction, so counts, rows and state are of one moment.
- * The whole output is built in memory and written only when every step
- * succeeded, so a failure never leaves half a JSON document on stdout.
- * This file: the entry point and the summary of every table; one table's
- * rows are in inspect_rows.c; what both use is declared in inspect.h. */
+ * for tools (JSON), from an output directory's warehouse.db or a
+ * PostgreSQL schema alike. Each is read through a reader (inspect.h:
+ * inspect_sqlite.c, inspect_pg.c) that opens it read-only, takes no lock,
+ * so it works while a sync runs, and reads everything in one transaction,
+ * so counts, rows and state are of one moment. A reader runs queries and
+ * hands back values as SQLite holds them; the views and their formatting
+ * are written once, here and in inspect_rows.c, inspect_syncs.c and
+ * inspect_changes.c, so both destinations print the same for the same data.
+ * (Reading through store.h instead would not do: a store opens to write,
+ * making the schema and taking the lock.) The whole output is built in
+ * memory and written only when every step succeeded, so a failure never
+ * leaves half a JSON document on stdout. This file: the entry point and
+ * the summary of every table. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "files.h"
 #include "inspect.h"
+#include "json_core.h"
 #include "rt.h"
 #include "pg_url.h"
-#include "store_sqlite.h"
 #include "text.h"
 
 /* ---- output and errors ---- */
@@ -30,7 +33,7 @@ void inspect_put(inspector *in, const char *s) { inspect_keep(in, strbuf_puts(&i
 
 clua_status inspect_db_fail(inspector *in, const char *phase, const char *tname) {
     snprintf(in->err, in->errlen, "%s%s%s%s: %s (%s)", phase, tname ? " \"" : "",
-             tname ? tname : "", tname ? "\"" : "", sqlite3_errmsg(in->db), in->path);
+             tname ? tname : "", tname ? "\"" : "", in->why, in->path);
     return CLUA_ERROR_STORE;
 }
 
@@ -39,8 +42,51 @@ clua_status inspect_no_memory(inspector *in) {
     return CLUA_ERROR_NOMEM;
 }
 
-int inspect_prepare(inspector *in, const char *sql, sqlite3_stmt **s) {
-    return sqlite3_prepare_v2(in->db, sql, -1, s, NULL) == SQLITE_OK ? 0 : -1;
+int inspect_query(inspector *in, const char *sql, int n, const inspect_param *p,
+                  inspect_rows **out) {
+    return in->rd->query(in, sql, n, p, out);
+}
+
+char *rows_dup_text(inspect_rows *r, int i) {
+    size_t n;
+    const char *t = rows_text(r, i, &n);
+    if (!t) return NULL;
+    char *p = malloc(n + 1);
+    if (!p) return NULL;
+    memcpy(p, t, n);
+    p[n] = '\0';
+    return p;
+}
+
+clua_status inspect_count_tables(inspector *in, const char *list, int *n) {
+    inspect_rows *r = NULL;
+    strbuf sql = STRBUF_INIT;
+    clua_status status = CLUA_OK;
+    if (strbuf_printf(&sql, "SELECT count(*) FROM (%s) AS t WHERE name IN (%s)",
+                      in->rd->tables_sql, list) != 0)
+        status = inspect_no_memory(in);
+    else if (inspect_query(in, strbuf_cstr(&sql), 0, NULL, &r) != 0 || rows_step(r) != 1)
+        status = inspect_db_fail(in, "listing the tables of the database", NULL);
+    else *n = (int)rows_int(r, 0);
+    rows_done(r);
+    strbuf_free(&sql);
+    return status;
+}
+
+/* The tables a connector made: everything but SQLite's and ours, by name. */
+int inspect_user_tables(inspector *in, inspect_rows **out) {
+    strbuf sql = STRBUF_INIT;
+    *out = NULL;
+    if (strbuf_printf(&sql,
+                      "SELECT name FROM (%s) AS t WHERE name NOT LIKE 'sqlite\\_%%' ESCAPE '\\'"
+                      " AND name NOT LIKE '\\_clua\\_%%' ESCAPE '\\' ORDER BY name",
+                      in->rd->tables_sql) != 0) {
+        snprintf(in->why, sizeof in->why, "out of memory");
+        return -1;
+    }
+    int rc = inspect_query(in, strbuf_cstr(&sql), 0, NULL, out);
+    strbuf_free(&sql);
+    return rc;
 }
 
 int inspect_text(strbuf *b, const char *s, size_t n, int max) {
@@ -129,19 +175,11 @@ void inspect_colset_free(colset *cs) {
     for (int i = 0; i < cs->n; i++) {
         free(cs->c[i].name);
         free(cs->c[i].type);
+        free(cs->c[i].native);
     }
     free(cs->c);
     cs->c = NULL;
     cs->n = 0;
-}
-
-char *inspect_dup_text(sqlite3_stmt *s, int i) {
-    const char *t = (const char *)sqlite3_column_text(s, i);
-    if (!t) return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(s, i);
-    char *p = malloc(n + 1);
-    if (p) memcpy(p, t, n + 1);
-    return p;
 }
 
 /* The columns of table as the table has them, in the order the runtime
@@ -150,23 +188,16 @@ char *inspect_dup_text(sqlite3_stmt *s, int i) {
  * the type README "Looking at the data" shows; one it knows with a NULL
  * type is pending. */
 clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
+    inspect_param p = {INSPECT_TEXT, 0, 0, tname};
     clua_status status = CLUA_OK;
     int step, cap = 0;
     inspect_colset_free(cs);
-    if (inspect_prepare(in,
-                        "SELECT p.name, c.logical_type, c.precision, c.scale, p.pk,"
-                        " c.column_name IS NOT NULL"
-                        " FROM pragma_table_info(?1) AS p LEFT JOIN _clua_columns AS c"
-                        " ON c.table_name = ?1 AND c.column_name = p.name"
-                        " ORDER BY p.name IN ('_fivetran_synced', '_fivetran_deleted'),"
-                        " c.position IS NULL, c.position, p.cid",
-                        &s) != 0) {
+    if (inspect_query(in, in->rd->columns_sql, 1, &p, &s) != 0) {
         status = inspect_db_fail(in, "reading the columns of", tname);
         goto done;
     }
-    sqlite3_bind_text(s, 1, tname, -1, SQLITE_STATIC);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = rows_step(s)) == 1) {
         if (cs->n == cap) {
             int ncap = cap ? 2 * cap : 16;
             colinfo *c = realloc(cs->c, (size_t)ncap * sizeof *c);
@@ -180,17 +211,17 @@ clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
         colinfo *c = &cs->c[cs->n];
         memset(c, 0, sizeof *c);
         cs->n++;
-        c->name = inspect_dup_text(s, 0);
-        if (!c->name) {
+        c->name = rows_dup_text(s, 0);
+        if (!c->name || (rows_kind(s, 6) != INSPECT_NULL && !(c->native = rows_dup_text(s, 6)))) {
             status = inspect_no_memory(in);
             goto done;
         }
-        if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-            if (!(c->type = inspect_dup_text(s, 1))) {
+        if (rows_kind(s, 1) != INSPECT_NULL) {
+            if (!(c->type = rows_dup_text(s, 1))) {
                 status = inspect_no_memory(in);
                 goto done;
             }
-        } else if (!sqlite3_column_int(s, 5)) {
+        } else if (!rows_int(s, 5)) {
             const char *sys = !strcmp(c->name, "_fivetran_synced")    ? "UTC_DATETIME"
                               : !strcmp(c->name, "_fivetran_deleted") ? "BOOLEAN"
                               : !strcmp(c->name, "_fivetran_active")  ? "BOOLEAN"
@@ -203,15 +234,14 @@ clua_status inspect_load_columns(inspector *in, const char *tname, colset *cs) {
             }
         }
         c->has_digits = c->type && !strcmp(c->type, "DECIMAL") &&
-                        sqlite3_column_type(s, 2) != SQLITE_NULL &&
-                        sqlite3_column_type(s, 3) != SQLITE_NULL;
-        c->precision = sqlite3_column_int(s, 2);
-        c->scale = sqlite3_column_int(s, 3);
-        c->pk = sqlite3_column_int(s, 4);
+                        rows_kind(s, 2) != INSPECT_NULL && rows_kind(s, 3) != INSPECT_NULL;
+        c->precision = (int)rows_int(s, 2);
+        c->scale = (int)rows_int(s, 3);
+        c->pk = (int)rows_int(s, 4);
     }
-    if (step != SQLITE_DONE) status = inspect_db_fail(in, "reading the columns of", tname);
+    if (step != 0) status = inspect_db_fail(in, "reading the columns of", tname);
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     return status;
 }
 
@@ -221,44 +251,49 @@ const colinfo *inspect_find_column(const colset *cs, const char *name) {
     return NULL;
 }
 
-/* Appends the primary-key columns in key order to b, separated by ", ",
- * each quoted as an identifier (or not) and followed by suffix. */
-int inspect_put_key_columns(strbuf *b, const colset *cs, int quoted, const char *suffix) {
+int inspect_put_key_order(inspector *in, strbuf *b, const colset *cs, const char *alias,
+                          const char *suffix) {
     int npk = 0;
     for (int i = 0; i < cs->n; i++)
         if (cs->c[i].pk > npk) npk = cs->c[i].pk;
     for (int k = 1; k <= npk; k++)
         for (int i = 0; i < cs->n; i++)
             if (cs->c[i].pk == k &&
-                ((k > 1 && strbuf_puts(b, ", ")) ||
-                 (quoted ? strbuf_ident(b, cs->c[i].name) : strbuf_puts(b, cs->c[i].name)) ||
+                ((k > 1 && strbuf_puts(b, ", ")) || in->rd->put_order(b, alias, &cs->c[i]) ||
                  strbuf_puts(b, suffix)))
                 return -1;
     return 0;
 }
 
+int inspect_put_values(inspector *in, strbuf *b, const colset *cs, const char *alias) {
+    for (int i = 0; i < cs->n; i++)
+        if ((i && strbuf_puts(b, ", ")) || in->rd->put_value(b, alias, &cs->c[i])) return -1;
+    return 0;
+}
+
 clua_status inspect_count_rows(inspector *in, const char *tname, const colset *cs,
                                long long *total, long long *deleted) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     strbuf sql = STRBUF_INIT;
     clua_status status = CLUA_OK;
-    /* A table without _fivetran_deleted (not made by a sync) has no deleted rows. */
+    /* A table without _fivetran_deleted (not made by a sync) has no deleted
+     * rows. CASE reads SQLite's 0/1 and PostgreSQL's boolean alike. */
     if (strbuf_puts(&sql, "SELECT count(*), coalesce(sum(") ||
         strbuf_puts(&sql, inspect_find_column(cs, "_fivetran_deleted")
-                              ? "\"_fivetran_deleted\" <> 0"
+                              ? "CASE WHEN \"_fivetran_deleted\" THEN 1 ELSE 0 END"
                               : "0") ||
         strbuf_puts(&sql, "), 0) FROM ") || strbuf_ident(&sql, tname)) {
         status = inspect_no_memory(in);
         goto done;
     }
-    if (inspect_prepare(in, strbuf_cstr(&sql), &s) != 0 || sqlite3_step(s) != SQLITE_ROW) {
+    if (inspect_query(in, strbuf_cstr(&sql), 0, NULL, &s) != 0 || rows_step(s) != 1) {
         status = inspect_db_fail(in, "counting the rows of", tname);
         goto done;
     }
-    *total = sqlite3_column_int64(s, 0);
-    *deleted = sqlite3_column_int64(s, 1);
+    *total = rows_int(s, 0);
+    *deleted = rows_int(s, 1);
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     strbuf_free(&sql);
     return status;
 }
@@ -363,25 +398,34 @@ static void table_json(inspector *in, const char *name, const colset *cs, long l
     inspect_put(in, "]}");
 }
 
+/* Whether text is one JSON value, as the runtime reads a state. */
+static int is_json(inspector *in, const char *text, size_t n) {
+    char err[16];
+    bool nomem = false;
+    json_value *v = json_tree_parse_noting(text, n, err, sizeof err, &nomem);
+    if (nomem) in->oom = 1;
+    json_tree_free(v);
+    return v != NULL;
+}
+
 /* The saved state: its JSON text as it is stored (compact), or "(none)". */
 static clua_status show_state(inspector *in, int json) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     clua_status status = CLUA_OK;
-    int step;
-    if (inspect_prepare(in,
-                        "SELECT state, saved_at, json_valid(state) FROM _clua_state WHERE id = 1",
-                        &s) != 0 ||
-        ((step = sqlite3_step(s)) != SQLITE_ROW && step != SQLITE_DONE)) {
+    int step = -1;
+    size_t n = 0, saved_n;
+    if (inspect_query(in, "SELECT state, saved_at FROM _clua_state WHERE id = 1", 0, NULL, &s) !=
+            0 ||
+        (step = rows_step(s)) < 0) {
         status = inspect_db_fail(in, "reading the saved state of", NULL);
         goto done;
     }
-    const char *state = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-    const char *saved = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 1) : NULL;
+    const char *state = step == 1 ? rows_text(s, 0, &n) : NULL;
+    const char *saved = step == 1 ? rows_text(s, 1, &saved_n) : NULL;
     if (json) {
         inspect_put(in, ",\"state\":");
         /* Only a state that is not JSON (never written by a sync) goes in as a string. */
-        if (state && sqlite3_column_int(s, 2))
-            put_json_text(in, state, (size_t)sqlite3_column_bytes(s, 0));
+        if (state && is_json(in, state, n)) put_json_text(in, state, n);
         else inspect_json_cstring(in, state);
         inspect_put(in, ",\"state_saved_at\":");
         inspect_json_cstring(in, saved);
@@ -391,28 +435,29 @@ static clua_status show_state(inspector *in, int json) {
         inspect_put(in, "\nState (saved ");
         inspect_put_text(in, saved ? saved : "?");
         inspect_put(in, "): ");
-        inspect_keep(in, inspect_text(&in->out, state, (size_t)sqlite3_column_bytes(s, 0), 0) < 0);
+        inspect_keep(in, inspect_text(&in->out, state, n, 0) < 0);
         inspect_put(in, "\n");
     } else {
         inspect_put(in, "\nState: (none)\n");
     }
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     return status;
 }
 
 static clua_status show_summary(inspector *in, int json) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     colset cs = {NULL, 0};
     clua_status status = CLUA_OK;
     int step, ntables = 0;
-    if (inspect_prepare(in, USER_TABLES " ORDER BY name", &s) != 0) {
+    if (inspect_user_tables(in, &s) != 0) {
         status = inspect_db_fail(in, "listing the tables of the database", NULL);
         goto done;
     }
     inspect_put_database(in, json, "tables");
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(s, 0);
+    while ((step = rows_step(s)) == 1) {
+        size_t n;
+        const char *name = rows_text(s, 0, &n);
         long long total = 0, deleted = 0;
         if (!name) continue;
         if ((status = inspect_load_columns(in, name, &cs)) != CLUA_OK ||
@@ -426,7 +471,7 @@ static clua_status show_summary(inspector *in, int json) {
         }
         ntables++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != 0) {
         status = inspect_db_fail(in, "listing the tables of the database", NULL);
         goto done;
     }
@@ -434,92 +479,12 @@ static clua_status show_summary(inspector *in, int json) {
     else if (!ntables) inspect_put(in, "\nNo tables yet.\n");
     status = show_state(in, json);
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     inspect_colset_free(&cs);
     return status;
 }
 
 /* ---- the entry point ---- */
-
-/* The first read failed. In WAL mode even a reader must create
- * warehouse.db-wal and -shm beside the database (unless a sync has them
- * open), which a directory it cannot write to refuses: SQLite then says
- * only "unable to open database file" or "attempt to write a readonly
- * database". (immutable=1 would read without them, but wrongly while a
- * sync writes, so it is not used.) */
-static clua_status unreadable(inspector *in, const char *dir) {
-    const char *why = NULL, *fix = NULL;
-    if (access(dir, W_OK) != 0) {
-        if (errno == EROFS) {
-            why = "is on a read-only file system";
-            fix = "mount it writable";
-        } else if (errno == EACCES || errno == EPERM) {
-            why = "is not writable by this user";
-            fix = "inspect needs write permission on the directory";
-        }
-    }
-    if (!why) return inspect_db_fail(in, "reading the database", NULL);
-    snprintf(in->err, in->errlen,
-             "cannot read %s: %s %s, and SQLite must create warehouse.db-wal and "
-             "warehouse.db-shm there to read a database in WAL mode (%s, or inspect a copy: "
-             "cp -r %s /tmp/copy && connector-lua inspect --output /tmp/copy)",
-             in->path, dir, why, fix, dir);
-    return CLUA_ERROR_STORE;
-}
-
-static clua_status open_db(inspector *in, const char *dir) {
-    sqlite3_stmt *s = NULL;
-    clua_status status = CLUA_OK;
-    struct stat sb;
-    snprintf(in->path, sizeof in->path, "%s/warehouse.db", dir);
-    if (stat(in->path, &sb) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            snprintf(in->err, in->errlen,
-                     "no database at %s: run the connector first, it creates the database there",
-                     in->path);
-        else snprintf(in->err, in->errlen, "cannot read %s: %s", in->path, strerror(errno));
-        status = CLUA_ERROR_INPUT;
-        goto done;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        snprintf(in->err, in->errlen, "%s is not a database file", in->path);
-        status = CLUA_ERROR_INPUT;
-        goto done;
-    }
-    /* SQLite would refuse a path through a link with "unable to open
-     * database file": say which part is one. */
-    if (files_check_dir(dir, in->err, in->errlen) != 0 ||
-        store_check_files(in->path, in->err, in->errlen) != 0) {
-        status = CLUA_ERROR_INPUT;
-        goto done;
-    }
-    /* Read-only and without the directory's lock: a running sync keeps
-     * writing, and this connection sees its last commit. */
-    if (sqlite3_open_v2(in->path, &in->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
-        SQLITE_OK) {
-        status = in->db ? inspect_db_fail(in, "opening the database", NULL) : inspect_no_memory(in);
-        goto done;
-    }
-    sqlite3_busy_timeout(in->db, 5000);
-    if (sqlite3_exec(in->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        inspect_prepare(in,
-                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                        " AND name IN ('_clua_columns', '_clua_state')",
-                        &s) != 0 ||
-        sqlite3_step(s) != SQLITE_ROW) {
-        status = unreadable(in, dir);
-        goto done;
-    }
-    if (sqlite3_column_int(s, 0) != 2) {
-        snprintf(in->err, in->errlen,
-                 "%s is not a connector-lua database (it has no _clua_columns and _clua_state)",
-                 in->path);
-        status = CLUA_ERROR_INPUT;
-    }
-done:
-    sqlite3_finalize(s);
-    return status;
-}
 
 /* The message escaped as the output is (inspect_text): it may quote table
  * names (the list of tables, SQLite's own words) and paths. */
@@ -539,9 +504,9 @@ typedef struct changes {
 
 /* A table's rows (or every table), with syncs set the journal, with ch
  * the rows a sync wrote or the row with a key. */
-static clua_status inspect_with(const char *dir, const char *tname, int syncs, const changes *ch,
-                                int all, long limit, int json, FILE *out, char *err,
-                                size_t errlen) {
+static clua_status inspect_with(const char *dir, const pg_url *url, const char *tname, int syncs,
+                                const changes *ch, int all, long limit, int json, FILE *out,
+                                char *err, size_t errlen) {
     inspector in;
     char fallback[1];
     memset(&in, 0, sizeof in);
@@ -549,7 +514,7 @@ static clua_status inspect_with(const char *dir, const char *tname, int syncs, c
     in.err = errlen ? err : fallback;
     in.errlen = errlen ? errlen : sizeof fallback;
     in.err[0] = '\0';
-    clua_status status = open_db(&in, dir);
+    clua_status status = url ? inspect_pg_open(&in, url) : inspect_sqlite_open(&in, dir);
     if (status != CLUA_OK) goto done;
     status = syncs   ? inspect_show_syncs(&in, limit, json)
              : ch    ? inspect_show_changes(&in, tname, ch->sync, ch->nkeys, ch->keys, limit, json)
@@ -566,9 +531,7 @@ static clua_status inspect_with(const char *dir, const char *tname, int syncs, c
     }
 done:
     if (status != CLUA_OK) safe_err(&in);
-    if (in.db && !sqlite3_get_autocommit(in.db))
-        sqlite3_exec(in.db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(in.db);
+    if (in.rd) in.rd->close(&in);
     strbuf_free(&in.out);
     return status;
 }
@@ -602,13 +565,16 @@ clua_status clua_inspect(clua_runtime *rt, FILE *out) {
     rt->message[0] = '\0';
     const char *why = conflict(rt);
     if (why) return rt_fail(rt, CLUA_ERROR_OPTION, why);
-    if (o->output_dir && pg_url_is(o->output_dir))
-        return rt_fail(rt, CLUA_ERROR_OPTION,
-                       "inspect reads SQLite output directories only, not yet a PostgreSQL "
-                       "schema: query its tables with psql (the runtime's own are _clua_*)");
+    pg_url url = {0};
+    int server = o->output_dir && pg_url_is(o->output_dir);
+    clua_status status = server ? rt_server_url(rt, &url) : CLUA_OK;
+    if (status != CLUA_OK) return status;
     changes ch = {o->inspect_sync, o->inspect_nkeys, (const char *const *)o->inspect_keys};
-    return inspect_with(rt->directory, o->inspect_table, o->inspect_view == CLUA_INSPECT_SYNCS,
-                        o->inspect_view == CLUA_INSPECT_CHANGES ? &ch : NULL, o->inspect_all,
-                        (long)o->inspect_limit, o->inspect_json, out, rt->errmsg,
-                        sizeof rt->errmsg);
+    status = inspect_with(rt->directory, server ? &url : NULL, o->inspect_table,
+                          o->inspect_view == CLUA_INSPECT_SYNCS,
+                          o->inspect_view == CLUA_INSPECT_CHANGES ? &ch : NULL, o->inspect_all,
+                          (long)o->inspect_limit, o->inspect_json, out, rt->errmsg,
+                          sizeof rt->errmsg);
+    pg_url_free(&url);
+    return status;
 }

@@ -5,39 +5,33 @@
  * where a run wrote the rows synced from its start to its last commit,
  * and checkpoint N the rows synced after commit N-1 and no later than
  * commit N. A row synced in the very millisecond of commit N may belong to
- * N or to N+1, and is shown as such rather than guessed. Called by
- * clua_inspect (inspect.c, CLUA_INSPECT_CHANGES) inside its read transaction. */
+ * N or to N+1, and is shown as such rather than guessed. The journal's
+ * times are text ('YYYY-MM-DDTHH:MM:SS.mmmZ') in either destination, and
+ * _fivetran_synced is compared as that text (the reader's put_value), so
+ * one query serves both. Called by clua_inspect (inspect.c,
+ * CLUA_INSPECT_CHANGES) inside its read transaction. */
 #include <errno.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inspect.h"
 
-/* The newest run that started no later than the row was synced and made a
- * commit no earlier: the run whose commit holds the row. */
-#define WRITER_SQL                                                                             \
-    "(SELECT y.id FROM _clua_syncs AS y WHERE y.started_at <= t.\"_fivetran_synced\" AND"     \
-    " EXISTS (SELECT 1 FROM _clua_sync_checkpoints AS c WHERE c.sync_id = y.id AND"            \
-    " c.at >= t.\"_fivetran_synced\") ORDER BY y.id DESC LIMIT 1)"
-
 /* The first and last checkpoint of that run which may hold the row: the
  * first commit at or after it, and the first one strictly after it (or the
  * run's last, when none is). */
 #define CHECKPOINTS_SQL                                                                        \
     ", (SELECT min(c.seq) FROM _clua_sync_checkpoints AS c WHERE c.sync_id = q._clua_writer"  \
-    " AND c.at >= q.\"_fivetran_synced\")"                                                     \
+    " AND c.at >= q._clua_synced)"                                                             \
     ", coalesce((SELECT min(c.seq) FROM _clua_sync_checkpoints AS c"                           \
-    " WHERE c.sync_id = q._clua_writer AND c.at > q.\"_fivetran_synced\"),"                    \
+    " WHERE c.sync_id = q._clua_writer AND c.at > q._clua_synced),"                            \
     " (SELECT max(c.seq) FROM _clua_sync_checkpoints AS c WHERE c.sync_id = q._clua_writer))"
 
 /* A key column's value from the command line, in the column's logical type. */
 typedef struct keyval {
     const colinfo *col;
-    const char *text; /* as given, after the '=' */
-    int kind;         /* SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
-    long long i;
-    double f;
+    inspect_param p; /* the value: INT, REAL or TEXT (as given, after the '=') */
 } keyval;
 
 /* A usage error (exit 2, as an unknown TABLE). */
@@ -60,25 +54,25 @@ static void key_list(const colset *cs, char *buf, size_t size) {
 /* Converts kv->text to the column's logical type: what a sync stored for
  * it (SQLite compares 7 and '7' as different values). */
 static int convert(keyval *kv) {
-    const char *t = kv->col->type ? kv->col->type : "STRING", *s = kv->text;
+    const char *t = kv->col->type ? kv->col->type : "STRING", *s = kv->p.text;
     char *end;
     errno = 0;
     if (!strcmp(t, "SHORT") || !strcmp(t, "INT") || !strcmp(t, "LONG")) {
-        kv->kind = SQLITE_INTEGER;
-        kv->i = strtoll(s, &end, 10);
+        kv->p.kind = INSPECT_INT;
+        kv->p.i = strtoll(s, &end, 10);
         return *s && *end == '\0' && errno == 0 && !strchr(" \t\n+", *s) ? 0 : -1;
     }
     if (!strcmp(t, "BOOLEAN")) {
-        kv->kind = SQLITE_INTEGER;
-        kv->i = !strcmp(s, "true") || !strcmp(s, "1");
-        return kv->i || !strcmp(s, "false") || !strcmp(s, "0") ? 0 : -1;
+        kv->p.kind = INSPECT_INT;
+        kv->p.i = !strcmp(s, "true") || !strcmp(s, "1");
+        return kv->p.i || !strcmp(s, "false") || !strcmp(s, "0") ? 0 : -1;
     }
     if (!strcmp(t, "FLOAT") || !strcmp(t, "DOUBLE")) {
-        kv->kind = SQLITE_FLOAT;
-        kv->f = strtod(s, &end);
+        kv->p.kind = INSPECT_REAL;
+        kv->p.f = strtod(s, &end);
         return *s && *end == '\0' && !strchr(" \t\n", *s) ? 0 : -1;
     }
-    kv->kind = SQLITE_TEXT;
+    kv->p.kind = INSPECT_TEXT;
     return 0;
 }
 
@@ -96,7 +90,7 @@ static clua_status parse_keys(inspector *in, const char *table, const colset *cs
         }
         int len = (int)(eq - keys[k]);
         kv[k].col = NULL;
-        kv[k].text = eq + 1;
+        kv[k].p.text = eq + 1;
         for (int i = 0; i < cs->n; i++)
             if ((int)strlen(cs->c[i].name) == len &&
                 sqlite3_strnicmp(cs->c[i].name, keys[k], len) == 0)
@@ -119,7 +113,7 @@ static clua_status parse_keys(inspector *in, const char *table, const colset *cs
             }
         if (convert(&kv[k]) != 0) {
             snprintf(in->err, in->errlen, "--key %s: \"%s\" is not a %s (\"%s\" is a %s column)",
-                     keys[k], kv[k].text, kv[k].col->type, kv[k].col->name, kv[k].col->type);
+                     keys[k], kv[k].p.text, kv[k].col->type, kv[k].col->name, kv[k].col->type);
             return USAGE;
         }
     }
@@ -139,30 +133,28 @@ static clua_status parse_keys(inspector *in, const char *table, const colset *cs
 /* The run asked for (*sync; 0: the newest), with its start and its last
  * commit's time (NULL: it committed nothing), malloc'd for the caller. */
 static clua_status find_sync(inspector *in, long long *sync, char **started, char **last) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
+    inspect_param p = {*sync > 0 ? INSPECT_INT : INSPECT_NULL, *sync, 0, NULL};
     clua_status status = CLUA_OK;
     int step;
-    if (inspect_prepare(in,
-                        "SELECT id, started_at, (SELECT max(at) FROM _clua_sync_checkpoints"
-                        " WHERE sync_id = y.id), (SELECT min(id) FROM _clua_syncs),"
-                        " (SELECT max(id) FROM _clua_syncs)"
-                        " FROM _clua_syncs AS y WHERE id = coalesce(?1,"
-                        " (SELECT max(id) FROM _clua_syncs))",
-                        &s) != 0) {
+    if (inspect_query(in,
+                      "SELECT id, started_at, (SELECT max(at) FROM _clua_sync_checkpoints"
+                      " WHERE sync_id = y.id) FROM _clua_syncs AS y WHERE id = coalesce($1,"
+                      " (SELECT max(id) FROM _clua_syncs))",
+                      1, &p, &s) != 0 ||
+        (step = rows_step(s)) < 0) {
         status = inspect_db_fail(in, "reading the journal of", NULL);
         goto done;
     }
-    if (*sync > 0) sqlite3_bind_int64(s, 1, *sync);
-    step = sqlite3_step(s);
-    if (step == SQLITE_DONE) {
-        sqlite3_stmt *r = NULL;
+    if (step == 0) {
+        inspect_rows *r = NULL;
         long long lo = 0, hi = 0;
-        if (inspect_prepare(in, "SELECT min(id), max(id) FROM _clua_syncs", &r) == 0 &&
-            sqlite3_step(r) == SQLITE_ROW) {
-            lo = sqlite3_column_int64(r, 0);
-            hi = sqlite3_column_int64(r, 1);
+        if (inspect_query(in, "SELECT min(id), max(id) FROM _clua_syncs", 0, NULL, &r) == 0 &&
+            rows_step(r) == 1) {
+            lo = rows_int(r, 0);
+            hi = rows_int(r, 1);
         }
-        sqlite3_finalize(r);
+        rows_done(r);
         if (!hi) snprintf(in->err, in->errlen, "no sync recorded yet in %s", in->path);
         else snprintf(in->err, in->errlen,
                       "no sync %lld in the journal of %s; it holds syncs %lld to %lld", *sync,
@@ -170,53 +162,62 @@ static clua_status find_sync(inspector *in, long long *sync, char **started, cha
         status = hi ? CLUA_ERROR_NOT_FOUND : CLUA_ERROR_INPUT;
         goto done;
     }
-    if (step != SQLITE_ROW) {
-        status = inspect_db_fail(in, "reading the journal of", NULL);
-        goto done;
-    }
-    *sync = sqlite3_column_int64(s, 0);
-    if (!(*started = inspect_dup_text(s, 1)) ||
-        (sqlite3_column_type(s, 2) != SQLITE_NULL && !(*last = inspect_dup_text(s, 2))))
+    *sync = rows_int(s, 0);
+    if (!(*started = rows_dup_text(s, 1)) ||
+        (rows_kind(s, 2) != INSPECT_NULL && !(*last = rows_dup_text(s, 2))))
         status = inspect_no_memory(in);
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     return status;
 }
 
+/* The newest run that started no later than the row was synced (synced:
+ * _fivetran_synced as text) and made a commit no earlier: the run whose
+ * commit holds the row. */
+static int put_writer(inspector *in, strbuf *sql, const colinfo *synced) {
+    return strbuf_puts(sql, "(SELECT y.id FROM _clua_syncs AS y WHERE y.started_at <= ") ||
+           in->rd->put_value(sql, "t", synced) ||
+           strbuf_puts(sql, " AND EXISTS (SELECT 1 FROM _clua_sync_checkpoints AS c"
+                            " WHERE c.sync_id = y.id AND c.at >= ") ||
+           in->rd->put_value(sql, "t", synced) || strbuf_puts(sql, ") ORDER BY y.id DESC LIMIT 1)");
+}
+
 /* SELECT the table's columns and who wrote each row, newest first: the rows
- * of run sync (nkeys == 0) or those whose key is kv. */
-static int build_sql(strbuf *sql, const char *table, const colset *cs, int nkeys,
+ * of run $1, synced from $2 to $3 (nkeys == 0), or those whose key is kv
+ * ($1, $2, ...). */
+static int build_sql(inspector *in, strbuf *sql, const char *table, const colset *cs, int nkeys,
                      const keyval *kv, int active_only) {
-    int bad = strbuf_puts(sql, "SELECT ");
-    for (int i = 0; i < cs->n && !bad; i++)
-        bad = (i && strbuf_puts(sql, ", ")) || strbuf_puts(sql, "q.") ||
-              strbuf_ident(sql, cs->c[i].name);
-    bad = bad || strbuf_puts(sql, ", q._clua_writer" CHECKPOINTS_SQL " FROM (SELECT t.*, ") ||
-          strbuf_puts(sql, WRITER_SQL " AS _clua_writer FROM ") || strbuf_ident(sql, table) ||
-          strbuf_puts(sql, " AS t WHERE ");
+    const colinfo *synced = inspect_find_column(cs, "_fivetran_synced");
+    int bad = strbuf_puts(sql, "SELECT ") || inspect_put_values(in, sql, cs, "q") ||
+              strbuf_puts(sql, ", q._clua_writer" CHECKPOINTS_SQL " FROM (SELECT t.*, ") ||
+              in->rd->put_value(sql, "t", synced) || strbuf_puts(sql, " AS _clua_synced, ") ||
+              put_writer(in, sql, synced) || strbuf_puts(sql, " AS _clua_writer FROM ") ||
+              strbuf_ident(sql, table) || strbuf_puts(sql, " AS t WHERE ");
     if (!nkeys)
-        bad = bad || strbuf_puts(sql, "t.\"_fivetran_synced\" >= ?3 AND"
-                                      " t.\"_fivetran_synced\" <= ?4) AS q"
-                                      " WHERE q._clua_writer = ?2");
+        bad = bad || in->rd->put_value(sql, "t", synced) || strbuf_puts(sql, " >= $2 AND ") ||
+              in->rd->put_value(sql, "t", synced) ||
+              strbuf_puts(sql, " <= $3) AS q WHERE q._clua_writer = $1");
     for (int k = 0; k < nkeys && !bad; k++)
-        bad = (k && strbuf_puts(sql, " AND ")) || strbuf_puts(sql, "t.") ||
-              strbuf_ident(sql, kv[k].col->name) || strbuf_printf(sql, " = ?%d", k + 5);
+        bad = (k && strbuf_puts(sql, " AND ")) || in->rd->put_value(sql, "t", kv[k].col) ||
+              strbuf_printf(sql, " = $%d", k + 1);
     if (nkeys)
-        bad = bad || (active_only && strbuf_puts(sql, " AND t.\"_fivetran_active\" = 1")) ||
+        bad = bad || (active_only && strbuf_puts(sql, " AND t.\"_fivetran_active\"")) ||
               strbuf_puts(sql, ") AS q");
     int keyed = 0;
     for (int i = 0; i < cs->n; i++) keyed |= cs->c[i].pk != 0;
     /* Rows synced in the same millisecond by key, highest first, as inspect TABLE. */
-    return bad || strbuf_puts(sql, " ORDER BY q.\"_fivetran_synced\" DESC") ||
-           (keyed && strbuf_puts(sql, ", ")) || inspect_put_key_columns(sql, cs, 1, " DESC");
+    return bad || strbuf_puts(sql, " ORDER BY ") || in->rd->put_order(sql, "q", synced) ||
+           strbuf_puts(sql, " DESC NULLS LAST") || (keyed && strbuf_puts(sql, ", ")) ||
+           inspect_put_key_order(in, sql, cs, "q", " DESC");
 }
 
 clua_status inspect_show_changes(inspector *in, const char *asked, long long sync, int nkeys,
                                  const char *const *keys, long limit, int json) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     colset cs = {NULL, 0};
     strbuf sql = STRBUF_INIT;
     keyval *kv = NULL;
+    inspect_param *params = NULL;
     char *name = NULL, *started = NULL, *last = NULL;
     long long shown = 0;
     clua_status status;
@@ -251,25 +252,21 @@ clua_status inspect_show_changes(inspector *in, const char *asked, long long syn
         goto done;
     }
     int active_only = !in->all && inspect_find_column(&cs, "_fivetran_active") != NULL;
-    int bad = build_sql(&sql, name, &cs, nkeys, kv, active_only) || strbuf_puts(&sql, " LIMIT ?1");
-    if (bad) {
+    int bad = build_sql(in, &sql, name, &cs, nkeys, kv, active_only) ||
+              (limit >= 0 && strbuf_printf(&sql, " LIMIT %ld", limit));
+    if (bad || !(params = calloc((size_t)nkeys + 3, sizeof *params))) {
         status = inspect_no_memory(in);
         goto done;
     }
-    if (inspect_prepare(in, strbuf_cstr(&sql), &s) != 0) {
+    if (!nkeys) {
+        params[0] = (inspect_param){INSPECT_INT, sync, 0, NULL};
+        params[1] = (inspect_param){INSPECT_TEXT, 0, 0, started};
+        params[2] = (inspect_param){last ? INSPECT_TEXT : INSPECT_NULL, 0, 0, last};
+    }
+    for (int k = 0; k < nkeys; k++) params[k] = kv[k].p;
+    if (inspect_query(in, strbuf_cstr(&sql), nkeys ? nkeys : 3, params, &s) != 0) {
         status = inspect_db_fail(in, "reading the rows of", name);
         goto done;
-    }
-    sqlite3_bind_int64(s, 1, limit < 0 ? -1 : (sqlite3_int64)limit);
-    if (!nkeys) {
-        sqlite3_bind_int64(s, 2, sync);
-        sqlite3_bind_text(s, 3, started, -1, SQLITE_STATIC);
-        if (last) sqlite3_bind_text(s, 4, last, -1, SQLITE_STATIC);
-    }
-    for (int k = 0; k < nkeys; k++) {
-        if (kv[k].kind == SQLITE_INTEGER) sqlite3_bind_int64(s, k + 5, kv[k].i);
-        else if (kv[k].kind == SQLITE_FLOAT) sqlite3_bind_double(s, k + 5, kv[k].f);
-        else sqlite3_bind_text(s, k + 5, kv[k].text, -1, SQLITE_STATIC);
     }
     if (json) {
         inspect_put(in, "{\"table\":");
@@ -280,7 +277,7 @@ clua_status inspect_show_changes(inspector *in, const char *asked, long long syn
                 if (k) inspect_put(in, ",");
                 inspect_json_cstring(in, kv[k].col->name);
                 inspect_put(in, ":");
-                inspect_json_cstring(in, kv[k].text);
+                inspect_json_cstring(in, kv[k].p.text);
             }
             inspect_put(in, "}");
         } else {
@@ -297,7 +294,7 @@ clua_status inspect_show_changes(inspector *in, const char *asked, long long syn
             inspect_put(in, k ? ", " : " ");
             inspect_put_text(in, kv[k].col->name);
             inspect_put(in, " = ");
-            inspect_put_text(in, kv[k].text);
+            inspect_put_text(in, kv[k].p.text);
         }
         inspect_put(in, active_only ? " (the active version; --all shows every one)\n" : "\n");
     } else {
@@ -324,10 +321,11 @@ clua_status inspect_show_changes(inspector *in, const char *asked, long long syn
                         "or 3\": written in the millisecond of commit 2)\n");
     }
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     inspect_colset_free(&cs);
     strbuf_free(&sql);
     free(kv);
+    free(params);
     free(name);
     free(started);
     free(last);

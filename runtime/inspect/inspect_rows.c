@@ -1,9 +1,11 @@
 /* inspect TABLE: the newest rows of one table, as an aligned text table
- * (like sqlite3 -table, long cells cut) or as JSON. Called by clua_inspect
- * (inspect.c) inside its read transaction; appends to in->out. */
+ * (like sqlite3 -table, long cells cut) or as JSON, from either reader.
+ * Called by clua_inspect (inspect.c) inside its read transaction; appends
+ * to in->out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "inspect.h"
@@ -64,14 +66,13 @@ static int hex(strbuf *b, const unsigned char *p, size_t n) {
 
 /* Column i of the current row as a JSON value: integers exact, reals as
  * numbers (infinity as null: JSON has none), blobs as hex strings. */
-static void json_value(inspector *in, sqlite3_stmt *s, int i) {
+static void json_value(inspector *in, inspect_rows *s, int i) {
     char buf[64];
-    switch (sqlite3_column_type(s, i)) {
-    case SQLITE_INTEGER:
-        inspect_keep(in, strbuf_printf(&in->out, "%lld", (long long)sqlite3_column_int64(s, i)));
-        break;
-    case SQLITE_FLOAT: {
-        double v = sqlite3_column_double(s, i);
+    size_t n;
+    switch (rows_kind(s, i)) {
+    case INSPECT_INT: inspect_keep(in, strbuf_printf(&in->out, "%lld", rows_int(s, i))); break;
+    case INSPECT_REAL: {
+        double v = rows_real(s, i);
         if (!isfinite(v)) {
             inspect_put(in, "null");
             break;
@@ -80,15 +81,14 @@ static void json_value(inspector *in, sqlite3_stmt *s, int i) {
         inspect_put(in, buf);
         break;
     }
-    case SQLITE_TEXT: {
-        const char *t = (const char *)sqlite3_column_text(s, i);
-        inspect_json_string(in, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
+    case INSPECT_TEXT: {
+        const char *t = rows_text(s, i, &n);
+        inspect_json_string(in, t ? t : "", n);
         break;
     }
-    case SQLITE_BLOB: {
-        const unsigned char *p = sqlite3_column_blob(s, i);
-        size_t n = (size_t)sqlite3_column_bytes(s, i);
-        inspect_keep(in, strbuf_putc(&in->out, '"') || hex(&in->out, p, n) ||
+    case INSPECT_BLOB: {
+        const unsigned char *p = s->rd->blob(s, i, &n);
+        inspect_keep(in, !p || strbuf_putc(&in->out, '"') || hex(&in->out, p, n) ||
                              strbuf_putc(&in->out, '"'));
         break;
     }
@@ -102,20 +102,21 @@ static void json_value(inspector *in, sqlite3_stmt *s, int i) {
  * names match), copied into *name; CLUA_ERROR_NOT_FOUND with the list of
  * tables when there is none. */
 clua_status inspect_find_table(inspector *in, const char *asked, char **name) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     strbuf list = STRBUF_INIT;
     clua_status status = CLUA_OK;
     int step;
     *name = NULL;
-    if (inspect_prepare(in, USER_TABLES " ORDER BY name", &s) != 0) {
+    if (inspect_user_tables(in, &s) != 0) {
         status = inspect_db_fail(in, "listing the tables of the database", NULL);
         goto done;
     }
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(s, 0);
+    while ((step = rows_step(s)) == 1) {
+        size_t n;
+        const char *t = rows_text(s, 0, &n);
         if (!t) continue;
         if (sqlite3_stricmp(t, asked) == 0) {
-            if (!(*name = inspect_dup_text(s, 0))) status = inspect_no_memory(in);
+            if (!(*name = rows_dup_text(s, 0))) status = inspect_no_memory(in);
             goto done;
         }
         if ((list.len && strbuf_puts(&list, ", ")) || strbuf_puts(&list, t)) {
@@ -123,7 +124,7 @@ clua_status inspect_find_table(inspector *in, const char *asked, char **name) {
             goto done;
         }
     }
-    if (step != SQLITE_DONE) {
+    if (step != 0) {
         status = inspect_db_fail(in, "listing the tables of the database", NULL);
         goto done;
     }
@@ -134,7 +135,7 @@ clua_status inspect_find_table(inspector *in, const char *asked, char **name) {
     else snprintf(in->err, in->errlen, "no table \"%s\" in %s: it has no tables yet", asked,
                   in->path);
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     strbuf_free(&list);
     return status;
 }
@@ -143,34 +144,31 @@ done:
  * in the same millisecond by primary key, highest first (the same order
  * whatever the table's storage). */
 static clua_status select_rows(inspector *in, const char *table, const colset *cs, long limit,
-                               sqlite3_stmt **out) {
+                               inspect_rows **out) {
     strbuf sql = STRBUF_INIT;
     clua_status status = CLUA_OK;
-    int synced = inspect_find_column(cs, "_fivetran_synced") != NULL, keyed = 0;
+    const colinfo *synced = inspect_find_column(cs, "_fivetran_synced");
+    int keyed = 0;
     /* A history table: its active versions unless every one is asked for. */
     int active_only = !in->all && inspect_find_column(cs, "_fivetran_active") != NULL;
     for (int i = 0; i < cs->n; i++) keyed |= cs->c[i].pk != 0;
     *out = NULL;
-    int bad = strbuf_puts(&sql, "SELECT ");
-    for (int i = 0; i < cs->n && !bad; i++)
-        bad = (i && strbuf_puts(&sql, ", ")) || strbuf_ident(&sql, cs->c[i].name);
-    bad = bad || strbuf_puts(&sql, " FROM ") || strbuf_ident(&sql, table) ||
-          (active_only && strbuf_puts(&sql, " WHERE \"_fivetran_active\" = 1")) ||
-          strbuf_puts(&sql, " ORDER BY ") ||
-          (synced && strbuf_puts(&sql, keyed ? "\"_fivetran_synced\" DESC, "
-                                             : "\"_fivetran_synced\" DESC")) ||
-          inspect_put_key_columns(&sql, cs, 1, " DESC") ||
-          (!synced && !keyed && strbuf_puts(&sql, "NULL")) ||
-          strbuf_puts(&sql, " LIMIT ?1");
+    int bad = strbuf_puts(&sql, "SELECT ") || inspect_put_values(in, &sql, cs, "t") ||
+              strbuf_puts(&sql, " FROM ") || strbuf_ident(&sql, table) ||
+              strbuf_puts(&sql, " AS t") ||
+              (active_only && strbuf_puts(&sql, " WHERE t.\"_fivetran_active\"")) ||
+              strbuf_puts(&sql, " ORDER BY ") ||
+              (synced && (in->rd->put_order(&sql, "t", synced) ||
+                          strbuf_puts(&sql, keyed ? " DESC NULLS LAST, " : " DESC NULLS LAST"))) ||
+              inspect_put_key_order(in, &sql, cs, "t", " DESC") ||
+              (!synced && !keyed && strbuf_puts(&sql, "NULL")) ||
+              (limit >= 0 && strbuf_printf(&sql, " LIMIT %ld", limit));
     if (bad) {
         status = inspect_no_memory(in);
         goto done;
     }
-    if (inspect_prepare(in, strbuf_cstr(&sql), out) != 0) {
+    if (inspect_query(in, strbuf_cstr(&sql), 0, NULL, out) != 0)
         status = inspect_db_fail(in, "reading the rows of", table);
-        goto done;
-    }
-    sqlite3_bind_int64(*out, 1, limit < 0 ? -1 : (sqlite3_int64)limit);
 done:
     strbuf_free(&sql);
     return status;
@@ -196,31 +194,31 @@ static int cell_text(strbuf *b, const char *s, size_t n) {
 }
 
 /* Column i of the current row as a text cell, like sqlite3 -table shows it. */
-static int cell_value(grid *g, sqlite3_stmt *s, int i) {
+static int cell_value(grid *g, inspect_rows *s, int i) {
     strbuf *b = &g->text;
-    size_t off = b->len;
+    size_t off = b->len, n;
     char buf[64];
     int width;
-    switch (sqlite3_column_type(s, i)) {
-    case SQLITE_INTEGER:
-        snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(s, i));
+    switch (rows_kind(s, i)) {
+    case INSPECT_INT:
+        snprintf(buf, sizeof buf, "%lld", rows_int(s, i));
         width = cell_text(b, buf, strlen(buf));
         break;
-    case SQLITE_FLOAT:
-        format_real(sqlite3_column_double(s, i), buf, sizeof buf);
+    case INSPECT_REAL:
+        format_real(rows_real(s, i), buf, sizeof buf);
         width = cell_text(b, buf, strlen(buf));
         break;
-    case SQLITE_TEXT: {
-        const char *t = (const char *)sqlite3_column_text(s, i);
-        width = cell_text(b, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
+    case INSPECT_TEXT: {
+        const char *t = rows_text(s, i, &n);
+        width = cell_text(b, t ? t : "", n);
         break;
     }
-    case SQLITE_BLOB: {
+    case INSPECT_BLOB: {
         /* x'0a1b...' with as many bytes as fit; a longer blob ends in "...". */
-        const unsigned char *p = sqlite3_column_blob(s, i);
-        size_t n = (size_t)sqlite3_column_bytes(s, i), shown = n;
+        const unsigned char *p = s->rd->blob(s, i, &n);
+        size_t shown = n;
         if (2 * n + 3 > CELL_MAX) shown = (CELL_MAX - 5) / 2;
-        int bad = strbuf_puts(b, "x'") || hex(b, p, shown) ||
+        int bad = !p || strbuf_puts(b, "x'") || hex(b, p, shown) ||
                   strbuf_puts(b, shown < n ? "..." : "'");
         width = bad ? -1 : (int)(b->len - off);
         break;
@@ -254,13 +252,13 @@ static void grid_row(inspector *in, const grid *g, size_t first, const int *widt
 /* The text cell of who wrote a row (columns w, w+1, w+2 of s: sync, first
  * and last checkpoint it may have come from), "?" when the journal has no
  * run that covers it. */
-static int cell_written(grid *g, sqlite3_stmt *s, int w, int checkpoint) {
+static int cell_written(grid *g, inspect_rows *s, int w, int checkpoint) {
     char buf[64];
     size_t off = g->text.len;
-    long long lo = sqlite3_column_int64(s, w + 1), hi = sqlite3_column_int64(s, w + 2);
-    if (sqlite3_column_type(s, w) == SQLITE_NULL || sqlite3_column_type(s, w + 1) == SQLITE_NULL)
+    long long lo = rows_int(s, w + 1), hi = rows_int(s, w + 2);
+    if (rows_kind(s, w) == INSPECT_NULL || rows_kind(s, w + 1) == INSPECT_NULL)
         snprintf(buf, sizeof buf, "?");
-    else if (!checkpoint) snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(s, w));
+    else if (!checkpoint) snprintf(buf, sizeof buf, "%lld", rows_int(s, w));
     else if (hi <= lo) snprintf(buf, sizeof buf, "%lld", lo);
     else snprintf(buf, sizeof buf, hi == lo + 1 ? "%lld or %lld" : "%lld to %lld", lo, hi);
     int width = cell_text(&g->text, buf, strlen(buf));
@@ -269,19 +267,17 @@ static int cell_written(grid *g, sqlite3_stmt *s, int w, int checkpoint) {
 
 /* The same as JSON, appended to b: {"sync": id or null, "checkpoints":
  * [lo, ..., hi]}. */
-static int json_written(strbuf *b, sqlite3_stmt *s, int w) {
-    long long lo = sqlite3_column_int64(s, w + 1), hi = sqlite3_column_int64(s, w + 2);
-    int known = sqlite3_column_type(s, w) != SQLITE_NULL &&
-                sqlite3_column_type(s, w + 1) != SQLITE_NULL;
-    int bad = known ? strbuf_printf(b, "{\"sync\":%lld,\"checkpoints\":[",
-                                    (long long)sqlite3_column_int64(s, w))
+static int json_written(strbuf *b, inspect_rows *s, int w) {
+    long long lo = rows_int(s, w + 1), hi = rows_int(s, w + 2);
+    int known = rows_kind(s, w) != INSPECT_NULL && rows_kind(s, w + 1) != INSPECT_NULL;
+    int bad = known ? strbuf_printf(b, "{\"sync\":%lld,\"checkpoints\":[", rows_int(s, w))
                     : strbuf_puts(b, "{\"sync\":null,\"checkpoints\":[");
     for (long long k = lo; known && k <= (hi > lo ? hi : lo) && !bad; k++)
         bad = strbuf_printf(b, k > lo ? ",%lld" : "%lld", k);
     return bad || strbuf_puts(b, "]}");
 }
 
-clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, sqlite3_stmt *s,
+clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, inspect_rows *s,
                              int written, int json, long long *shown) {
     grid g = {STRBUF_INIT, NULL, 0, 0};
     strbuf who = STRBUF_INIT;
@@ -307,7 +303,7 @@ clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, 
             }
         }
     }
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = rows_step(s)) == 1) {
         if (json) {
             inspect_put(in, *shown ? ",[" : "[");
             for (int i = 0; i < cs->n; i++) {
@@ -332,7 +328,7 @@ clua_status inspect_put_rows(inspector *in, const char *name, const colset *cs, 
         }
         (*shown)++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != 0) {
         status = inspect_db_fail(in, "reading the rows of", name);
         goto done;
     }
@@ -368,7 +364,7 @@ done:
 }
 
 clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int json) {
-    sqlite3_stmt *s = NULL;
+    inspect_rows *s = NULL;
     colset cs = {NULL, 0};
     char *name = NULL;
     long long total = 0, deleted = 0, shown = 0;
@@ -397,7 +393,7 @@ clua_status inspect_show_rows(inspector *in, const char *asked, long limit, int 
         inspect_keep(in, strbuf_printf(&in->out, "%lld of %lld row%s shown, newest first\n", shown,
                                        total, total == 1 ? "" : "s"));
 done:
-    sqlite3_finalize(s);
+    rows_done(s);
     inspect_colset_free(&cs);
     free(name);
     return status;
