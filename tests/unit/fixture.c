@@ -1,5 +1,6 @@
-/* Shared unit-test fixtures: a temporary database file and a second
- * connection that reads its rows as text (see fixture.h). Linked into
+/* Shared unit-test fixtures: a temporary database file, a second
+ * connection that reads its rows as text, and the store tests' tables and
+ * rows (see fixture.h). Linked into
  * every unit test by clua_unit_test in tests/CMakeLists.txt. */
 #include "fixture.h"
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -115,4 +117,49 @@ void fixture_exec(const char *path, const char *sql) {
         fail_msg("%s: %s", sql, msg);
     }
     sqlite3_close(db);
+}
+
+dest_table *fixture_table(catalog *cat, const char *name, const colspec *cols, int n) {
+    dest_table *t = catalog_add(cat, name, strlen(name));
+    assert_non_null(t);
+    for (int i = 0; i < n; i++) {
+        types_type ty = {cols[i].kind, cols[i].precision, cols[i].scale};
+        assert_int_equal(dest_table_add_column(t, cols[i].name, strlen(cols[i].name), ty,
+                                               cols[i].pk_pos),
+                         i);
+    }
+    return t;
+}
+
+void row_clear(dest_table *t) { memset(t->present, 0, (size_t)t->ncols); }
+
+void v_int(dest_table *t, int ci, int64_t i) {
+    t->vals[ci].tag = TYPES_SQL_INT;
+    t->vals[ci].i = i;
+    t->vals[ci].p = NULL;
+    t->present[ci] = 1;
+}
+
+void v_real(dest_table *t, int ci, double f) {
+    t->vals[ci].tag = TYPES_SQL_REAL;
+    t->vals[ci].f = f;
+    t->present[ci] = 1;
+}
+
+void v_bytes(dest_table *t, int ci, types_sql_tag tag, const char *p, size_t len) {
+    t->vals[ci].tag = tag;
+    t->vals[ci].p = p;
+    t->vals[ci].len = len;
+    t->present[ci] = 1;
+}
+
+void v_text(dest_table *t, int ci, const char *s) { v_bytes(t, ci, TYPES_SQL_TEXT, s, strlen(s)); }
+
+void v_blob(dest_table *t, int ci, const char *p, size_t len) {
+    v_bytes(t, ci, TYPES_SQL_BLOB, p, len);
+}
+
+void v_null(dest_table *t, int ci) {
+    t->vals[ci].tag = TYPES_SQL_NULL;
+    t->present[ci] = 1;
 }

@@ -78,66 +78,13 @@ static const char *q(fixture *fx, const char *sql) {
 
 /* ---- building tables and rows the way schema.c and lib_op.c do ---- */
 
-typedef struct colspec {
-    const char *name;
-    types_kind kind;
-    int precision, scale;
-    int pk_pos;
-} colspec;
-
-static dest_table *mk_table(fixture *fx, const char *name, const colspec *cols, int n) {
-    dest_table *t = catalog_add(&fx->cat, name, strlen(name));
-    assert_non_null(t);
-    for (int i = 0; i < n; i++) {
-        types_type ty = {cols[i].kind, cols[i].precision, cols[i].scale};
-        assert_int_equal(dest_table_add_column(t, cols[i].name, strlen(cols[i].name), ty, cols[i].pk_pos),
-                         i);
-    }
-    return t;
-}
-
-#define MK(fx, name, ...)                                                                          \
-    mk_table(fx, name, (const colspec[]){__VA_ARGS__},                                            \
-             (int)(sizeof((const colspec[]){__VA_ARGS__}) / sizeof(colspec)))
+/* (colspec, MK, row_clear and v_* are fixture.h's.) */
 
 /* Creates t inside its own committed transaction. */
 static void create(fixture *fx, dest_table *t) {
     assert_int_equal(store_begin(fx->st), 0);
     if (store_create_table(fx->st, t) != 0) fail_msg("create: %s", store_error(fx->st));
     assert_int_equal(store_commit(fx->st), 0);
-}
-
-static void row_clear(dest_table *t) { memset(t->present, 0, (size_t)t->ncols); }
-
-static void v_int(dest_table *t, int ci, int64_t i) {
-    t->vals[ci].tag = TYPES_SQL_INT;
-    t->vals[ci].i = i;
-    t->present[ci] = 1;
-}
-
-static void v_real(dest_table *t, int ci, double f) {
-    t->vals[ci].tag = TYPES_SQL_REAL;
-    t->vals[ci].f = f;
-    t->present[ci] = 1;
-}
-
-static void v_text(dest_table *t, int ci, const char *s) {
-    t->vals[ci].tag = TYPES_SQL_TEXT;
-    t->vals[ci].p = s;
-    t->vals[ci].len = strlen(s);
-    t->present[ci] = 1;
-}
-
-static void v_blob(dest_table *t, int ci, const char *p, size_t len) {
-    t->vals[ci].tag = TYPES_SQL_BLOB;
-    t->vals[ci].p = p;
-    t->vals[ci].len = len;
-    t->present[ci] = 1;
-}
-
-static void v_null(dest_table *t, int ci) {
-    t->vals[ci].tag = TYPES_SQL_NULL;
-    t->present[ci] = 1;
 }
 
 /* Starts a row of t that holds only its first column, an integer key. */

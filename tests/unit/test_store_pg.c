@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "catalog.h"
+#include "fixture.h"
 #include "journal.h"
 #include "store.h"
 #include "store_pg.h"
@@ -133,28 +134,7 @@ static const char *q(fixture *fx, const char *sql) {
 
 /* ---- tables and rows, as schema.c and lib_op.c make them ---- */
 
-typedef struct colspec {
-    const char *name;
-    types_kind kind;
-    int precision, scale;
-    int pk_pos;
-} colspec;
-
-static dest_table *mk_table(fixture *fx, const char *name, const colspec *cols, int n) {
-    dest_table *t = catalog_add(&fx->cat, name, strlen(name));
-    assert_non_null(t);
-    for (int i = 0; i < n; i++) {
-        types_type ty = {cols[i].kind, cols[i].precision, cols[i].scale};
-        assert_int_equal(dest_table_add_column(t, cols[i].name, strlen(cols[i].name), ty,
-                                               cols[i].pk_pos),
-                         i);
-    }
-    return t;
-}
-
-#define MK(fx, name, ...)                                                                          \
-    mk_table(fx, name, (const colspec[]){__VA_ARGS__},                                            \
-             (int)(sizeof((const colspec[]){__VA_ARGS__}) / sizeof(colspec)))
+/* (colspec, MK, row_clear and v_* are fixture.h's.) */
 
 static void ok(fixture *fx, int rc) {
     if (rc != 0) fail_msg("store call failed: %s", store_error(fx->st));
@@ -165,30 +145,6 @@ static void create(fixture *fx, dest_table *t) {
     ok(fx, store_create_table(fx->st, t));
     ok(fx, store_commit(fx->st));
 }
-
-static void row_clear(dest_table *t) { memset(t->present, 0, (size_t)t->ncols); }
-
-static void v_int(dest_table *t, int ci, int64_t i) {
-    t->vals[ci].tag = TYPES_SQL_INT;
-    t->vals[ci].i = i;
-    t->vals[ci].p = NULL;
-    t->present[ci] = 1;
-}
-
-static void v_real(dest_table *t, int ci, double f) {
-    t->vals[ci].tag = TYPES_SQL_REAL;
-    t->vals[ci].f = f;
-    t->present[ci] = 1;
-}
-
-static void v_bytes(dest_table *t, int ci, types_sql_tag tag, const char *p, size_t len) {
-    t->vals[ci].tag = tag;
-    t->vals[ci].p = p;
-    t->vals[ci].len = len;
-    t->present[ci] = 1;
-}
-
-static void v_text(dest_table *t, int ci, const char *s) { v_bytes(t, ci, TYPES_SQL_TEXT, s, strlen(s)); }
 
 /* The value types_convert gives for input in as type kind (p, s). */
 static void v_convert(dest_table *t, int ci, const types_input *in) {
