@@ -1,19 +1,7 @@
 # Two runs against one output directory (README "Checkpoints, failure and state"): while the first holds it,
 # a second run and a reset fail at once with exit 4 and a clear message;
 # the first run finishes normally with all of its data.
-write slow.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  for id = 1, 100 do op.upsert("t", { id = id, v = "first" }) end
-  op.checkpoint({ page = 1 })
-  local stop = os.clock() + 1.5
-  while os.clock() < stop do end -- hold the directory for a while
-  for id = 101, 200 do op.upsert("t", { id = id, v = "second" }) end
-  op.checkpoint({ page = 2 })
-end
-LUA
+write_slow slow.lua
 write quick.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 999, v = "intruder" })

@@ -2,21 +2,7 @@
 # reads the database read-only, so it works at once (where a second run or
 # a reset is refused) and shows the sync's last checkpoint, not the rows of
 # its open transaction; the sync finishes normally.
-write slow.lua <<'LUA'
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  for id = 1, 100 do op.upsert("t", { id = id, v = "first" }) end
-  op.checkpoint({ page = 1 })
-  -- uncommitted until the next checkpoint
-  for id = 101, 200 do op.upsert("t", { id = id, v = "second" }) end
-  op.delete("t", { id = 1 })
-  local stop = os.clock() + 2
-  while os.clock() < stop do end -- hold the directory for a while
-  op.checkpoint({ page = 2 })
-end
-LUA
+write_slow slow.lua 2 open
 
 start_sync slow.lua
 

@@ -1,26 +1,6 @@
 # Helpers for the pg_ cases that work beside a sync running in the
-# background against PostgreSQL (sourced by run_case.sh; run_beside and
-# end_sync of background.sh go with them).
-
-# write_slow FILE [SECONDS]: FILE is a connector that upserts ids 1-100
-# (v "first") into t (id INT key, v STRING), checkpoints {page = 1}, holds
-# its output for SECONDS (1.5) of CPU time, then upserts ids 101-200 (v
-# "second") and checkpoints {page = 2}.
-write_slow() {
-  write "$1" <<LUA
-function schema(configuration)
-  return { { table = "t", primary_key = { "id" }, columns = { id = "INT", v = "STRING" } } }
-end
-function update(configuration, state)
-  for id = 1, 100 do op.upsert("t", { id = id, v = "first" }) end
-  op.checkpoint({ page = 1 })
-  local stop = os.clock() + ${2:-1.5}
-  while os.clock() < stop do end -- hold the output for a while
-  for id = 101, 200 do op.upsert("t", { id = id, v = "second" }) end
-  op.checkpoint({ page = 2 })
-end
-LUA
-}
+# background against PostgreSQL (sourced by run_case.sh; write_slow,
+# still_running, run_beside and end_sync of background.sh go with them).
 
 # pg_start_sync SCRIPT URL [ARGS...]: runs connector-lua SCRIPT --output URL
 # ARGS in the background (stdout in ./out1, stderr in ./err1, its pid in
