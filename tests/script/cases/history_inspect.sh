@@ -1,18 +1,7 @@
 # inspect TABLE of a history table shows its active versions, and every
 # version with --all (text and --json); --all belongs to inspect. The
 # point-in-time query of the README finds the version valid at a time.
-write h.lua <<'LUA'
-function schema()
-  return { { table = "price", primary_key = { "sku" }, history = { start = "at" },
-             columns = { sku = "STRING", at = "UTC_DATETIME", amount = "INT" } } }
-end
-function update()
-  op.upsert("price", { sku = "a", at = "2020-01-01T00:00:00Z", amount = 10 })
-  op.upsert("price", { sku = "a", at = "2020-02-01T00:00:00Z", amount = 11 })
-  op.upsert("price", { sku = "b", at = "2020-01-15T00:00:00Z", amount = 20 })
-  op.delete("price", { sku = "b" })
-end
-LUA
+write_price_versions h.lua 2020
 run h.lua --output o
 expect_exit 0
 run inspect --output o price

@@ -6,30 +6,11 @@
 # version; an upsert after a delete opens a new one; op.truncate closes
 # every active version. Two versions in one millisecond: the later starts
 # 1 ms after the earlier, so the key (id, _fivetran_start) never collides.
-SCHEMA='function schema()
-  return { { table = "customer", primary_key = { "id" }, history = true,
-             columns = { id = "INT", name = "STRING", tier = "INT" } } }
-end'
+SCHEMA=$(customer_schema)
 # milliseconds since the epoch of a UTC_DATETIME text, in SQL
 MS="CAST(round((julianday(substr(X, 1, 23)) - 2440587.5) * 86400000) AS INTEGER)"
 ms() { printf '%s' "${MS//X/$1}"; }
-write c.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("customer", { id = 1, name = "a", tier = 1 })
-  op.upsert("customer", { id = 1, name = "a", tier = 1 })   -- identical: no new version
-  op.upsert("customer", { id = 1, name = "b", tier = 1 })   -- differs: version 2
-  op.update("customer", { id = 1, tier = 2 })               -- version 3: name b kept
-  op.update("customer", { id = 1, tier = 2 })               -- identical: nothing new
-  op.upsert("customer", { id = 2, name = "x", tier = 5 })
-  op.delete("customer", { id = 2 })                         -- closed, deleted
-  op.delete("customer", { id = 2 })                         -- nothing active: ignored
-  op.update("customer", { id = 2, tier = 6 })               -- nothing active: ignored
-  op.upsert("customer", { id = 2, name = "x" })             -- after a delete: new version
-  op.update("customer", { id = 9, tier = 2 })               -- no such row: ignored
-  op.checkpoint({})
-end
-LUA
+write_customer_ops c.lua
 run c.lua --output o
 expect_exit 0
 expect_out "SYNC SUCCEEDED"

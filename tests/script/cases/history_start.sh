@@ -3,32 +3,8 @@
 # later than the active version's is refused, except that the same version
 # sent again (same start, same values) changes nothing, so re-running after
 # a failure is idempotent.
-SCHEMA='function schema()
-  return { { table = "price", primary_key = { "sku" }, history = { start = "updated_at" },
-             columns = { sku = "STRING", updated_at = "UTC_DATETIME", amount = "INT" } } }
-end'
-write p.lua <<LUA
-$SCHEMA
-local rows = {
-  { sku = "a", updated_at = "2020-01-01T00:00:00Z", amount = 10 },
-  { sku = "a", updated_at = "2020-02-01T00:00:00+01:00", amount = 11 },
-  { sku = "b", updated_at = "2020-01-05T00:00:00Z", amount = 20 },
-  { sku = "a", updated_at = "2020-03-01T00:00:00Z", amount = 12 },
-}
-function update(configuration, state)
-  local n = state.n or 0
-  for i = 1, #rows do
-    -- the cursor is inclusive: the last row written is sent again
-    if i >= n then op.upsert("price", rows[i]) end
-    if i == 2 then op.checkpoint({ n = 2 }) end
-    if i == 3 and configuration.fail == "yes" then error("source went away") end
-  end
-  op.checkpoint({ n = #rows })
-end
-LUA
-write fail.json <<'EOF2'
-{ "fail": "yes" }
-EOF2
+SCHEMA=$(price_schema)
+write_price_rows p.lua # and fail.json
 run p.lua --output o --configuration fail.json
 expect_exit 1
 expect_err "source went away"

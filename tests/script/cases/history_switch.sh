@@ -3,24 +3,12 @@
 # a closed one (ending when it was deleted); switching it off is refused
 # with a message that says how to start afresh. A widened column keeps the
 # versions.
-write s.lua <<'LUA'
-function schema()
-  return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update()
-  op.upsert("item", { id = 1, name = "one" })
-  op.upsert("item", { id = 2, name = "two" })
-  op.delete("item", { id = 2 })
-end
-LUA
+write_items s.lua
 run s.lua --output o
 expect_exit 0
 DB=o/warehouse.db
 # schema() of the runs that keep history: item as before, history = true.
-HISTORY_SCHEMA='function schema()
-  return { { table = "item", primary_key = { "id" }, history = true,
-             columns = { id = "INT", name = "STRING" } } }
-end'
+HISTORY_SCHEMA=$(item_history_schema)
 sqlite3 $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
 run_update s.lua "$HISTORY_SCHEMA" 'op.upsert("item", { id = 1, name = "uno", extra = 1 })'
 expect_exit 0
@@ -39,14 +27,7 @@ expect_err 'widened column "extra"'
 expect_sql $DB "SELECT count(*), sum(_fivetran_active), group_concat(extra, ',') FROM item" "4|1|1.0,1.5"
 
 # switching it off is refused, and nothing changes
-write s.lua <<'LUA'
-function schema()
-  return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update()
-  op.upsert("item", { id = 1, name = "lost?" })
-end
-LUA
+write_items_lost s.lua
 run s.lua --output o
 expect_exit 1
 expect_err 'schema(): table "item" keeps history in the database and schema() no longer asks for it: switching history off is refused'

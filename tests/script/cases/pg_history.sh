@@ -48,27 +48,8 @@ same_rows() {
 message() { sed -n 's/^[0-9:.]* SEVERE  *//p' "$1"; }
 
 # ---- history_ops: starts from the op's time ----
-SCHEMA='function schema()
-  return { { table = "customer", primary_key = { "id" }, history = true,
-             columns = { id = "INT", name = "STRING", tier = "INT" } } }
-end'
-write c.lua <<LUA
-$SCHEMA
-function update()
-  op.upsert("customer", { id = 1, name = "a", tier = 1 })
-  op.upsert("customer", { id = 1, name = "a", tier = 1 })   -- identical: no new version
-  op.upsert("customer", { id = 1, name = "b", tier = 1 })   -- differs: version 2
-  op.update("customer", { id = 1, tier = 2 })               -- version 3: name b kept
-  op.update("customer", { id = 1, tier = 2 })               -- identical: nothing new
-  op.upsert("customer", { id = 2, name = "x", tier = 5 })
-  op.delete("customer", { id = 2 })                         -- closed, deleted
-  op.delete("customer", { id = 2 })                         -- nothing active: ignored
-  op.update("customer", { id = 2, tier = 6 })               -- nothing active: ignored
-  op.upsert("customer", { id = 2, name = "x" })             -- after a delete: new version
-  op.update("customer", { id = 9, tier = 2 })               -- no such row: ignored
-  op.checkpoint({})
-end
-LUA
+SCHEMA=$(customer_schema)
+write_customer_ops c.lua
 both c.lua
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
@@ -128,32 +109,8 @@ expect_pg "SELECT _fivetran_deleted, _fivetran_end = _fivetran_synced FROM $S.cu
 # ---- history_start: starts from a source column, the same in both ----
 pg_reset_schema
 rm -rf o
-SCHEMA='function schema()
-  return { { table = "price", primary_key = { "sku" }, history = { start = "updated_at" },
-             columns = { sku = "STRING", updated_at = "UTC_DATETIME", amount = "INT" } } }
-end'
-write p.lua <<LUA
-$SCHEMA
-local rows = {
-  { sku = "a", updated_at = "2020-01-01T00:00:00Z", amount = 10 },
-  { sku = "a", updated_at = "2020-02-01T00:00:00+01:00", amount = 11 },
-  { sku = "b", updated_at = "2020-01-05T00:00:00Z", amount = 20 },
-  { sku = "a", updated_at = "2020-03-01T00:00:00Z", amount = 12 },
-}
-function update(configuration, state)
-  local n = state.n or 0
-  for i = 1, #rows do
-    -- the cursor is inclusive: the last row written is sent again
-    if i >= n then op.upsert("price", rows[i]) end
-    if i == 2 then op.checkpoint({ n = 2 }) end
-    if i == 3 and configuration.fail == "yes" then error("source went away") end
-  end
-  op.checkpoint({ n = #rows })
-end
-LUA
-write fail.json <<'EOF2'
-{ "fail": "yes" }
-EOF2
+SCHEMA=$(price_schema)
+write_price_rows p.lua # and fail.json
 ROWS="SELECT sku, amount, _fivetran_start, _fivetran_end, _fivetran_active, _fivetran_deleted FROM price ORDER BY sku, _fivetran_start"
 PG_ROWS="SELECT sku, amount, $(ts _fivetran_start), $(ts _fivetran_end), _fivetran_active::int, _fivetran_deleted::int FROM $S.price ORDER BY sku, _fivetran_start"
 # a failure after the first checkpoint rolls back what followed it
@@ -198,25 +155,12 @@ expect_pg "SELECT table_name, start_column FROM $S._clua_history" "price|updated
 # ---- history_switch: switching history on for a table that holds rows ----
 pg_reset_schema
 rm -rf o
-write s.lua <<'LUA'
-function schema()
-  return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update()
-  op.upsert("item", { id = 1, name = "one" })
-  op.upsert("item", { id = 2, name = "two" })
-  op.delete("item", { id = 2 })
-  op.upsert("item", { id = 3, name = "three" })
-end
-LUA
+write_items s.lua 'op.upsert("item", { id = 3, name = "three" })'
 both s.lua
 expect_exit 0
 sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2; UPDATE item SET _fivetran_synced = NULL WHERE id = 3"
 pg_sql "UPDATE $S.item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE $S.item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2; UPDATE $S.item SET _fivetran_synced = NULL WHERE id = 3" > /dev/null
-HISTORY_SCHEMA='function schema()
-  return { { table = "item", primary_key = { "id" }, history = true,
-             columns = { id = "INT", name = "STRING" } } }
-end'
+HISTORY_SCHEMA=$(item_history_schema)
 both_update s.lua "$HISTORY_SCHEMA" 'op.upsert("item", { id = 1, name = "uno", extra = 1 })'
 expect_exit 0
 expect_err 'switched history on for table "item"'
@@ -243,14 +187,7 @@ same_rows "SELECT id, name, extra, _fivetran_active FROM item ORDER BY id, _five
   "SELECT id, name, CASE WHEN extra = trunc(extra) THEN extra::text || '.0' ELSE extra::text END, _fivetran_active::int FROM $S.item ORDER BY id, _fivetran_start"
 
 # switching it off is refused, and nothing changes
-write s.lua <<'LUA'
-function schema()
-  return { { table = "item", primary_key = { "id" }, columns = { id = "INT", name = "STRING" } } }
-end
-function update()
-  op.upsert("item", { id = 1, name = "lost?" })
-end
-LUA
+write_items_lost s.lua
 both s.lua
 expect_exit 1
 expect_err 'schema(): table "item" keeps history in the database and schema() no longer asks for it: switching history off is refused'
