@@ -204,17 +204,23 @@ static int take_lock(pg_store *ps, const char *schema) {
 }
 
 /* The session's settings every statement relies on. search_path: the
- * schema, so that all SQL is unqualified, then pg_catalog named after it
- * (named, it is searched in its place, not first), so that a user table
- * called pg_class is the user's. DateStyle, TimeZone and extra_float_digits
- * make the server's text of dates and numbers one fixed form (ISO, UTC,
- * the shortest text that reads back). */
+ * schema alone, so that all SQL is unqualified and CREATE makes its
+ * tables there; pg_catalog, not named, is then searched before it, as
+ * PostgreSQL advises for SQL that must not be hijacked: a function,
+ * operator or type that anyone with CREATE on the schema makes there
+ * (to_char(timestamp, text), hashtext(text), a table called text) cannot
+ * stand in for the built-in one the runtime's SQL means. (Named first,
+ * pg_catalog would also become where CREATE puts tables.) The catalog's
+ * relations then hide a user table of the same name: pg_create_table
+ * refuses names that start with pg_, which all of them do. DateStyle,
+ * TimeZone and extra_float_digits make the server's text of dates and
+ * numbers one fixed form (ISO, UTC, the shortest text that reads back). */
 static int set_session(pg_store *ps, const char *schema) {
     char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
     if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
     strbuf_clear(&ps->sql);
     int bad = strbuf_printf(&ps->sql,
-                            "SET search_path = %s, pg_catalog; SET datestyle = 'ISO, YMD';"
+                            "SET search_path = %s; SET datestyle = 'ISO, YMD';"
                             " SET timezone = 'UTC'; SET extra_float_digits = 3;"
                             " SET intervalstyle = 'iso_8601'",
                             ident);
