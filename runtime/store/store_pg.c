@@ -18,7 +18,10 @@
 
 /* The runtime's own tables, as store_sqlite.c makes them, in PostgreSQL's
  * words. Times stay TEXT (UTC ISO-8601, as SQLite holds them) so that
- * inspect reads the same text from either destination. */
+ * inspect reads the same text from either destination. The state is
+ * bytea: a script's state may hold bytes that are not UTF-8 (a cursor of
+ * raw bytes), which SQLite keeps and text would refuse; every byte comes
+ * back as it went (convert_from(state, 'UTF8') shows it in psql). */
 static const char OWN_TABLES_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_columns("
     " table_name text NOT NULL, column_name text NOT NULL, position integer NOT NULL,"
@@ -26,7 +29,7 @@ static const char OWN_TABLES_SQL[] =
     " primary_key integer NOT NULL DEFAULT 0, declared integer NOT NULL DEFAULT 0,"
     " PRIMARY KEY(table_name, column_name));"
     "CREATE TABLE IF NOT EXISTS _clua_state("
-    " id integer PRIMARY KEY CHECK (id = 1), state text NOT NULL, saved_at text NOT NULL);"
+    " id integer PRIMARY KEY CHECK (id = 1), state bytea NOT NULL, saved_at text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS _clua_meta(key text PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS _clua_history(table_name text PRIMARY KEY, start_column text);";
 
@@ -464,9 +467,14 @@ static int pg_load_catalog(store *st, catalog *cat) {
 static int pg_load_state(store *st, strbuf *out, bool *found) {
     *found = false;
     strbuf_clear(out);
-    PGresult *res = query(pg_of(st), "SELECT state FROM _clua_state WHERE id = 1", 0, NULL,
-                          PGRES_TUPLES_OK, "reading the saved state");
-    if (!res) return -1;
+    /* In binary form: bytea's is its bytes. */
+    PGresult *res = PQexecParams(pg_of(st)->conn, "SELECT state FROM _clua_state WHERE id = 1", 0,
+                                 NULL, NULL, NULL, NULL, 1);
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        pg_fail(pg_of(st), res, "reading the saved state");
+        PQclear(res);
+        return -1;
+    }
     int rc = 0;
     if (PQntuples(res) == 1) {
         *found = true;
@@ -482,9 +490,8 @@ static int pg_load_state(store *st, strbuf *out, bool *found) {
 
 static int pg_save_state(store *st, const char *json, size_t len) {
     pg_store *ps = pg_of(st);
-    /* The text goes in binary form (a text's bytes), so it needs no copy
-     * to end it with a NUL. */
-    const Oid types[] = {25 /* text */};
+    /* In binary form: bytea's is its bytes, every one kept. */
+    const Oid types[] = {17 /* bytea */};
     const char *values[] = {json};
     const int lengths[] = {(int)len}, formats[] = {1};
     return pg_done(ps,
