@@ -543,6 +543,7 @@ static const store_methods pg_methods = {
     .widen_column = pg_widen_column,
     .column_exact_double = pg_column_exact_double,
     .set_column_type = pg_set_column_type,
+    .check_row = pg_check_row,
     .upsert = pg_upsert,
     .update = pg_update,
     .delete_row = pg_delete,
