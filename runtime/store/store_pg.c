@@ -69,6 +69,16 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
         one_line(reason, sizeof reason, ps->conn ? PQerrorMessage(ps->conn) : "out of memory");
         if (!reason[0]) snprintf(reason, sizeof reason, "out of memory");
     }
+    if (strncmp(reason, "row is too big", 14) == 0) {
+        /* PostgreSQL's words say neither whose limit nor why. */
+        char plain[700];
+        snprintf(plain, sizeof plain, "%s", reason);
+        snprintf(reason, sizeof reason,
+                 "the row is too big for PostgreSQL (%s): its values of fixed size (numbers, "
+                 "dates, booleans) must fit in one 8 kB page, which this table's columns "
+                 "overflow; SQLite has no such limit",
+                 plain);
+    }
     ps->base.nomem = strstr(reason, "out of memory") != NULL;
     snprintf(ps->base.err, sizeof ps->base.err, "%s: %s%s%s%s", phase, reason,
              detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
