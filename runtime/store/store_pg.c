@@ -245,8 +245,9 @@ static int set_session(pg_store *ps, const char *schema) {
 /* Creates the schema (when absent: CREATE SCHEMA needs CREATE on the
  * database, which a user granted only an existing schema lacks) and the
  * runtime's own tables in one transaction, so that a run killed or failing
- * here leaves all of them or none. */
-static int create_own_tables(pg_store *ps, const char *schema) {
+ * here leaves all of them or none. Without make_schema, an absent schema
+ * is left absent and 1 returned. */
+static int create_own_tables(pg_store *ps, const char *schema, bool make_schema) {
     if (pg_exec(ps, "BEGIN", "creating the runtime's tables") != 0) return -1;
     const char *args[] = {schema};
     PGresult *res = query(ps, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1, args,
@@ -254,6 +255,7 @@ static int create_own_tables(pg_store *ps, const char *schema) {
     if (!res) return -1;
     bool exists = PQntuples(res) > 0;
     PQclear(res);
+    if (!exists && !make_schema) return pg_exec(ps, "ROLLBACK", "looking for the schema") ? -1 : 1;
     if (!exists) {
         char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
         if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
@@ -287,8 +289,9 @@ static void no_notices(void *arg, const char *message) {
     (void)message;
 }
 
-store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
-                     size_t errlen, store_open_status *why) {
+/* store_pg_open, or, with missing, store_pg_open_existing. */
+static store *open_store(const char *conninfo, const char *schema, const char *holder, char *err,
+                         size_t errlen, store_open_status *why, bool *missing) {
     *why = STORE_OPEN_FAILED;
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
@@ -323,7 +326,14 @@ store *store_pg_open(const char *conninfo, const char *schema, const char *holde
         store_close(&ps->base, NULL);
         return NULL;
     }
-    if (got != 1 || create_own_tables(ps, schema) != 0) {
+    int made = got == 1 ? create_own_tables(ps, schema, !missing) : -1;
+    if (made == 1) {
+        *missing = true;
+        err[0] = '\0';
+        store_close(&ps->base, NULL);
+        return NULL;
+    }
+    if (made != 0) {
         snprintf(err, errlen, "cannot open PostgreSQL schema \"%s\": %s", schema, ps->base.err);
         if (ps->base.nomem) *why = STORE_OPEN_NOMEM;
         store_close(&ps->base, NULL);
@@ -331,6 +341,17 @@ store *store_pg_open(const char *conninfo, const char *schema, const char *holde
     }
     *why = STORE_OPENED;
     return &ps->base;
+}
+
+store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
+                     size_t errlen, store_open_status *why) {
+    return open_store(conninfo, schema, holder, err, errlen, why, NULL);
+}
+
+store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
+                              char *err, size_t errlen, store_open_status *why, bool *missing) {
+    *missing = false;
+    return open_store(conninfo, schema, holder, err, errlen, why, missing);
 }
 
 /* ---- the connection's methods ---- */
