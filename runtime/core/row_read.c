@@ -471,20 +471,23 @@ static void check_row(reader *r) {
     check_keys(r);
 }
 
-/* A row whose new columns would take its table past SQLite's limit is
- * refused with that limit named, before any column is added (SQLite's own
- * message names a table of its own: "too many columns on
+/* A row whose new columns would take its table past the destination's
+ * limit is refused with that limit named, before any column is added
+ * (SQLite's own message names a table of its own: "too many columns on
  * sqlite_altertab_wide"). */
 static void check_width(reader *r) {
     int news = 0;
     for (int i = 0; i < r->rt->row.nnew; i++) news += r->rt->row.news[i].kind != TYPES_COUNT;
     if (news == 0) return;
     int limit = store_column_limit(r->rt->st), want = r->t->ncols + news + 2;
-    if (want > limit)
+    if (want > limit) {
+        const char *dest = r->rt->st->m->name;
+        bool sqlite = strcmp(dest, "SQLite") == 0;
         row_fail(r, "the row's %d new column%s would give table \"%s\" %d columns with "
-                    "_fivetran_synced and _fivetran_deleted; SQLite allows at most %d in a table "
-                    "(SQLITE_LIMIT_COLUMN)",
-                 news, news == 1 ? "" : "s", r->t->name, want, limit);
+                    "_fivetran_synced and _fivetran_deleted; %s allows at most %d in a table%s",
+                 news, news == 1 ? "" : "s", r->t->name, want, dest, limit,
+                 sqlite ? " (SQLITE_LIMIT_COLUMN)" : "");
+    }
 }
 
 /* ---- evolve and write ---- */

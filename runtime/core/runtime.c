@@ -655,9 +655,14 @@ static clua_status reset_server(clua_runtime *rt) {
     char holder[256];
     snprintf(holder, sizeof holder, "connector-lua reset, pid %ld", (long)getpid());
     store_open_status why;
-    store *st = store_pg_open(u.conninfo, u.schema, holder, err, sizeof err, &why);
+    bool missing;
+    store *st = store_pg_open_existing(u.conninfo, u.schema, holder, err, sizeof err, &why,
+                                       &missing);
     int dropped = 0;
-    if (!st)
+    if (missing)
+        snprintf(rt->message, sizeof rt->message,
+                 "nothing to reset: schema \"%s\" does not exist in %s", u.schema, u.display);
+    else if (!st)
         status = fail(rt,
                       why == STORE_OPEN_NOMEM  ? CLUA_ERROR_NOMEM
                       : why == STORE_OPEN_BUSY ? CLUA_ERROR_BUSY

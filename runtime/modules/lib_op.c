@@ -131,6 +131,14 @@ static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op)
     lua_pop(L, 2);
 }
 
+/* A row the destination cannot hold (PostgreSQL's text and a byte that is
+ * not UTF-8) is the script's error, raised before any of it is written,
+ * as a type error is: a script may catch it and go on. */
+static void check_row(lua_State *L, struct clua_runtime *rt, const dest_table *t, const char *op) {
+    if (store_check_row(rt->st, t, rt->msg, sizeof rt->msg) != 0)
+        raise_error(L, "%s: %s", op, rt->msg);
+}
+
 /* Writes the row read into t as a new version of a history table; a
  * refused version is the script's error, not the store's. */
 static void history_write(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op) {
@@ -143,6 +151,7 @@ static int op_upsert(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.upsert", 2);
     dest_table *t = row_dest_table(L, rt, "op.upsert", true);
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
+    check_row(L, rt, t, "op.upsert");
     if (dest_table_hashed(t)) row_hash(L, rt, t);
     long long before = store_total_changes(rt->st);
     if (t->history) history_write(L, rt, t, "op.upsert");
@@ -161,6 +170,7 @@ static int op_update(lua_State *L) {
         check_row_arg(L, rt, "op.update");
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
+        check_row(L, rt, t, "op.update");
         long long before = store_total_changes(rt->st);
         if (t->history) {
             /* A new version: the active one plus the columns supplied. */
@@ -184,6 +194,7 @@ static int op_delete(lua_State *L) {
         check_row_arg(L, rt, "op.delete");
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
+        check_row(L, rt, t, "op.delete");
         long long before = store_total_changes(rt->st);
         if (t->history ? store_history_delete(rt->st, t, rt_now(rt)) != 0
                        : store_delete(rt->st, t, rt_now(rt)) != 0)

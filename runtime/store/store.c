@@ -77,6 +77,10 @@ int store_set_column_type(store *st, const dest_table *t, int col) {
     return st->m->set_column_type(st, t, col);
 }
 
+int store_check_row(const store *st, const dest_table *t, char *why, size_t whylen) {
+    return st->m->check_row ? st->m->check_row(st, t, why, whylen) : 0;
+}
+
 int store_upsert(store *st, dest_table *t, const char *synced) {
     return st->m->upsert(st, t, synced);
 }

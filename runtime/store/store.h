@@ -49,6 +49,7 @@ struct store_methods {
     int (*widen_column)(store *st, dest_table *t, int col, const types_type *from);
     int (*column_exact_double)(store *st, const dest_table *t, int col, bool *exact);
     int (*set_column_type)(store *st, const dest_table *t, int col);
+    int (*check_row)(const store *st, const dest_table *t, char *why, size_t whylen); /* may be NULL */
     int (*upsert)(store *st, dest_table *t, const char *synced);
     int (*update)(store *st, dest_table *t, const char *synced);
     int (*delete_row)(store *st, dest_table *t, const char *synced);
@@ -133,6 +134,13 @@ int store_widen_column(store *st, dest_table *t, int col, const types_type *from
 int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact);
 /* Records the type a pending column took from its first value. */
 int store_set_column_type(store *st, const dest_table *t, int col);
+
+/* Whether the destination can hold the values of t's row (those marked
+ * in t->present): 0, or -1 with why (naming table and column) when it
+ * cannot, e.g. PostgreSQL's text and a byte that is not UTF-8. Asked
+ * before anything of the row is written, so a refusal is the script's
+ * error, as a type error is, and leaves the store as it was. */
+int store_check_row(const store *st, const dest_table *t, char *why, size_t whylen);
 
 /* The hot path: each binds t->vals for the columns marked in t->present
  * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601). */

@@ -18,7 +18,10 @@
 
 /* The runtime's own tables, as store_sqlite.c makes them, in PostgreSQL's
  * words. Times stay TEXT (UTC ISO-8601, as SQLite holds them) so that
- * inspect reads the same text from either destination. */
+ * inspect reads the same text from either destination. The state is
+ * bytea: a script's state may hold bytes that are not UTF-8 (a cursor of
+ * raw bytes), which SQLite keeps and text would refuse; every byte comes
+ * back as it went (convert_from(state, 'UTF8') shows it in psql). */
 static const char OWN_TABLES_SQL[] =
     "CREATE TABLE IF NOT EXISTS _clua_columns("
     " table_name text NOT NULL, column_name text NOT NULL, position integer NOT NULL,"
@@ -26,7 +29,7 @@ static const char OWN_TABLES_SQL[] =
     " primary_key integer NOT NULL DEFAULT 0, declared integer NOT NULL DEFAULT 0,"
     " PRIMARY KEY(table_name, column_name));"
     "CREATE TABLE IF NOT EXISTS _clua_state("
-    " id integer PRIMARY KEY CHECK (id = 1), state text NOT NULL, saved_at text NOT NULL);"
+    " id integer PRIMARY KEY CHECK (id = 1), state bytea NOT NULL, saved_at text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS _clua_meta(key text PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS _clua_history(table_name text PRIMARY KEY, start_column text);";
 
@@ -65,6 +68,16 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
         /* No result: libpq's own reason (the connection, or memory). */
         one_line(reason, sizeof reason, ps->conn ? PQerrorMessage(ps->conn) : "out of memory");
         if (!reason[0]) snprintf(reason, sizeof reason, "out of memory");
+    }
+    if (strncmp(reason, "row is too big", 14) == 0) {
+        /* PostgreSQL's words say neither whose limit nor why. */
+        char plain[700];
+        snprintf(plain, sizeof plain, "%s", reason);
+        snprintf(reason, sizeof reason,
+                 "the row is too big for PostgreSQL (%s): its values of fixed size (numbers, "
+                 "dates, booleans) must fit in one 8 kB page, which this table's columns "
+                 "overflow; SQLite has no such limit",
+                 plain);
     }
     ps->base.nomem = strstr(reason, "out of memory") != NULL;
     snprintf(ps->base.err, sizeof ps->base.err, "%s: %s%s%s%s", phase, reason,
@@ -204,17 +217,23 @@ static int take_lock(pg_store *ps, const char *schema) {
 }
 
 /* The session's settings every statement relies on. search_path: the
- * schema, so that all SQL is unqualified, then pg_catalog named after it
- * (named, it is searched in its place, not first), so that a user table
- * called pg_class is the user's. DateStyle, TimeZone and extra_float_digits
- * make the server's text of dates and numbers one fixed form (ISO, UTC,
- * the shortest text that reads back). */
+ * schema alone, so that all SQL is unqualified and CREATE makes its
+ * tables there; pg_catalog, not named, is then searched before it, as
+ * PostgreSQL advises for SQL that must not be hijacked: a function,
+ * operator or type that anyone with CREATE on the schema makes there
+ * (to_char(timestamp, text), hashtext(text), a table called text) cannot
+ * stand in for the built-in one the runtime's SQL means. (Named first,
+ * pg_catalog would also become where CREATE puts tables.) The catalog's
+ * relations then hide a user table of the same name: pg_create_table
+ * refuses names that start with pg_, which all of them do. DateStyle,
+ * TimeZone and extra_float_digits make the server's text of dates and
+ * numbers one fixed form (ISO, UTC, the shortest text that reads back). */
 static int set_session(pg_store *ps, const char *schema) {
     char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
     if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
     strbuf_clear(&ps->sql);
     int bad = strbuf_printf(&ps->sql,
-                            "SET search_path = %s, pg_catalog; SET datestyle = 'ISO, YMD';"
+                            "SET search_path = %s; SET datestyle = 'ISO, YMD';"
                             " SET timezone = 'UTC'; SET extra_float_digits = 3;"
                             " SET intervalstyle = 'iso_8601'",
                             ident);
@@ -226,8 +245,9 @@ static int set_session(pg_store *ps, const char *schema) {
 /* Creates the schema (when absent: CREATE SCHEMA needs CREATE on the
  * database, which a user granted only an existing schema lacks) and the
  * runtime's own tables in one transaction, so that a run killed or failing
- * here leaves all of them or none. */
-static int create_own_tables(pg_store *ps, const char *schema) {
+ * here leaves all of them or none. Without make_schema, an absent schema
+ * is left absent and 1 returned. */
+static int create_own_tables(pg_store *ps, const char *schema, bool make_schema) {
     if (pg_exec(ps, "BEGIN", "creating the runtime's tables") != 0) return -1;
     const char *args[] = {schema};
     PGresult *res = query(ps, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1, args,
@@ -235,6 +255,7 @@ static int create_own_tables(pg_store *ps, const char *schema) {
     if (!res) return -1;
     bool exists = PQntuples(res) > 0;
     PQclear(res);
+    if (!exists && !make_schema) return pg_exec(ps, "ROLLBACK", "looking for the schema") ? -1 : 1;
     if (!exists) {
         char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
         if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
@@ -268,8 +289,9 @@ static void no_notices(void *arg, const char *message) {
     (void)message;
 }
 
-store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
-                     size_t errlen, store_open_status *why) {
+/* store_pg_open, or, with missing, store_pg_open_existing. */
+static store *open_store(const char *conninfo, const char *schema, const char *holder, char *err,
+                         size_t errlen, store_open_status *why, bool *missing) {
     *why = STORE_OPEN_FAILED;
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
@@ -304,7 +326,14 @@ store *store_pg_open(const char *conninfo, const char *schema, const char *holde
         store_close(&ps->base, NULL);
         return NULL;
     }
-    if (got != 1 || create_own_tables(ps, schema) != 0) {
+    int made = got == 1 ? create_own_tables(ps, schema, !missing) : -1;
+    if (made == 1) {
+        *missing = true;
+        err[0] = '\0';
+        store_close(&ps->base, NULL);
+        return NULL;
+    }
+    if (made != 0) {
         snprintf(err, errlen, "cannot open PostgreSQL schema \"%s\": %s", schema, ps->base.err);
         if (ps->base.nomem) *why = STORE_OPEN_NOMEM;
         store_close(&ps->base, NULL);
@@ -312,6 +341,17 @@ store *store_pg_open(const char *conninfo, const char *schema, const char *holde
     }
     *why = STORE_OPENED;
     return &ps->base;
+}
+
+store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
+                     size_t errlen, store_open_status *why) {
+    return open_store(conninfo, schema, holder, err, errlen, why, NULL);
+}
+
+store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
+                              char *err, size_t errlen, store_open_status *why, bool *missing) {
+    *missing = false;
+    return open_store(conninfo, schema, holder, err, errlen, why, missing);
 }
 
 /* ---- the connection's methods ---- */
@@ -458,9 +498,14 @@ static int pg_load_catalog(store *st, catalog *cat) {
 static int pg_load_state(store *st, strbuf *out, bool *found) {
     *found = false;
     strbuf_clear(out);
-    PGresult *res = query(pg_of(st), "SELECT state FROM _clua_state WHERE id = 1", 0, NULL,
-                          PGRES_TUPLES_OK, "reading the saved state");
-    if (!res) return -1;
+    /* In binary form: bytea's is its bytes. */
+    PGresult *res = PQexecParams(pg_of(st)->conn, "SELECT state FROM _clua_state WHERE id = 1", 0,
+                                 NULL, NULL, NULL, NULL, 1);
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        pg_fail(pg_of(st), res, "reading the saved state");
+        PQclear(res);
+        return -1;
+    }
     int rc = 0;
     if (PQntuples(res) == 1) {
         *found = true;
@@ -476,9 +521,8 @@ static int pg_load_state(store *st, strbuf *out, bool *found) {
 
 static int pg_save_state(store *st, const char *json, size_t len) {
     pg_store *ps = pg_of(st);
-    /* The text goes in binary form (a text's bytes), so it needs no copy
-     * to end it with a NUL. */
-    const Oid types[] = {25 /* text */};
+    /* In binary form: bytea's is its bytes, every one kept. */
+    const Oid types[] = {17 /* bytea */};
     const char *values[] = {json};
     const int lengths[] = {(int)len}, formats[] = {1};
     return pg_done(ps,
@@ -530,6 +574,7 @@ static const store_methods pg_methods = {
     .widen_column = pg_widen_column,
     .column_exact_double = pg_column_exact_double,
     .set_column_type = pg_set_column_type,
+    .check_row = pg_check_row,
     .upsert = pg_upsert,
     .update = pg_update,
     .delete_row = pg_delete,

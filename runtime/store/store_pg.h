@@ -7,6 +7,7 @@
 #ifndef CLUA_STORE_PG_H
 #define CLUA_STORE_PG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "store.h"
@@ -21,6 +22,12 @@
  * *why saying why. */
 store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
                      size_t errlen, store_open_status *why);
+
+/* store_pg_open, except that a schema that does not exist is not made:
+ * then NULL, with *missing true and nothing created (reset of a schema
+ * that is not there has nothing to do). */
+store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
+                              char *err, size_t errlen, store_open_status *why, bool *missing);
 
 /* Drops, in one transaction, the tables the connector made (those
  * _clua_columns records) and the runtime's own, and nothing else; st is

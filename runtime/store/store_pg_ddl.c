@@ -90,6 +90,16 @@ static int exec_sql(pg_store *ps, const char *phase, const char *name) {
 int pg_create_table(store *st, dest_table *t) {
     pg_store *ps = pg_of(st);
     if (pg_check_name(ps, "table name", NULL, t->name, t->name_len) != 0) return -1;
+    /* pg_catalog is searched first (set_session, store_pg.c), and its
+     * relations' names all start with pg_: such a table would be hidden. */
+    if (t->name_len >= 3 && memcmp(t->name, "pg_", 3) == 0) {
+        snprintf(st->err, sizeof st->err,
+                 "table name \"%s\" starts with \"pg_\", which PostgreSQL keeps for its "
+                 "catalog (whose tables would be found instead of it); rename the table",
+                 t->name);
+        st->nomem = false;
+        return -1;
+    }
     for (int i = 0; i < t->ncols; i++)
         if (pg_check_name(ps, "column", t->name, t->cols[i].name, t->cols[i].name_len) != 0)
             return -1;

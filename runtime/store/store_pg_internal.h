@@ -67,8 +67,8 @@ void pg_statement_name(pg_store *ps, char *out);
 /* Starts a list of parameters; 0 or -1 (out of memory). */
 int pg_params_begin(pg_store *ps, int most);
 /* Appends the converted value v of a column of kind kind (NULL: SQL NULL).
- * Text that PostgreSQL cannot hold (a NUL byte) is an error naming table
- * and column. */
+ * Text that PostgreSQL cannot hold (a NUL byte, bytes that are not
+ * UTF-8) is an error naming table and column. */
 int pg_param_value(pg_store *ps, const types_value *v, types_kind kind, const char *table,
                    const char *column);
 /* Appends text, n bytes (NULL: SQL NULL). */
@@ -104,6 +104,7 @@ int pg_set_column_type(store *st, const dest_table *t, int col);
 
 /* ---- the hot path (store_pg_ops.c) ---- */
 
+int pg_check_row(const store *st, const dest_table *t, char *why, size_t whylen);
 int pg_upsert(store *st, dest_table *t, const char *synced);
 int pg_update(store *st, dest_table *t, const char *synced);
 int pg_delete(store *st, dest_table *t, const char *synced);

@@ -14,7 +14,7 @@ const char PG_JOURNAL_SCHEMA_SQL[] =
     " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, script text NOT NULL, pid integer,"
     " started_at text NOT NULL, ended_at text, status text NOT NULL, error text);"
     "CREATE TABLE IF NOT EXISTS _clua_sync_checkpoints("
-    " sync_id bigint NOT NULL, seq integer NOT NULL, at text NOT NULL, state text NOT NULL,"
+    " sync_id bigint NOT NULL, seq integer NOT NULL, at text NOT NULL, state bytea NOT NULL,"
     " final integer NOT NULL DEFAULT 0, PRIMARY KEY(sync_id, seq));"
     "CREATE INDEX IF NOT EXISTS _clua_sync_checkpoints_at ON _clua_sync_checkpoints(at);"
     "CREATE TABLE IF NOT EXISTS _clua_sync_tables("
@@ -86,17 +86,16 @@ int pg_journal_checkpoint(store *st, long long id, int seq, const char *at, cons
     snprintf(idtext, sizeof idtext, "%lld", id);
     snprintf(seqtext, sizeof seqtext, "%d", seq);
     snprintf(finaltext, sizeof finaltext, "%d", final);
-    if (pg_params_begin(ps, 7) != 0 || pg_param_text(ps, idtext, strlen(idtext)) != 0 ||
-        pg_param_text(ps, seqtext, strlen(seqtext)) != 0 || pg_param_text(ps, at, strlen(at)) != 0 ||
-        pg_param_text(ps, state, len) != 0 || pg_param_text(ps, finaltext, strlen(finaltext)) != 0)
-        return -1;
-    pg_params_end(ps);
+    /* The state as bytea, in binary form (its bytes), as _clua_state
+     * holds it (store_pg.c); NULL: the state saved already. */
+    const char *values[] = {idtext, seqtext, at, state, finaltext};
+    const int lengths[] = {0, 0, 0, (int)len, 0}, formats[] = {0, 0, 0, 1, 0};
     if (pg_done(ps,
                 PQexecParams(ps->conn,
                              "INSERT INTO _clua_sync_checkpoints(sync_id, seq, at, state, final)"
-                             " VALUES($1, $2, $3, coalesce($4, (SELECT state FROM _clua_state"
-                             " WHERE id = 1), '{}'), $5)",
-                             5, NULL, ps->values, NULL, NULL, 0),
+                             " VALUES($1, $2, $3, coalesce($4::bytea, (SELECT state FROM"
+                             " _clua_state WHERE id = 1), convert_to('{}', 'UTF8')), $5)",
+                             5, NULL, values, lengths, formats, 0),
                 PGRES_COMMAND_OK, "journal: recording a checkpoint") != 0)
         return -1;
     for (int i = 0; i < cat->n; i++) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store_pg_internal.h"
+#include "text.h"
 
 /* Distinct column sets of op.update kept prepared per table; the oldest
  * is replaced when a connector uses more. */
@@ -121,6 +122,45 @@ int pg_param_text(pg_store *ps, const char *text, size_t n) {
     return 0;
 }
 
+/* The offset of the first byte of s (n bytes) that does not begin a
+ * valid UTF-8 sequence, or n when all of it is UTF-8. */
+static size_t first_not_utf8(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    for (size_t k; i < n && (k = text_utf8_len(s + i, n - i)) > 0; i += k) {}
+    return i;
+}
+
+/* Whether PostgreSQL's text can hold text v of column of table: 0, or -1
+ * with why naming them. Checked here, not by the server: its error would
+ * name neither, and would abort the whole transaction. */
+static int text_refused(const types_value *v, const char *table, const char *column, char *why,
+                        size_t whylen) {
+    const char *p = types_bytes(v);
+    if (memchr(p, '\0', v->len)) {
+        snprintf(why, whylen,
+                 "column \"%s\" of \"%s\": PostgreSQL text cannot hold a NUL byte (store it as "
+                 "BINARY)",
+                 column, table);
+        return -1;
+    }
+    size_t bad = first_not_utf8((const unsigned char *)p, v->len);
+    if (bad == v->len) return 0;
+    snprintf(why, whylen,
+             "column \"%s\" of \"%s\": PostgreSQL text cannot hold bytes that are not UTF-8 "
+             "(byte 0x%02X at offset %zu; store it as BINARY)",
+             column, table, (unsigned char)p[bad], bad);
+    return -1;
+}
+
+int pg_check_row(const store *st, const dest_table *t, char *why, size_t whylen) {
+    (void)st;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->present[i] && t->vals[i].tag == TYPES_SQL_TEXT &&
+            text_refused(&t->vals[i], t->name, t->cols[i].name, why, whylen) != 0)
+            return -1;
+    return 0;
+}
+
 int pg_param_value(pg_store *ps, const types_value *v, types_kind kind, const char *table,
                    const char *column) {
     char num[64];
@@ -135,11 +175,9 @@ int pg_param_value(pg_store *ps, const types_value *v, types_kind kind, const ch
         return pg_param_text(ps, num, strlen(num));
     case TYPES_SQL_BLOB: param_bytes(ps, types_bytes(v), v->len); return 0;
     case TYPES_SQL_TEXT:
-        if (memchr(types_bytes(v), '\0', v->len)) {
-            snprintf(ps->base.err, sizeof ps->base.err,
-                     "column \"%s\" of \"%s\": PostgreSQL text cannot hold a NUL byte (store it "
-                     "as BINARY)",
-                     column, table);
+        /* pg_check_row has refused such text already; the values a store
+         * reads back or makes itself are checked here too. */
+        if (text_refused(v, table, column, ps->base.err, sizeof ps->base.err) != 0) {
             ps->base.nomem = false;
             return -1;
         }

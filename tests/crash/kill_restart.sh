@@ -196,7 +196,10 @@ check_after_kill() {
         own=0
     fi
     if [ "$own" != 0 ]; then
-        state=$(q "$db" "SELECT state FROM _clua_state" 2>&1) || fail "reading the state: $state"
+        # PostgreSQL's state is bytea (every byte kept): read as UTF-8 text.
+        if [ -n "$PG_URL" ]; then sql="SELECT convert_from(state, 'UTF8') FROM _clua_state"
+        else sql="SELECT state FROM _clua_state"; fi
+        state=$(q "$db" "$sql" 2>&1) || fail "reading the state: $state"
         if [ -n "$state" ]; then
             c=$(echo "$state" | sed -n 's/^{"cursor":\([0-9]*\)}$/\1/p')
             [ -n "$c" ] || fail "saved state is '$state', expected {\"cursor\":N}"
@@ -311,7 +314,7 @@ fi
 # ---- the final data ----
 for d in ref run; do
     if [ -n "$PG_URL" ]; then
-        row=$(q $d "SELECT state FROM _clua_state")
+        row=$(q $d "SELECT convert_from(state, 'UTF8') FROM _clua_state")
         [ "$row" = "{\"cursor\":$N}" ] || fail "$d: _clua_state holds '$row'"
     else
         [ "$(cat $d/state.json)" = "{\"cursor\":$N}" ] || fail "$d/state.json holds '$(cat $d/state.json)'"

@@ -83,7 +83,7 @@ SELECT format('SELECT json_build_array(''C'', table_name, column_name, logical_t
               ' scale, primary_key, declared)::text FROM %%I._clua_columns ORDER BY table_name,'
               ' position', %(s)s) WHERE to_regclass(format('%%I._clua_columns', %(s)s)) IS NOT NULL
 UNION ALL
-SELECT format('SELECT json_build_array(''S'', state)::text FROM %%I._clua_state', %(s)s)
+SELECT format('SELECT json_build_array(''S'', convert_from(state, ''UTF8''))::text FROM %%I._clua_state', %(s)s)
   WHERE to_regclass(format('%%I._clua_state', %(s)s)) IS NOT NULL
 UNION ALL
 SELECT format('SELECT json_build_array(''R'', %%L, %%s)::text FROM %%I.%%I', c.relname,

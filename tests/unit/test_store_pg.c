@@ -419,14 +419,17 @@ static void test_failed_transaction_does_not_commit(void **state) {
     fixture *fx = *state;
     dest_table *t = MK(fx, "f", {"id", TYPES_INT, 0, 0, 1}, {"s", TYPES_STRING, 0, 0, 0});
     create(fx, t);
+    /* A failure of the server's: text that is not UTF-8 is refused before
+     * it is sent (test_text_not_utf8), so a constraint refuses the row. */
+    PQclear(PQexec(fx->admin, "ALTER TABLE f ADD CONSTRAINT no_bad CHECK (s <> 'bad')"));
     ok(fx, store_begin(fx->st));
     row_clear(t);
     v_int(t, 0, 1);
     v_text(t, 1, "good");
     ok(fx, store_upsert(fx->st, t, S1));
-    v_text(t, 1, "bad \xff utf-8");
+    v_text(t, 1, "bad");
     assert_int_equal(store_upsert(fx->st, t, S1), -1);
-    assert_non_null(strstr(store_error(fx->st), "upsert into \"f\": invalid byte sequence"));
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"f\": new row for relation \"f\""));
     assert_int_equal(store_commit(fx->st), -1);
     assert_string_equal(store_error(fx->st), "committing: the transaction had failed and was rolled back");
     assert_string_equal(q(fx, "SELECT count(*) FROM f"), "0");
@@ -598,7 +601,9 @@ static void test_journal(void **state) {
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, "SELECT script, status, started_at, ended_at FROM _clua_syncs"),
                         "x.lua|succeeded|" S1 "|" S2);
-    assert_string_equal(q(fx, "SELECT seq, state, final FROM _clua_sync_checkpoints"), "1|{\"a\":1}|1");
+    assert_string_equal(
+        q(fx, "SELECT seq, convert_from(state, 'UTF8'), final FROM _clua_sync_checkpoints"),
+        "1|{\"a\":1}|1");
     assert_string_equal(q(fx, "SELECT table_name, upserted, updated FROM _clua_sync_tables"), "j|3|0");
     long long id2 = 0;
     ok(fx, store_begin(fx->st));
@@ -1204,6 +1209,38 @@ static void test_history_fill_property(void **state) {
     sqlite_gone(sq, &scat, dir);
 }
 
+/* Text that is not UTF-8 (or holds a NUL) is refused by check_row before
+ * anything is sent, and by the upsert itself, naming table, column and
+ * byte; the server never sees it, so the transaction goes on. */
+static void test_text_not_utf8(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "u", {"id", TYPES_INT, 0, 0, 1}, {"s", TYPES_STRING, 0, 0, 0});
+    create(fx, t);
+    ok(fx, store_begin(fx->st));
+    row_clear(t);
+    v_int(t, 0, 1);
+    v_text(t, 1, "ok \xc3\xa9");
+    char why[300];
+    assert_int_equal(store_check_row(fx->st, t, why, sizeof why), 0);
+    ok(fx, store_upsert(fx->st, t, S1));
+    static const char *const bad[][2] = {
+        {"ab\xff", "byte 0xFF at offset 2"},       {"\xc0\x80", "byte 0xC0 at offset 0"},
+        {"x\xed\xa0\x80", "byte 0xED at offset 1"}, {"\xe2\x82", "byte 0xE2 at offset 0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v_int(t, 0, 2);
+        v_text(t, 1, bad[i][0]);
+        assert_int_equal(store_check_row(fx->st, t, why, sizeof why), -1);
+        assert_non_null(strstr(why, "column \"s\" of \"u\": PostgreSQL text cannot hold bytes "
+                                    "that are not UTF-8"));
+        assert_non_null(strstr(why, bad[i][1]));
+        assert_int_equal(store_upsert(fx->st, t, S1), -1);
+        assert_non_null(strstr(store_error(fx->st), bad[i][1]));
+    }
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, "SELECT id, s FROM u"), "1|ok \xc3\xa9");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_makes_own_tables, setup, teardown),
@@ -1230,6 +1267,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_history_start_column_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_enable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_fill_property, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_not_utf8, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

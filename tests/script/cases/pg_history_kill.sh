@@ -54,7 +54,7 @@ for dest in o "$PGO"; do
 done
 expect_sql o/warehouse.db "$ROWS" "$CHECKPOINTED"
 expect_pg "$(pg_rows "$PG_SCHEMA")" "$CHECKPOINTED"
-expect_pg "SELECT state FROM \"$PG_SCHEMA\"._clua_state" '{"n":2}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM \"$PG_SCHEMA\"._clua_state" '{"n":2}'
 
 # the next run goes on from the checkpoint: the lock goes with the dead
 # session, once its server process has read the end of the connection
