@@ -27,6 +27,7 @@ typedef struct pg_rows {
     PGresult *res;
     int row;
     unsigned char *bytes; /* the last BLOB read, decoded */
+    char *text;           /* the last bytea read as text (the saved state), decoded */
 } pg_rows;
 
 static pg_rows *rows_of(inspect_rows *r) { return (pg_rows *)r; }
@@ -118,6 +119,21 @@ static const char *pg_text(inspect_rows *r, int i, size_t *n) {
     pg_rows *pr = rows_of(r);
     *n = 0;
     if (PQgetisnull(pr->res, pr->row, i)) return NULL;
+    if (PQftype(pr->res, i) == OID_BYTEA) {
+        /* The state is kept as bytea (every byte of it): its text is the
+         * bytes, as SQLite's column holds them, NUL-terminated. */
+        size_t len;
+        unsigned char *b = PQunescapeBytea((const unsigned char *)PQgetvalue(pr->res, pr->row, i), &len);
+        free(pr->text);
+        pr->text = b ? malloc(len + 1) : NULL;
+        if (pr->text) {
+            memcpy(pr->text, b, len);
+            pr->text[len] = '\0';
+            *n = len;
+        }
+        PQfreemem(b);
+        return pr->text ? pr->text : "";
+    }
     *n = (size_t)PQgetlength(pr->res, pr->row, i);
     return PQgetvalue(pr->res, pr->row, i);
 }
@@ -131,6 +147,7 @@ static const unsigned char *pg_blob(inspect_rows *r, int i, size_t *n) {
 
 static void pg_done(inspect_rows *r) {
     PQfreemem(rows_of(r)->bytes);
+    free(rows_of(r)->text);
     PQclear(rows_of(r)->res);
     free(r);
 }

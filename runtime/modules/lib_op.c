@@ -136,7 +136,7 @@ static void check_row_arg(lua_State *L, struct clua_runtime *rt, const char *op)
  * as a type error is: a script may catch it and go on. */
 static void check_row(lua_State *L, struct clua_runtime *rt, const dest_table *t, const char *op) {
     if (store_check_row(rt->st, t, rt->msg, sizeof rt->msg) != 0)
-        raise_error(L, "%s: %s", op, rt->msg);
+        raise_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
 }
 
 /* Writes the row read into t as a new version of a history table; a

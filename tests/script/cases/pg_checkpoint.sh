@@ -40,16 +40,16 @@ expect_pg "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM in
            WHERE table_schema = '$S' AND table_name = 't'" "id,v,_fivetran_synced,_fivetran_deleted"
 expect_pg "SELECT count(*) FROM information_schema.tables WHERE table_schema = '$S' AND table_name = 'later'" 0
 expect_pg "SELECT table_name, column_name FROM $S._clua_columns ORDER BY 1, 2" $'t|id\nt|v'
-expect_pg "SELECT state FROM $S._clua_state" '{"page":1}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $S._clua_state" '{"page":1}'
 expect_pg "SELECT id, status, error FROM $S._clua_syncs" "1|failed|fails.lua:13: the source went away"
-expect_pg "SELECT sync_id, seq, state FROM $S._clua_sync_checkpoints" '1|1|{"page":1}'
+expect_pg "SELECT sync_id, seq, convert_from(state, 'UTF8') FROM $S._clua_sync_checkpoints" '1|1|{"page":1}'
 
 run fails.lua --output "$URL"
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_err "INFO     resumed at page 1"
 expect_pg "SELECT id, v, extra, _fivetran_deleted FROM $S.t ORDER BY id" $'1|a||f\n2|b||f\n3|c2|7|f'
-expect_pg "SELECT state FROM $S._clua_state" '{"page":2}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $S._clua_state" '{"page":2}'
 expect_pg "SELECT id, status FROM $S._clua_syncs ORDER BY id" $'1|failed\n2|succeeded'
 
 # kill -9 mid-sync. pages.lua does eight pages, each upserting 50 rows,
@@ -89,7 +89,7 @@ ROWS="SELECT id, v, n, _fivetran_deleted FROM %s.t ORDER BY id"
 for at in 2 5; do
   pg_kill_at pages.lua "$S" "$at"
   # Exactly the checkpoints: P pages of 50 rows, P - 1 deleted, nothing of page P + 1.
-  P=$(pg_sql "SELECT (state::jsonb->>'page')::int FROM $S._clua_state")
+  P=$(pg_sql "SELECT (convert_from(state, 'UTF8')::jsonb->>'page')::int FROM $S._clua_state")
   [ "$P" -ge "$at" ] && [ "$P" -lt 8 ] || fail "killed at page $at, the state says page $P"
   expect_pg "SELECT count(*), count(*) FILTER (WHERE _fivetran_deleted), max(id) FROM $S.t" \
     "$((50 * P))|$((P - 1))|$((100 * P + 50))"
@@ -104,7 +104,7 @@ expect_out "SYNC SUCCEEDED"
 [ "$(pg_sql "$(printf "$ROWS" "$S")")" = "$(pg_sql "$(printf "$ROWS" "$UNCUT")")" ] ||
   fail "after kill -9 and a rerun, $S.t differs from the uncut run's $UNCUT.t"
 expect_pg "SELECT count(*) FROM $S.t" 400
-expect_pg "SELECT state FROM $S._clua_state" '{"page":8}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $S._clua_state" '{"page":8}'
 expect_pg "SELECT string_agg(status, ',' ORDER BY id) FROM $S._clua_syncs" "unfinished,unfinished,succeeded"
 pg_reset_schema
 pg_reset_schema "$UNCUT"

@@ -39,7 +39,7 @@ expect_same lite/warehouse.db \
   "SELECT table_name, column_name, logical_type, primary_key, declared FROM _clua_columns ORDER BY 1, 2" \
   "SELECT table_name, column_name, logical_type, primary_key, declared FROM $THREE._clua_columns ORDER BY 1, 2" \
   $'three|id|STRING|1|1\nthree|val1|STRING|0|1\nthree|val2|INT|0|1'
-expect_pg "SELECT state FROM $THREE._clua_state" "{}"
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $THREE._clua_state" "{}"
 expect_pg "SELECT script, status FROM $THREE._clua_syncs ORDER BY id" \
   $'Documented Three.lua|succeeded\nDocumented Three.lua|succeeded'
 

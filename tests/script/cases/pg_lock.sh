@@ -35,14 +35,14 @@ kill -0 "$PID1" 2> /dev/null || fail "slow.lua ended before the run on another s
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_pg "SELECT id, v FROM $OTHER.t" "999|quick"
-expect_pg "SELECT state FROM $OTHER._clua_state" '{"page":9}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $OTHER._clua_state" '{"page":9}'
 
 end_sync
 grep -qF "Upserts        | 200" out1 || fail "the first run's summary: $(cat out1)"
 expect_pg "SELECT count(*), min(id), max(id), count(*) FILTER (WHERE v = 'first'), count(*) FILTER (WHERE v = 'second')
            FROM $PG_SCHEMA.t" "200|1|200|100|100"
 expect_pg "SELECT count(*) FROM $PG_SCHEMA.t WHERE id = 999" 0
-expect_pg "SELECT state FROM $PG_SCHEMA._clua_state" '{"page":2}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $PG_SCHEMA._clua_state" '{"page":2}'
 # The refused runs are not in the schema's journal; the holder's run is, once.
 expect_pg "SELECT script, status FROM $PG_SCHEMA._clua_syncs" "slow.lua|succeeded"
 

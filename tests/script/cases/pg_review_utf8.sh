@@ -23,7 +23,7 @@ end
 LUA
 run u.lua --output "$PGO"
 expect_exit 0
-expect_err 'caught: false op.upsert: column "name" of "t": PostgreSQL text cannot hold bytes that are not UTF-8 (byte 0xFF at offset 2; store it as BINARY)'
+expect_err 'caught: false op.upsert("t"): column "name" of "t": PostgreSQL text cannot hold bytes that are not UTF-8 (byte 0xFF at offset 2; store it as BINARY)'
 expect_pg "SELECT id, name FROM \"$PG_SCHEMA\".t ORDER BY id" '1|one
 3|three'
 expect_pg "SELECT convert_from(state, 'UTF8') FROM \"$PG_SCHEMA\"._clua_state" '{"done":true}'

@@ -42,7 +42,7 @@ no_secret() { expect_no_out "$SECRET"; expect_no_err "$SECRET"; }
 "$CLUA" pages.lua --output "$URL" > out 2> err &
 pid=$!
 for _ in $(seq 200); do
-  [ "$(private_sql "SELECT (state::jsonb->>'page')::int >= 2 FROM gone._clua_state")" = t ] && break
+  [ "$(private_sql "SELECT (convert_from(state, 'UTF8')::jsonb->>'page')::int >= 2 FROM gone._clua_state")" = t ] && break
   sleep 0.05
 done
 pg_private_ctl "$PG" stop
@@ -64,7 +64,7 @@ bad=$(grep -cvE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (INFO|WARNING|SEVERE) ' e
 # Back again: the server kept pages 1 and 2 (or what was committed by the
 # stop); the next run resumes from there and ends with all six pages.
 pg_private_ctl "$PG" start
-P=$(private_sql "SELECT (state::jsonb->>'page')::int FROM gone._clua_state")
+P=$(private_sql "SELECT (convert_from(state, 'UTF8')::jsonb->>'page')::int FROM gone._clua_state")
 [ "$P" -ge 2 ] && [ "$P" -lt 6 ] || fail "after the stop, the state says page $P"
 [ "$(private_sql "SELECT count(*) FROM gone.t")" = $((20 * P)) ] ||
   fail "after the stop at page $P the server holds $(private_sql "SELECT count(*) FROM gone.t") rows"
@@ -75,7 +75,7 @@ expect_err "INFO     starting after page $P"
 no_secret
 got=$(private_sql "SELECT count(*), count(DISTINCT v), min(id), max(id) FROM gone.t")
 [ "$got" = "120|6|101|620" ] || fail "after the rerun: $got, expected 120|6|101|620"
-[ "$(private_sql "SELECT state FROM gone._clua_state")" = '{"page":6}' ] || fail "state: $(private_sql "SELECT state FROM gone._clua_state")"
+[ "$(private_sql "SELECT convert_from(state, 'UTF8') FROM gone._clua_state")" = '{"page":6}' ] || fail "state: $(private_sql "SELECT convert_from(state, 'UTF8') FROM gone._clua_state")"
 got=$(private_sql "SELECT count(*) FROM gone._clua_syncs WHERE coalesce(error, '') LIKE '%$SECRET%'")
 [ "$got" = 0 ] || fail "_clua_syncs holds the password: $got rows"
 

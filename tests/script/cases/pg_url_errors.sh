@@ -113,7 +113,7 @@ LUA
   expect_pg "SELECT id FROM $PG_SCHEMA.kept" 1
   expect_pg "SELECT count(*) FROM information_schema.tables WHERE table_schema = '$PG_SCHEMA' AND table_name LIKE 'aaaa%'" 0
   expect_pg "SELECT count(*) FROM information_schema.columns WHERE table_schema = '$PG_SCHEMA' AND column_name LIKE 'aaaa%'" 0
-  expect_pg "SELECT state FROM $PG_SCHEMA._clua_state" '{"page":1}'
+  expect_pg "SELECT convert_from(state, 'UTF8') FROM $PG_SCHEMA._clua_state" '{"page":1}'
 done
 pg_reset_schema
 write long63.lua <<LUA

@@ -67,5 +67,5 @@ expect_same lite/warehouse.db \
 $(sqlite3 lite/warehouse.db "SELECT _fivetran_id FROM u WHERE id = 2")|2|9007199254740993
 $(sqlite3 lite/warehouse.db "SELECT _fivetran_id FROM u WHERE id = 3")|3|1e+300
 $(sqlite3 lite/warehouse.db "SELECT _fivetran_id FROM u WHERE id = 4")|4|x"
-expect_pg "SELECT state FROM $PG_SCHEMA._clua_state" '{"run":4}'
+expect_pg "SELECT convert_from(state, 'UTF8') FROM $PG_SCHEMA._clua_state" '{"run":4}'
 pg_reset_schema

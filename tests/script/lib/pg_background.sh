@@ -15,7 +15,7 @@ pg_start_sync() {
   "$CLUA" "$script" --output "$url" "$@" > out1 2> err1 &
   PID1=$!
   for _ in $(seq 200); do
-    state=$(psql -XAtq -d "$CLUA_PG_URL" -c "SELECT state FROM \"$schema\"._clua_state" 2>/dev/null)
+    state=$(psql -XAtq -d "$CLUA_PG_URL" -c "SELECT convert_from(state, 'UTF8') FROM \"$schema\"._clua_state" 2>/dev/null)
     [ "$state" = '{"page":1}' ] && break
     sleep 0.05
   done
@@ -33,7 +33,7 @@ pg_kill_at() {
   pid=$!
   for _ in $(seq 400); do
     got=$(psql -XAtq -d "$CLUA_PG_URL" \
-      -c "SELECT (state::jsonb->>'page')::int >= $page FROM \"$schema\"._clua_state" 2>/dev/null)
+      -c "SELECT (convert_from(state, 'UTF8')::jsonb->>'page')::int >= $page FROM \"$schema\"._clua_state" 2>/dev/null)
     [ "$got" = t ] && break
     sleep 0.05
   done
