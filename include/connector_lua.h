@@ -114,7 +114,8 @@ typedef enum clua_option {
     CLUA_OPT_CONFIGURATION_FILE,    /* JSON object file; default none: {} */
     CLUA_OPT_STATE_FILE,            /* JSON object file to start from; default the saved state */
     CLUA_OPT_OUTPUT_DIR,            /* default files/<script name without .lua>; at
-                                       most CLUA_OUTPUT_DIR_MAX bytes, as is the default */
+                                       most CLUA_OUTPUT_DIR_MAX bytes, as is the default;
+                                       or a postgresql:// URL: load into its schema */
     CLUA_OPT_RECORD_FILE,           /* save every HTTP exchange to this cassette (JSON);
                                        not with CLUA_OPT_REPLAY_FILE (clua_sync refuses
                                        the pair with CLUA_ERROR_OPTION) */
@@ -177,7 +178,8 @@ clua_status clua_set_log(clua_runtime *rt, clua_log_fn fn, void *user);
 
 /* The output directory the options name: CLUA_OPT_OUTPUT_DIR, or
  * "files/<script name without .lua>" from CLUA_OPT_SCRIPT; "" with
- * neither. Owned by rt; it changes when those options do. */
+ * neither; a PostgreSQL URL with its password masked. Owned by rt; it
+ * changes when those options do. */
 const char *clua_directory(const clua_runtime *rt);
 
 /* ---- a sync ---- */
