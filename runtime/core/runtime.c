@@ -323,7 +323,7 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
  * file name normalised as a table name is ("Orders-EU.lua": orders_eu). */
 static clua_status name_destination(clua_runtime *rt) {
     const char *target = rt->opt->output_dir;
-    char err[2048], msg[2100];
+    char msg[2100];
     if (pg_url_almost(target)) {
         snprintf(msg, sizeof msg,
                  "--output %.1000s: a PostgreSQL URL begins postgresql:// (or postgres://), "
@@ -338,22 +338,9 @@ static clua_status name_destination(clua_runtime *rt) {
         snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
         return CLUA_OK;
     }
-    const char *base = script_name(rt->opt->script);
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".lua") == 0) n -= 4;
-    strbuf schema = STRBUF_INIT;
-    pg_url_status rc = names_normalize(base, n, true, &schema) != 0
-                           ? PG_URL_NOMEM
-                           : pg_url_parse(target, strbuf_cstr(&schema), &rt->pg, err, sizeof err);
-    strbuf_free(&schema);
-    if (rc == PG_URL_NOMEM) {
-        rt->out_of_memory = true;
-        return fail(rt, CLUA_ERROR_NOMEM, "out of memory");
-    }
-    if (rc != PG_URL_OK) {
-        snprintf(msg, sizeof msg, "--output %s", err);
-        return fail(rt, CLUA_ERROR_OPTION, msg);
-    }
+    clua_status status = rt_server_url(rt, &rt->pg);
+    if (status == CLUA_ERROR_NOMEM) rt->out_of_memory = true;
+    if (status != CLUA_OK) return status;
     snprintf(rt->dir, sizeof rt->dir, "%s", rt->pg.display);
     snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s, schema \"%s\"",
              rt->pg.display, rt->pg.schema);
