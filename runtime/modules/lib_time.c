@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -116,9 +117,14 @@ static int time_format(lua_State *L) {
     size_t plen;
     const char *p = lua_tolstring(L, 2, &plen);
     if (memchr(p, '\0', plen)) return luaL_error(L, "time.format: pattern holds a zero byte");
-    /* %f becomes the milliseconds here; strftime does the rest. */
-    char digits[4];
+    /* %f becomes the milliseconds here, and the years of %Y, %G and %F
+     * four digits (glibc's strftime writes the year 999 as "999", which
+     * time.parse would not read back); strftime does the rest. */
+    char digits[4], year[8], iso_year[8], iso[8];
     snprintf(digits, sizeof digits, "%03d", (int)milli);
+    snprintf(year, sizeof year, "%04d", tm.tm_year + 1900);
+    strftime(iso, sizeof iso, "%G", &tm);
+    snprintf(iso_year, sizeof iso_year, "%04ld", strtol(iso, NULL, 10));
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (size_t i = 0; i < plen; i++) {
@@ -129,6 +135,11 @@ static int time_format(lua_State *L) {
         char c = i + 1 < plen ? p[i + 1] : '\0';
         if (c == 'f') {
             luaL_addlstring(&b, digits, 3);
+        } else if (c == 'Y' || c == 'F') {
+            luaL_addstring(&b, year);
+            if (c == 'F') luaL_addstring(&b, "-%m-%d");
+        } else if (c == 'G') {
+            luaL_addstring(&b, iso_year);
         } else if (c != '\0' && strchr(TIME_CODES, c)) {
             luaL_addchar(&b, '%');
             luaL_addchar(&b, c);

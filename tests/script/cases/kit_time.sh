@@ -117,7 +117,11 @@ function update(configuration, state)
   eq(time.format(t, "%z %Z"), "+0000 GMT", "%z in UTC")
   eq(time.format(t, ""), "", "empty pattern")
   eq(time.format(-1, "%Y-%m-%d %H:%M:%S.%f"), "1969-12-31 23:59:59.999", "pattern before 1970")
-  eq(time.format(time.parse("0001-01-01"), "%Y %j"), "1 001", "year 1")
+  eq(time.format(time.parse("0001-01-01"), "%Y %j"), "0001 001", "year 1")
+  -- years before 1000 keep four digits, so the text reads back
+  eq(time.format(time.parse("0999-12-31"), "%F|%Y|%G|%y"), "0999-12-31|0999|1000|99", "year 999")
+  eq(time.parse(time.format(time.parse("0042-03-04"), "%FT%T.%fZ")), time.parse("0042-03-04"),
+     "year 42 round trip")
   raises(function() time.format(t, "%s") end, "%s is not a code it takes")
   raises(function() time.format(t, "%Ey") end, "%E is not a code it takes")
   raises(function() time.format(t, "50%") end, "is not a code it takes")
