@@ -37,9 +37,10 @@ static void keep_error(inspector *in, const PGresult *res) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = primary ? primary : in->db ? PQerrorMessage(in->db) : "out of memory";
-    size_t n = strcspn(msg, "\n");
+    char line[sizeof in->why];
+    pg_url_message_line(msg, line, sizeof line);
     /* lock_not_available: lock_timeout (set_session) ran out. */
-    snprintf(in->why, sizeof in->why, "%.*s%s", (int)n, n ? msg : "out of memory",
+    snprintf(in->why, sizeof in->why, "%s%s", line[0] ? line : "out of memory",
              state && !strcmp(state, "55P03")
                  ? " (a running sync is adding or widening a column of this table in a "
                    "checkpoint it has not committed yet; try again when it has)"

@@ -656,3 +656,31 @@ void pg_url_free(pg_url *u) {
     free(u->display);
     memset(u, 0, sizeof *u);
 }
+
+void pg_url_message_line(const char *msg, char *out, size_t n) {
+    size_t k = 0;
+    bool line_start = true, indented = false, pending_space = false;
+    if (n == 0) return;
+    for (const char *s = msg; *s && k + 1 < n; s++) {
+        if (*s == '\n') {
+            line_start = true;
+            indented = pending_space = false;
+            continue;
+        }
+        if (isspace((unsigned char)*s)) {
+            if (line_start) indented = true;
+            else pending_space = true;
+            continue;
+        }
+        const char *sep = "";
+        if (line_start && k > 0) sep = indented && islower((unsigned char)*s) ? " " : "; ";
+        else if (pending_space) sep = " ";
+        size_t m = strlen(sep);
+        if (k + m + 1 >= n) break;
+        memcpy(out + k, sep, m);
+        k += m;
+        out[k++] = *s;
+        line_start = pending_space = false;
+    }
+    out[k] = '\0';
+}

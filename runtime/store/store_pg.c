@@ -3,12 +3,12 @@
  * state and owner, reading the catalog, and the table of methods that
  * store.c calls. Every failure keeps PostgreSQL's reason with its phase,
  * e.g. `upsert into "user": value too long for type ...`. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg_url.h"
 #include "rowhash.h"
 #include "store_pg_internal.h"
 
@@ -35,24 +35,6 @@ static const char OWN_TABLES_SQL[] =
 
 /* ---- failures ---- */
 
-/* Copies s into out as one line: runs of white space become one space,
- * none at the ends ("server closed the connection unexpectedly\n\tThis
- * probably means ..." reads as one sentence). */
-static void one_line(char *out, size_t n, const char *s) {
-    size_t k = 0;
-    bool space = false;
-    for (; *s && k + 1 < n; s++) {
-        if (isspace((unsigned char)*s)) {
-            space = k > 0;
-            continue;
-        }
-        if (space && k + 2 < n) out[k++] = ' ';
-        space = false;
-        out[k++] = *s;
-    }
-    out[k] = '\0';
-}
-
 int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
     char phase[512], reason[700] = "", detail[300] = "";
     va_list ap;
@@ -62,11 +44,12 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *more = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
     if (primary) {
-        one_line(reason, sizeof reason, primary);
-        if (more) one_line(detail, sizeof detail, more);
+        pg_url_message_line(primary, reason, sizeof reason);
+        if (more) pg_url_message_line(more, detail, sizeof detail);
     } else {
         /* No result: libpq's own reason (the connection, or memory). */
-        one_line(reason, sizeof reason, ps->conn ? PQerrorMessage(ps->conn) : "out of memory");
+        pg_url_message_line(ps->conn ? PQerrorMessage(ps->conn) : "out of memory", reason,
+                            sizeof reason);
         if (!reason[0]) snprintf(reason, sizeof reason, "out of memory");
     }
     if (strncmp(reason, "row is too big", 14) == 0) {
@@ -162,7 +145,7 @@ static void url_password(const char *conninfo, char *out, size_t n) {
 /* Keeps the connection's failure in err, without the password. */
 static void connect_error(PGconn *conn, const char *conninfo, char *err, size_t errlen) {
     char reason[1024], pw[256];
-    one_line(reason, sizeof reason, conn ? PQerrorMessage(conn) : "out of memory");
+    pg_url_message_line(conn ? PQerrorMessage(conn) : "out of memory", reason, sizeof reason);
     url_password(conninfo, pw, sizeof pw);
     mask(reason, sizeof reason, pw);
     PQconninfoOption *opts = conn ? PQconninfo(conn) : NULL;

@@ -381,6 +381,38 @@ static void test_mask_text(void **state) {
     }
 }
 
+/* libpq's messages, one line each. */
+static void test_message_line(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"connection to server on socket \"/s/.s.PGSQL.5432\" failed: FATAL:  database \"x\" does "
+         "not exist\n",
+         "connection to server on socket \"/s/.s.PGSQL.5432\" failed: FATAL: database \"x\" does "
+         "not exist"},
+        {"connection to server on socket \"/s/.s.PGSQL.5432\" failed: No such file or directory\n"
+         "\tIs the server running locally and accepting connections on that socket?\n",
+         "connection to server on socket \"/s/.s.PGSQL.5432\" failed: No such file or directory; Is "
+         "the server running locally and accepting connections on that socket?"},
+        {"server closed the connection unexpectedly\n\tThis probably means the server terminated "
+         "abnormally\n\tbefore or while processing the request.\n",
+         "server closed the connection unexpectedly; This probably means the server terminated "
+         "abnormally before or while processing the request."},
+        {"a failed\nb failed\n\n", "a failed; b failed"},
+        {"  lead  \n\n  ", "lead"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[300];
+        pg_url_message_line(cases[i][0], out, sizeof out);
+        if (strcmp(out, cases[i][1]) != 0)
+            fail_msg("%s\n  got  %s\n  want %s", cases[i][0], out, cases[i][1]);
+    }
+    /* Cut to a small buffer: whole characters, terminated, no half separator. */
+    char small[8];
+    pg_url_message_line("abcdef\nghi", small, sizeof small);
+    assert_string_equal(small, "abcdef");
+}
+
 /* ---- property: random users and passwords ---- */
 
 static uint64_t rng = 0x2545f4914f6cdd1du;
@@ -693,7 +725,7 @@ int main(void) {
         cmocka_unit_test(test_refused),   cmocka_unit_test(test_environment),
         cmocka_unit_test(test_small_buffer),
         cmocka_unit_test(test_mask_text), cmocka_unit_test(test_random_urls),
-        cmocka_unit_test(test_random_secrets),
+        cmocka_unit_test(test_random_secrets), cmocka_unit_test(test_message_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
