@@ -210,7 +210,12 @@ static int take_lock(pg_store *ps, const char *schema) {
  * relations then hide a user table of the same name: pg_create_table
  * refuses names that start with pg_, which all of them do. DateStyle,
  * TimeZone and extra_float_digits make the server's text of dates and
- * numbers one fixed form (ISO, UTC, the shortest text that reads back). */
+ * numbers one fixed form (ISO, UTC, the shortest text that reads back).
+ * The keepalives and client_connection_check_interval make the server
+ * notice a client that is gone (its host dead or cut off: no FIN ever
+ * comes) within about a minute and a half, idle or running a statement,
+ * and so end the session and free the schema's lock, where the system's
+ * TCP defaults wait two hours. */
 static int set_session(pg_store *ps, const char *schema) {
     char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
     if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
@@ -218,7 +223,9 @@ static int set_session(pg_store *ps, const char *schema) {
     int bad = strbuf_printf(&ps->sql,
                             "SET search_path = %s; SET datestyle = 'ISO, YMD';"
                             " SET timezone = 'UTC'; SET extra_float_digits = 3;"
-                            " SET intervalstyle = 'iso_8601'",
+                            " SET intervalstyle = 'iso_8601'; SET tcp_keepalives_idle = 30;"
+                            " SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6;"
+                            " SET client_connection_check_interval = '5s'",
                             ident);
     PQfreemem(ident);
     if (bad) return store_oom(&ps->base);
