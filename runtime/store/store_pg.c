@@ -3,10 +3,13 @@
  * state and owner, reading the catalog, and the table of methods that
  * store.c calls. Every failure keeps PostgreSQL's reason with its phase,
  * e.g. `upsert into "user": value too long for type ...`. */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pg_url.h"
 #include "rowhash.h"
@@ -199,6 +202,51 @@ static int take_lock(pg_store *ps, const char *schema) {
     return got;
 }
 
+/* After a kill -9 the server takes a moment (up to about half a second
+ * on a loaded machine) to end the killed run's session and free its lock.
+ * Whether the holder is such a run: a connector-lua session (its
+ * application_name ends ", pid N", the holder text of store_pg_open) on
+ * this host (it and this session both on the server's Unix socket) whose
+ * process N is gone. The answer only ever delays a refusal (a pid of
+ * another pid namespace reads as gone); it never takes a lock held. */
+static bool holder_gone(pg_store *ps, const char *schema) {
+    const char *args[] = {schema};
+    PGresult *res = query(ps,
+                          "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a"
+                          " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
+                          " AND l.database = (SELECT oid FROM pg_database"
+                          " WHERE datname = current_database())"
+                          " AND l.classid = " LOCK_CLASS "::oid AND l.objsubid = 2"
+                          " AND l.objid = hashtext('connector-lua:' || $1)::oid"
+                          " AND a.client_addr IS NULL AND inet_client_addr() IS NULL",
+                          1, args, PGRES_TUPLES_OK, "finding the lock's holder");
+    bool gone = false;
+    if (res && PQntuples(res) == 1) {
+        const char *app = PQgetvalue(res, 0, 0), *p = strstr(app, ", pid ");
+        char *end;
+        long pid = p && strncmp(app, "connector-lua ", 14) == 0 ? strtol(p + 6, &end, 10) : 0;
+        gone = pid > 0 && *end == '\0' && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    } else if (res) {
+        gone = true; /* no holder any more: the lock was let go just now */
+    }
+    PQclear(res);
+    return gone;
+}
+
+/* How long a lock whose holder_gone is tried again, in seconds. */
+#define LOCK_GRACE 3.0
+
+/* take_lock, tried again while the holder is a killed run's session that
+ * the server has not ended yet (holder_gone). */
+static int take_lock_after_kill(pg_store *ps, const char *schema) {
+    int got = take_lock(ps, schema);
+    for (int i = 0; got == 0 && i < (int)(LOCK_GRACE / 0.05) && holder_gone(ps, schema); i++) {
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+        got = take_lock(ps, schema);
+    }
+    return got;
+}
+
 /* The session's settings every statement relies on. search_path: the
  * schema alone, so that all SQL is unqualified and CREATE makes its
  * tables there; pg_catalog, not named, is then searched before it, as
@@ -305,7 +353,7 @@ static store *open_store(const char *conninfo, const char *schema, const char *h
     int got = -1;
     if (pg_canceller_start(&ps->canceller, ps->conn) != 0) {
         store_oom(&ps->base);
-    } else if (set_session(ps, schema) == 0 && (got = take_lock(ps, schema)) == 0) {
+    } else if (set_session(ps, schema) == 0 && (got = take_lock_after_kill(ps, schema)) == 0) {
         char who[600];
         lock_holder(ps, schema, who, sizeof who);
         snprintf(err, errlen,
