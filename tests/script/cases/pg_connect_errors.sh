@@ -31,32 +31,35 @@ run ok.lua --output "postgresql://postgres@/nodb_here?host=$HOST"
 expect_exit 1
 severe_is "cannot connect to PostgreSQL: connection to server on socket \"$SOCK\" failed: FATAL: database \"nodb_here\" does not exist"
 
-# The password, in every form, through a sync, reset and inspect that fail
-# (a database that does not exist, a value libpq refuses, a parameter it
-# does not know): never printed.
+# The password, in every form, through a sync that fails (a database that
+# does not exist, a value libpq refuses, a parameter it does not know), and
+# through reset and inspect for three of them (the same parsing, their own
+# messages): never printed. (unit.test_pg_url puts random secrets in these
+# forms by the thousand.)
 S=Zq7sEcReT9x
 n=0
-for form in "postgresql://postgres:$S@/nodb?host=$HOST" \
-            "$CLUA_PG_URL&password=$S&dbname=nodb" \
-            "$CLUA_PG_URL&pass%77ord=$S&sslmode=bogus" \
-            "$CLUA_PG_URL&PASSWORD=$S" \
-            "$CLUA_PG_URL&password%3d$S" \
-            "$CLUA_PG_URL&password%3D$S=x" \
-            "$CLUA_PG_URL&password=x&password=$S&port=0" \
-            "$CLUA_PG_URL&password=$S%zz"; do
+for form in "postgresql://postgres:$S@/nodb?host=$HOST|all" \
+            "$CLUA_PG_URL&password=$S&dbname=nodb|" \
+            "$CLUA_PG_URL&pass%77ord=$S&sslmode=bogus|" \
+            "$CLUA_PG_URL&PASSWORD=$S|all" \
+            "$CLUA_PG_URL&password%3d$S|all" \
+            "$CLUA_PG_URL&password%3D$S=x|" \
+            "$CLUA_PG_URL&password=x&password=$S&port=0|" \
+            "$CLUA_PG_URL&password=$S%zz|"; do
+  url="${form%|*}&schema=connect_errors"
   for cmd in sync reset inspect; do
     case $cmd in
-      sync) run ok.lua --output "$form&schema=connect_errors" ;;
-      reset) run reset --output "$form&schema=connect_errors" --yes ;;
-      inspect) run inspect --output "$form&schema=connect_errors" ;;
+      sync) run ok.lua --output "$url" ;;
+      reset) [ "${form##*|}" = all ] || continue; run reset --output "$url" --yes ;;
+      inspect) [ "${form##*|}" = all ] || continue; run inspect --output "$url" ;;
     esac
-    [ "$RC" = 0 ] && fail "$cmd --output $form: exit 0"
+    [ "$RC" = 0 ] && fail "$cmd --output $url: exit 0"
     expect_no_out "$S"
     expect_no_err "$S"
     n=$((n + 1))
   done
 done
-[ "$n" = 24 ] || fail "$n runs, expected 24"
+[ "$n" = 14 ] || fail "$n runs, expected 14"
 PGPASSWORD=$S run ok.lua --output "$CLUA_PG_URL&user=nobody"
 expect_exit 1
 expect_err "cannot connect to PostgreSQL: connection to server on socket \"$SOCK\" failed: FATAL: role \"nobody\" does not exist"
