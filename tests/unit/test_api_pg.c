@@ -91,7 +91,7 @@ static void test_timeout_stops_a_lock_wait(void **state) {
     exec_ok(holder, "SELECT 1");
     assert_string_equal(value(admin,
                               "SELECT count(*) FROM pg_stat_activity"
-                              " WHERE application_name LIKE 'connector-lua%'",
+                              " WHERE application_name LIKE 'connector-lua api_timeout.lua,%'",
                               v, sizeof v),
                         "0");
     assert_string_equal(value(admin,
