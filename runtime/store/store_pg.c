@@ -158,6 +158,14 @@ static void connect_error(PGconn *conn, const char *conninfo, char *err, size_t 
     snprintf(err, errlen, "cannot connect to PostgreSQL: %s", reason);
 }
 
+/* The session that holds the schema's lock ($1: the schema), for the
+ * queries below. */
+#define HOLDER_SQL                                                                                 \
+    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"                                    \
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database"   \
+    " WHERE datname = current_database()) AND l.classid = " LOCK_CLASS "::oid"                     \
+    " AND l.objsubid = 2 AND l.objid = hashtext('connector-lua:' || $1)::oid"
+
 /* The session the schema's lock is held by, for the message of a second
  * run: its application_name (the holder text of store_pg_open), its
  * server process and its client. */
@@ -165,12 +173,7 @@ static void lock_holder(pg_store *ps, const char *schema, char *out, size_t n) {
     const char *args[] = {schema};
     PGresult *res = query(ps,
                           "SELECT a.application_name, a.pid, coalesce(host(a.client_addr),"
-                          " 'the local socket') FROM pg_locks l JOIN pg_stat_activity a"
-                          " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                          " AND l.database = (SELECT oid FROM pg_database"
-                          " WHERE datname = current_database())"
-                          " AND l.classid = " LOCK_CLASS "::oid AND l.objsubid = 2"
-                          " AND l.objid = hashtext('connector-lua:' || $1)::oid LIMIT 1",
+                          " 'the local socket')" HOLDER_SQL " LIMIT 1",
                           1, args, PGRES_TUPLES_OK, "finding the lock's holder");
     if (res && PQntuples(res) == 1) {
         const char *app = PQgetvalue(res, 0, 0);
@@ -212,12 +215,7 @@ static int take_lock(pg_store *ps, const char *schema) {
 static bool holder_gone(pg_store *ps, const char *schema) {
     const char *args[] = {schema};
     PGresult *res = query(ps,
-                          "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a"
-                          " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                          " AND l.database = (SELECT oid FROM pg_database"
-                          " WHERE datname = current_database())"
-                          " AND l.classid = " LOCK_CLASS "::oid AND l.objsubid = 2"
-                          " AND l.objid = hashtext('connector-lua:' || $1)::oid"
+                          "SELECT a.application_name" HOLDER_SQL
                           " AND a.client_addr IS NULL AND inet_client_addr() IS NULL",
                           1, args, PGRES_TUPLES_OK, "finding the lock's holder");
     bool gone = false;
