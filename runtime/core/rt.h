@@ -17,6 +17,7 @@
 #include "row.h"
 #include "store.h"
 #include "strbuf.h"
+#include "watchdog.h"
 
 /* Where a sync is; bindings refuse to run in the wrong phase, and a
  * failure's phase decides its status. */
@@ -130,6 +131,7 @@ struct clua_runtime {
     bool memory_limited; /* the script went past --memory-limit */
     bool closing;          /* the Lua state is being closed: finalizers run */
     double close_deadline; /* CLOCK_MONOTONIC seconds they may run until */
+    watchdog_timer timer;  /* stops a statement the deadline finds waiting */
     strbuf log_scratch; /* a log line with its secrets masked */
 };
 

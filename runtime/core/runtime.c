@@ -366,7 +366,10 @@ static clua_status open_store(clua_runtime *rt, const char *db_path) {
         if (rt->lock_fd < 0) return fail(rt, CLUA_ERROR_STORE, err);
         rt->st = store_sqlite_open(db_path, err, sizeof err, &why);
     }
-    if (rt->st) return CLUA_OK;
+    if (rt->st) {
+        watchdog_timer_attach(rt, rt->st); /* the deadline stops its statements too */
+        return CLUA_OK;
+    }
     if (why == STORE_OPEN_NOMEM) rt->out_of_memory = true;
     return fail(rt,
                 why == STORE_OPEN_NOMEM  ? CLUA_ERROR_NOMEM
@@ -388,6 +391,7 @@ static clua_status open_destination(clua_runtime *rt, const char *db_path) {
     status = claim_destination(rt, &adopt);
     if (status == CLUA_ERROR_OWNER) {
         /* Nothing was done, so there is nothing to roll back or report. */
+        watchdog_timer_attach(rt, NULL);
         store_close(rt->st, &rt->cat);
         rt->st = NULL;
     }
@@ -455,6 +459,12 @@ clua_status clua_sync(clua_runtime *rt) {
     rt->log = (logger){opt->log_level, opt->log_fn,  opt->log_user,
                        &rt->progress,  &rt->secrets, &rt->log_scratch,
                        opt->log_json && !opt->log_fn};
+    int timer_err = watchdog_timer_start(rt);
+    if (timer_err != 0)
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "--timeout: no timer thread (%s): a statement that waits on the database "
+                   "is not stopped at the deadline",
+                   strerror(timer_err));
 
     char *config = NULL, *state = NULL, *cassette = NULL;
     size_t config_len = 0, state_len = 0, cassette_len = 0;
@@ -562,6 +572,17 @@ clua_status clua_sync(clua_runtime *rt) {
     }
 
 done:
+    /* A statement the deadline stopped (one waiting on the server) failed
+     * with the store's words ("canceling statement due to user request"):
+     * the sync ran out of time, and says so as the hook would have. */
+    if (watchdog_timer_stop(rt) && status != CLUA_OK && status != CLUA_ERROR_LIMIT &&
+        status != CLUA_ERROR_OPTION && !rt->interrupted_by) {
+        char stop[160];
+        rt->timed_out = true;
+        watchdog_stop_message(rt, stop, sizeof stop);
+        snprintf(rt->errmsg, sizeof rt->errmsg, "%s: %s", opt->script, stop);
+        status = CLUA_ERROR_LIMIT;
+    }
     if (rt->cassette && !ran) {
         http_cassette_abandon(rt->cassette); /* the cassette there stays as it was */
         rt->cassette = NULL;

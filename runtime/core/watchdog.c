@@ -1,14 +1,17 @@
 /* watchdog: stops a running script from outside it (see watchdog.h): the
  * instruction-count hook and the allocator's poll check the deadline, the
  * memory limit and an interrupt, and raise the stop until the script has
- * unwound. It installs no signal handler: the command (or an embedder)
- * does, and calls clua_interrupt. */
+ * unwound; a timer thread interrupts the store at the deadline. It
+ * installs no signal handler: the command (or an embedder) does, and
+ * calls clua_interrupt. */
 #include "watchdog.h"
 
 #include <lauxlib.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lua_alloc.h"
 #include "rt.h"
@@ -202,4 +205,93 @@ void watchdog_close(lua_State *L, struct clua_runtime *rt) {
     lua_sethook(L, watch_hook, LUA_MASKCOUNT, WATCHDOG_STRIDE);
     lua_pushcfunction(L, guard_finalizers);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1); /* out of memory: unguarded */
+}
+
+/* ---- the deadline's timer ---- */
+
+/* After the deadline, how often the store is asked again: a statement that
+ * began just after one request (the one before found the server idle) is
+ * stopped by the next. */
+#define TIMER_REPEAT 0.5
+
+static struct timespec mono_at(double seconds) {
+    struct timespec ts;
+    ts.tv_sec = (time_t)seconds;
+    ts.tv_nsec = (long)((seconds - floor(seconds)) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) ts.tv_nsec = 999999999L;
+    return ts;
+}
+
+static void *timer_main(void *arg) {
+    watchdog_timer *t = arg;
+    pthread_mutex_lock(&t->mu);
+    double at = t->deadline;
+    while (!t->quit) {
+        if (util_mono_seconds() >= at) {
+            t->fired = true;
+            /* The store's interrupt never blocks (a signal handler calls it). */
+            if (t->st) store_interrupt(t->st);
+            at = util_mono_seconds() + TIMER_REPEAT;
+        }
+        struct timespec ts = mono_at(at);
+        pthread_cond_timedwait(&t->cv, &t->mu, &ts);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+int watchdog_timer_start(struct clua_runtime *rt) {
+    watchdog_timer *t = &rt->timer;
+    t->on = t->quit = t->fired = false;
+    t->st = NULL;
+    if (!rt->opt || rt->opt->timeout_seconds <= 0) return 0;
+    t->deadline = rt->deadline;
+    pthread_condattr_t ca;
+    int rc = pthread_condattr_init(&ca);
+    if (rc != 0) return rc;
+    rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    if (rc == 0) rc = pthread_cond_init(&t->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) return rc;
+    if ((rc = pthread_mutex_init(&t->mu, NULL)) != 0) {
+        pthread_cond_destroy(&t->cv);
+        return rc;
+    }
+    /* Every signal blocked in the thread: SIGINT, SIGTERM and the
+     * command's alarm go to the thread that runs the sync. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&t->thread, NULL, timer_main, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv);
+        return rc;
+    }
+    t->on = true;
+    return 0;
+}
+
+void watchdog_timer_attach(struct clua_runtime *rt, struct store *st) {
+    watchdog_timer *t = &rt->timer;
+    if (!t->on) return;
+    pthread_mutex_lock(&t->mu);
+    t->st = st;
+    pthread_mutex_unlock(&t->mu);
+}
+
+bool watchdog_timer_stop(struct clua_runtime *rt) {
+    watchdog_timer *t = &rt->timer;
+    if (!t->on) return false;
+    pthread_mutex_lock(&t->mu);
+    t->quit = true;
+    t->st = NULL;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    t->on = false;
+    return t->fired;
 }

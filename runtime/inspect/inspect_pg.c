@@ -10,6 +10,7 @@
  * numeric, date or jsonb as its text; text is ordered by its bytes
  * (COLLATE "C"), as SQLite orders it. */
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,10 @@ static void keep_error(inspector *in, const PGresult *res) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = primary ? primary : in->db ? PQerrorMessage(in->db) : "out of memory";
-    size_t n = strcspn(msg, "\n");
+    char line[sizeof in->why];
+    pg_url_message_line(msg, line, sizeof line);
     /* lock_not_available: lock_timeout (set_session) ran out. */
-    snprintf(in->why, sizeof in->why, "%.*s%s", (int)n, n ? msg : "out of memory",
+    snprintf(in->why, sizeof in->why, "%s%s", line[0] ? line : "out of memory",
              state && !strcmp(state, "55P03")
                  ? " (a running sync is adding or widening a column of this table in a "
                    "checkpoint it has not committed yet; try again when it has)"
@@ -47,6 +49,33 @@ static void keep_error(inspector *in, const PGresult *res) {
 }
 
 static const inspect_reader pg_reader;
+
+static bool undefined_function(const PGresult *res) {
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return state && strcmp(state, "42883") == 0;
+}
+
+/* sql again after PostgreSQL found no operator for a text value (inspect
+ * --key on a BINARY key: bytea = text): SQLite finds a blob and a text
+ * never equal, and says "No such row". So the statement is prepared with
+ * the text values untyped, the server says which it takes for bytea, and
+ * those are sent as NULL, which equals nothing; the others as before. */
+static PGresult *retry_untyped(inspector *in, const char *sql, int n, const Oid *types,
+                               const char **values) {
+    Oid *untyped = calloc((size_t)n + 1, sizeof *untyped);
+    if (!untyped) return NULL;
+    for (int k = 0; k < n; k++) untyped[k] = types[k] == OID_TEXT ? 0 : types[k];
+    PGresult *res = PQprepare(in->db, "", sql, n, untyped);
+    free(untyped);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) return res;
+    PQclear(res);
+    res = PQdescribePrepared(in->db, "");
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) return res;
+    for (int k = 0; k < n && k < PQnparams(res); k++)
+        if (types[k] == OID_TEXT && PQparamtype(res, k) == OID_BYTEA) values[k] = NULL;
+    PQclear(res);
+    return PQexecPrepared(in->db, "", n, values, NULL, NULL, 0);
+}
 
 static int pg_query(inspector *in, const char *sql, int n, const inspect_param *p,
                     inspect_rows **out) {
@@ -70,7 +99,26 @@ static int pg_query(inspector *in, const char *sql, int n, const inspect_param *
             if (p[k].kind == INSPECT_INT) snprintf(num[k], sizeof num[k], "%lld", p[k].i);
             else if (p[k].kind == INSPECT_REAL) snprintf(num[k], sizeof num[k], "%.17g", p[k].f);
         }
-        res = PQexecParams(in->db, sql, n, types, values, NULL, NULL, 0);
+        /* A failed statement would end the snapshot's transaction: with
+         * text values, which may meet a bytea, a savepoint to go back to. */
+        bool text = false;
+        for (int k = 0; k < n; k++) text |= types[k] == OID_TEXT;
+        PGresult *mark = text ? PQexec(in->db, "SAVEPOINT clua_query") : NULL;
+        if (text && (!mark || PQresultStatus(mark) != PGRES_COMMAND_OK)) {
+            res = mark;
+            mark = NULL;
+        } else {
+            res = PQexecParams(in->db, sql, n, types, values, NULL, NULL, 0);
+        }
+        if (mark && undefined_function(res)) {
+            PQclear(res);
+            res = PQexec(in->db, "ROLLBACK TO SAVEPOINT clua_query");
+            if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+                PQclear(res);
+                res = retry_untyped(in, sql, n, types, values);
+            }
+        }
+        PQclear(mark);
     }
     free(num);
     free(values);

@@ -9,6 +9,8 @@
 #include "pg_url.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,9 +91,58 @@ static bool key_is(const char *k, size_t n, const char *name) {
     return i == n && !*name;
 }
 
+/* Whether the n bytes at s, percent-decoded as libpq decodes them (a bad
+ * escape kept as it is), hold "password" in any case. */
+static bool holds_password(const char *s, size_t n) {
+    static const char word[] = "password";
+    size_t matched = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        int hi = c == '%' && i + 2 < n ? hexval(s[i + 1]) : -1;
+        int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+        if (lo >= 0) {
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        /* 'p' begins the word and is nowhere else in it: a mismatch
+         * restarts at 0, or at 1 on a 'p'. */
+        c = tolower(c);
+        matched = c == word[matched] ? matched + 1 : c == 'p' ? 1 : 0;
+        if (matched == sizeof word - 1) return true;
+    }
+    return false;
+}
+
+/* Whether the name of a query pair (n bytes at k) is plain: letters,
+ * digits and '_' only, as every libpq keyword is; shown as it is. */
+static bool plain_name(const char *k, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)k[i]) && k[i] != '_') return false;
+    return n > 0;
+}
+
+/* How much of the query pair at q (n bytes, up to its '&') may be shown
+ * (*shown bytes, then MASK), when it may hold a password: its name,
+ * percent-decoded, holds "password" in any case (password, sslpassword,
+ * a mistyped PASSWORD or pass%77ord), or, with no '=', the whole of it
+ * does (`password%3dX`, which libpq refuses, still holds X). A plain or
+ * libpq-decoded password name is shown with its '='; any other name is
+ * hidden with its value. Returns false for a pair shown whole. */
+static bool secret_pair(const char *q, size_t n, size_t *shown) {
+    const char *eq = memchr(q, '=', n);
+    size_t klen = eq ? (size_t)(eq - q) : n;
+    if (!holds_password(q, klen)) return false;
+    *shown = eq && (plain_name(q, klen) || key_is(q, klen, "password") ||
+                    key_is(q, klen, "sslpassword"))
+                 ? klen + 1
+                 : 0;
+    return true;
+}
+
 /* Appends one URL (u, len) to out with its passwords masked: the user
- * information's and the values of the password and sslpassword
- * parameters (libpq's only secret ones). */
+ * information's and the values of the parameters that may hold one
+ * (secret_pair: password and sslpassword, libpq's only secret ones, and
+ * any malformed or mistyped pair that names a password). */
 static int mask_url(const char *u, size_t len, strbuf *out) {
     url_parts p;
     split(u, len, &p);
@@ -104,11 +155,9 @@ static int mask_url(const char *u, size_t len, strbuf *out) {
     if (strbuf_append(out, u + i, p.query + 1 - i) != 0) return -1;
     for (i = p.query + 1; i <= len;) {
         const char *amp = memchr(u + i, '&', len - i);
-        size_t end = amp ? (size_t)(amp - u) : len;
-        const char *eq = memchr(u + i, '=', end - i);
-        size_t klen = eq ? (size_t)(eq - u) - i : 0;
-        if (eq && (key_is(u + i, klen, "password") || key_is(u + i, klen, "sslpassword"))) {
-            if (strbuf_append(out, u + i, klen + 1) != 0 || strbuf_puts(out, MASK) != 0) return -1;
+        size_t end = amp ? (size_t)(amp - u) : len, shown;
+        if (secret_pair(u + i, end - i, &shown)) {
+            if (strbuf_append(out, u + i, shown) != 0 || strbuf_puts(out, MASK) != 0) return -1;
         } else if (strbuf_append(out, u + i, end - i) != 0) {
             return -1;
         }
@@ -273,6 +322,18 @@ static int keep_other_pairs(strbuf *conn, const char *q, size_t qlen) {
     return empty && kept == 1 ? strbuf_putc(conn, '&') : 0;
 }
 
+/* s (n bytes) percent-decoded into out as libpq decodes it, a bad escape
+ * kept as it is (for masking what libpq quotes). 0, or -1 out of memory. */
+static int lenient_decode(const char *s, size_t n, strbuf *out) {
+    for (size_t i = 0; i < n; i++) {
+        int hi = s[i] == '%' && i + 2 < n ? hexval(s[i + 1]) : -1;
+        int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+        if (strbuf_putc(out, lo >= 0 ? (char)(hi * 16 + lo) : s[i]) != 0) return -1;
+        if (lo >= 0) i += 2;
+    }
+    return 0;
+}
+
 /* Replaces each "tok" (quoted, as libpq quotes a token it cannot decode)
  * in msg with "***". */
 static int mask_quoted(strbuf *msg, const char *tok, size_t n) {
@@ -311,15 +372,192 @@ static int libpq_reason(const char *msg, const char *conn, strbuf *out) {
     url_parts p;
     split(conn, len, &p);
     if (p.colon < len && mask_quoted(out, conn + p.colon + 1, p.at - p.colon - 1) != 0) return -1;
-    for (size_t i = p.query + 1; i < len;) {
+    int rc = 0;
+    strbuf name = STRBUF_INIT;
+    for (size_t i = p.query + 1; i < len && rc == 0;) {
         const char *amp = memchr(conn + i, '&', len - i);
-        size_t end = amp ? (size_t)(amp - conn) : len;
+        size_t end = amp ? (size_t)(amp - conn) : len, shown;
         const char *eq = memchr(conn + i, '=', end - i);
-        size_t klen = eq ? (size_t)(eq - conn) - i : 0;
-        if (eq && (key_is(conn + i, klen, "password") || key_is(conn + i, klen, "sslpassword")) &&
-            mask_quoted(out, eq + 1, end - klen - i - 1) != 0)
-            return -1;
+        size_t klen = eq ? (size_t)(eq - conn) - i : end - i;
+        if (secret_pair(conn + i, end - i, &shown)) {
+            /* libpq quotes a value it cannot decode, a pair without '='
+             * whole, and a name it does not know decoded. */
+            strbuf_clear(&name);
+            rc = (eq && mask_quoted(out, eq + 1, end - klen - i - 1) != 0) ||
+                         mask_quoted(out, conn + i, end - i) != 0 ||
+                         (!shown && (mask_quoted(out, conn + i, klen) != 0 ||
+                                     lenient_decode(conn + i, klen, &name) != 0 ||
+                                     mask_quoted(out, name.p, name.len) != 0))
+                     ? -1
+                     : 0;
+        }
         i = end + 1;
+    }
+    strbuf_free(&name);
+    return rc;
+}
+
+/* ---- the values libpq checks only when it connects ---- */
+
+/* libpq 15's documented values (libpq's "Parameter Key Words"). */
+static const char *const SSLMODES[] = {"disable", "allow",     "prefer",
+                                       "require", "verify-ca", "verify-full", NULL};
+static const char *const THREE_MODES[] = {"disable", "prefer", "require", NULL};
+static const char *const SESSION_ATTRS[] = {"any",     "read-write", "read-only",
+                                            "primary", "standby",    "prefer-standby", NULL};
+static const char *const TLS_VERSIONS[] = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3", NULL};
+
+typedef enum { ONE_OF, TLS_VERSION, WHOLE_NUMBER, PORTS } value_kind;
+
+static const struct value_rule {
+    const char *keyword;
+    value_kind kind;
+    const char *const *values;
+} RULES[] = {
+    {"sslmode", ONE_OF, SSLMODES},
+    {"gssencmode", ONE_OF, THREE_MODES},
+    {"channel_binding", ONE_OF, THREE_MODES},
+    {"target_session_attrs", ONE_OF, SESSION_ATTRS},
+    {"ssl_min_protocol_version", TLS_VERSION, TLS_VERSIONS},
+    {"ssl_max_protocol_version", TLS_VERSION, TLS_VERSIONS},
+    {"connect_timeout", WHOLE_NUMBER, NULL},
+    {"keepalives", WHOLE_NUMBER, NULL},
+    {"keepalives_idle", WHOLE_NUMBER, NULL},
+    {"keepalives_interval", WHOLE_NUMBER, NULL},
+    {"keepalives_count", WHOLE_NUMBER, NULL},
+    {"tcp_user_timeout", WHOLE_NUMBER, NULL},
+    {"port", PORTS, NULL},
+};
+
+/* An option's value as libpq will take it: the URL's, else its
+ * environment variable's (*env names it), else NULL. */
+static const char *value_of(const PQconninfoOption *o, const char **env) {
+    *env = NULL;
+    if (o->val) return o->val;
+    const char *v = o->envvar ? getenv(o->envvar) : NULL;
+    if (v) *env = o->envvar;
+    return v;
+}
+
+static const PQconninfoOption *find_option(const PQconninfoOption *opts, const char *keyword) {
+    for (; opts->keyword; opts++)
+        if (strcmp(opts->keyword, keyword) == 0) return opts;
+    return NULL;
+}
+
+/* Whether s (n bytes) is a whole number as libpq reads one (strtol, space
+ * around it allowed, within an int); *v gets it. */
+static bool whole_number(const char *s, size_t n, long *v) {
+    char buf[64], *end;
+    if (n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    errno = 0;
+    *v = strtol(buf, &end, 10);
+    if (end == buf || errno != 0 || *v < INT_MIN || *v > INT_MAX) return false;
+    while (isspace((unsigned char)*end)) end++;
+    return *end == '\0';
+}
+
+static const char *option_value(const PQconninfoOption *opts, const char *keyword) {
+    const char *env;
+    const PQconninfoOption *o = find_option(opts, keyword);
+    return o ? value_of(o, &env) : NULL;
+}
+
+static size_t count_items(const char *s) {
+    size_t n = 1;
+    for (; *s; s++) n += *s == ',';
+    return n;
+}
+
+/* How a value is named in a message: `sslmode "bogus"`, or, from the
+ * environment, `PGSSLMODE "bogus" (the environment's sslmode)`. */
+static void named(char *out, size_t n, const char *keyword, const char *env, const char *v) {
+    if (env) snprintf(out, n, "%s \"%s\" (the environment's %s)", env, v, keyword);
+    else snprintf(out, n, "%s \"%s\"", keyword, v);
+}
+
+/* Checks the values that libpq only checks when it connects (after the
+ * inputs are read): the closed sets and the numbers of RULES, the TLS
+ * range and as many ports as hosts. 0, or -1 with why set. */
+static int check_values(const PQconninfoOption *opts, char *why, size_t n) {
+    char name[400];
+    const char *env;
+    for (size_t r = 0; r < sizeof RULES / sizeof RULES[0]; r++) {
+        const PQconninfoOption *o = find_option(opts, RULES[r].keyword);
+        const char *v = o ? value_of(o, &env) : NULL;
+        if (!v) continue;
+        named(name, sizeof name, RULES[r].keyword, env, v);
+        bool ok = false;
+        long num;
+        switch (RULES[r].kind) {
+        case TLS_VERSION:
+            ok = !*v; /* empty: no bound */
+            for (const char *const *a = RULES[r].values; !ok && *a; a++) ok = !strcasecmp(v, *a);
+            break;
+        case ONE_OF:
+            for (const char *const *a = RULES[r].values; !ok && *a; a++) ok = !strcmp(v, *a);
+            break;
+        case WHOLE_NUMBER:
+            if (!whole_number(v, strlen(v), &num)) {
+                snprintf(why, n, "%s is not a whole number", name);
+                return -1;
+            }
+            ok = true;
+            break;
+        case PORTS:
+            /* One per host, or one for all; an empty one is the default. */
+            for (const char *p = v;; p++) {
+                size_t len = strcspn(p, ",");
+                if (len && (!whole_number(p, len, &num) || num < 1 || num > 65535)) {
+                    if (strchr(v, ','))
+                        snprintf(why, n, "%s: \"%.*s\" is not a port number (1 to 65535)", name,
+                                 (int)len, p);
+                    else
+                        snprintf(why, n, "%s is not a port number (1 to 65535)", name);
+                    return -1;
+                }
+                p += len;
+                if (!*p) break;
+            }
+            ok = true;
+            break;
+        }
+        if (!ok) {
+            int k = snprintf(why, n, "%s is not one of ", name);
+            for (const char *const *a = RULES[r].values; *a && k > 0 && (size_t)k < n; a++)
+                k += snprintf(why + k, n - (size_t)k, "%s%s", *a, a[1] ? ", " : "");
+            return -1;
+        }
+    }
+    const char *hostaddr = option_value(opts, "hostaddr"), *host = option_value(opts, "host");
+    const char *port = option_value(opts, "port");
+    size_t hosts = hostaddr && *hostaddr ? count_items(hostaddr)
+                   : host && *host       ? count_items(host)
+                                         : 1;
+    if (hostaddr && *hostaddr && host && *host && count_items(host) != hosts) {
+        snprintf(why, n, "%zu host names for %zu hostaddr values: give as many of each",
+                 count_items(host), hosts);
+        return -1;
+    }
+    if (port && *port && count_items(port) != 1 && count_items(port) != hosts) {
+        snprintf(why, n, "%zu ports for %zu hosts: give one port for all, or one per host",
+                 count_items(port), hosts);
+        return -1;
+    }
+    /* The range: libpq refuses a maximum below the minimum (TLSv1.2 unless given). */
+    const PQconninfoOption *lo = find_option(opts, "ssl_min_protocol_version");
+    const PQconninfoOption *hi = find_option(opts, "ssl_max_protocol_version");
+    const char *env_lo = NULL, *env_hi = NULL, *min = lo ? value_of(lo, &env_lo) : NULL;
+    const char *max = hi ? value_of(hi, &env_hi) : NULL;
+    if (lo && !min) min = lo->compiled;
+    if (min && max && *min && *max && strcasecmp(min, "TLSv1") != 0 &&
+        (strcasecmp(max, "TLSv1") == 0 || strcasecmp(min, max) > 0)) {
+        named(name, sizeof name, "ssl_max_protocol_version", env_hi, max);
+        snprintf(why, n, "%s is below ssl_min_protocol_version \"%s\"%s", name, min,
+                 lo->val || env_lo ? "" : " (libpq's default)");
+        return -1;
     }
     return 0;
 }
@@ -391,7 +629,14 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
         }
         goto done;
     }
+    char why[1000];
+    int bad = check_values(opts, why, sizeof why);
     PQconninfoFree(opts);
+    if (bad) {
+        say(err, errlen, strbuf_cstr(&display), "%s", why);
+        st = PG_URL_BAD;
+        goto done;
+    }
     u->conninfo = conn.p;
     u->schema = schema.p;
     u->display = display.p;
@@ -410,4 +655,32 @@ void pg_url_free(pg_url *u) {
     free(u->schema);
     free(u->display);
     memset(u, 0, sizeof *u);
+}
+
+void pg_url_message_line(const char *msg, char *out, size_t n) {
+    size_t k = 0;
+    bool line_start = true, indented = false, pending_space = false;
+    if (n == 0) return;
+    for (const char *s = msg; *s && k + 1 < n; s++) {
+        if (*s == '\n') {
+            line_start = true;
+            indented = pending_space = false;
+            continue;
+        }
+        if (isspace((unsigned char)*s)) {
+            if (line_start) indented = true;
+            else pending_space = true;
+            continue;
+        }
+        const char *sep = "";
+        if (line_start && k > 0) sep = indented && islower((unsigned char)*s) ? " " : "; ";
+        else if (pending_space) sep = " ";
+        size_t m = strlen(sep);
+        if (k + m + 1 >= n) break;
+        memcpy(out + k, sep, m);
+        k += m;
+        out[k++] = *s;
+        line_start = pending_space = false;
+    }
+    out[k] = '\0';
 }

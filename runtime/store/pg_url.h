@@ -64,4 +64,12 @@ void pg_url_free(pg_url *u);
  * might echo a connection string. Returns 0, or -1 when memory runs out. */
 int pg_url_mask(const char *text, size_t len, strbuf *out);
 
+/* libpq's message msg as one line into out (n bytes): its lines joined
+ * with "; ", each trimmed, runs of spaces as one, the trailing newline
+ * dropped; an indented line that starts in lower case goes on the
+ * sentence before it with a space ("This probably means the server
+ * terminated abnormally\n\tbefore or while processing the request.").
+ * "" stays "". */
+void pg_url_message_line(const char *msg, char *out, size_t n);
+
 #endif

@@ -3,12 +3,15 @@
  * state and owner, reading the catalog, and the table of methods that
  * store.c calls. Every failure keeps PostgreSQL's reason with its phase,
  * e.g. `upsert into "user": value too long for type ...`. */
-#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "pg_url.h"
 #include "rowhash.h"
 #include "store_pg_internal.h"
 
@@ -35,24 +38,6 @@ static const char OWN_TABLES_SQL[] =
 
 /* ---- failures ---- */
 
-/* Copies s into out as one line: runs of white space become one space,
- * none at the ends ("server closed the connection unexpectedly\n\tThis
- * probably means ..." reads as one sentence). */
-static void one_line(char *out, size_t n, const char *s) {
-    size_t k = 0;
-    bool space = false;
-    for (; *s && k + 1 < n; s++) {
-        if (isspace((unsigned char)*s)) {
-            space = k > 0;
-            continue;
-        }
-        if (space && k + 2 < n) out[k++] = ' ';
-        space = false;
-        out[k++] = *s;
-    }
-    out[k] = '\0';
-}
-
 int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
     char phase[512], reason[700] = "", detail[300] = "";
     va_list ap;
@@ -62,11 +47,12 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *more = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
     if (primary) {
-        one_line(reason, sizeof reason, primary);
-        if (more) one_line(detail, sizeof detail, more);
+        pg_url_message_line(primary, reason, sizeof reason);
+        if (more) pg_url_message_line(more, detail, sizeof detail);
     } else {
         /* No result: libpq's own reason (the connection, or memory). */
-        one_line(reason, sizeof reason, ps->conn ? PQerrorMessage(ps->conn) : "out of memory");
+        pg_url_message_line(ps->conn ? PQerrorMessage(ps->conn) : "out of memory", reason,
+                            sizeof reason);
         if (!reason[0]) snprintf(reason, sizeof reason, "out of memory");
     }
     if (strncmp(reason, "row is too big", 14) == 0) {
@@ -162,7 +148,7 @@ static void url_password(const char *conninfo, char *out, size_t n) {
 /* Keeps the connection's failure in err, without the password. */
 static void connect_error(PGconn *conn, const char *conninfo, char *err, size_t errlen) {
     char reason[1024], pw[256];
-    one_line(reason, sizeof reason, conn ? PQerrorMessage(conn) : "out of memory");
+    pg_url_message_line(conn ? PQerrorMessage(conn) : "out of memory", reason, sizeof reason);
     url_password(conninfo, pw, sizeof pw);
     mask(reason, sizeof reason, pw);
     PQconninfoOption *opts = conn ? PQconninfo(conn) : NULL;
@@ -172,6 +158,14 @@ static void connect_error(PGconn *conn, const char *conninfo, char *err, size_t 
     snprintf(err, errlen, "cannot connect to PostgreSQL: %s", reason);
 }
 
+/* The session that holds the schema's lock ($1: the schema), for the
+ * queries below. */
+#define HOLDER_SQL                                                                                 \
+    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"                                    \
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database"   \
+    " WHERE datname = current_database()) AND l.classid = " LOCK_CLASS "::oid"                     \
+    " AND l.objsubid = 2 AND l.objid = hashtext('connector-lua:' || $1)::oid"
+
 /* The session the schema's lock is held by, for the message of a second
  * run: its application_name (the holder text of store_pg_open), its
  * server process and its client. */
@@ -179,12 +173,7 @@ static void lock_holder(pg_store *ps, const char *schema, char *out, size_t n) {
     const char *args[] = {schema};
     PGresult *res = query(ps,
                           "SELECT a.application_name, a.pid, coalesce(host(a.client_addr),"
-                          " 'the local socket') FROM pg_locks l JOIN pg_stat_activity a"
-                          " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                          " AND l.database = (SELECT oid FROM pg_database"
-                          " WHERE datname = current_database())"
-                          " AND l.classid = " LOCK_CLASS "::oid AND l.objsubid = 2"
-                          " AND l.objid = hashtext('connector-lua:' || $1)::oid LIMIT 1",
+                          " 'the local socket')" HOLDER_SQL " LIMIT 1",
                           1, args, PGRES_TUPLES_OK, "finding the lock's holder");
     if (res && PQntuples(res) == 1) {
         const char *app = PQgetvalue(res, 0, 0);
@@ -216,6 +205,46 @@ static int take_lock(pg_store *ps, const char *schema) {
     return got;
 }
 
+/* After a kill -9 the server takes a moment (up to about half a second
+ * on a loaded machine) to end the killed run's session and free its lock.
+ * Whether the holder is such a run: a connector-lua session (its
+ * application_name ends ", pid N", the holder text of store_pg_open) on
+ * this host (it and this session both on the server's Unix socket) whose
+ * process N is gone. The answer only ever delays a refusal (a pid of
+ * another pid namespace reads as gone); it never takes a lock held. */
+static bool holder_gone(pg_store *ps, const char *schema) {
+    const char *args[] = {schema};
+    PGresult *res = query(ps,
+                          "SELECT a.application_name" HOLDER_SQL
+                          " AND a.client_addr IS NULL AND inet_client_addr() IS NULL",
+                          1, args, PGRES_TUPLES_OK, "finding the lock's holder");
+    bool gone = false;
+    if (res && PQntuples(res) == 1) {
+        const char *app = PQgetvalue(res, 0, 0), *p = strstr(app, ", pid ");
+        char *end;
+        long pid = p && strncmp(app, "connector-lua ", 14) == 0 ? strtol(p + 6, &end, 10) : 0;
+        gone = pid > 0 && *end == '\0' && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    } else if (res) {
+        gone = true; /* no holder any more: the lock was let go just now */
+    }
+    PQclear(res);
+    return gone;
+}
+
+/* How long a lock whose holder_gone is tried again, in seconds. */
+#define LOCK_GRACE 3.0
+
+/* take_lock, tried again while the holder is a killed run's session that
+ * the server has not ended yet (holder_gone). */
+static int take_lock_after_kill(pg_store *ps, const char *schema) {
+    int got = take_lock(ps, schema);
+    for (int i = 0; got == 0 && i < (int)(LOCK_GRACE / 0.05) && holder_gone(ps, schema); i++) {
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+        got = take_lock(ps, schema);
+    }
+    return got;
+}
+
 /* The session's settings every statement relies on. search_path: the
  * schema alone, so that all SQL is unqualified and CREATE makes its
  * tables there; pg_catalog, not named, is then searched before it, as
@@ -227,7 +256,12 @@ static int take_lock(pg_store *ps, const char *schema) {
  * relations then hide a user table of the same name: pg_create_table
  * refuses names that start with pg_, which all of them do. DateStyle,
  * TimeZone and extra_float_digits make the server's text of dates and
- * numbers one fixed form (ISO, UTC, the shortest text that reads back). */
+ * numbers one fixed form (ISO, UTC, the shortest text that reads back).
+ * The keepalives and client_connection_check_interval make the server
+ * notice a client that is gone (its host dead or cut off: no FIN ever
+ * comes) within about a minute and a half, idle or running a statement,
+ * and so end the session and free the schema's lock, where the system's
+ * TCP defaults wait two hours. */
 static int set_session(pg_store *ps, const char *schema) {
     char *ident = PQescapeIdentifier(ps->conn, schema, strlen(schema));
     if (!ident) return pg_fail(ps, NULL, "quoting the schema's name \"%s\"", schema);
@@ -235,7 +269,9 @@ static int set_session(pg_store *ps, const char *schema) {
     int bad = strbuf_printf(&ps->sql,
                             "SET search_path = %s; SET datestyle = 'ISO, YMD';"
                             " SET timezone = 'UTC'; SET extra_float_digits = 3;"
-                            " SET intervalstyle = 'iso_8601'",
+                            " SET intervalstyle = 'iso_8601'; SET tcp_keepalives_idle = 30;"
+                            " SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6;"
+                            " SET client_connection_check_interval = '5s'",
                             ident);
     PQfreemem(ident);
     if (bad) return store_oom(&ps->base);
@@ -315,7 +351,7 @@ static store *open_store(const char *conninfo, const char *schema, const char *h
     int got = -1;
     if (pg_canceller_start(&ps->canceller, ps->conn) != 0) {
         store_oom(&ps->base);
-    } else if (set_session(ps, schema) == 0 && (got = take_lock(ps, schema)) == 0) {
+    } else if (set_session(ps, schema) == 0 && (got = take_lock_after_kill(ps, schema)) == 0) {
         char who[600];
         lock_holder(ps, schema, who, sizeof who);
         snprintf(err, errlen,

@@ -111,6 +111,23 @@ static const ok_case ok_cases[] = {
     {"postgresql://u:pw@host/db?application_name=a@b",
      "postgresql://u:pw@host/db?application_name=a@b", DEF,
      "postgresql://u:***@host/db?application_name=a@b"},
+    /* Values libpq checks only when it connects, each within its set or
+     * range (TLS versions in any case, as libpq compares them). */
+    {"postgresql://h/db?sslmode=verify-ca&gssencmode=disable&channel_binding=require"
+     "&target_session_attrs=prefer-standby&connect_timeout=-3&keepalives=0&keepalives_idle=%2010"
+     "&ssl_min_protocol_version=tlsv1.3&ssl_max_protocol_version=TLSv1.3&port=",
+     "postgresql://h/db?sslmode=verify-ca&gssencmode=disable&channel_binding=require"
+     "&target_session_attrs=prefer-standby&connect_timeout=-3&keepalives=0&keepalives_idle=%2010"
+     "&ssl_min_protocol_version=tlsv1.3&ssl_max_protocol_version=TLSv1.3&port=",
+     DEF,
+     "postgresql://h/db?sslmode=verify-ca&gssencmode=disable&channel_binding=require"
+     "&target_session_attrs=prefer-standby&connect_timeout=-3&keepalives=0&keepalives_idle=%2010"
+     "&ssl_min_protocol_version=tlsv1.3&ssl_max_protocol_version=TLSv1.3&port="},
+    {"postgresql://h1:1,h2:65535/db?ssl_min_protocol_version=TLSv1&ssl_max_protocol_version=TLSv1",
+     "postgresql://h1:1,h2:65535/db?ssl_min_protocol_version=TLSv1&ssl_max_protocol_version=TLSv1",
+     DEF,
+     "postgresql://h1:1,h2:65535/db?ssl_min_protocol_version=TLSv1&ssl_max_protocol_version=TLSv1"},
+    {"postgresql://h1,h2,h3:7/db", "postgresql://h1,h2,h3:7/db", DEF, "postgresql://h1,h2,h3:7/db"},
     /* Several hosts, as libpq allows. */
     {"postgresql://u:pw@h1:5432,h2:5433/db?target_session_attrs=read-write",
      "postgresql://u:pw@h1:5432,h2:5433/db?target_session_attrs=read-write", DEF,
@@ -171,6 +188,65 @@ static const bad_case bad_cases[] = {
     {"postgresql://h/db?schema=s&&", DEF,
      "postgresql://h/db?schema=s&&: missing key/value separator \"=\" in URI query parameter: "
      "\"\""},
+    /* A pair that may hold a password, though malformed or mistyped: masked,
+     * and so is what libpq quotes of it. */
+    {"postgresql://h/db?password%3dhunter2", DEF,
+     "postgresql://h/db?***: missing key/value separator \"=\" in URI query parameter: \"***\""},
+    {"postgresql://h/db?sslmode=require&password%3Dhunter2=x", DEF,
+     "postgresql://h/db?sslmode=require&***: invalid URI query parameter: \"***\""},
+    {"postgresql://h/db?PASSWORD=hunter2", DEF,
+     "postgresql://h/db?PASSWORD=***: invalid URI query parameter: \"PASSWORD\""},
+    {"postgresql://h/db?my%20Password=hunter2", DEF,
+     "postgresql://h/db?***: invalid URI query parameter: \"***\""},
+    {"postgresql://h/db?pass%zzword=hunter2", DEF,
+     "postgresql://h/db?pass%zzword=hunter2: invalid percent-encoded token: \"pass%zzword\""},
+    /* Values libpq checks only when it connects, after the inputs are read:
+     * refused here, before, naming the parameter and its value. */
+    {"postgresql://u:secret@h/db?sslmode=bogus", DEF,
+     "postgresql://u:***@h/db?sslmode=bogus: sslmode \"bogus\" is not one of disable, allow, "
+     "prefer, require, verify-ca, verify-full"},
+    {"postgresql://h/db?sslmode=Require", DEF,
+     "postgresql://h/db?sslmode=Require: sslmode \"Require\" is not one of disable, allow, "
+     "prefer, require, verify-ca, verify-full"},
+    {"postgresql://h/db?gssencmode=on", DEF,
+     "postgresql://h/db?gssencmode=on: gssencmode \"on\" is not one of disable, prefer, require"},
+    {"postgresql://h/db?channel_binding=", DEF,
+     "postgresql://h/db?channel_binding=: channel_binding \"\" is not one of disable, prefer, "
+     "require"},
+    {"postgresql://h/db?target_session_attrs=rw", DEF,
+     "postgresql://h/db?target_session_attrs=rw: target_session_attrs \"rw\" is not one of any, "
+     "read-write, read-only, primary, standby, prefer-standby"},
+    {"postgresql://h/db?ssl_min_protocol_version=TLSv1.4", DEF,
+     "postgresql://h/db?ssl_min_protocol_version=TLSv1.4: ssl_min_protocol_version \"TLSv1.4\" is "
+     "not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"},
+    {"postgresql://h/db?ssl_max_protocol_version=TLSv1.1", DEF,
+     "postgresql://h/db?ssl_max_protocol_version=TLSv1.1: ssl_max_protocol_version \"TLSv1.1\" is "
+     "below ssl_min_protocol_version \"TLSv1.2\" (libpq's default)"},
+    {"postgresql://h/db?ssl_min_protocol_version=TLSv1.1&ssl_max_protocol_version=TLSv1", DEF,
+     "postgresql://h/db?ssl_min_protocol_version=TLSv1.1&ssl_max_protocol_version=TLSv1: "
+     "ssl_max_protocol_version \"TLSv1\" is below ssl_min_protocol_version \"TLSv1.1\""},
+    {"postgresql://h:99999/db", DEF,
+     "postgresql://h:99999/db: port \"99999\" is not a port number (1 to 65535)"},
+    {"postgresql://h/db?port=0", DEF,
+     "postgresql://h/db?port=0: port \"0\" is not a port number (1 to 65535)"},
+    {"postgresql://h/db?port=54x", DEF,
+     "postgresql://h/db?port=54x: port \"54x\" is not a port number (1 to 65535)"},
+    {"postgresql://h1:5432,h2:65536/db", DEF,
+     "postgresql://h1:5432,h2:65536/db: port \"5432,65536\": \"65536\" is not a port number (1 "
+     "to 65535)"},
+    {"postgresql://h1,h2,h3/db?port=1,2", DEF,
+     "postgresql://h1,h2,h3/db?port=1,2: 2 ports for 3 hosts: give one port for all, or one per "
+     "host"},
+    {"postgresql://h1,h2/db?hostaddr=10.0.0.1", DEF,
+     "postgresql://h1,h2/db?hostaddr=10.0.0.1: 2 host names for 1 hostaddr values: give as many "
+     "of each"},
+    {"postgresql://h/db?connect_timeout=10s", DEF,
+     "postgresql://h/db?connect_timeout=10s: connect_timeout \"10s\" is not a whole number"},
+    {"postgresql://h/db?keepalives_count=", DEF,
+     "postgresql://h/db?keepalives_count=: keepalives_count \"\" is not a whole number"},
+    {"postgresql://h/db?tcp_user_timeout=2147483648", DEF,
+     "postgresql://h/db?tcp_user_timeout=2147483648: tcp_user_timeout \"2147483648\" is not a "
+     "whole number"},
     /* Ours: the schema. */
     {"postgresql://u:secret@h/db?schema=", DEF,
      "postgresql://u:***@h/db?schema=: the schema is empty (?schema=NAME names it)"},
@@ -221,6 +297,49 @@ static void test_refused(void **state) {
     }
 }
 
+/* libpq takes a value the URL does not give from its environment
+ * variable, and checks that one at connect as well: so is it here, named
+ * as the environment's. The URL's own value wins over it. */
+static void test_environment(void **state) {
+    (void)state;
+    static const char *const cases[][4] = {
+        {"PGSSLMODE", "bogus", "postgresql://h/db",
+         "postgresql://h/db: PGSSLMODE \"bogus\" (the environment's sslmode) is not one of "
+         "disable, allow, prefer, require, verify-ca, verify-full"},
+        {"PGPORT", "0", "postgresql://h/db",
+         "postgresql://h/db: PGPORT \"0\" (the environment's port) is not a port number (1 to "
+         "65535)"},
+        {"PGCONNECT_TIMEOUT", "soon", "postgresql://h/db",
+         "postgresql://h/db: PGCONNECT_TIMEOUT \"soon\" (the environment's connect_timeout) is "
+         "not a whole number"},
+        {"PGSSLMAXPROTOCOLVERSION", "TLSv1", "postgresql://h/db?ssl_min_protocol_version=TLSv1.3",
+         "postgresql://h/db?ssl_min_protocol_version=TLSv1.3: PGSSLMAXPROTOCOLVERSION \"TLSv1\" "
+         "(the environment's ssl_max_protocol_version) is below ssl_min_protocol_version "
+         "\"TLSv1.3\""},
+        {"PGHOST", "a,b", "postgresql:///db?port=1,2,3",
+         "postgresql:///db?port=1,2,3: 3 ports for 2 hosts: give one port for all, or one per "
+         "host"},
+        {"PGSSLMODE", "bogus", "postgresql://h/db?sslmode=require", NULL},
+        {"PGPORT", "99999", "postgresql://h:5432/db", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv(cases[i][0], cases[i][1], 1);
+        pg_url u;
+        char err[1024] = "";
+        pg_url_status st = pg_url_parse(cases[i][2], DEF, &u, err, sizeof err);
+        unsetenv(cases[i][0]);
+        if (!cases[i][3]) {
+            if (st != PG_URL_OK) fail_msg("%s=%s %s: refused: %s", cases[i][0], cases[i][1], cases[i][2], err);
+            pg_url_free(&u);
+            continue;
+        }
+        if (st != PG_URL_BAD) fail_msg("%s=%s %s: accepted", cases[i][0], cases[i][1], cases[i][2]);
+        if (strcmp(err, cases[i][3]) != 0)
+            fail_msg("%s=%s %s:\n  got  %s\n  want %s", cases[i][0], cases[i][1], cases[i][2], err,
+                     cases[i][3]);
+    }
+}
+
 /* A message cut to a small buffer stays a terminated string. */
 static void test_small_buffer(void **state) {
     (void)state;
@@ -260,6 +379,38 @@ static void test_mask_text(void **state) {
             fail_msg("%s\n  got  %s\n  want %s", cases[i][0], strbuf_cstr(&out), cases[i][1]);
         strbuf_free(&out);
     }
+}
+
+/* libpq's messages, one line each. */
+static void test_message_line(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"connection to server on socket \"/s/.s.PGSQL.5432\" failed: FATAL:  database \"x\" does "
+         "not exist\n",
+         "connection to server on socket \"/s/.s.PGSQL.5432\" failed: FATAL: database \"x\" does "
+         "not exist"},
+        {"connection to server on socket \"/s/.s.PGSQL.5432\" failed: No such file or directory\n"
+         "\tIs the server running locally and accepting connections on that socket?\n",
+         "connection to server on socket \"/s/.s.PGSQL.5432\" failed: No such file or directory; Is "
+         "the server running locally and accepting connections on that socket?"},
+        {"server closed the connection unexpectedly\n\tThis probably means the server terminated "
+         "abnormally\n\tbefore or while processing the request.\n",
+         "server closed the connection unexpectedly; This probably means the server terminated "
+         "abnormally before or while processing the request."},
+        {"a failed\nb failed\n\n", "a failed; b failed"},
+        {"  lead  \n\n  ", "lead"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[300];
+        pg_url_message_line(cases[i][0], out, sizeof out);
+        if (strcmp(out, cases[i][1]) != 0)
+            fail_msg("%s\n  got  %s\n  want %s", cases[i][0], out, cases[i][1]);
+    }
+    /* Cut to a small buffer: whole characters, terminated, no half separator. */
+    char small[8];
+    pg_url_message_line("abcdef\nghi", small, sizeof small);
+    assert_string_equal(small, "abcdef");
 }
 
 /* ---- property: random users and passwords ---- */
@@ -468,11 +619,113 @@ static void test_random_urls(void **state) {
     strbuf_free(&scratch);
 }
 
+/* ---- property: a secret in every form a URL may carry one ---- */
+
+/* Whether text holds the secret, as it is or percent-encoded either way. */
+static bool holds_secret(const char *text, const strbuf *secret) {
+    strbuf up = STRBUF_INIT, low = STRBUF_INIT;
+    encode(&up, secret, true);
+    encode(&low, secret, false);
+    bool held = strstr(text, secret->p) || strstr(text, up.p) || strstr(text, low.p);
+    strbuf_free(&up);
+    strbuf_free(&low);
+    return held;
+}
+
+/* A random secret goes into a random URL in one of the forms a password
+ * takes (user:SECRET@, ?password=, its name percent-encoded or in
+ * another case, sslpassword, a repeated key, a pair without '=' or with
+ * the '=' encoded, with a bad escape that libpq quotes), among other
+ * parameters, some of them wrong so that the URL is refused for many
+ * reasons. Neither the message of a refusal nor the masked form of an
+ * accepted URL (nor the masked text of a message quoting it) ever holds
+ * the secret. */
+static void test_random_secrets(void **state) {
+    (void)state;
+    static const char *const others[] = {
+        "sslmode=require", "host=%2Ftmp%2Fs", "application_name=a", "bogus=1", "sslmode=bad",
+        "port=0", "connect_timeout=x", "schema=", "schema=s", "x%zz=1", "target_session_attrs=rw"};
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    strbuf secret = STRBUF_INIT, enc = STRBUF_INIT, url = STRBUF_INIT, key = STRBUF_INIT;
+    unsigned refused = 0;
+    for (unsigned round = 0; round < 3000; round++) {
+        uint64_t round_seed = rng;
+        strbuf_clear(&secret);
+        strbuf_puts(&secret, "Zq");
+        for (unsigned i = 8 + next_rand(8); i > 0; i--) strbuf_putc(&secret, alnum[next_rand(62)]);
+        if (next_rand(3) == 0) strbuf_puts(&secret, pieces[next_rand(sizeof pieces / sizeof pieces[0])]);
+        strbuf_clear(&enc);
+        encode(&enc, &secret, next_rand(2));
+        if (next_rand(8) == 0) strbuf_puts(&enc, "%zz"); /* libpq quotes what it cannot decode */
+        /* The password's key: plain, in another case, or with some of its
+         * bytes percent-encoded; sometimes sslpassword. */
+        strbuf_clear(&key);
+        const char *word = next_rand(5) == 0 ? "sslpassword" : "password";
+        for (const char *w = word; *w; w++) {
+            unsigned how = next_rand(6);
+            if (how == 0) strbuf_printf(&key, "%%%02x", (unsigned)*w);
+            else if (how == 1) strbuf_putc(&key, (char)(*w - 'a' + 'A'));
+            else strbuf_putc(&key, *w);
+        }
+        strbuf_clear(&url);
+        strbuf_puts(&url, next_rand(2) ? "postgresql://" : "postgres://");
+        unsigned form = next_rand(6);
+        if (form == 0) strbuf_printf(&url, "u:%s@", enc.p);
+        strbuf_puts(&url, next_rand(2) ? "h/db" : "/db");
+        unsigned n = next_rand(4), at = next_rand(n + 1);
+        for (unsigned i = 0; i <= n; i++) {
+            strbuf_putc(&url, i ? '&' : '?');
+            if (i != at) {
+                strbuf_puts(&url, others[next_rand(sizeof others / sizeof others[0])]);
+                continue;
+            }
+            switch (form) {
+            case 0: strbuf_puts(&url, "sslmode=prefer"); break;
+            case 1: strbuf_printf(&url, "%s=%s", key.p, enc.p); break;
+            case 2: strbuf_printf(&url, "%s=x&%s=%s", key.p, key.p, enc.p); break; /* repeated */
+            case 3: strbuf_printf(&url, "%s%%3d%s", key.p, enc.p); break;       /* no '=' */
+            case 4: strbuf_printf(&url, "%s%%3D%s=y", key.p, enc.p); break;     /* '=' encoded */
+            default: strbuf_printf(&url, "%s=%s&%s", key.p, enc.p, key.p); break; /* key alone */
+            }
+        }
+        pg_url u;
+        char err[2048] = "";
+        if (pg_url_parse(url.p, DEF, &u, err, sizeof err) == PG_URL_OK) {
+            if (holds_secret(u.display, &secret))
+                fail_msg("%s: display %s holds the secret (seed %llu)", url.p, u.display,
+                         (unsigned long long)round_seed);
+            pg_url_free(&u);
+        } else {
+            refused++;
+            if (holds_secret(err, &secret))
+                fail_msg("%s: message %s holds the secret (seed %llu)", url.p, err,
+                         (unsigned long long)round_seed);
+        }
+        strbuf quoted = STRBUF_INIT, masked = STRBUF_INIT;
+        strbuf_printf(&quoted, "could not parse \"%s\"\nbad", url.p);
+        assert_int_equal(pg_url_mask(quoted.p, quoted.len, &masked), 0);
+        if (holds_secret(masked.p, &secret))
+            fail_msg("%s: masked text %s holds the secret (seed %llu)", url.p, masked.p,
+                     (unsigned long long)round_seed);
+        strbuf_free(&quoted);
+        strbuf_free(&masked);
+    }
+    /* Both outcomes were reached often. */
+    printf("pg_url secrets: %u of 3000 URLs refused\n", refused);
+    assert_true(refused > 300 && refused < 2900);
+    strbuf_free(&secret);
+    strbuf_free(&enc);
+    strbuf_free(&url);
+    strbuf_free(&key);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_is),        cmocka_unit_test(test_accepted),
-        cmocka_unit_test(test_refused),   cmocka_unit_test(test_small_buffer),
+        cmocka_unit_test(test_refused),   cmocka_unit_test(test_environment),
+        cmocka_unit_test(test_small_buffer),
         cmocka_unit_test(test_mask_text), cmocka_unit_test(test_random_urls),
+        cmocka_unit_test(test_random_secrets), cmocka_unit_test(test_message_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

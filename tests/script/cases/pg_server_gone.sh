@@ -86,7 +86,7 @@ run pages.lua --output "$URL"
 expect_exit 1
 expect_out "SYNC FAILED"
 expect_out "Data:    $MASKED, schema \"gone\""
-severe_is "cannot connect to PostgreSQL: connection to server on socket \"$PG/.s.PGSQL.5432\" failed: No such file or directory Is the server running locally and accepting connections on that socket?"
+severe_is "cannot connect to PostgreSQL: connection to server on socket \"$PG/.s.PGSQL.5432\" failed: No such file or directory; Is the server running locally and accepting connections on that socket?"
 expect_no_err "starting after page"
 no_secret
 run pages.lua --output "$URL" --log-format json

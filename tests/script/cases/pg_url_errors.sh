@@ -43,25 +43,40 @@ bad_url "postgresql://postgres:$SECRET@[::1/warehouse" \
   "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"postgresql://postgres:***@[::1/warehouse\""
 bad_url "postgresql://pos%00tgres:$SECRET@/warehouse" 'forbidden value %00 in percent-encoded value: "pos%00tgres"'
 
-# Values only libpq checks, when it connects: one clear line, the password
-# masked, nothing made.
-# KNOWN BUG (reported): these are exit 1 ("cannot connect to PostgreSQL: ..."),
-# not exit 2 as a bad --output is: the assertion `expect_exit 2` is left out.
+# Values libpq checks only when it connects (closed sets, numbers, as many
+# ports as hosts): exit 2 as well, before anything is read (the
+# configuration file here does not exist) or connected, naming the
+# parameter and its value; the same for reset and inspect.
 write ok.lua <<'LUA'
 function update(configuration, state)
   op.upsert("t", { id = 1 })
 end
 LUA
-for bad in "port=notaport|invalid integer value \"notaport\" for connection option \"port\"" \
-           "sslmode=bogus|invalid sslmode value: \"bogus\"" \
-           "port=99999|invalid port number: \"99999\""; do
-  run ok.lua --output "$BASE&${bad%%|*}&schema=url_errors_bad"
-  [ "$RC" = 0 ] && fail "${bad%%|*}: exit 0"
-  severe_is "cannot connect to PostgreSQL: ${bad#*|}"
+for bad in "port=notaport|port \"notaport\" is not a port number (1 to 65535)" \
+           "sslmode=bogus|sslmode \"bogus\" is not one of disable, allow, prefer, require, verify-ca, verify-full" \
+           "port=99999|port \"99999\" is not a port number (1 to 65535)" \
+           "connect_timeout=5s|connect_timeout \"5s\" is not a whole number" \
+           "target_session_attrs=rw|target_session_attrs \"rw\" is not one of any, read-write, read-only, primary, standby, prefer-standby" \
+           "gssencmode=on|gssencmode \"on\" is not one of disable, prefer, require"; do
+  url="$BASE&${bad%%|*}&schema=url_errors_bad"
+  run ok.lua --output "$url" --configuration missing.json
+  expect_exit 2
+  severe_is "--output ${url//$SECRET/***}: ${bad#*|}"
   expect_no_out "$SECRET"
   expect_no_err "$SECRET"
-  expect_pg "$NONE" 0
+  case $bad in port=9*|sslmode=*) ;; *) continue ;; esac # reset and inspect parse alike
+  run reset --output "$url" --yes
+  expect_exit 2
+  expect_err "--output ${url//$SECRET/***}: ${bad#*|}"
+  run inspect --output "$url"
+  expect_exit 2
+  expect_err "--output ${url//$SECRET/***}: ${bad#*|}"
 done
+expect_pg "$NONE" 0
+# From libpq's environment too (PGSSLMODE), which the URL's own value overrides.
+PGSSLMODE=bogus run ok.lua --output "$BASE&schema=url_errors_bad" --configuration missing.json
+expect_exit 2
+severe_is "--output $MBASE&schema=url_errors_bad: PGSSLMODE \"bogus\" (the environment's sslmode) is not one of disable, allow, prefer, require, verify-ca, verify-full"
 # pg_ names are the server's: it refuses to make such a schema, and says so.
 run ok.lua --output "$BASE&schema=pg_mine"
 expect_exit 1
