@@ -128,8 +128,8 @@ static void test_body_at_cap(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2048, 2048, SIZE_MAX), 0);
-    assert_int_equal(c.over, HTTP_OVER_NONE);
-    assert_int_equal(c.body.len, 2048);
+    assert_int_equal(c.one.over, HTTP_OVER_NONE);
+    assert_int_equal(c.one.body.len, 2048);
     http_client_free(&c);
 }
 
@@ -139,12 +139,12 @@ static void test_body_past_cap(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2049, 2048, SIZE_MAX), -1);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
-    assert_int_equal(c.attempts, 1);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.attempts, 1);
     assert_false(c.stopped);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than max_response_bytes "
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than max_response_bytes "
                                "(2048 bytes); raise it with http.configure{max_response_bytes = ...}");
-    assert_int_equal(c.body.len, 0); /* nothing of it kept */
+    assert_int_equal(c.one.body.len, 0); /* nothing of it kept */
     http_client_free(&c);
 }
 
@@ -154,12 +154,12 @@ static void test_body_past_memory(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2049, 4096, 2048), -1);
-    assert_int_equal(c.over, HTTP_OVER_MEMORY);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+    assert_int_equal(c.one.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
                                "leaves the script (2048 bytes)");
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 2048, 1024, 4096), -1);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 2048, 4096, 2048), 0);
     http_client_free(&c);
@@ -181,20 +181,20 @@ static void test_body_more_memory(void **state) {
     more_calls = 0;
     assert_int_equal(replay_body(&c, 3000, 8192, 2048), 0);
     assert_int_equal(more_calls, 1);
-    assert_int_equal(c.body.len, 3000);
+    assert_int_equal(c.one.body.len, 3000);
     http_client_free(&c);
     more_calls = 0;
     assert_int_equal(replay_body(&c, 5000, 8192, 2048), -1);
     assert_int_equal(more_calls, 1);
-    assert_int_equal(c.over, HTTP_OVER_MEMORY);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+    assert_int_equal(c.one.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
                                "leaves the script (4096 bytes)");
     http_client_free(&c);
     /* not asked when max_response_bytes is the bound */
     more_calls = 0;
     assert_int_equal(replay_body(&c, 5000, 1024, 2048), -1);
     assert_int_equal(more_calls, 0);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
     http_client_free(&c);
     more_memory = NULL;
 }
@@ -205,11 +205,11 @@ static void test_trim(void **state) {
     http_client c;
     assert_int_equal(replay_body(&c, HTTP_KEEP_BYTES + 1, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
     http_client_trim(&c);
-    assert_null(c.body.p);
+    assert_null(c.one.body.p);
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 10, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
     http_client_trim(&c);
-    assert_non_null(c.body.p);
+    assert_non_null(c.one.body.p);
     http_client_free(&c);
 }
 
@@ -249,7 +249,7 @@ static void stopping_init(stopping *s, bool now) {
 static void assert_stopped(stopping *s) {
     assert_int_equal(http_client_perform(&s->c, &s->req), -1);
     assert_true(s->c.stopped);
-    assert_string_equal(s->c.err, "GET http://127.0.0.1:1/: stopped");
+    assert_string_equal(s->c.one.err, "GET http://127.0.0.1:1/: stopped");
 }
 
 static void test_stop_before_attempt(void **state) {
@@ -269,7 +269,7 @@ static void test_stop_ends_backoff(void **state) {
     s.req.set.backoff = 1000;
     s.req.set.max_delay = 1000;
     assert_stopped(&s);
-    assert_int_equal(s.c.attempts, 1);
+    assert_int_equal(s.c.one.attempts, 1);
     assert_true(stop_calls >= 2);
     http_client_free(&s.c);
 }
