@@ -82,19 +82,24 @@ static void quiet(void *user, const char *level, const char *msg) {
 
 #define BODY_URL "http://127.0.0.1:9/big"
 
-/* A cassette holding one 200 response to GET BODY_URL with a body of
- * `bytes` x's, opened for replay; its path in path (to unlink). */
-static http_cassette *cassette_with_body(size_t bytes, char *path, size_t cap) {
+/* A cassette holding `count` 200 responses to GET BODY_URL, each with a
+ * body of `bytes` x's, opened for replay; its path in path (to unlink). */
+static http_cassette *cassette_with_bodies(size_t count, size_t bytes, char *path, size_t cap) {
     snprintf(path, cap, "%s/test_http_client.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     assert_non_null(f);
-    fprintf(f, "{\"connector_lua_cassette\": 1, \"exchanges\": [{\"request\": {\"method\": \"GET\", "
-               "\"url\": \"" BODY_URL "\", \"headers\": []}, \"response\": {\"status\": 200, "
-               "\"headers\": [\"Content-Length: %zu\"], \"body\": \"", bytes);
-    for (size_t i = 0; i < bytes; i++) fputc('x', f);
-    fputs("\"}}]}\n", f);
+    fputs("{\"connector_lua_cassette\": 1, \"exchanges\": [", f);
+    for (size_t k = 0; k < count; k++) {
+        fprintf(f, "%s{\"request\": {\"method\": \"GET\", \"url\": \"" BODY_URL "\", "
+                   "\"headers\": []}, \"response\": {\"status\": 200, "
+                   "\"headers\": [\"Content-Length: %zu\"], \"body\": \"",
+                k ? ", " : "", bytes);
+        for (size_t i = 0; i < bytes; i++) fputc('x', f);
+        fputs("\"}}", f);
+    }
+    fputs("]}\n", f);
     assert_int_equal(fclose(f), 0);
     char err[256];
     http_cassette *c = http_cassette_open(NULL, path, err, sizeof err);
@@ -110,7 +115,7 @@ static int replay_body(http_client *c, size_t bytes, size_t max, size_t left) {
     static redact_list secrets = REDACT_INIT;
     static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL, false};
     char path[512], err[256];
-    http_cassette *cas = cassette_with_body(bytes, path, sizeof path);
+    http_cassette *cas = cassette_with_bodies(1, bytes, path, sizeof path);
     http_client_init(c, &lg, &secrets, cas);
     http_request req = {.method = "GET", .url = BODY_URL, .set = c->defaults};
     req.set.max_response_bytes = max;
@@ -274,6 +279,47 @@ static void test_stop_ends_backoff(void **state) {
     http_client_free(&s.c);
 }
 
+/* A run's bodies share the memory budget: three replayed bodies of 2000
+ * bytes under 5000 left, the third fails as the limit does and names the
+ * batch; the first two are whole, in the order of the list. Without a
+ * limit all three come back. */
+static void test_run_shares_budget(void **state) {
+    (void)state;
+    static redact_list secrets = REDACT_INIT;
+    static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL, false};
+    for (int limited = 1; limited >= 0; limited--) {
+        char path[512], err[256];
+        http_cassette *cas = cassette_with_bodies(3, 2000, path, sizeof path);
+        http_client c;
+        http_client_init(&c, &lg, &secrets, cas);
+        http_transfer ts[3];
+        memset(ts, 0, sizeof ts);
+        for (int i = 0; i < 3; i++)
+            ts[i].req = (http_request){.method = "GET", .url = BODY_URL, .set = c.defaults};
+        http_budget b = {.memory_limited = limited, .memory_left = 5000};
+        assert_int_equal(http_client_run(&c, ts, 3, 8, &b), limited ? 1 : 0);
+        assert_int_equal(ts[0].result, 0);
+        assert_int_equal(ts[0].body.len, 2000);
+        assert_int_equal(ts[1].result, 0);
+        assert_int_equal(ts[1].body.len, 2000);
+        if (limited) {
+            assert_int_equal(ts[2].result, -1);
+            assert_int_equal(ts[2].over, HTTP_OVER_MEMORY);
+            assert_int_equal(ts[2].attempts, 1);
+            assert_string_equal(ts[2].err,
+                                "GET " BODY_URL ": the response would take the batch's responses "
+                                "past what --memory-limit leaves the script (5000 bytes)");
+        } else {
+            assert_int_equal(ts[2].result, 0);
+            assert_int_equal(ts[2].body.len, 2000);
+        }
+        for (int i = 0; i < 3; i++) http_transfer_free(&ts[i]);
+        http_client_free(&c);
+        http_cassette_close(cas, &lg, err, sizeof err);
+        unlink(path);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_after_seconds), cmocka_unit_test(test_retry_after_date),
@@ -282,6 +328,7 @@ int main(void) {
         cmocka_unit_test(test_stop_ends_backoff), cmocka_unit_test(test_body_at_cap),
         cmocka_unit_test(test_body_past_cap), cmocka_unit_test(test_body_past_memory),
         cmocka_unit_test(test_body_more_memory), cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_run_shares_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
