@@ -378,10 +378,12 @@ size_t http_client_run(http_client *c, http_transfer *ts, size_t n, int concurre
     if (concurrency > HTTP_MAX_CONCURRENCY) concurrency = HTTP_MAX_CONCURRENCY;
     size_t left = run_begin(c, ts, n);
     int running = 0;
+    size_t from = 0; /* the transfers before it are all done */
     while (left > 0 && !should_stop(c)) {
         /* Start, in the order of the list, what may start now. */
         double poll = HTTP_STOP_POLL_MS / 1000.0, next = util_mono_seconds() + poll;
-        for (size_t i = 0; i < n && running < concurrency; i++) {
+        while (from < n && ts[from].state == HTTP_T_DONE) from++;
+        for (size_t i = from; i < n && running < concurrency; i++) {
             http_transfer *t = &ts[i];
             if (t->state != HTTP_T_WAITING) continue;
             double now = util_mono_seconds();
@@ -393,7 +395,9 @@ size_t http_client_run(http_client *c, http_transfer *ts, size_t n, int concurre
             start(c, t, replay);
             if (t->state == HTTP_T_RUNNING) running++;
             else if (t->state == HTTP_T_DONE) left--;
-            else if (replay) i--; /* a replayed retry: the same transfer, before the next one */
+            /* A replayed retry: the same transfer again, before the next one
+             * (at i == 0, i wraps and comes back: size_t arithmetic is modular). */
+            else if (replay) i--;
         }
         if (running > 0) {
             int still = 0;
