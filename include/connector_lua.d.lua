@@ -309,5 +309,16 @@ function http.post(url, opts) end
 ---@return connector.HttpResponse
 function http.request(request) end
 
+--- http.request_all's options.
+---@class connector.HttpAllOptions
+---@field concurrency? integer at most this many at once, 1 to 64 (default 8)
+---@field errors? "raise"|"return" "return": a failed request is { error = message } (default "raise")
+
+--- The requests at once (concurrency at a time); the responses in the order of the list.
+---@param requests connector.HttpRequest[]
+---@param opts? connector.HttpAllOptions
+---@return (connector.HttpResponse|{ error: string })[]
+function http.request_all(requests, opts) end
+
 ---@param settings connector.HttpSettings
 function http.configure(settings) end

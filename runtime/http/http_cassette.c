@@ -318,7 +318,7 @@ const http_exchange *http_cassette_next(http_cassette *c, const char *method, co
 
 /* ---- open and close ----------------------------------------------------- */
 
-static void free_exchange(http_exchange *x) {
+void http_exchange_free(http_exchange *x) {
     free(x->method);
     free(x->url);
     free(x->req_headers);
@@ -326,10 +326,36 @@ static void free_exchange(http_exchange *x) {
     free(x->headers);
     free(x->body);
     free(x->error);
+    memset(x, 0, sizeof *x);
+}
+
+/* A copy of s (len bytes) with a NUL after it; NULL stays NULL. */
+static bool copy_field(char **out, const char *s, size_t len) {
+    *out = NULL;
+    if (!s) return true;
+    return (*out = dup_bytes(s, len)) != NULL;
+}
+
+int http_exchange_copy(http_exchange *out, const http_exchange *x) {
+    memset(out, 0, sizeof *out);
+    out->req_body_len = x->req_body_len;
+    out->status = x->status;
+    out->body_len = x->body_len;
+    out->error_code = x->error_code;
+    if (copy_field(&out->method, x->method, strlen(x->method)) &&
+        copy_field(&out->url, x->url, strlen(x->url)) &&
+        copy_field(&out->req_headers, x->req_headers, x->req_headers ? strlen(x->req_headers) : 0) &&
+        copy_field(&out->req_body, x->req_body, x->req_body_len) &&
+        copy_field(&out->headers, x->headers, x->headers ? strlen(x->headers) : 0) &&
+        copy_field(&out->body, x->body, x->body_len) &&
+        copy_field(&out->error, x->error, x->error ? strlen(x->error) : 0))
+        return 0;
+    http_exchange_free(out);
+    return -1;
 }
 
 static void cassette_free(http_cassette *c) {
-    for (size_t i = 0; i < c->n; i++) free_exchange(&c->x[i]);
+    for (size_t i = 0; i < c->n; i++) http_exchange_free(&c->x[i]);
     free(c->x);
     cassette_values_free(&c->values);
     strbuf_free(&c->scratch);

@@ -69,6 +69,13 @@ const char *http_cassette_path(const http_cassette *c);
  * by http_cassette_close; returns -1 once one has happened. */
 int http_cassette_add(http_cassette *c, const http_exchange *x);
 
+/* Copies x into out (every string its own), for a recording that writes
+ * exchanges later than they happen (a run of many requests writes them in
+ * the order of its list). Returns 0, or -1 when memory runs out (out then
+ * holds nothing). http_exchange_free frees a copy. */
+int http_exchange_copy(http_exchange *out, const http_exchange *x);
+void http_exchange_free(http_exchange *x);
+
 /* Replaying: the next exchange when it is for method and url (redacted),
  * else NULL with err saying what was expected. The exchange stays owned by
  * the cassette. */

@@ -19,7 +19,11 @@ Routes
   GET /once/KEY/CODE  the first ?times=N (1) requests answer CODE, then 200;
                       ?retry_after=V adds Retry-After: V ("date:S" gives an
                       HTTP date S seconds ahead)
-  GET /slow?seconds=S answers after S seconds (at most 10)
+  GET /slow?seconds=S answers after S seconds (at most 10); or ?ms=M after M
+                      milliseconds, answering {"id": ?id=, "slow": true}. The
+                      server counts the /slow requests it is answering at once
+  GET /overlap        {"max": M, "now": N}: the most /slow requests answered at
+                      once so far, and now; ?reset=1 then starts max again
   GET /cookie         answers with Set-Cookie and a body echoing ?value=
   GET /redirect?to=P  302 to P
   GET /text           a body that is not JSON
@@ -48,6 +52,7 @@ from urllib.parse import parse_qs, urlsplit
 ARGS = None
 LOCK = threading.Lock()
 COUNTS = {}
+OVERLAP = {"now": 0, "max": 0}
 
 
 def hit(key):
@@ -108,8 +113,13 @@ class Handler(BaseHTTPRequestHandler):
                                   self.retry_after(q.get("retry_after")))
             return self.reply(200, {"ok": True, "attempt": n})
         if url.path == "/slow":
-            time.sleep(min(float(q.get("seconds", "1")), 10))
-            return self.reply(200, {"slow": True})
+            return self.slow(q)
+        if url.path == "/overlap":
+            with LOCK:
+                seen = dict(OVERLAP)
+                if q.get("reset") == "1":
+                    OVERLAP["max"] = OVERLAP["now"]
+            return self.reply(200, seen)
         if url.path == "/cookie":
             return self.reply(200, {"value": q.get("value", "")},
                               {"Set-Cookie": "session=s3cr3t-cookie; Path=/"})
@@ -124,6 +134,23 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/bigheaders":
             return self.bigheaders(int(q.get("bytes", "0")), q.get("line") == "1")
         return self.reply(404, {"error": "no route " + url.path})
+
+    def slow(self, q):
+        with LOCK:
+            OVERLAP["now"] += 1
+            OVERLAP["max"] = max(OVERLAP["max"], OVERLAP["now"])
+        try:
+            if "ms" in q:
+                time.sleep(min(float(q["ms"]) / 1000, 10))
+            else:
+                time.sleep(min(float(q.get("seconds", "1")), 10))
+        finally:
+            with LOCK:
+                OVERLAP["now"] -= 1
+        body = {"slow": True}
+        if "id" in q:
+            body["id"] = q["id"]
+        return self.reply(200, body)
 
     def send_chunk(self, data):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -233,6 +260,9 @@ def main():
     p.add_argument("--retry-after", type=int, default=1)
     p.add_argument("--lifetime", type=float, default=60)
     ARGS = p.parse_args()
+    # Many connections at once (http.request_all, the benchmark): a longer
+    # listen queue than socketserver's 5, whose overflow costs a 1 s SYN retry.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     server.daemon_threads = True
     timer = threading.Timer(ARGS.lifetime, lambda: os._exit(0))

@@ -82,19 +82,24 @@ static void quiet(void *user, const char *level, const char *msg) {
 
 #define BODY_URL "http://127.0.0.1:9/big"
 
-/* A cassette holding one 200 response to GET BODY_URL with a body of
- * `bytes` x's, opened for replay; its path in path (to unlink). */
-static http_cassette *cassette_with_body(size_t bytes, char *path, size_t cap) {
+/* A cassette holding `count` 200 responses to GET BODY_URL, each with a
+ * body of `bytes` x's, opened for replay; its path in path (to unlink). */
+static http_cassette *cassette_with_bodies(size_t count, size_t bytes, char *path, size_t cap) {
     snprintf(path, cap, "%s/test_http_client.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     assert_non_null(f);
-    fprintf(f, "{\"connector_lua_cassette\": 1, \"exchanges\": [{\"request\": {\"method\": \"GET\", "
-               "\"url\": \"" BODY_URL "\", \"headers\": []}, \"response\": {\"status\": 200, "
-               "\"headers\": [\"Content-Length: %zu\"], \"body\": \"", bytes);
-    for (size_t i = 0; i < bytes; i++) fputc('x', f);
-    fputs("\"}}]}\n", f);
+    fputs("{\"connector_lua_cassette\": 1, \"exchanges\": [", f);
+    for (size_t k = 0; k < count; k++) {
+        fprintf(f, "%s{\"request\": {\"method\": \"GET\", \"url\": \"" BODY_URL "\", "
+                   "\"headers\": []}, \"response\": {\"status\": 200, "
+                   "\"headers\": [\"Content-Length: %zu\"], \"body\": \"",
+                k ? ", " : "", bytes);
+        for (size_t i = 0; i < bytes; i++) fputc('x', f);
+        fputs("\"}}", f);
+    }
+    fputs("]}\n", f);
     assert_int_equal(fclose(f), 0);
     char err[256];
     http_cassette *c = http_cassette_open(NULL, path, err, sizeof err);
@@ -110,7 +115,7 @@ static int replay_body(http_client *c, size_t bytes, size_t max, size_t left) {
     static redact_list secrets = REDACT_INIT;
     static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL, false};
     char path[512], err[256];
-    http_cassette *cas = cassette_with_body(bytes, path, sizeof path);
+    http_cassette *cas = cassette_with_bodies(1, bytes, path, sizeof path);
     http_client_init(c, &lg, &secrets, cas);
     http_request req = {.method = "GET", .url = BODY_URL, .set = c->defaults};
     req.set.max_response_bytes = max;
@@ -128,8 +133,8 @@ static void test_body_at_cap(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2048, 2048, SIZE_MAX), 0);
-    assert_int_equal(c.over, HTTP_OVER_NONE);
-    assert_int_equal(c.body.len, 2048);
+    assert_int_equal(c.one.over, HTTP_OVER_NONE);
+    assert_int_equal(c.one.body.len, 2048);
     http_client_free(&c);
 }
 
@@ -139,12 +144,12 @@ static void test_body_past_cap(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2049, 2048, SIZE_MAX), -1);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
-    assert_int_equal(c.attempts, 1);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.attempts, 1);
     assert_false(c.stopped);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than max_response_bytes "
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than max_response_bytes "
                                "(2048 bytes); raise it with http.configure{max_response_bytes = ...}");
-    assert_int_equal(c.body.len, 0); /* nothing of it kept */
+    assert_int_equal(c.one.body.len, 0); /* nothing of it kept */
     http_client_free(&c);
 }
 
@@ -154,12 +159,12 @@ static void test_body_past_memory(void **state) {
     (void)state;
     http_client c;
     assert_int_equal(replay_body(&c, 2049, 4096, 2048), -1);
-    assert_int_equal(c.over, HTTP_OVER_MEMORY);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+    assert_int_equal(c.one.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
                                "leaves the script (2048 bytes)");
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 2048, 1024, 4096), -1);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 2048, 4096, 2048), 0);
     http_client_free(&c);
@@ -181,20 +186,20 @@ static void test_body_more_memory(void **state) {
     more_calls = 0;
     assert_int_equal(replay_body(&c, 3000, 8192, 2048), 0);
     assert_int_equal(more_calls, 1);
-    assert_int_equal(c.body.len, 3000);
+    assert_int_equal(c.one.body.len, 3000);
     http_client_free(&c);
     more_calls = 0;
     assert_int_equal(replay_body(&c, 5000, 8192, 2048), -1);
     assert_int_equal(more_calls, 1);
-    assert_int_equal(c.over, HTTP_OVER_MEMORY);
-    assert_string_equal(c.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
+    assert_int_equal(c.one.over, HTTP_OVER_MEMORY);
+    assert_string_equal(c.one.err, "GET " BODY_URL ": the response is larger than what --memory-limit "
                                "leaves the script (4096 bytes)");
     http_client_free(&c);
     /* not asked when max_response_bytes is the bound */
     more_calls = 0;
     assert_int_equal(replay_body(&c, 5000, 1024, 2048), -1);
     assert_int_equal(more_calls, 0);
-    assert_int_equal(c.over, HTTP_OVER_MAX_RESPONSE);
+    assert_int_equal(c.one.over, HTTP_OVER_MAX_RESPONSE);
     http_client_free(&c);
     more_memory = NULL;
 }
@@ -205,11 +210,11 @@ static void test_trim(void **state) {
     http_client c;
     assert_int_equal(replay_body(&c, HTTP_KEEP_BYTES + 1, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
     http_client_trim(&c);
-    assert_null(c.body.p);
+    assert_null(c.one.body.p);
     http_client_free(&c);
     assert_int_equal(replay_body(&c, 10, HTTP_DEFAULT_MAX_RESPONSE, SIZE_MAX), 0);
     http_client_trim(&c);
-    assert_non_null(c.body.p);
+    assert_non_null(c.one.body.p);
     http_client_free(&c);
 }
 
@@ -249,7 +254,7 @@ static void stopping_init(stopping *s, bool now) {
 static void assert_stopped(stopping *s) {
     assert_int_equal(http_client_perform(&s->c, &s->req), -1);
     assert_true(s->c.stopped);
-    assert_string_equal(s->c.err, "GET http://127.0.0.1:1/: stopped");
+    assert_string_equal(s->c.one.err, "GET http://127.0.0.1:1/: stopped");
 }
 
 static void test_stop_before_attempt(void **state) {
@@ -269,9 +274,50 @@ static void test_stop_ends_backoff(void **state) {
     s.req.set.backoff = 1000;
     s.req.set.max_delay = 1000;
     assert_stopped(&s);
-    assert_int_equal(s.c.attempts, 1);
+    assert_int_equal(s.c.one.attempts, 1);
     assert_true(stop_calls >= 2);
     http_client_free(&s.c);
+}
+
+/* A run's bodies share the memory budget: three replayed bodies of 2000
+ * bytes under 5000 left, the third fails as the limit does and names the
+ * batch; the first two are whole, in the order of the list. Without a
+ * limit all three come back. */
+static void test_run_shares_budget(void **state) {
+    (void)state;
+    static redact_list secrets = REDACT_INIT;
+    static logger lg = {CLUA_LOG_INFO, quiet, NULL, NULL, &secrets, NULL, false};
+    for (int limited = 1; limited >= 0; limited--) {
+        char path[512], err[256];
+        http_cassette *cas = cassette_with_bodies(3, 2000, path, sizeof path);
+        http_client c;
+        http_client_init(&c, &lg, &secrets, cas);
+        http_transfer ts[3];
+        memset(ts, 0, sizeof ts);
+        for (int i = 0; i < 3; i++)
+            ts[i].req = (http_request){.method = "GET", .url = BODY_URL, .set = c.defaults};
+        http_budget b = {.memory_limited = limited, .memory_left = 5000};
+        assert_int_equal(http_client_run(&c, ts, 3, 8, &b), limited ? 1 : 0);
+        assert_int_equal(ts[0].result, 0);
+        assert_int_equal(ts[0].body.len, 2000);
+        assert_int_equal(ts[1].result, 0);
+        assert_int_equal(ts[1].body.len, 2000);
+        if (limited) {
+            assert_int_equal(ts[2].result, -1);
+            assert_int_equal(ts[2].over, HTTP_OVER_MEMORY);
+            assert_int_equal(ts[2].attempts, 1);
+            assert_string_equal(ts[2].err,
+                                "GET " BODY_URL ": the response would take the batch's responses "
+                                "past what --memory-limit leaves the script (5000 bytes)");
+        } else {
+            assert_int_equal(ts[2].result, 0);
+            assert_int_equal(ts[2].body.len, 2000);
+        }
+        for (int i = 0; i < 3; i++) http_transfer_free(&ts[i]);
+        http_client_free(&c);
+        http_cassette_close(cas, &lg, err, sizeof err);
+        unlink(path);
+    }
 }
 
 int main(void) {
@@ -282,6 +328,7 @@ int main(void) {
         cmocka_unit_test(test_stop_ends_backoff), cmocka_unit_test(test_body_at_cap),
         cmocka_unit_test(test_body_past_cap), cmocka_unit_test(test_body_past_memory),
         cmocka_unit_test(test_body_more_memory), cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_run_shares_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
