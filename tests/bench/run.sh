@@ -24,20 +24,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/clua-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/limit_workload" "$yard/limit_workload.c" -lsqlite3
 
-# measure NAME CMD...: appends "seconds max_rss_kb" of one run to $work/NAME.
-measure() {
-  local name=$1
-  shift
-  rm -rf "$work/run" && mkdir -p "$work/run"
-  local t0 t1
-  t0=$(date +%s%N)
-  (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
-    { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
-  t1=$(date +%s%N)
-  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(cat "$work/rss")" >> "$work/$name"
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=tests/bench/bench_lib.sh
+. "$root/tests/bench/bench_lib.sh"
 
 printf '%-9s %-12s %9s %11s %9s\n' N runner median_s peak_rss_mb runs
 for n in "${sizes[@]}"; do
