@@ -1,7 +1,26 @@
 # shellcheck shell=bash
-# bench_lib.sh: what run.sh and run_pg.sh share, sourced by both: timing
-# one run of a command, and the median of a column of figures. The caller
-# sets $work (its scratch directory).
+# bench_lib.sh: what run.sh and run_pg.sh share, sourced by both: their
+# arguments, timing one run of a command, and the median of a column of
+# figures. The caller sets $root (the checkout) and $work (its scratch
+# directory).
+
+# bench_args DEFAULT_PAIRS [PAIRS] [N ...]: sets pairs, sizes (default
+# 100000 1000000), yard (the yardsticks: $YARDSTICKS, else ../shared/bench
+# beside the checkout) and clua (build/connector-lua); stops, saying what
+# to do, when connector-lua is not built or GNU time is missing.
+# shellcheck disable=SC2034 # the variables are the caller's
+bench_args() {
+  local default=$1
+  shift
+  pairs=${1:-$default}
+  shift || true
+  sizes=("$@")
+  [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+  yard=${YARDSTICKS:-$root/../shared/bench}
+  clua=$root/build/connector-lua
+  [ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
+  command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+}
 
 # measure NAME CMD...: runs CMD in a fresh $work/run, its output thrown
 # away, and appends "seconds max_rss_kb" of the run (wall clock; GNU time's

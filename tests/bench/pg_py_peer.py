@@ -3,8 +3,9 @@
 
 The SDK-style `op` object of the yardsticks' py_peer.py (../shared/bench), written
 over psycopg2 (Debian's python3-psycopg2) instead of sqlite3, driven by the very
-same connector: py_peer.update() and its make_id() are imported, not copied, so
-the ids and the operation mix are the yardstick's.
+same connector: py_peer.update() (with its make_id()) and the op methods of
+py_peer.Operations are imported, not copied, so the ids, the operation mix and
+the per-op Python work are the yardstick's.
 
 As a Python user would write it, and as connector-lua loads it:
   * the table connector-lua makes for the declaration (id text key, val1 text,
@@ -31,7 +32,7 @@ import psycopg2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.environ.get("YARDSTICKS") or os.path.join(HERE, "..", "..", "..", "shared", "bench"))
-import py_peer  # noqa: E402  (the yardstick: make_id, _utc_now, update)
+import py_peer  # noqa: E402  (the yardstick: the connector and the op methods)
 
 SCHEMA = [
     {
@@ -41,14 +42,13 @@ SCHEMA = [
     }
 ]
 PG_TYPES = {"STRING": "text", "LONG": "bigint"}
+_q = py_peer._q  # a quoted identifier
 
 
-def _q(name):
-    return '"' + name.replace('"', '""') + '"'
-
-
-class Operations:
-    """SDK-style operations over a PostgreSQL destination (psycopg2)."""
+class Operations(py_peer.Operations):
+    """py_peer's SDK-style operations over a PostgreSQL destination (psycopg2):
+    its upsert, update and delete as they are; the connection, the SQL texts
+    and the checkpoint are PostgreSQL's."""
 
     def __init__(self, conninfo, schema_name, schema):
         self.conn = psycopg2.connect(conninfo)  # a transaction begins before each first statement
@@ -91,34 +91,6 @@ class Operations:
         pk = self._pk[table]
         return ('UPDATE %s SET "_fivetran_deleted" = true, "_fivetran_synced" = %%(_fivetran_synced)s WHERE %s'
                 % (_q(table), " AND ".join(_q(c) + " = %%(%s)s" % c for c in pk)))
-
-    # -- the SDK surface ---------------------------------------------------
-    def upsert(self, table, data):
-        key = ("upsert", table, tuple(data))
-        sql = self._sql.get(key)
-        if sql is None:
-            sql = self._sql[key] = self._upsert_sql(table, tuple(data))
-        row = dict(data)
-        row["_fivetran_synced"] = py_peer._utc_now()
-        self._cur.execute(sql, row)
-
-    def update(self, table, modified):
-        key = ("update", table, tuple(modified))
-        sql = self._sql.get(key)
-        if sql is None:
-            sql = self._sql[key] = self._update_sql(table, tuple(modified))
-        row = dict(modified)
-        row["_fivetran_synced"] = py_peer._utc_now()
-        self._cur.execute(sql, row)
-
-    def delete(self, table, keys):
-        key = ("delete", table)
-        sql = self._sql.get(key)
-        if sql is None:
-            sql = self._sql[key] = self._delete_sql(table)
-        row = dict(keys)
-        row["_fivetran_synced"] = py_peer._utc_now()
-        self._cur.execute(sql, row)
 
     def checkpoint(self, state):
         self._cur.execute(

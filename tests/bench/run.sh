@@ -11,21 +11,13 @@
 # gcc, python3 and GNU time (apt-get install time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-yard=${YARDSTICKS:-$root/../shared/bench}
-pairs=${1:-5}
-shift || true
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
-clua=$root/build/connector-lua
-[ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
-command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+# shellcheck source=tests/bench/bench_lib.sh
+. "$root/tests/bench/bench_lib.sh"
+bench_args 5 "$@"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clua-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/limit_workload" "$yard/limit_workload.c" -lsqlite3
-
-# shellcheck source=tests/bench/bench_lib.sh
-. "$root/tests/bench/bench_lib.sh"
 
 printf '%-9s %-12s %9s %11s %9s\n' N runner median_s peak_rss_mb runs
 for n in "${sizes[@]}"; do

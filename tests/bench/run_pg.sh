@@ -19,29 +19,22 @@
 # it; SKIP_PYTHON=1 skips it too: at N = 1,000,000 it is the slow one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-yard=${YARDSTICKS:-$root/../shared/bench}
-pairs=${1:-3}
-shift || true
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
-clua=$root/build/connector-lua
-[ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
-command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+# shellcheck source=tests/bench/bench_lib.sh
+. "$root/tests/bench/bench_lib.sh"
+bench_args 3 "$@"
 command -v bc > /dev/null || { echo "needs bc: apt-get install bc" >&2; exit 2; }
 pkg-config --exists libpq || { echo "needs libpq's headers: apt-get install libpq-dev" >&2; exit 2; }
 [ -f "$yard/common.h" ] || { echo "no yardsticks in $yard (set YARDSTICKS)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clua-pgbench.XXXXXX")
 # The cluster's socket path must stay short (cluster.sh): under /tmp.
-pgdir=$(mktemp -d /tmp/clua-pg.XXXXXX)
+pgdir=$(mktemp -d /tmp/clua-pgb.XXXXXX)
 cleanup() {
   bash "$root/tests/pg/cluster.sh" stop "$pgdir" > /dev/null 2>&1 || true
   rm -rf "$work" "$pgdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# shellcheck source=tests/bench/bench_lib.sh
-. "$root/tests/bench/bench_lib.sh"
 
 # The limit is built as the project's code is: a warning fails loudly.
 # shellcheck disable=SC2046 # pkg-config's flags are words
@@ -78,7 +71,7 @@ rows() {
 echo "PostgreSQL yardstick workload, $(date -u '+%Y-%m-%d %H:%M') UTC"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server: ${started%% in *} (fsync, synchronous_commit and full_page_writes off), over its Unix socket"
-echo "connector-lua: $(git -C "$root" log -1 --format='%h %s' 2> /dev/null || echo '?')"
+echo "checkout (build/ should be built from it): $(git -C "$root" log -1 --format='%h %s' 2> /dev/null || echo '?')"
 if [ -n "$py" ]; then
   echo "python: $("$py" -c 'import sys, psycopg2; print(sys.executable, sys.version.split()[0], "psycopg2", psycopg2.__version__.split()[0])')"
 else
