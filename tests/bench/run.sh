@@ -11,33 +11,13 @@
 # gcc, python3 and GNU time (apt-get install time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-yard=${YARDSTICKS:-$root/../shared/bench}
-pairs=${1:-5}
-shift || true
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
-clua=$root/build/connector-lua
-[ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
-command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+# shellcheck source=tests/bench/bench_lib.sh
+. "$root/tests/bench/bench_lib.sh"
+bench_args 5 "$@"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clua-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/limit_workload" "$yard/limit_workload.c" -lsqlite3
-
-# measure NAME CMD...: appends "seconds max_rss_kb" of one run to $work/NAME.
-measure() {
-  local name=$1
-  shift
-  rm -rf "$work/run" && mkdir -p "$work/run"
-  local t0 t1
-  t0=$(date +%s%N)
-  (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
-    { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
-  t1=$(date +%s%N)
-  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(cat "$work/rss")" >> "$work/$name"
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf '%-9s %-12s %9s %11s %9s\n' N runner median_s peak_rss_mb runs
 for n in "${sizes[@]}"; do

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# bench_lib.sh: what run.sh and run_pg.sh share, sourced by both: their
+# arguments, timing one run of a command, and the median of a column of
+# figures. The caller sets $root (the checkout) and $work (its scratch
+# directory).
+
+# bench_args DEFAULT_PAIRS [PAIRS] [N ...]: sets pairs, sizes (default
+# 100000 1000000), yard (the yardsticks: $YARDSTICKS, else ../shared/bench
+# beside the checkout) and clua (build/connector-lua); stops, saying what
+# to do, when connector-lua is not built or GNU time is missing.
+# shellcheck disable=SC2034 # the variables are the caller's
+bench_args() {
+  local default=$1
+  shift
+  pairs=${1:-$default}
+  shift || true
+  sizes=("$@")
+  [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+  yard=${YARDSTICKS:-$root/../shared/bench}
+  clua=$root/build/connector-lua
+  [ -x "$clua" ] || { echo "build connector-lua first: cmake -S . -B build && cmake --build build" >&2; exit 2; }
+  command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+}
+
+# measure NAME CMD...: runs CMD in a fresh $work/run, its output thrown
+# away, and appends "seconds max_rss_kb" of the run (wall clock; GNU time's
+# peak RSS of the process) to $work/NAME. A run that fails prints its
+# stderr and ends the benchmark: its figures would mean nothing.
+# shellcheck disable=SC2154 # $work is the caller's
+measure() {
+  local name=$1
+  shift
+  rm -rf "$work/run" && mkdir -p "$work/run"
+  local t0 t1
+  t0=$(date +%s%N)
+  (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
+    { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
+  t1=$(date +%s%N)
+  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(cat "$work/rss")" >> "$work/$name"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
