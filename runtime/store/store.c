@@ -20,61 +20,94 @@ int store_oom(store *st) {
     return -1;
 }
 
+int store_settle(store *st) { return st->m->settle ? st->m->settle(st) : 0; }
+
+void store_count(dest_table *t, int kind, long long n) {
+    if (kind == JOURNAL_UPSERTED || kind == JOURNAL_UPDATED) n = n > 0;
+    journal_count(t, kind, n);
+}
+
+/* forget and close go on whatever settling says: what they drop must go. */
 void store_forget_catalog(store *st, catalog *cat) {
-    if (st && cat)
-        for (int i = 0; i < cat->n; i++) st->m->forget(st, cat->tables[i]);
+    if (!st || !cat) return;
+    store_settle(st);
+    for (int i = 0; i < cat->n; i++) st->m->forget(st, cat->tables[i]);
 }
 
 void store_close(store *st, catalog *cat) {
     if (!st) return;
+    store_settle(st);
     store_forget_catalog(st, cat);
     st->m->close(st);
 }
 
-void store_forget(store *st, dest_table *t) { st->m->forget(st, t); }
+void store_forget(store *st, dest_table *t) {
+    store_settle(st);
+    st->m->forget(st, t);
+}
 
-int store_set_durable(store *st) { return st->m->set_durable(st); }
+int store_set_durable(store *st) {
+    return store_settle(st) != 0 ? -1 : st->m->set_durable(st);
+}
 
-int store_column_limit(const store *st) { return st->m->column_limit(st); }
+int store_column_limit(const store *st) { return st->m->column_limit(st);
+}
 
-long long store_total_changes(const store *st) { return st->m->total_changes(st); }
+void store_interrupt(store *st) { st->m->interrupt(st);
+}
 
-void store_interrupt(store *st) { st->m->interrupt(st); }
+int store_begin(store *st) {
+    return store_settle(st) != 0 ? -1 : st->m->begin(st);
+}
 
-int store_begin(store *st) { return st->m->begin(st); }
-
+/* commit settles itself: a failure of what it settles ends the
+ * transaction, as a failed COMMIT does. */
 int store_commit(store *st) { return st->m->commit(st); }
 
-int store_rollback(store *st) { return st->m->rollback(st); }
+/* The queued ops' failure, if any, is rolled back with them. */
+int store_rollback(store *st) {
+    store_settle(st);
+    return st->m->rollback(st);
+}
 
-int store_load_catalog(store *st, catalog *cat) { return st->m->load_catalog(st, cat); }
+int store_load_catalog(store *st, catalog *cat) {
+    return store_settle(st) != 0 ? -1 : st->m->load_catalog(st, cat);
+}
 
 int store_load_state(store *st, strbuf *out, bool *found) {
-    return st->m->load_state(st, out, found);
+    return store_settle(st) != 0 ? -1 : st->m->load_state(st, out, found);
 }
 
 int store_save_state(store *st, const char *json, size_t len) {
-    return st->m->save_state(st, json, len);
+    return store_settle(st) != 0 ? -1 : st->m->save_state(st, json, len);
 }
 
-int store_owner(store *st, char *owner, size_t size) { return st->m->owner(st, owner, size); }
+int store_owner(store *st, char *owner, size_t size) {
+    return store_settle(st) != 0 ? -1 : st->m->owner(st, owner, size);
+}
 
-int store_set_owner(store *st, const char *owner) { return st->m->set_owner(st, owner); }
+int store_set_owner(store *st, const char *owner) {
+    return store_settle(st) != 0 ? -1 : st->m->set_owner(st, owner);
+}
 
-int store_create_table(store *st, dest_table *t) { return st->m->create_table(st, t); }
+int store_create_table(store *st, dest_table *t) {
+    return store_settle(st) != 0 ? -1 : st->m->create_table(st, t);
+}
 
-int store_add_column(store *st, dest_table *t, int col) { return st->m->add_column(st, t, col); }
+int store_add_column(store *st, dest_table *t, int col) {
+    return store_settle(st) != 0 ? -1 : st->m->add_column(st, t, col);
+}
 
 int store_widen_column(store *st, dest_table *t, int col, const types_type *from) {
-    return st->m->widen_column(st, t, col, from);
+    return store_settle(st) != 0 ? -1 : st->m->widen_column(st, t, col, from);
 }
 
 int store_column_exact_double(store *st, const dest_table *t, int col, bool *exact) {
-    return st->m->column_exact_double(st, t, col, exact);
+    return store_settle(st) != 0 ? -1 : st->m->column_exact_double(st, t, col, exact);
 }
 
 int store_set_column_type(store *st, const dest_table *t, int col) {
-    return st->m->set_column_type(st, t, col);
+    return store_settle(st) != 0 ? -1 : st->m->set_column_type(st, t, col);
 }
 
 int store_check_row(const store *st, const dest_table *t, char *why, size_t whylen) {
@@ -93,45 +126,50 @@ int store_delete(store *st, dest_table *t, const char *synced) {
     return st->m->delete_row(st, t, synced);
 }
 
-int store_truncate(store *st, dest_table *t) { return st->m->truncate(st, t); }
-
-int store_history_record(store *st, const dest_table *t) { return st->m->history_record(st, t); }
-
-int store_history_enable(store *st, dest_table *t, const char *now) {
-    return st->m->history_enable(st, t, now);
+int store_truncate(store *st, dest_table *t) { return st->m->truncate(st, t);
 }
 
-int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
-    return st->m->history_write(st, t, now, why, whylen);
+int store_history_record(store *st, const dest_table *t) {
+    return store_settle(st) != 0 ? -1 : st->m->history_record(st, t);
+}
+
+int store_history_enable(store *st, dest_table *t, const char *now) {
+    return store_settle(st) != 0 ? -1 : st->m->history_enable(st, t, now);
+}
+
+int store_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                        size_t whylen) {
+    return store_settle(st) != 0 ? -1 : st->m->history_write(st, t, now, kind, why, whylen);
 }
 
 int store_history_fill(store *st, dest_table *t, bool *found) {
-    return st->m->history_fill(st, t, found);
+    return store_settle(st) != 0 ? -1 : st->m->history_fill(st, t, found);
 }
 
 int store_history_delete(store *st, dest_table *t, const char *now) {
-    return st->m->history_delete(st, t, now);
+    return store_settle(st) != 0 ? -1 : st->m->history_delete(st, t, now);
 }
 
 int store_history_truncate(store *st, dest_table *t, const char *now) {
-    return st->m->history_truncate(st, t, now);
+    return store_settle(st) != 0 ? -1 : st->m->history_truncate(st, t, now);
 }
 
 int store_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {
-    return st->m->sweep(st, t, now, before, swept);
+    return store_settle(st) != 0 ? -1 : st->m->sweep(st, t, now, before, swept);
 }
 
 int journal_begin(store *st, const char *script, const char *started, long long *id) {
-    return st->m->journal_begin(st, script, started, id);
+    return store_settle(st) != 0 ? -1 : st->m->journal_begin(st, script, started, id);
 }
 
 int journal_checkpoint(store *st, long long id, int seq, const char *at, const char *state,
                        size_t len, int final, const catalog *cat) {
+    if (store_settle(st) != 0) return -1; /* the counters are complete only now */
     return st->m->journal_checkpoint(st, id, seq, at, state, len, final, cat);
 }
 
 int journal_end(store *st, long long id, const char *ended, const char *status, const char *error) {
-    return st->m->journal_end(st, id, ended, status, error);
+    return store_settle(st) != 0 ? -1 : st->m->journal_end(st, id, ended, status, error);
 }
 
 int store_upsert_sql(strbuf *b, const dest_table *t, char mark, const char *no) {

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "store_pg_internal.h"
 
 #define END_OF_TIME "9999-12-31T23:59:59.999Z"
@@ -259,8 +260,8 @@ static int run_on_version(pg_store *ps, dest_table *t, const char *name, const c
 
 /* ---- the ops ---- */
 
-int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
-    pg_store *ps = pg_of(st);
+static int write_version(pg_store *ps, dest_table *t, const char *now, char *why,
+                         size_t whylen) {
     pg_hcache *c = hcache_of(ps, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -330,6 +331,30 @@ int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_
         pg_param_text(ps, now, 24) != 0 || pg_param_text(ps, start, strlen(start)) != 0)
         return -1;
     return pg_run_prepared(ps, c->insert, phase);
+}
+
+/* Counts as kind whatever the version changed: nothing when it was sent
+ * again as it is, else the row it wrote (closing the one before it is
+ * part of the same upsert). */
+int pg_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen) {
+    pg_store *ps = pg_of(st);
+    long long before = ps->changes;
+    int rc = write_version(ps, t, now, why, whylen);
+    if (rc == 0) store_count(t, kind, ps->changes - before);
+    return rc;
+}
+
+/* Runs the prepared statement name as op kind on t, counting the
+ * versions it closed. */
+static int run_counted(pg_store *ps, dest_table *t, const char *name, int kind) {
+    char phase[300];
+    snprintf(phase, sizeof phase, "%s \"%s\"",
+             kind == JOURNAL_DELETED ? "delete from" : "truncate of", t->name);
+    long long before = ps->changes;
+    if (pg_run_prepared(ps, name, phase) != 0) return -1;
+    store_count(t, kind, ps->changes - before);
+    return 0;
 }
 
 /* The active version's columns, each as text in the form fill reads. */
@@ -447,9 +472,7 @@ int pg_history_delete(store *st, dest_table *t, const char *now) {
     if (pg_params_begin(ps, 1 + t->npk) != 0 || pg_param_text(ps, now, 24) != 0 ||
         pg_params_key(ps, t) != 0)
         return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "delete from \"%s\"", t->name);
-    return pg_run_prepared(ps, c->del, phase);
+    return run_counted(ps, t, c->del, JOURNAL_DELETED);
 }
 
 int pg_history_truncate(store *st, dest_table *t, const char *now) {
@@ -467,7 +490,5 @@ int pg_history_truncate(store *st, dest_table *t, const char *now) {
         if (pg_prepare(ps, c->truncate, "the truncate of", t) != 0) return -1;
     }
     if (pg_params_begin(ps, 1) != 0 || pg_param_text(ps, now, 24) != 0) return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "truncate of \"%s\"", t->name);
-    return pg_run_prepared(ps, c->truncate, phase);
+    return run_counted(ps, t, c->truncate, JOURNAL_TRUNCATED);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "journal.h"
 #include "store_internal.h"
 
 #define END_OF_TIME "9999-12-31T23:59:59.999Z"
@@ -230,7 +231,7 @@ static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
 
 /* ---- the ops ---- */
 
-int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
+static int write_version(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -323,6 +324,18 @@ refresh:
     return 0;
 }
 
+/* Counts as kind whatever the version changed: nothing when it was sent
+ * again as it is, else the row it wrote (closing the one before it is
+ * part of the same upsert). */
+int sq_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen) {
+    sqlite3 *db = sq(st)->db;
+    long long before = sqlite3_total_changes64(db);
+    int rc = write_version(st, t, now, why, whylen);
+    if (rc == 0) store_count(t, kind, sqlite3_total_changes64(db) - before);
+    return rc;
+}
+
 int sq_history_fill(store *st, dest_table *t, bool *found) {
     /* op.update: the active version's columns that the op does not supply,
      * copied into the scratch (text into each column's own buffer), make
@@ -390,6 +403,7 @@ int sq_history_delete(store *st, dest_table *t, const char *now) {
     bind_row(c->del, t);
     sqlite3_bind_text(c->del, t->ncols + 1, now, 24, SQLITE_STATIC);
     if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
+    store_count(t, JOURNAL_DELETED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -410,6 +424,7 @@ int sq_history_truncate(store *st, dest_table *t, const char *now) {
     }
     sqlite3_bind_text(c->truncate, 1, now, 24, SQLITE_STATIC);
     if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
+    store_count(t, JOURNAL_TRUNCATED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
