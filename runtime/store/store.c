@@ -1,10 +1,11 @@
 /* store: the destination interface's functions (store.h), each handing
  * the call to the destination's method, and what every destination
  * shares: the error it keeps, the upsert's statement text, the check of
- * a loaded catalog's keys and the history-mode clock text. */
+ * a loaded catalog's keys, and history mode's clock text and rules. */
 #include "store.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "journal.h"
@@ -221,4 +222,62 @@ int store_history_time(int64_t ms, char out[32]) {
     snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms - sec * 1000));
     return 0;
+}
+
+/* A version's ISO text as ms since the epoch; text that is not one (never
+ * written by either destination) as the earliest instant. */
+static int64_t ms_of(const char *text) {
+    int64_t ms = 0;
+    if (!text || types_parse_instant(text, strlen(text), &ms)) return TYPES_INSTANT_MIN;
+    return ms;
+}
+
+int store_history_start(const dest_table *t, const char *now, char start[32], char *why,
+                        size_t whylen) {
+    if (!t->history_start) {
+        snprintf(start, 32, "%s", now);
+        return 0;
+    }
+    const types_value *v = &t->vals[t->history_start - 1];
+    if (!t->present[t->history_start - 1] || v->tag != TYPES_SQL_TEXT || v->len > 24) {
+        snprintf(why, whylen,
+                 "column \"%s\" gives each version's start (history = { start = \"%s\" }): "
+                 "it must not be nil",
+                 t->cols[t->history_start - 1].name, t->cols[t->history_start - 1].name);
+        return 1;
+    }
+    snprintf(start, 32, "%.*s", (int)v->len, types_bytes(v));
+    return 0;
+}
+
+store_history_step store_history_decide(const dest_table *t, const store_history_newest *nv,
+                                        char start[32], char end[32], char *why, size_t whylen) {
+    if (!nv->found) return STORE_HISTORY_INSERT;
+    if (t->history_start) {
+        int cmp = strcmp(start, nv->start);
+        if (cmp == 0 && nv->same) {
+            /* The same version sent again (a re-run after a failure) changes
+             * nothing but when it was last seen. */
+            return nv->active ? STORE_HISTORY_REFRESH : STORE_HISTORY_NOTHING;
+        }
+        if (cmp <= 0) {
+            snprintf(why, whylen,
+                     "the new version's start %s (column \"%s\") is not later than the %s "
+                     "version's start %s%s",
+                     start, t->cols[t->history_start - 1].name, nv->active ? "active" : "latest",
+                     nv->start, cmp == 0 ? ", and its values differ" : "");
+            return STORE_HISTORY_REFUSE;
+        }
+    } else {
+        if (nv->active && nv->same) return STORE_HISTORY_REFRESH;
+        /* Two versions in one millisecond: the later one starts 1 ms after
+         * the earlier, so starts stay unique and in order. */
+        int64_t s = ms_of(start), floor = ms_of(nv->start) + 1;
+        if (!nv->active && ms_of(nv->end) + 1 > floor) floor = ms_of(nv->end) + 1;
+        if (s < floor && store_history_time(floor, start) != 0)
+            snprintf(start, 32, "%s", STORE_HISTORY_END_OF_TIME);
+    }
+    if (!nv->active) return STORE_HISTORY_INSERT;
+    if (store_history_time(ms_of(start) - 1, end) != 0) snprintf(end, 32, "%s", nv->start);
+    return STORE_HISTORY_CLOSE_INSERT;
 }

@@ -198,6 +198,40 @@ int store_check_keys(store *st, const catalog *cat);
 /* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
 int store_history_time(int64_t ms, char out[32]);
 
+/* The end of a version still active, as both destinations write it. */
+#define STORE_HISTORY_END_OF_TIME "9999-12-31T23:59:59.999Z"
+
+/* History mode's rules for a new version, shared so that both
+ * destinations decide alike; each reads the newest version and carries
+ * out the step. store_history_start puts the new version's start in
+ * start (its start column's value, or now): 0, or 1 with why set when the
+ * row has none. */
+int store_history_start(const dest_table *t, const char *now, char start[32], char *why,
+                        size_t whylen);
+
+/* The newest version of the row's key, as the destination read it. */
+typedef struct store_history_newest {
+    bool found;        /* there is one; the rest is its */
+    const char *start; /* _fivetran_start, _fivetran_end as ISO text */
+    const char *end;
+    bool active; /* _fivetran_active */
+    bool same;   /* its columns equal the new row's */
+} store_history_newest;
+
+typedef enum {
+    STORE_HISTORY_INSERT,       /* insert the version at start */
+    STORE_HISTORY_CLOSE_INSERT, /* close the active one at end, then insert */
+    STORE_HISTORY_REFRESH,      /* the active one again: refresh its _fivetran_synced */
+    STORE_HISTORY_NOTHING,      /* a closed one sent again as it was: change nothing */
+    STORE_HISTORY_REFUSE,       /* why says why (the script's error) */
+} store_history_step;
+
+/* What to do with the new version starting at start (which may move
+ * later: two versions in one millisecond start 1 ms apart); end gets the
+ * active version's end for STORE_HISTORY_CLOSE_INSERT. */
+store_history_step store_history_decide(const dest_table *t, const store_history_newest *nv,
+                                        char start[32], char end[32], char *why, size_t whylen);
+
 /* op.sweep: soft-deletes (in a history table: closes) every live row
  * whose _fivetran_synced is earlier than before and whose columns marked
  * in t->present equal t->vals (the scope); *swept is how many. */
