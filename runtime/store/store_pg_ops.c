@@ -42,12 +42,12 @@ static pg_cache *cache_of(pg_store *ps, dest_table *t) {
     return t->cache;
 }
 
-/* Drops a prepared statement on the server. A failure (a transaction
- * that failed, a connection gone) leaves it there under a name never
- * used again, until the session ends. */
+/* Drops a prepared statement on the server; the caller has settled the
+ * pipeline (DEALLOCATE is a statement of its own). A failure (a
+ * transaction that failed, a connection gone) leaves it there under a
+ * name never used again, until the session ends. */
 static void deallocate(pg_store *ps, char name[32]) {
     if (!name[0]) return;
-    pg_settle(ps); /* DEALLOCATE is a statement of its own; a failure stays kept */
     if (ps->conn && PQstatus(ps->conn) == CONNECTION_OK &&
         PQtransactionStatus(ps->conn) != PQTRANS_INERROR) {
         char sql[64];
@@ -284,6 +284,9 @@ static const char *update_stmt(pg_store *ps, dest_table *t) {
     for (int i = 0; i < UPDATE_SHAPES; i++)
         if (c->update[i].name[0] && memcmp(c->update[i].mask, t->present, (size_t)t->ncols) == 0)
             return c->update[i].name;
+    /* A new shape: read the pipeline first, so that an op of it that
+     * failed is this call's error, not the failure of what follows. */
+    if (pg_settle(ps) != 0) return NULL;
     int slot = c->evict_next;
     c->evict_next = (slot + 1) % UPDATE_SHAPES;
     deallocate(ps, c->update[slot].name);

@@ -626,6 +626,37 @@ static void test_pipeline_failure_past_the_flush(void **state) {
     assert_string_equal(q(fx, "SELECT count(*) FROM checked"), "0");
 }
 
+/* An op that failed in the pipeline stays the error when the next op
+ * must first drop a prepared statement (a ninth shape of op.update
+ * replaces the oldest): not the refusal of what the aborted transaction
+ * is then asked. */
+static void test_pipeline_failure_before_a_new_update_shape(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "shapes", {"id", TYPES_INT, 0, 0, 1}, {"a", TYPES_INT, 0, 0, 0},
+                       {"b", TYPES_INT, 0, 0, 0}, {"c", TYPES_INT, 0, 0, 0},
+                       {"d", TYPES_INT, 0, 0, 0});
+    create(fx, t);
+    PQclear(PQexec(fx->admin, "ALTER TABLE shapes ADD CONSTRAINT no_13 CHECK (id <> 13)"));
+    ok(fx, store_begin(fx->st));
+    for (int shape = 1; shape <= 8; shape++) { /* the columns of shape's bits */
+        row_clear(t);
+        v_int(t, 0, 1);
+        for (int c = 0; c < 4; c++)
+            if (shape & (1 << c)) v_int(t, 1 + c, shape);
+        ok(fx, store_update(fx->st, t, S1));
+    }
+    row_clear(t);
+    v_int(t, 0, 13);
+    ok(fx, store_upsert(fx->st, t, S1)); /* fails on the server, not read yet */
+    row_clear(t);
+    v_int(t, 0, 1);
+    for (int c = 0; c < 4; c++) v_int(t, 1 + c, 9); /* a ninth shape */
+    assert_int_equal(store_update(fx->st, t, S1), -1);
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"shapes\": new row for relation "
+                                                "\"shapes\" violates check constraint \"no_13\""));
+    ok(fx, store_rollback(fx->st));
+}
+
 /* The server gone while ops are in the pipeline: the commit fails with
  * the connection's reason, on one line, and does not hang. */
 static void test_pipeline_server_gone(void **state) {
@@ -1371,6 +1402,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_update_delete_truncate_and_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_counts_past_the_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_failure_past_the_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_failure_before_a_new_update_shape, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_server_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_key_column_takes_its_type, setup, teardown),
