@@ -17,16 +17,16 @@ function schema(configuration)
   }
 end
 function update(configuration, state)
-  for i = 1, 6000 do
+  for i = 1, 3000 do
     local row = { id = i, v = "v" .. i }
-    if i > 3000 then row.w = i end              -- a new column mid-batch
+    if i > 1500 then row.w = i end              -- a new column mid-batch
     op.upsert("a", row)
     if i % 3 == 0 then op.update("a", { id = i - 1, v = "u" }) end
     if i % 7 == 0 then op.update("a", { id = i + 100000, v = "missing" }) end
     if i % 5 == 0 then op.delete("a", { id = i - 2 }) end
     if i % 11 == 0 then op.delete("a", { id = -i }) end
     op.upsert("b", { id = i % 500 })
-    if i % 700 == 0 then
+    if i % 1400 == 0 then                      -- past the bound since the last read
       op.upsert("h", { id = i % 3, v = "x" .. i })
       op.delete("h", { id = (i + 1) % 3 })
       op.truncate("b")
@@ -46,10 +46,10 @@ for t in a b h; do
     "$(sqlite3 o/warehouse.db "SELECT upserted, updated, deleted, truncated FROM _clua_sync_tables WHERE table_name = '$t'")"
 done
 # The counts themselves, so that both cannot be wrong alike.
-expect_pg "SELECT upserted, updated, deleted FROM $S._clua_sync_tables WHERE table_name = 'a'" "6000|2000|1200"
+expect_pg "SELECT upserted, updated, deleted FROM $S._clua_sync_tables WHERE table_name = 'a'" "3000|1000|600"
 expect_same o/warehouse.db \
   "SELECT count(*), count(*) FILTER (WHERE _fivetran_deleted), count(w), sum(v = 'u') FROM a" \
   "SELECT count(*), count(*) FILTER (WHERE _fivetran_deleted), count(w), count(*) FILTER (WHERE v = 'u') FROM $S.a" \
-  "6000|1200|3000|2000"
+  "3000|600|1500|1000"
 
 exit $FAILURES
