@@ -139,10 +139,12 @@ static void check_row(lua_State *L, struct clua_runtime *rt, const dest_table *t
         raise_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
 }
 
-/* Writes the row read into t as a new version of a history table; a
- * refused version is the script's error, not the store's. */
-static void history_write(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op) {
-    int rc = store_history_write(rt->st, t, rt_now(rt), rt->msg, sizeof rt->msg);
+/* Writes the row read into t as a new version of a history table,
+ * counted as kind; a refused version is the script's error, not the
+ * store's. */
+static void history_write(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *op,
+                          int kind) {
+    int rc = store_history_write(rt->st, t, rt_now(rt), kind, rt->msg, sizeof rt->msg);
     if (rc < 0) store_error_raise(L, rt);
     if (rc > 0) raise_error(L, "%s(\"%s\"): %s", op, t->name, rt->msg);
 }
@@ -153,11 +155,10 @@ static int op_upsert(lua_State *L) {
     row_read(L, rt, t, "op.upsert", ROW_UPSERT);
     check_row(L, rt, t, "op.upsert");
     if (dest_table_hashed(t)) row_hash(L, rt, t);
-    long long before = store_total_changes(rt->st);
-    if (t->history) history_write(L, rt, t, "op.upsert");
+    /* The store counts the row for the journal (none: a history version
+     * re-sent as it is). */
+    if (t->history) history_write(L, rt, t, "op.upsert", JOURNAL_UPSERTED);
     else if (store_upsert(rt->st, t, rt_now(rt)) != 0) return store_error_raise(L, rt);
-    /* One row upserted, or none (a history version re-sent as it is). */
-    journal_count(t, JOURNAL_UPSERTED, store_total_changes(rt->st) > before);
     rt->summary.upserts++;
     op_leave(rt);
     return 0;
@@ -171,16 +172,14 @@ static int op_update(lua_State *L) {
     } else {
         row_read(L, rt, t, "op.update", ROW_UPDATE);
         check_row(L, rt, t, "op.update");
-        long long before = store_total_changes(rt->st);
         if (t->history) {
             /* A new version: the active one plus the columns supplied. */
             bool found;
             if (store_history_fill(rt->st, t, &found) != 0) return store_error_raise(L, rt);
-            if (found) history_write(L, rt, t, "op.update");
+            if (found) history_write(L, rt, t, "op.update", JOURNAL_UPDATED);
         } else if (store_update(rt->st, t, rt_now(rt)) != 0) {
             return store_error_raise(L, rt);
         }
-        journal_count(t, JOURNAL_UPDATED, store_total_changes(rt->st) > before);
     }
     rt->summary.updates++;
     op_leave(rt);
@@ -195,11 +194,9 @@ static int op_delete(lua_State *L) {
     } else {
         row_read(L, rt, t, "op.delete", ROW_KEYS);
         check_row(L, rt, t, "op.delete");
-        long long before = store_total_changes(rt->st);
         if (t->history ? store_history_delete(rt->st, t, rt_now(rt)) != 0
                        : store_delete(rt->st, t, rt_now(rt)) != 0)
             return store_error_raise(L, rt);
-        journal_count(t, JOURNAL_DELETED, store_total_changes(rt->st) - before);
     }
     rt->summary.deletes++;
     op_leave(rt);
@@ -209,11 +206,9 @@ static int op_delete(lua_State *L) {
 static int op_truncate(lua_State *L) {
     struct clua_runtime *rt = op_enter(L, "op.truncate", 1);
     dest_table *t = row_dest_table(L, rt, "op.truncate", false);
-    long long before = store_total_changes(rt->st);
     if (t && (t->history ? store_history_truncate(rt->st, t, rt_now(rt)) != 0
                          : store_truncate(rt->st, t) != 0))
         return store_error_raise(L, rt);
-    if (t) journal_count(t, JOURNAL_TRUNCATED, store_total_changes(rt->st) - before);
     rt->summary.truncates++;
     op_leave(rt);
     return 0;

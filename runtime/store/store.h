@@ -34,7 +34,7 @@ struct store_methods {
     void (*close)(store *st);
     int (*set_durable)(store *st);
     int (*column_limit)(const store *st);
-    long long (*total_changes)(const store *st);
+    int (*settle)(store *st); /* may be NULL: nothing is ever left pending */
     void (*interrupt)(store *st);
     int (*begin)(store *st);
     int (*commit)(store *st);
@@ -56,7 +56,8 @@ struct store_methods {
     int (*truncate)(store *st, dest_table *t);
     int (*history_record)(store *st, const dest_table *t);
     int (*history_enable)(store *st, dest_table *t, const char *now);
-    int (*history_write)(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+    int (*history_write)(store *st, dest_table *t, const char *now, int kind, char *why,
+                         size_t whylen);
     int (*history_fill)(store *st, dest_table *t, bool *found);
     int (*history_delete)(store *st, dest_table *t, const char *now);
     int (*history_truncate)(store *st, dest_table *t, const char *now);
@@ -96,10 +97,23 @@ int store_set_durable(store *st);
 /* The most columns a table may have, the two system columns included. */
 int store_column_limit(const store *st);
 
-/* Rows changed by every INSERT, UPDATE and DELETE since the store opened;
- * the difference across an op is what it changed, however many statements
- * it took (a history version closes one row and inserts another). */
-long long store_total_changes(const store *st);
+/* What a destination may leave pending: PostgreSQL sends the four ops of
+ * the hot path (upsert, update, delete, truncate of a table without
+ * history) in a pipeline and reads their outcome later. settle reads it:
+ * every store_* function but those four, check_row, column_limit and
+ * interrupt settles first, so a failure of a queued op is the error of
+ * whichever call settled it (the first failure, with its op and table).
+ * close and rollback settle too but go on whatever it says; a commit
+ * whose settling fails ends the transaction as a failed COMMIT does. */
+int store_settle(store *st);
+
+/* Adds n rows changed by one op of kind (JOURNAL_UPSERTED, ...) on t to
+ * t's journal counters: an upsert or update counts one row if it changed
+ * anything (a history version re-sent as it is changes nothing), a delete
+ * or truncate every row it changed. Each row-changing method counts what
+ * it changed itself, at once or (a pipelined op) when its result is read,
+ * at the latest when the store settles. */
+void store_count(dest_table *t, int kind, long long n);
 
 /* Makes a running statement stop (signal-safe). */
 void store_interrupt(store *st);
@@ -143,7 +157,9 @@ int store_set_column_type(store *st, const dest_table *t, int col);
 int store_check_row(const store *st, const dest_table *t, char *why, size_t whylen);
 
 /* The hot path: each binds t->vals for the columns marked in t->present
- * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601). */
+ * and stamps _fivetran_synced with synced (24 bytes of UTC ISO-8601).
+ * Each counts the rows it changed into t's journal counters; on
+ * PostgreSQL it may only have been sent (see store_settle). */
 int store_upsert(store *st, dest_table *t, const char *synced);
 int store_update(store *st, dest_table *t, const char *synced);
 int store_delete(store *st, dest_table *t, const char *synced);
@@ -155,13 +171,16 @@ int store_truncate(store *st, dest_table *t);
  * an active version and each deleted row into a closed one, with now as
  * the start of rows never synced. write stores the whole row in t->vals
  * as a new version, or refreshes _fivetran_synced of the active version
- * it equals; it returns 1 with why set when the row is refused (a start
- * not later than the active version's). fill completes an op.update's row
+ * it equals, counting it as kind (JOURNAL_UPSERTED or JOURNAL_UPDATED);
+ * it returns 1 with why set when the row is refused (a start not later
+ * than the active version's). delete and truncate count the versions they
+ * close. fill completes an op.update's row
  * from the active version (*found false: there is none). delete and
  * truncate close active versions at now (or their start, if later). */
 int store_history_record(store *st, const dest_table *t);
 int store_history_enable(store *st, dest_table *t, const char *now);
-int store_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+int store_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                        size_t whylen);
 int store_history_fill(store *st, dest_table *t, bool *found);
 int store_history_delete(store *st, dest_table *t, const char *now);
 int store_history_truncate(store *st, dest_table *t, const char *now);
@@ -178,6 +197,40 @@ int store_check_keys(store *st, const catalog *cat);
 
 /* ms since the epoch as YYYY-MM-DDTHH:MM:SS.mmmZ; -1 out of range. */
 int store_history_time(int64_t ms, char out[32]);
+
+/* The end of a version still active, as both destinations write it. */
+#define STORE_HISTORY_END_OF_TIME "9999-12-31T23:59:59.999Z"
+
+/* History mode's rules for a new version, shared so that both
+ * destinations decide alike; each reads the newest version and carries
+ * out the step. store_history_start puts the new version's start in
+ * start (its start column's value, or now): 0, or 1 with why set when the
+ * row has none. */
+int store_history_start(const dest_table *t, const char *now, char start[32], char *why,
+                        size_t whylen);
+
+/* The newest version of the row's key, as the destination read it. */
+typedef struct store_history_newest {
+    bool found;        /* there is one; the rest is its */
+    const char *start; /* _fivetran_start, _fivetran_end as ISO text */
+    const char *end;
+    bool active; /* _fivetran_active */
+    bool same;   /* its columns equal the new row's */
+} store_history_newest;
+
+typedef enum {
+    STORE_HISTORY_INSERT,       /* insert the version at start */
+    STORE_HISTORY_CLOSE_INSERT, /* close the active one at end, then insert */
+    STORE_HISTORY_REFRESH,      /* the active one again: refresh its _fivetran_synced */
+    STORE_HISTORY_NOTHING,      /* a closed one sent again as it was: change nothing */
+    STORE_HISTORY_REFUSE,       /* why says why (the script's error) */
+} store_history_step;
+
+/* What to do with the new version starting at start (which may move
+ * later: two versions in one millisecond start 1 ms apart); end gets the
+ * active version's end for STORE_HISTORY_CLOSE_INSERT. */
+store_history_step store_history_decide(const dest_table *t, const store_history_newest *nv,
+                                        char start[32], char end[32], char *why, size_t whylen);
 
 /* op.sweep: soft-deletes (in a history table: closes) every live row
  * whose _fivetran_synced is earlier than before and whose columns marked

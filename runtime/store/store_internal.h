@@ -65,7 +65,8 @@ int sq_widen_column(store *st, dest_table *t, int col, const types_type *from);
 int sq_column_exact_double(store *st, const dest_table *t, int col, bool *exact);
 int sq_history_record(store *st, const dest_table *t);
 int sq_history_enable(store *st, dest_table *t, const char *now);
-int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+int sq_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen);
 int sq_history_fill(store *st, dest_table *t, bool *found);
 int sq_history_delete(store *st, dest_table *t, const char *now);
 int sq_history_truncate(store *st, dest_table *t, const char *now);

@@ -409,6 +409,7 @@ static void pg_close(store *st) {
     free(ps->lengths);
     free(ps->formats);
     free(ps->offsets);
+    free(ps->pending);
     free(ps);
 }
 
@@ -425,16 +426,27 @@ static int pg_column_limit(const store *st) {
     return PG_COLUMN_LIMIT;
 }
 
-static long long pg_total_changes(const store *st) { return ((const pg_store *)st)->changes; }
-
 /* Asks the server to stop the running statement, without blocking: a
  * signal handler calls this (store_pg_cancel.c). */
 static void pg_interrupt(store *st) { pg_canceller_poke(&pg_of(st)->canceller); }
 
 static int pg_begin(store *st) { return pg_exec(pg_of(st), "BEGIN", "beginning a transaction"); }
 
+/* The server ends a transaction whose COMMIT failed; make sure, so the
+ * schema stays at the last good checkpoint. Returns -1. */
+static int end_failed(pg_store *ps) {
+    if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS ||
+        PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
+        PQclear(PQexec(ps->conn, "ROLLBACK"));
+    return -1;
+}
+
+/* Settles first (store.c leaves that to commit): an op of the pipeline
+ * that failed fails the commit with its own reason, and the transaction
+ * ends as after any failed COMMIT. */
 static int pg_commit(store *st) {
     pg_store *ps = pg_of(st);
+    if (pg_settle(ps) != 0) return end_failed(ps);
     PGresult *res = PQexec(ps->conn, "COMMIT");
     /* COMMIT of a transaction that failed earlier succeeds as "ROLLBACK":
      * nothing was committed, and the sync must not say it was. */
@@ -446,12 +458,7 @@ static int pg_commit(store *st) {
         return -1;
     }
     if (pg_done(ps, res, PGRES_COMMAND_OK, "committing") == 0) return 0;
-    /* The server ends a transaction whose COMMIT failed; make sure, so
-     * the schema stays at the last good checkpoint. */
-    if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS ||
-        PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
-        PQclear(PQexec(ps->conn, "ROLLBACK"));
-    return -1;
+    return end_failed(ps);
 }
 
 static int pg_rollback(store *st) {
@@ -595,7 +602,7 @@ static const store_methods pg_methods = {
     .close = pg_close,
     .set_durable = pg_set_durable,
     .column_limit = pg_column_limit,
-    .total_changes = pg_total_changes,
+    .settle = pg_settle_method,
     .interrupt = pg_interrupt,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -22,9 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "store_pg_internal.h"
 
-#define END_OF_TIME "9999-12-31T23:59:59.999Z"
+#define END_OF_TIME STORE_HISTORY_END_OF_TIME
 
 /* A timestamptz expression as SQLite's text: YYYY-MM-DDTHH:MM:SS.mmmZ. */
 #define UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
@@ -76,12 +77,6 @@ static PGresult *run_query(pg_store *ps, const char *name, const char *phase) {
         return NULL;
     }
     return res;
-}
-
-static int64_t ms_of(const char *text) {
-    int64_t ms = 0;
-    if (!text || types_parse_instant(text, strlen(text), &ms)) return TYPES_INSTANT_MIN;
-    return ms;
 }
 
 /* ---- the record of history tables ---- */
@@ -259,8 +254,8 @@ static int run_on_version(pg_store *ps, dest_table *t, const char *name, const c
 
 /* ---- the ops ---- */
 
-int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
-    pg_store *ps = pg_of(st);
+static int write_version(pg_store *ps, dest_table *t, const char *now, char *why,
+                         size_t whylen) {
     pg_hcache *c = hcache_of(ps, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -268,68 +263,61 @@ int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_
     NEED(c, insert, prepare_insert);
     NEED(c, refresh, prepare_refresh);
     int n = t->ncols;
-    char start[32], nstart[32] = "", nend[32] = "", phase[300];
-    if (t->history_start) {
-        const types_value *v = &t->vals[t->history_start - 1];
-        if (!t->present[t->history_start - 1] || v->tag != TYPES_SQL_TEXT || v->len > 24) {
-            snprintf(why, whylen,
-                     "column \"%s\" gives each version's start (history = { start = \"%s\" }): "
-                     "it must not be nil",
-                     t->cols[t->history_start - 1].name, t->cols[t->history_start - 1].name);
-            return 1;
-        }
-        snprintf(start, sizeof start, "%.*s", (int)v->len, types_bytes(v));
-    } else {
-        snprintf(start, sizeof start, "%s", now);
-    }
+    char start[32], end[32], nstart[32] = "", nend[32] = "", phase[300];
+    if (store_history_start(t, now, start, why, whylen) != 0) return 1;
     snprintf(phase, sizeof phase, "reading the versions of \"%s\"", t->name);
     if (pg_params_begin(ps, n) != 0 || params_row(ps, t) != 0) return -1;
     PGresult *res = run_query(ps, c->newest, phase);
     if (!res) return -1;
-    bool found = PQntuples(res) > 0, active = false, same = false;
-    if (found) {
+    store_history_newest nv = {.found = PQntuples(res) > 0, .start = nstart, .end = nend};
+    if (nv.found) {
         snprintf(nstart, sizeof nstart, "%s", PQgetvalue(res, 0, 0));
         snprintf(nend, sizeof nend, "%s", PQgetvalue(res, 0, 1));
-        active = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
-        same = strcmp(PQgetvalue(res, 0, 3), "t") == 0;
+        nv.active = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+        nv.same = strcmp(PQgetvalue(res, 0, 3), "t") == 0;
     }
     PQclear(res);
     snprintf(phase, sizeof phase, "upsert into \"%s\"", t->name);
-    if (found && t->history_start) {
-        int cmp = strcmp(start, nstart);
-        if (cmp == 0 && same) {
-            /* The same version sent again (a re-run after a failure) changes
-             * nothing but when it was last seen. */
-            if (!active) return 0;
-            return run_on_version(ps, t, c->refresh, now, nstart, phase);
-        }
-        if (cmp <= 0) {
-            snprintf(why, whylen,
-                     "the new version's start %s (column \"%s\") is not later than the %s "
-                     "version's start %s%s",
-                     start, t->cols[t->history_start - 1].name, active ? "active" : "latest",
-                     nstart, cmp == 0 ? ", and its values differ" : "");
-            return 1;
-        }
-    } else if (found) {
-        if (active && same) return run_on_version(ps, t, c->refresh, now, nstart, phase);
-        /* Two versions in one millisecond: the later one starts 1 ms after
-         * the earlier, so starts stay unique and in order. */
-        int64_t s = ms_of(start), floor = ms_of(nstart) + 1;
-        if (!active && ms_of(nend) + 1 > floor) floor = ms_of(nend) + 1;
-        if (s < floor && store_history_time(floor, start) != 0)
-            snprintf(start, sizeof start, "%s", END_OF_TIME);
-    }
-    if (found && active) {
-        char end[32], closing[300];
-        if (store_history_time(ms_of(start) - 1, end) != 0) snprintf(end, sizeof end, "%s", nstart);
+    switch (store_history_decide(t, &nv, start, end, why, whylen)) {
+    case STORE_HISTORY_REFUSE: return 1;
+    case STORE_HISTORY_NOTHING: return 0;
+    case STORE_HISTORY_REFRESH: return run_on_version(ps, t, c->refresh, now, nstart, phase);
+    case STORE_HISTORY_CLOSE_INSERT: {
+        char closing[300];
         snprintf(closing, sizeof closing, "closing a version in \"%s\"", t->name);
         if (run_on_version(ps, t, c->close, end, nstart, closing) != 0) return -1;
+        break;
+    }
+    case STORE_HISTORY_INSERT: break;
     }
     if (pg_params_begin(ps, n + 2) != 0 || params_row(ps, t) != 0 ||
         pg_param_text(ps, now, 24) != 0 || pg_param_text(ps, start, strlen(start)) != 0)
         return -1;
     return pg_run_prepared(ps, c->insert, phase);
+}
+
+/* Counts as kind whatever the version changed: nothing when it was sent
+ * again as it is, else the row it wrote (closing the one before it is
+ * part of the same upsert). */
+int pg_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen) {
+    pg_store *ps = pg_of(st);
+    long long before = ps->changes;
+    int rc = write_version(ps, t, now, why, whylen);
+    if (rc == 0) store_count(t, kind, ps->changes - before);
+    return rc;
+}
+
+/* Runs the prepared statement name as op kind on t, counting the
+ * versions it closed. */
+static int run_counted(pg_store *ps, dest_table *t, const char *name, int kind) {
+    char phase[300];
+    snprintf(phase, sizeof phase, "%s \"%s\"",
+             kind == JOURNAL_DELETED ? "delete from" : "truncate of", t->name);
+    long long before = ps->changes;
+    if (pg_run_prepared(ps, name, phase) != 0) return -1;
+    store_count(t, kind, ps->changes - before);
+    return 0;
 }
 
 /* The active version's columns, each as text in the form fill reads. */
@@ -447,9 +435,7 @@ int pg_history_delete(store *st, dest_table *t, const char *now) {
     if (pg_params_begin(ps, 1 + t->npk) != 0 || pg_param_text(ps, now, 24) != 0 ||
         pg_params_key(ps, t) != 0)
         return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "delete from \"%s\"", t->name);
-    return pg_run_prepared(ps, c->del, phase);
+    return run_counted(ps, t, c->del, JOURNAL_DELETED);
 }
 
 int pg_history_truncate(store *st, dest_table *t, const char *now) {
@@ -467,7 +453,5 @@ int pg_history_truncate(store *st, dest_table *t, const char *now) {
         if (pg_prepare(ps, c->truncate, "the truncate of", t) != 0) return -1;
     }
     if (pg_params_begin(ps, 1) != 0 || pg_param_text(ps, now, 24) != 0) return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "truncate of \"%s\"", t->name);
-    return pg_run_prepared(ps, c->truncate, phase);
+    return run_counted(ps, t, c->truncate, JOURNAL_TRUNCATED);
 }

@@ -28,11 +28,21 @@ int pg_canceller_start(pg_canceller *c, PGconn *conn);
 void pg_canceller_poke(pg_canceller *c);
 void pg_canceller_stop(pg_canceller *c);
 
+/* An op sent in the pipeline and not yet read: its table and what its
+ * result counts as (JOURNAL_UPSERTED, ...). */
+typedef struct pg_pending {
+    dest_table *t;
+    int kind;
+} pg_pending;
+
 typedef struct pg_store {
     store base; /* first: a store * is a pg_store * */
     PGconn *conn;
     pg_canceller canceller; /* made at open: a signal handler may not make it */
-    long long changes; /* rows changed by every statement run (total_changes) */
+    long long changes; /* rows changed by every statement run */
+    pg_pending *pending; /* the ops sent since the pipeline was entered */
+    int npending;
+    bool pipe_failed; /* an op of the pipeline failed: its failure is in base.err */
     unsigned long next_name; /* numbers the prepared statements: "clua_1", ... */
     strbuf sql;  /* scratch for statement text */
     strbuf text; /* scratch for parameters' text, NUL-separated */
@@ -85,6 +95,21 @@ int pg_put_same(strbuf *b, const dest_table *t, int i, int n);
  * pg_params_begin; a failure keeps phase. */
 int pg_run_prepared(pg_store *ps, const char *name, const char *phase);
 
+/* ---- the pipeline (store_pg_pipe.c) ---- */
+
+/* Sends the prepared statement name with the parameters made since
+ * pg_params_begin, in pipeline mode (entered if need be), without
+ * waiting; its result is counted into t's journal counters as kind when
+ * it is read. 0, or -1 with the first failure kept. */
+int pg_pipe_send(pg_store *ps, const char *name, dest_table *t, int kind);
+/* Reads the result of every op sent (counting what each changed) and
+ * leaves pipeline mode; 0, or -1 with the first op that failed kept as
+ * the error (`upsert into "user": <PostgreSQL's reason>`). Nothing sent:
+ * 0 at once. */
+int pg_settle(pg_store *ps);
+/* pg_settle as the store's settle method. */
+int pg_settle_method(store *st);
+
 /* ---- DDL (store_pg_ddl.c) ---- */
 
 /* The native type of a column of logical type t, e.g. "numeric(15,2)";
@@ -132,7 +157,8 @@ int pg_params_key(pg_store *ps, const dest_table *t);
 void pg_history_forget(pg_store *ps, dest_table *t);
 int pg_history_record(store *st, const dest_table *t);
 int pg_history_enable(store *st, dest_table *t, const char *now);
-int pg_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen);
+int pg_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen);
 int pg_history_fill(store *st, dest_table *t, bool *found);
 int pg_history_delete(store *st, dest_table *t, const char *now);
 int pg_history_truncate(store *st, dest_table *t, const char *now);

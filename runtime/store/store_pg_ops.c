@@ -1,6 +1,7 @@
 /* store_pg_ops: the PostgreSQL destination's hot path: the statements of
  * op.upsert, op.update, op.delete and op.truncate, prepared once per table
- * (and per column set of op.update) and kept in the table's cache; the
+ * (and per column set of op.update) and kept in the table's cache, and
+ * sent in the pipeline (store_pg_pipe.c) without waiting; the
  * parameters of a row; op.sweep (in a history table it closes versions).
  * History mode's own statements are in store_pg_history.c.
  *
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "store_pg_internal.h"
 #include "text.h"
 
@@ -40,9 +42,10 @@ static pg_cache *cache_of(pg_store *ps, dest_table *t) {
     return t->cache;
 }
 
-/* Drops a prepared statement on the server. A failure (a transaction
- * that failed, a connection gone) leaves it there under a name never
- * used again, until the session ends. */
+/* Drops a prepared statement on the server; the caller has settled the
+ * pipeline (DEALLOCATE is a statement of its own). A failure (a
+ * transaction that failed, a connection gone) leaves it there under a
+ * name never used again, until the session ends. */
 static void deallocate(pg_store *ps, char name[32]) {
     if (!name[0]) return;
     if (ps->conn && PQstatus(ps->conn) == CONNECTION_OK &&
@@ -207,6 +210,8 @@ int pg_run_prepared(pg_store *ps, const char *name, const char *phase) {
 static int prepare(pg_store *ps, char name[32], const char *what, const dest_table *t) {
     char phase[400];
     snprintf(phase, sizeof phase, "preparing %s \"%s\"", what, t->name);
+    /* Outside the pipeline: the ops sent before are read first. */
+    if (pg_settle(ps) != 0) return -1;
     char fresh[32];
     pg_statement_name(ps, fresh);
     if (pg_done(ps, PQprepare(ps->conn, fresh, strbuf_cstr(&ps->sql), 0, NULL),
@@ -269,9 +274,7 @@ int pg_upsert(store *st, dest_table *t, const char *synced) {
         else if (param_column(ps, t, i) != 0) return -1;
     }
     if (pg_param_text(ps, synced, 24) != 0) return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "upsert into \"%s\"", t->name);
-    return pg_run_prepared(ps, c->upsert, phase);
+    return pg_pipe_send(ps, c->upsert, t, JOURNAL_UPSERTED);
 }
 
 /* The name of the prepared update for the columns marked in t->present. */
@@ -281,6 +284,9 @@ static const char *update_stmt(pg_store *ps, dest_table *t) {
     for (int i = 0; i < UPDATE_SHAPES; i++)
         if (c->update[i].name[0] && memcmp(c->update[i].mask, t->present, (size_t)t->ncols) == 0)
             return c->update[i].name;
+    /* A new shape: read the pipeline first, so that an op of it that
+     * failed is this call's error, not the failure of what follows. */
+    if (pg_settle(ps) != 0) return NULL;
     int slot = c->evict_next;
     c->evict_next = (slot + 1) % UPDATE_SHAPES;
     deallocate(ps, c->update[slot].name);
@@ -315,9 +321,7 @@ int pg_update(store *st, dest_table *t, const char *synced) {
     for (int i = 0; i < t->ncols; i++)
         if (t->present[i] && !t->cols[i].pk_pos && param_column(ps, t, i) != 0) return -1;
     if (pg_param_text(ps, synced, 24) != 0 || params_pk(ps, t) != 0) return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "update of \"%s\"", t->name);
-    return pg_run_prepared(ps, name, phase);
+    return pg_pipe_send(ps, name, t, JOURNAL_UPDATED);
 }
 
 int pg_delete(store *st, dest_table *t, const char *synced) {
@@ -336,9 +340,7 @@ int pg_delete(store *st, dest_table *t, const char *synced) {
     if (pg_params_begin(ps, 1 + t->npk) != 0 || pg_param_text(ps, synced, 24) != 0 ||
         params_pk(ps, t) != 0)
         return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "delete from \"%s\"", t->name);
-    return pg_run_prepared(ps, c->del, phase);
+    return pg_pipe_send(ps, c->del, t, JOURNAL_DELETED);
 }
 
 int pg_truncate(store *st, dest_table *t) {
@@ -354,9 +356,7 @@ int pg_truncate(store *st, dest_table *t) {
         if (prepare(ps, c->truncate, "the truncate of", t) != 0) return -1;
     }
     if (pg_params_begin(ps, 1) != 0) return -1;
-    char phase[300];
-    snprintf(phase, sizeof phase, "truncate of \"%s\"", t->name);
-    return pg_run_prepared(ps, c->truncate, phase);
+    return pg_pipe_send(ps, c->truncate, t, JOURNAL_TRUNCATED);
 }
 
 int pg_sweep(store *st, dest_table *t, const char *now, const char *before, long long *swept) {

@@ -183,8 +183,6 @@ store *store_sqlite_open(const char *path, char *err, size_t errlen, store_open_
     return st;
 }
 
-static long long sq_total_changes(const store *st) { return sqlite3_total_changes64(sq(st)->db); }
-
 static void sq_interrupt(store *st) { sqlite3_interrupt(sq(st)->db); }
 
 static int sq_column_limit(const store *st) { return sqlite3_limit(sq(st)->db, SQLITE_LIMIT_COLUMN, -1); }
@@ -527,6 +525,7 @@ static int sq_upsert(store *st, dest_table *t, const char *synced) {
     }
     sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
     if (sq_run(s) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
+    store_count(t, JOURNAL_UPSERTED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -577,6 +576,7 @@ static int sq_update(store *st, dest_table *t, const char *synced) {
     sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
     bind_pk(s, t, n + 2);
     if (sq_run(s) != 0) return sq_fail(st, "update of \"%s\"", t->name);
+    store_count(t, JOURNAL_UPDATED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -596,6 +596,7 @@ static int sq_delete(store *st, dest_table *t, const char *synced) {
     sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
     bind_pk(c->del, t, 2);
     if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
+    store_count(t, JOURNAL_DELETED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -613,6 +614,7 @@ static int sq_truncate(store *st, dest_table *t) {
             return -1;
     }
     if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
+    store_count(t, JOURNAL_TRUNCATED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -621,7 +623,6 @@ static const store_methods SQLITE_METHODS = {
     .close = sq_close,
     .set_durable = sq_set_durable,
     .column_limit = sq_column_limit,
-    .total_changes = sq_total_changes,
     .interrupt = sq_interrupt,
     .begin = sq_begin,
     .commit = sq_commit,

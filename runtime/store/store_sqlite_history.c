@@ -12,9 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "journal.h"
 #include "store_internal.h"
 
-#define END_OF_TIME "9999-12-31T23:59:59.999Z"
+#define END_OF_TIME STORE_HISTORY_END_OF_TIME
 
 /* The statements of one history table, prepared on first use. */
 struct store_hcache {
@@ -48,14 +49,6 @@ static void bind_row(sqlite3_stmt *s, const dest_table *t) {
         if (t->present[i]) sq_bind(s, i + 1, &t->vals[i]);
         else sqlite3_bind_null(s, i + 1);
     }
-}
-
-/* ---- times ---- */
-
-static int64_t ms_of(const char *text) {
-    int64_t ms = 0;
-    if (!text || types_parse_instant(text, strlen(text), &ms)) return TYPES_INSTANT_MIN;
-    return ms;
 }
 
 /* ---- the record of history tables ---- */
@@ -230,7 +223,7 @@ static int prepare_refresh(store *st, dest_table *t, sqlite3_stmt **out) {
 
 /* ---- the ops ---- */
 
-int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
+static int write_version(store *st, dest_table *t, const char *now, char *why, size_t whylen) {
     struct store_hcache *c = hcache_of(st, t);
     if (!c) return -1;
     NEED(c, newest, prepare_newest);
@@ -238,24 +231,12 @@ int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_
     NEED(c, insert, prepare_insert);
     NEED(c, refresh, prepare_refresh);
     int n = t->ncols;
-    char start[32], nstart[32] = "", nend[32] = "";
-    if (t->history_start) {
-        const types_value *v = &t->vals[t->history_start - 1];
-        if (!t->present[t->history_start - 1] || v->tag != TYPES_SQL_TEXT || v->len > 24) {
-            snprintf(why, whylen,
-                     "column \"%s\" gives each version's start (history = { start = \"%s\" }): "
-                     "it must not be nil",
-                     t->cols[t->history_start - 1].name, t->cols[t->history_start - 1].name);
-            return 1;
-        }
-        snprintf(start, sizeof start, "%.*s", (int)v->len, types_bytes(v));
-    } else {
-        snprintf(start, sizeof start, "%s", now);
-    }
+    char start[32], end[32], nstart[32] = "", nend[32] = "";
+    if (store_history_start(t, now, start, why, whylen) != 0) return 1;
     bind_row(c->newest, t);
     int rc = sqlite3_step(c->newest);
-    bool found = rc == SQLITE_ROW, active = false, same = false;
-    if (found) {
+    store_history_newest nv = {.found = rc == SQLITE_ROW, .start = nstart, .end = nend};
+    if (nv.found) {
         const char *p = (const char *)sqlite3_column_text(c->newest, 0);
         const char *q = (const char *)sqlite3_column_text(c->newest, 1);
         /* NULL for a value that is not NULL: SQLite ran out of memory. */
@@ -266,61 +247,51 @@ int sq_history_write(store *st, dest_table *t, const char *now, char *why, size_
         }
         snprintf(nstart, sizeof nstart, "%s", p ? p : "");
         snprintf(nend, sizeof nend, "%s", q ? q : "");
-        active = sqlite3_column_int(c->newest, 2) != 0;
-        same = sqlite3_column_int(c->newest, 3) != 0;
+        nv.active = sqlite3_column_int(c->newest, 2) != 0;
+        nv.same = sqlite3_column_int(c->newest, 3) != 0;
     }
     sqlite3_reset(c->newest);
-    if (!found && rc != SQLITE_DONE) return sq_fail(st, "reading the versions of \"%s\"", t->name);
-    if (found && t->history_start) {
-        int cmp = strcmp(start, nstart);
-        if (cmp == 0 && same) {
-            /* The same version sent again (a re-run after a failure) changes
-             * nothing but when it was last seen. */
-            if (!active) return 0;
-            goto refresh;
-        }
-        if (cmp <= 0) {
-            snprintf(why, whylen,
-                     "the new version's start %s (column \"%s\") is not later than the %s "
-                     "version's start %s%s",
-                     start, t->cols[t->history_start - 1].name, active ? "active" : "latest",
-                     nstart, cmp == 0 ? ", and its values differ" : "");
-            return 1;
-        }
-    } else if (found) {
-        if (active && same) goto refresh;
-        /* Two versions in one millisecond: the later one starts 1 ms after
-         * the earlier, so starts stay unique and in order. */
-        int64_t s = ms_of(start), floor = ms_of(nstart) + 1;
-        if (!active && ms_of(nend) + 1 > floor) floor = ms_of(nend) + 1;
-        if (s < floor && store_history_time(floor, start) != 0)
-            snprintf(start, sizeof start, "%s", END_OF_TIME);
-    }
+    if (!nv.found && rc != SQLITE_DONE) return sq_fail(st, "reading the versions of \"%s\"", t->name);
     /* Texts are bound SQLITE_STATIC: each buffer outlives the step that
      * reads it, and a copy (SQLITE_TRANSIENT) could fail for want of
      * memory and bind NULL, which the step then reports as a NOT NULL
      * constraint instead of the shortage. */
-    if (found && active) {
-        char end[32];
-        if (store_history_time(ms_of(start) - 1, end) != 0) snprintf(end, sizeof end, "%s", nstart);
+    switch (store_history_decide(t, &nv, start, end, why, whylen)) {
+    case STORE_HISTORY_REFUSE: return 1;
+    case STORE_HISTORY_NOTHING: return 0;
+    case STORE_HISTORY_REFRESH:
+        bind_row(c->refresh, t);
+        sqlite3_bind_text(c->refresh, n + 1, now, 24, SQLITE_STATIC);
+        sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_STATIC);
+        if (sq_run(c->refresh) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
+        return 0;
+    case STORE_HISTORY_CLOSE_INSERT:
         bind_row(c->close, t);
         sqlite3_bind_text(c->close, n + 1, end, -1, SQLITE_STATIC);
         sqlite3_bind_int(c->close, n + 2, 0);
         sqlite3_bind_null(c->close, n + 3);
         sqlite3_bind_text(c->close, n + 4, nstart, -1, SQLITE_STATIC);
         if (sq_run(c->close) != 0) return sq_fail(st, "closing a version in \"%s\"", t->name);
+        break;
+    case STORE_HISTORY_INSERT: break;
     }
     bind_row(c->insert, t);
     sqlite3_bind_text(c->insert, n + 1, now, 24, SQLITE_STATIC);
     sqlite3_bind_text(c->insert, n + 2, start, -1, SQLITE_STATIC);
     if (sq_run(c->insert) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
     return 0;
-refresh:
-    bind_row(c->refresh, t);
-    sqlite3_bind_text(c->refresh, n + 1, now, 24, SQLITE_STATIC);
-    sqlite3_bind_text(c->refresh, n + 2, nstart, -1, SQLITE_STATIC);
-    if (sq_run(c->refresh) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
-    return 0;
+}
+
+/* Counts as kind whatever the version changed: nothing when it was sent
+ * again as it is, else the row it wrote (closing the one before it is
+ * part of the same upsert). */
+int sq_history_write(store *st, dest_table *t, const char *now, int kind, char *why,
+                     size_t whylen) {
+    sqlite3 *db = sq(st)->db;
+    long long before = sqlite3_total_changes64(db);
+    int rc = write_version(st, t, now, why, whylen);
+    if (rc == 0) store_count(t, kind, sqlite3_total_changes64(db) - before);
+    return rc;
 }
 
 int sq_history_fill(store *st, dest_table *t, bool *found) {
@@ -390,6 +361,7 @@ int sq_history_delete(store *st, dest_table *t, const char *now) {
     bind_row(c->del, t);
     sqlite3_bind_text(c->del, t->ncols + 1, now, 24, SQLITE_STATIC);
     if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
+    store_count(t, JOURNAL_DELETED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 
@@ -410,6 +382,7 @@ int sq_history_truncate(store *st, dest_table *t, const char *now) {
     }
     sqlite3_bind_text(c->truncate, 1, now, 24, SQLITE_STATIC);
     if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
+    store_count(t, JOURNAL_TRUNCATED, sqlite3_changes64(sq(st)->db));
     return 0;
 }
 

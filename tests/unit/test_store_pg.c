@@ -428,10 +428,22 @@ static void test_failed_transaction_does_not_commit(void **state) {
     v_text(t, 1, "good");
     ok(fx, store_upsert(fx->st, t, S1));
     v_text(t, 1, "bad");
-    assert_int_equal(store_upsert(fx->st, t, S1), -1);
-    assert_non_null(strstr(store_error(fx->st), "upsert into \"f\": new row for relation \"f\""));
+    /* Sent in the pipeline: its failure comes when the commit reads it,
+     * with the op and table that failed, and nothing is committed. */
+    ok(fx, store_upsert(fx->st, t, S1));
+    v_text(t, 1, "after");
+    ok(fx, store_upsert(fx->st, t, S1));
     assert_int_equal(store_commit(fx->st), -1);
-    assert_string_equal(store_error(fx->st), "committing: the transaction had failed and was rolled back");
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"f\": new row for relation \"f\""));
+    assert_string_equal(q(fx, "SELECT count(*) FROM f"), "0");
+    /* A failure read by a statement of its own (the state's save) is
+     * that statement's, and the op's reason is kept. */
+    ok(fx, store_begin(fx->st));
+    v_text(t, 1, "bad");
+    ok(fx, store_upsert(fx->st, t, S1));
+    assert_int_equal(store_save_state(fx->st, "{}", 2), -1);
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"f\": new row for relation \"f\""));
+    ok(fx, store_rollback(fx->st));
     assert_string_equal(q(fx, "SELECT count(*) FROM f"), "0");
     /* The store goes on after the failure. */
     ok(fx, store_begin(fx->st));
@@ -503,12 +515,22 @@ static void test_server_gone(void **state) {
 
 /* ---- the ops ---- */
 
+/* The rows the ops on t have changed since the journal counters were
+ * last cleared, as the journal counts them; what the store has sent but
+ * not read yet is read first. */
+static long long changed(store *st, dest_table *t) {
+    if (store_settle(st) != 0) fail_msg("%s", store_error(st));
+    long long n = 0;
+    for (int k = 0; k < JOURNAL_KINDS; k++) n += t->journal[k];
+    return n;
+}
+
 static void test_update_delete_truncate_and_changes(void **state) {
     fixture *fx = *state;
     dest_table *t = MK(fx, "people", {"id", TYPES_INT, 0, 0, 1}, {"name", TYPES_STRING, 0, 0, 0},
                        {"n", TYPES_LONG, 0, 0, 0});
     create(fx, t);
-    long long before = store_total_changes(fx->st);
+    long long before = changed(fx->st, t);
     ok(fx, store_begin(fx->st));
     for (int i = 1; i <= 3; i++) {
         row_clear(t);
@@ -517,7 +539,7 @@ static void test_update_delete_truncate_and_changes(void **state) {
         v_int(t, 2, i * 10);
         ok(fx, store_upsert(fx->st, t, S1));
     }
-    assert_int_equal(store_total_changes(fx->st) - before, 3);
+    assert_int_equal(changed(fx->st, t) - before, 3);
     row_clear(t);
     v_int(t, 0, 2);
     v_int(t, 2, 99); /* name left out: kept */
@@ -527,9 +549,9 @@ static void test_update_delete_truncate_and_changes(void **state) {
     ok(fx, store_delete(fx->st, t, S2));
     row_clear(t);
     v_int(t, 0, 7); /* a missing row: nothing */
-    long long mid = store_total_changes(fx->st);
+    long long mid = changed(fx->st, t);
     ok(fx, store_delete(fx->st, t, S2));
-    assert_int_equal(store_total_changes(fx->st), mid);
+    assert_int_equal(changed(fx->st, t), mid);
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, "SELECT id, name, n, _fivetran_synced, _fivetran_deleted FROM people ORDER BY id"),
                         "1|x|10|2024-01-02 03:04:05.678+00|f\n"
@@ -543,6 +565,122 @@ static void test_update_delete_truncate_and_changes(void **state) {
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, "SELECT id, coalesce(name, 'NULL'), _fivetran_deleted FROM people ORDER BY id"),
                         "1|x|t\n2|x|t\n3|NULL|f");
+}
+
+/* More ops than the pipeline holds between two reads (store_pg_pipe.c),
+ * in one transaction: each is counted as the journal counts it, a missing
+ * row as nothing, whichever read it came back in. */
+static void test_pipeline_counts_past_the_flush(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "many", {"id", TYPES_INT, 0, 0, 1}, {"n", TYPES_LONG, 0, 0, 0});
+    create(fx, t);
+    ok(fx, store_begin(fx->st));
+    for (int i = 1; i <= 5000; i++) {
+        row_clear(t);
+        v_int(t, 0, i);
+        v_int(t, 1, i);
+        ok(fx, store_upsert(fx->st, t, S1));
+    }
+    for (int i = 1; i <= 5200; i += 2) { /* 2500 rows, and 100 missing */
+        row_clear(t);
+        v_int(t, 0, i);
+        v_int(t, 1, -i);
+        ok(fx, store_update(fx->st, t, S2));
+    }
+    for (int i = 4701; i <= 5100; i++) { /* 300 rows, and 100 missing */
+        row_clear(t);
+        v_int(t, 0, i);
+        ok(fx, store_delete(fx->st, t, S2));
+    }
+    ok(fx, store_truncate(fx->st, t)); /* the 4700 live rows */
+    ok(fx, store_settle(fx->st));
+    assert_int_equal(t->journal[JOURNAL_UPSERTED], 5000);
+    assert_int_equal(t->journal[JOURNAL_UPDATED], 2500);
+    assert_int_equal(t->journal[JOURNAL_DELETED], 300);
+    assert_int_equal(t->journal[JOURNAL_TRUNCATED], 4700);
+    ok(fx, store_commit(fx->st));
+    assert_string_equal(q(fx, "SELECT count(*), sum(n), bool_and(_fivetran_deleted) FROM many"),
+                        "5000|2500|t"); /* the odd n negated */
+}
+
+/* A failure of the server's early in a long pipeline is read back at the
+ * latest when the pipeline's bound is reached: an op well before the
+ * 5000th fails with the first op's reason, and nothing is committed. */
+static void test_pipeline_failure_past_the_flush(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "checked", {"id", TYPES_INT, 0, 0, 1});
+    create(fx, t);
+    PQclear(PQexec(fx->admin, "ALTER TABLE checked ADD CONSTRAINT no_13 CHECK (id <> 13)"));
+    ok(fx, store_begin(fx->st));
+    int i = 1, rc = 0;
+    for (; i <= 5000 && rc == 0; i++) {
+        row_clear(t);
+        v_int(t, 0, i);
+        rc = store_upsert(fx->st, t, S1);
+    }
+    assert_int_equal(rc, -1);
+    assert_true(i < 5000);
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"checked\": new row for relation "
+                                                "\"checked\" violates check constraint \"no_13\""));
+    ok(fx, store_rollback(fx->st));
+    assert_string_equal(q(fx, "SELECT count(*) FROM checked"), "0");
+}
+
+/* An op that failed in the pipeline stays the error when the next op
+ * must first drop a prepared statement (a ninth shape of op.update
+ * replaces the oldest): not the refusal of what the aborted transaction
+ * is then asked. */
+static void test_pipeline_failure_before_a_new_update_shape(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "shapes", {"id", TYPES_INT, 0, 0, 1}, {"a", TYPES_INT, 0, 0, 0},
+                       {"b", TYPES_INT, 0, 0, 0}, {"c", TYPES_INT, 0, 0, 0},
+                       {"d", TYPES_INT, 0, 0, 0});
+    create(fx, t);
+    PQclear(PQexec(fx->admin, "ALTER TABLE shapes ADD CONSTRAINT no_13 CHECK (id <> 13)"));
+    ok(fx, store_begin(fx->st));
+    for (int shape = 1; shape <= 8; shape++) { /* the columns of shape's bits */
+        row_clear(t);
+        v_int(t, 0, 1);
+        for (int c = 0; c < 4; c++)
+            if (shape & (1 << c)) v_int(t, 1 + c, shape);
+        ok(fx, store_update(fx->st, t, S1));
+    }
+    row_clear(t);
+    v_int(t, 0, 13);
+    ok(fx, store_upsert(fx->st, t, S1)); /* fails on the server, not read yet */
+    row_clear(t);
+    v_int(t, 0, 1);
+    for (int c = 0; c < 4; c++) v_int(t, 1 + c, 9); /* a ninth shape */
+    assert_int_equal(store_update(fx->st, t, S1), -1);
+    assert_non_null(strstr(store_error(fx->st), "upsert into \"shapes\": new row for relation "
+                                                "\"shapes\" violates check constraint \"no_13\""));
+    ok(fx, store_rollback(fx->st));
+}
+
+/* The server gone while ops are in the pipeline: the commit fails with
+ * the connection's reason, on one line, and does not hang. */
+static void test_pipeline_server_gone(void **state) {
+    fixture *fx = *state;
+    dest_table *t = MK(fx, "gone2", {"id", TYPES_INT, 0, 0, 1});
+    create(fx, t);
+    ok(fx, store_begin(fx->st));
+    row_clear(t);
+    v_int(t, 0, 1);
+    ok(fx, store_upsert(fx->st, t, S1)); /* prepared, and in the pipeline */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%s'",
+             fx->holder);
+    assert_string_equal(q(fx, sql), "t");
+    for (int i = 2; i <= 10; i++) {
+        v_int(t, 0, i);
+        store_upsert(fx->st, t, S1);
+    }
+    assert_int_equal(store_commit(fx->st), -1);
+    const char *e = store_error(fx->st);
+    if (!strstr(e, "upsert into \"gone2\": ") || strchr(e, '\n'))
+        fail_msg("unexpected message: %s", e);
+    assert_string_equal(q(fx, "SELECT count(*) FROM gone2"), "0");
 }
 
 static void test_sweep(void **state) {
@@ -838,6 +976,11 @@ static void hrow(dest_table *t, int id, const char *at, const char *v) {
               "to_char(_fivetran_end AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') " \
               "FROM h ORDER BY id, _fivetran_start"
 
+/* A history version written as an upsert writes it (why: 512 bytes). */
+static int hwrite(store *st, dest_table *t, const char *now, char *why) {
+    return store_history_write(st, t, now, JOURNAL_UPSERTED, why, 512);
+}
+
 /* The rules of README "History mode" with starts from the op's time: a
  * changed row closes the active version 1 ms before the new one starts,
  * an equal one only refreshes _fivetran_synced, two versions in one
@@ -852,21 +995,21 @@ static void test_history_op_time_rules(void **state) {
     ok(fx, store_create_table(fx->st, t));
     ok(fx, store_history_record(fx->st, t));
     hrow(t, 1, NULL, "a");
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:00.000Z", why, sizeof why), 0);
-    long long before = store_total_changes(fx->st);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:00.000Z", why), 0);
+    long long before = changed(fx->st, t);
     hrow(t, 1, NULL, "a"); /* equal: refreshes synced only */
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:01.000Z", why, sizeof why), 0);
-    assert_int_equal(store_total_changes(fx->st) - before, 1);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:01.000Z", why), 0);
+    assert_int_equal(changed(fx->st, t) - before, 1);
     hrow(t, 1, NULL, "b"); /* same millisecond as the next: the next steps 1 ms on */
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:02.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:02.000Z", why), 0);
     hrow(t, 1, NULL, "c");
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:02.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:02.000Z", why), 0);
     hrow(t, 2, NULL, "x");
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:03.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:03.000Z", why), 0);
     hrow(t, 2, NULL, NULL);
     ok(fx, store_history_delete(fx->st, t, "2024-01-01T00:00:04.000Z"));
     hrow(t, 2, NULL, "y"); /* after the delete, in its millisecond: 1 ms after its end */
-    assert_int_equal(store_history_write(fx->st, t, "2024-01-01T00:00:04.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-01-01T00:00:04.000Z", why), 0);
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, HROWS),
                         "1|a|f|f|2024-01-01T00:00:00.000Z|2024-01-01T00:00:01.999Z\n"
@@ -915,11 +1058,11 @@ static void test_history_op_time_rules(void **state) {
     /* sweep closes the active versions synced before, in scope */
     ok(fx, store_begin(fx->st));
     hrow(t, 3, NULL, "p");
-    assert_int_equal(store_history_write(fx->st, t, "2024-02-01T00:00:00.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-02-01T00:00:00.000Z", why), 0);
     hrow(t, 4, NULL, "q");
-    assert_int_equal(store_history_write(fx->st, t, "2024-02-01T00:00:00.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-02-01T00:00:00.000Z", why), 0);
     hrow(t, 5, NULL, "p");
-    assert_int_equal(store_history_write(fx->st, t, "2024-03-01T00:00:00.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-03-01T00:00:00.000Z", why), 0);
     row_clear(t);
     v_text(t, 2, "p"); /* scope: v = "p" */
     long long swept = -1;
@@ -984,9 +1127,10 @@ static void test_history_start_column_rules(void **state) {
         for (int k = 0; k < 6; k++) {
             whys[s][k][0] = '\0';
             hrow(t, ops[k].id, ops[k].at, ops[k].v);
-            long long b = store_total_changes(st);
-            rcs[s][k] = store_history_write(st, t, "2024-01-01T00:00:00.000Z", whys[s][k], 512);
-            changes[s][k] = store_total_changes(st) - b;
+            long long b = changed(st, t);
+            rcs[s][k] = store_history_write(st, t, "2024-01-01T00:00:00.000Z", JOURNAL_UPSERTED,
+                                            whys[s][k], 512);
+            changes[s][k] = changed(st, t) - b;
         }
         if (store_commit(st)) fail_msg("%s", store_error(st));
     }
@@ -1045,7 +1189,7 @@ static void test_history_enable(void **state) {
     assert_true(t->history);
     char why[256];
     hrow(t, 1, NULL, "new");
-    assert_int_equal(store_history_write(fx->st, t, "2024-06-01T00:00:00.000Z", why, sizeof why), 0);
+    assert_int_equal(hwrite(fx->st, t, "2024-06-01T00:00:00.000Z", why), 0);
     ok(fx, store_commit(fx->st));
     assert_string_equal(q(fx, HROWS),
                         "1|old|f|f|2024-01-02T03:04:05.678Z|2024-05-31T23:59:59.999Z\n"
@@ -1181,9 +1325,9 @@ static void test_history_fill_property(void **state) {
             memcpy(ts->vals, tp->vals, (size_t)nc * sizeof *tp->vals);
             memcpy(ts->present, tp->present, (size_t)nc);
             const char *now = version ? "2024-01-01T00:00:01.000Z" : "2024-01-01T00:00:00.000Z";
-            if (store_history_write(fx->st, tp, now, why, sizeof why) != 0)
+            if (store_history_write(fx->st, tp, now, JOURNAL_UPSERTED, why, sizeof why) != 0)
                 fail_msg("row %d: %s %s", r, why, store_error(fx->st));
-            if (store_history_write(sq, ts, now, why, sizeof why) != 0)
+            if (store_history_write(sq, ts, now, JOURNAL_UPSERTED, why, sizeof why) != 0)
                 fail_msg("row %d in SQLite: %s %s", r, why, store_error(sq));
         }
     for (int r = 0; r < N; r++) {
@@ -1256,6 +1400,11 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_reopen_loads_catalog_state_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_delete_truncate_and_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_counts_past_the_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_failure_past_the_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_failure_before_a_new_update_shape, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_server_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_key_column_takes_its_type, setup, teardown),
         cmocka_unit_test_setup_teardown(test_journal, setup, teardown),
