@@ -105,4 +105,4 @@ run long_to_int/conn.lua --output o
 expect_exit 0
 expect_err "update ran"
 expect_sql o/warehouse.db "SELECT column_name, logical_type FROM _clua_columns WHERE table_name = 'k' ORDER BY column_name" $'id|INT\nl|INT'
-expect_file_eq o/state.json '{"cursor":"changed"}'
+expect_state o '{"cursor":"changed"}'

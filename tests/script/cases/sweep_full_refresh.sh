@@ -37,4 +37,4 @@ expect_err "full refresh done: 5 item(s), 1 gone from the source"
 expect_out "Deletes        | 1"
 expect_sql o/warehouse.db "$ROWS" $'1|A|0\n2|b|0\n3|c|1\n4|d|0\n5|e|0\n6|f|0'
 expect_sql o/warehouse.db "SELECT _fivetran_synced FROM item WHERE id = 1" "$P1"
-expect_file_eq o/state.json '{}'
+expect_state o '{}'
