@@ -16,20 +16,35 @@ pgd_lookup() {
     "$PGD_META/map" 2> /dev/null
 }
 
-# pgd_schema_of DIR: the schema that stands for DIR, made up the first time:
-# DIR's path below the case's directory in lowercase letters, digits and _
-# (o -> o, a/b -> a_b), unique in the case (_2, _3 ... after a clash), never
-# starting with pg_ (PostgreSQL's own) and well below 63 bytes.
+# pgd_normalize NAME: NAME as the runtime normalises a table's name, and so
+# the script's name into the default schema (names.c: each byte outside
+# [A-Za-z0-9_] and each lower-to-upper step gives a _, runs of _ become one,
+# lowercase; a leading digit gets a _ before it, and a leading _ before a
+# letter goes).
+pgd_normalize() {
+  local n
+  n=$(printf '%s' "$1" | LC_ALL=C sed -E 's/([a-z])([A-Z])/\1_\2/g; s/[^A-Za-z0-9_]/_/g' |
+    LC_ALL=C tr 'A-Z' 'a-z' | tr -s '_')
+  case "$n" in [0-9]*) n=_$n ;; _[a-z]*) n=${n#_} ;; esac
+  printf '%s\n' "$n"
+}
+
+# pgd_schema_of DIR: the schema that stands for DIR, made up the first time.
+# files/NAME, where a run of NAME.lua without --output goes with SQLite, is
+# the schema the runtime names by that script (NAME normalised), so that the
+# two ways of naming it meet as they do with SQLite. Any other DIR: its path
+# below the case's directory in lowercase letters, digits and _ (o -> o,
+# a/b -> a_b), unique in the case (_2, _3 ... after a clash), never starting
+# with pg_ (PostgreSQL's own) and well below 63 bytes.
 pgd_schema_of() {
   local key name n=1 try
   key=$(pgd_key "$1")
-  if name=$(pgd_lookup "$key"); then
-    # files/SCRIPT, which a run without --output has loaded (into the
-    # schema the runtime named): that schema.
-    [ -n "$name" ] || name=$(pgd_discover "$key") || name=
-    [ -z "$name" ] || { echo "$name"; return; }
-    awk -F '\t' -v k="$key" '$1 != k' "$PGD_META/map" > "$PGD_META/map.new" &&
-      mv "$PGD_META/map.new" "$PGD_META/map"
+  if name=$(pgd_lookup "$key"); then echo "$name"; return; fi
+  if [[ $key == */files/* && ${key%/*} == */files ]]; then
+    name=$(pgd_normalize "${key##*/}")
+    printf '%s\t%s\n' "$key" "$name" >> "$PGD_META/map"
+    echo "$name"
+    return
   fi
   name=${key#"$PGD_WORK"}
   name=${name#/}
@@ -45,32 +60,10 @@ pgd_schema_of() {
   echo "$try"
 }
 
-# pgd_default DIR: DIR (files/SCRIPT) is where a run without --output goes;
-# its schema is the one the runtime names by the script, found after the run
-# (pgd_discover).
-pgd_default() {
-  local key
-  key=$(pgd_key "$1")
-  pgd_lookup "$key" > /dev/null || printf '%s\t\n' "$key" >> "$PGD_META/map"
-}
-
 # pgd_mark DIR: a run (this process, about to become connector-lua) writes
 # DIR's schema: mirror it again at the next read, and while the run lasts.
 pgd_mark() {
   local key
   key=$(pgd_key "$1")
   echo $$ >> "$PGD_META/dirty/${key//\//%}"
-}
-
-# pgd_discover KEY: the schema a run without --output made for KEY
-# (files/SCRIPT): the one schema of the database no directory has yet.
-pgd_discover() {
-  local found
-  found=$(psql -XAtq -d "$PGD_URL" -c "SELECT nspname FROM pg_namespace
-            WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema')
-            ORDER BY nspname" | grep -vxF -f <(cut -f2 "$PGD_META/map" | grep .))
-  [ -n "$found" ] && [ "$(wc -l <<< "$found")" = 1 ] || return 1
-  awk -F '\t' -v k="$1" -v s="$found" 'BEGIN { OFS = "\t" } $1 == k { $2 = s } { print }' \
-    "$PGD_META/map" > "$PGD_META/map.new" && mv "$PGD_META/map.new" "$PGD_META/map"
-  echo "$found"
 }

@@ -53,7 +53,7 @@ if [ "$out_at" -ge 0 ] && [ "$out_at" -lt ${#args[@]} ]; then
 elif [ -n "$script" ]; then
   base=${script##*/}
   dir=files/${base%.lua}
-  pgd_default "$dir"
+  pgd_schema_of "$dir" > /dev/null
   pgd_mark "$dir"
   args+=(--output "$PGD_URL")
 fi

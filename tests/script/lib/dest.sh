@@ -31,6 +31,13 @@ expect_data_at() {
   fi
 }
 
+# expect_lock_file DIR: with SQLite a run leaves DIR/.lock, the file it locks
+# (README "Loading into PostgreSQL": PostgreSQL locks the schema's name with
+# an advisory lock instead, and leaves no file).
+expect_lock_file() {
+  [ "${CLUA_DEST:-sqlite}" = pg ] || [ -e "$1/.lock" ] || fail "$1/.lock missing after a good run"
+}
+
 # db_exec DB SQL: changes DB behind the runtime's back (an old
 # _fivetran_synced, so that a later write shows): sqlite3 on DB; when the
 # case runs against PostgreSQL (CLUA_DEST=pg, tests/script/pg_dest.sh) the
