@@ -96,7 +96,7 @@ pgd_exec() {
   : >> "$PGD_META/dirty/${key//\//%}"
 }
 
-# sqlite3 ... and python3 ... (a case's own reader) read the mirror as it is now.
+# sqlite3 ..., python3 ... (a case's own reader) and cp ... read the mirror as it is now.
 sqlite3() {
   pgd_sync
   command sqlite3 "$@"
@@ -104,6 +104,10 @@ sqlite3() {
 python3() {
   pgd_sync
   command python3 "$@"
+}
+cp() {
+  pgd_sync
+  command cp "$@"
 }
 # rm ...: what it removes is gone from the destination too (pgd_removed).
 rm() {

@@ -75,7 +75,7 @@ expect_state o "$(state_of 11)"
 # 5: --state FILE without a checkpoint: the run keeps (and saves) the state it started from
 run s.lua --output o --state start.json --configuration nocp.json
 expect_exit 0
-expect_sql o/warehouse.db "SELECT json(readfile('o/state.json'))" '{"run":10,"x":[1,2]}'
+expect_sql :memory: "SELECT json('$(saved_state o)')" '{"run":10,"x":[1,2]}'
 run s.lua --output o
 expect_exit 0
 expect_err 'INFO     state: {"run":10,"x":[1,2]}'
