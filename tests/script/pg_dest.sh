@@ -8,10 +8,13 @@
 # - $CLUA is pg_dest_wrap.sh, which turns each output directory into a
 #   schema of that database (--output DIR -> schema DIR's name; no --output
 #   -> the runtime's own, the script's) and then becomes connector-lua;
-# - after each run, and before each read of a DIR/warehouse.db (sqlite3,
-#   expect_sql, dump_db), the schema is mirrored into DIR/warehouse.db as
-#   SQLite would hold it (pg_mirror.py), so every expect_sql checks the rows
-#   PostgreSQL holds.
+# - before the case reads a DIR/warehouse.db (sqlite3, expect_sql, dump_db,
+#   python3, cp) that a run has written since, the schema is mirrored into
+#   DIR/warehouse.db as SQLite would hold it (pg_mirror.py), so every
+#   expect_sql checks the rows PostgreSQL holds; only then, so that a run
+#   costs no more than it does (the timing cases) and a failed run that
+#   made no schema leaves no file; rm of a mirror drops its schema (rm -rf o
+#   starts o afresh with SQLite).
 # Cases whose subject is the SQLite file or the directory are not run here:
 # tests/script/sqlite_only.txt lists them, each with its reason.
 
