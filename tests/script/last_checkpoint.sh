@@ -1,18 +1,18 @@
 # Sourced by the bad_* cases: a good run into o/ that checkpoints two rows
 # (one soft-deleted) with state {"cursor":2}, and unchanged(), which checks
-# that o/warehouse.db and o/state.json are still exactly as it left them,
+# that o/warehouse.db and o's saved state (state.json) are still exactly as it left them,
 # and fails_unchanged, which runs the script again to a failure and checks it.
 # The good run's script is connector.lua, and the cases write their failing
 # scripts under the same name: the same connector, run again (a database
 # belongs to the script, by file name, that made it).
 
-# unchanged: o/warehouse.db and o/state.json are exactly as the good run
+# unchanged: o/warehouse.db and o's saved state are exactly as the good run
 # (the last checkpoint) left them.
 unchanged() {
   local now
   now=$(dump_db o/warehouse.db)
   [ "$now" = "$(cat before.sql)" ] || { fail "o/warehouse.db changed"; diff before.sql - <<<"$now" >&2; }
-  cmp -s before.json o/state.json || fail "o/state.json changed: $(cat o/state.json 2>&1)"
+  [ "$(saved_state o)" = "$(cat before.json)" ] || fail "o's saved state changed: $(saved_state o)"
   expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1'
 }
 
@@ -40,7 +40,7 @@ end
 LUA
 run connector.lua --output o
 expect_exit 0
-expect_file_eq o/state.json '{"cursor":2}'
+expect_state o '{"cursor":2}'
 dump_db o/warehouse.db > before.sql
-cp o/state.json before.json
+saved_state o > before.json
 unchanged

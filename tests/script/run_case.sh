@@ -142,6 +142,12 @@ LUA
   [ "$FAILURES" = "$before" ] || echo "  (in: reject $1 $2)" >&2
 }
 
+# CLUA_DEST=pg: the case runs against PostgreSQL (pg_dest.sh says how).
+if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+  # shellcheck source=/dev/null
+  . "$ROOT/tests/script/pg_dest.sh"
+fi
+
 # Helpers shared by some cases, one concern a file.
 for lib in "$ROOT"/tests/script/lib/*.sh; do
   # shellcheck source=/dev/null

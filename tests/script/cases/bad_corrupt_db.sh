@@ -11,7 +11,7 @@ for i in $(seq 200); do echo "garbage garbage garbage $i"; done > o/warehouse.db
 damaged_run garbage.db
 severe_is "cannot open o/warehouse.db: file is not a database"
 cmp -s garbage.db o/warehouse.db || fail "o/warehouse.db was changed"
-expect_file_eq o/state.json '{"cursor":1}'
+expect_state o '{"cursor":1}'
 
 # The header's first bytes damaged, the rest intact.
 good_db

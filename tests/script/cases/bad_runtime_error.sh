@@ -55,4 +55,4 @@ LUA
 run connector.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM t ORDER BY id" $'1|one|0\n2|two|1\n3|three|0'
-expect_file_eq o/state.json '{"cursor":3}'
+expect_state o '{"cursor":3}'

@@ -72,4 +72,4 @@ unchanged
 run connector.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id, name FROM t WHERE id = 3" "3|2"
-expect_file_eq o/state.json '{"cursor":3}'
+expect_state o '{"cursor":3}'

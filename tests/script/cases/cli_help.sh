@@ -100,7 +100,7 @@ run t.lua --output out_dir/nested
 expect_exit 0
 expect_out "Data:    out_dir/nested/warehouse.db"
 [ -f out_dir/nested/warehouse.db ] || fail "no out_dir/nested/warehouse.db"
-expect_file_eq out_dir/nested/state.json '{"done":true}'
+expect_state out_dir/nested '{"done":true}'
 expect_sql out_dir/nested/warehouse.db "SELECT id FROM t" "1"
 [ -e files ] && fail "--output still wrote files/"
 
@@ -108,7 +108,7 @@ expect_sql out_dir/nested/warehouse.db "SELECT id FROM t" "1"
 run t.lua
 expect_exit 0
 expect_out "Data:    files/t/warehouse.db"
-expect_file_eq files/t/state.json '{"done":true}'
+expect_state files/t '{"done":true}'
 
 # reset SCRIPT and reset --output DIR remove the files; the next run starts fresh.
 run reset t.lua

@@ -28,7 +28,7 @@ end_sync
 grep -qF "Upserts        | 200" out1 || fail "the first run's summary: $(cat out1)"
 expect_sql files/slow/warehouse.db "SELECT count(*), min(id), max(id), sum(v = 'first'), sum(v = 'second') FROM t" "200|1|200|100|100"
 expect_sql files/slow/warehouse.db "SELECT count(*) FROM t WHERE id = 999" "0"
-expect_file_eq files/slow/state.json '{"page":2}'
+expect_state files/slow '{"page":2}'
 expect_sql files/slow/warehouse.db "PRAGMA integrity_check" "ok"
 
 # Once the first run is over, the directory is free again (for another

@@ -12,7 +12,7 @@ expect_out "[WARNING] Example: three.lua"
 [ -s err ] && fail "embed_example wrote to stderr: $(cat err)"
 expect_sql data/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM three" "3|1"
 expect_sql data/warehouse.db "SELECT val2 FROM three WHERE val1 = 'abc'" "1"
-expect_file_eq data/state.json "{}"
+expect_state data "{}"
 [ -e files ] && fail "embed_example wrote to files/ instead of data/"
 
 # Into the same directory again: three more rows.

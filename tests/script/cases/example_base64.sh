@@ -19,5 +19,5 @@ for sb in "" --sandbox; do
   expect_sql o/warehouse.db "SELECT id, name, email, _fivetran_deleted FROM user ORDER BY id" \
     "12345|John Doe|john.doe@example.com|0
 MTIzNDU=|Sm9obiBEb2U=|am9obi5kb2VAZXhhbXBsZS5jb20=|0"
-  expect_file_eq o/state.json "{}"
+  expect_state o "{}"
 done

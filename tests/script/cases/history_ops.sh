@@ -28,7 +28,7 @@ expect_sql $DB "SELECT count(*) FROM customer WHERE _fivetran_start GLOB '[0-9][
 expect_sql $DB "SELECT a._fivetran_end < b._fivetran_start, a._fivetran_end = a._fivetran_synced FROM customer a, customer b WHERE a.id = 2 AND b.id = 2 AND a._fivetran_active = 0 AND b._fivetran_active = 1" "1|1"
 
 # an identical re-upsert in a later run refreshes _fivetran_synced only
-sqlite3 $DB "UPDATE customer SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
+db_exec $DB "UPDATE customer SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 run_update c.lua "$SCHEMA" 'op.upsert("customer", { id = 1, name = "b", tier = 2 })'
 expect_exit 0
 expect_sql $DB "SELECT count(*), sum(_fivetran_synced > '2001') FROM customer" "5|1"

@@ -9,7 +9,7 @@ expect_exit 0
 DB=o/warehouse.db
 # schema() of the runs that keep history: item as before, history = true.
 HISTORY_SCHEMA=$(item_history_schema)
-sqlite3 $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
+db_exec $DB "UPDATE item SET _fivetran_synced = '2001-01-01T00:00:00.000Z' WHERE id = 1; UPDATE item SET _fivetran_synced = '2002-02-02T00:00:00.000Z' WHERE id = 2"
 run_update s.lua "$HISTORY_SCHEMA" 'op.upsert("item", { id = 1, name = "uno", extra = 1 })'
 expect_exit 0
 expect_err 'switched history on for table "item"'

@@ -41,7 +41,7 @@ bad() {
   expect_out "SYNC FAILED"
   severe_is "configuration file bad.json $2"
   [ "$(sqlite3 o/warehouse.db .dump)" = "$(cat before.sql)" ] || fail "the database changed"
-  expect_file_eq o/state.json '{"ok":true}'
+  expect_state o '{"ok":true}'
   [ "$FAILURES" = "$before" ] || echo "  (in: bad $1)" >&2
   :
 }

@@ -17,4 +17,4 @@ expect_out "SYNC FAILED"
 run big.lua
 expect_exit 0
 expect_sql files/big/warehouse.db "SELECT count(*), max(id) FROM t" "20000|20000"
-expect_file_eq files/big/state.json '{"done":true}'
+expect_state files/big '{"done":true}'

@@ -24,7 +24,7 @@ end
 LUA
 run pages.lua --output o
 expect_exit 0
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 
 # ---- state.json ------------------------------------------------------------
 # state_json_is CONTENT: with o/state.json replaced by CONTENT, the run goes
@@ -37,7 +37,7 @@ state_json_is() {
   no_crash
   expect_exit 0
   expect_err "INFO     run $((n + 1))"
-  expect_file_eq o/state.json "{\"n\":$((n + 1))}"
+  expect_state o "{\"n\":$((n + 1))}"
   [ "$FAILURES" = "$before" ] || echo "  (in: state_json_is $1)" >&2
   :
 }
@@ -49,7 +49,7 @@ state_json_is "$(printf '\xff\xfe\x01\x7f%.0s' $(seq 100))"
 rm o/state.json
 run pages.lua --output o
 expect_exit 0
-expect_file_eq o/state.json '{"n":7}'
+expect_state o '{"n":7}'
 # A symbolic link is replaced, not written through.
 mkdir -p elsewhere
 echo "not yours" > elsewhere/victim.txt
@@ -59,7 +59,7 @@ run pages.lua --output o
 expect_exit 0
 expect_file_eq elsewhere/victim.txt "not yours"
 [ ! -L o/state.json ] || fail "o/state.json is still a symbolic link"
-expect_file_eq o/state.json '{"n":8}'
+expect_state o '{"n":8}'
 # A directory in its place: the checkpoint is committed to the database, but
 # the copy cannot be written, and the run says so (exit 1).
 rm o/state.json
@@ -72,7 +72,7 @@ expect_sql o/warehouse.db "SELECT state FROM _clua_state" '{"n":9}'
 rmdir o/state.json
 run pages.lua --output o
 expect_exit 0
-expect_file_eq o/state.json '{"n":10}'
+expect_state o '{"n":10}'
 
 # ---- the saved state in the database ----------------------------------------
 dump_db o/warehouse.db > before.sql
@@ -111,7 +111,7 @@ expect_err "INFO     run 1"
 rm -rf o
 run pages.lua --output o
 run pages.lua --output o
-expect_file_eq o/state.json '{"n":2}'
+expect_state o '{"n":2}'
 sqlite3 o/warehouse.db "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
 cp o/warehouse.db good.db
 # damaged SETUP MESSAGE_RE [FROM COUNT]: with warehouse.db as SETUP (shell

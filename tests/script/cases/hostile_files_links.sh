@@ -90,18 +90,18 @@ run s.lua --output o
 expect_exit 0
 victim_unchanged "state.json.tmp link"
 [ -L o/state.json ] && fail "o/state.json became a link"
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 [ ! -e o/state.json.tmp ] || fail "o/state.json.tmp was left behind"
 rm -rf o; mkdir o; mkfifo o/state.json.tmp
 timeout 20 "$CLUA" s.lua --output o > out 2> err
 RC=$?
 expect_exit 0
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 rm -rf o; mkdir o; ln -s /dev/null o/state.json.tmp
 timeout 20 "$CLUA" s.lua --output o > out 2> err
 RC=$?
 expect_exit 0
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 rm -rf o; mkdir -p o/state.json.tmp
 run s.lua --output o
 expect_exit 1
@@ -116,12 +116,12 @@ run s.lua --output o
 expect_exit 0
 victim_unchanged "state.json link"
 [ ! -L o/state.json ] || fail "o/state.json is still a link"
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 rm -rf o; mkdir o; mkfifo o/state.json
 timeout 20 "$CLUA" s.lua --output o > out 2> err
 RC=$?
 expect_exit 0
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'
 
 # ---- the output directory and its path ----------------------------------------
 # A link as the output directory: its target once got a .lock before

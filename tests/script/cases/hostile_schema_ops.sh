@@ -131,7 +131,7 @@ run meta.lua --output o
 no_crash
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id, quote(j) FROM t ORDER BY id" $'1|NULL\n2|\'{"a":1}\''
-expect_file_eq o/state.json '{"cursor":1}'
+expect_state o '{"cursor":1}'
 
 # Ops outside update() are refused.
 write outside.lua <<'LUA'

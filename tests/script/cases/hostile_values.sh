@@ -157,7 +157,7 @@ nan() {
       if [ "$1" = undeclared ]; then
         expect_sql n/warehouse.db "SELECT quote(w), typeof(w) FROM u" "$3"
       elif [ "$1" = state ]; then
-        expect_file_eq n/state.json "$3"
+        expect_state n "$3"
       else
         expect_sql n/warehouse.db "SELECT quote(d), quote(f), quote(s), quote(j) FROM t" \
           "${3/TOSTRING/$(sed -n 's/.* INFO     tostring //p' err)}"

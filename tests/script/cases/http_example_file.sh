@@ -25,13 +25,13 @@ expect_out "Checkpoints    | 2"
 expect_err "INFO     reading events.jsonl from byte 0 of $S0"
 expect_err "INFO     3 new lines, now at byte $S0"
 expect_sql o/warehouse.db "$ROWS" $'e1|signup|2024-05-01T09:00:00.000Z|ann||0\ne2|purchase|2024-05-01T08:00:00.000Z|ann|9.50|76\ne3|login|2024-05-02T08:00:00.000Z|bob||177'
-expect_file_eq o/state.json "{\"offset\":$S0}"
+expect_state o "{\"offset\":$S0}"
 
 # Nothing new: nothing read.
 run "$EX" --configuration conf.json --output o
 expect_exit 0
 expect_out "Upserts        | 0"
-expect_file_eq o/state.json "{\"offset\":$S0}"
+expect_state o "{\"offset\":$S0}"
 
 # Two lines appended, the second still being written (no newline yet).
 printf '%s\n' '{"id": "e4", "type": "logout", "at": "2024-05-02T09:00:00Z", "user": "bob"}' >> events.jsonl
@@ -40,13 +40,13 @@ printf '%s' '{"id": "e5", "type": "log' >> events.jsonl
 run "$EX" --configuration conf.json --output o
 expect_exit 0
 expect_out "Upserts        | 1"
-expect_file_eq o/state.json "{\"offset\":$S1}"
+expect_state o "{\"offset\":$S1}"
 printf '%s\n' 'in", "at": "2024-05-03T09:00:00Z", "user": "cy"}' >> events.jsonl
 S2=$(size)
 run "$EX" --configuration conf.json --output o
 expect_exit 0
 expect_out "Upserts        | 1"
-expect_file_eq o/state.json "{\"offset\":$S2}"
+expect_state o "{\"offset\":$S2}"
 expect_sql o/warehouse.db "SELECT id, type, user, line_offset FROM event WHERE id IN ('e4', 'e5') ORDER BY id" "e4|logout|bob|$S0
 e5|login|cy|$S1"
 
@@ -61,7 +61,7 @@ printf '%s\n' 'not json' >> events.jsonl
 run "$EX" --configuration conf.json --output o
 expect_exit 1
 severe_is "$EX:50: events.jsonl: the line at byte $S4 is not a JSON object: json.decode: line 1, column 1: invalid literal, expected null"
-expect_file_eq o/state.json "{\"offset\":$S3}"
+expect_state o "{\"offset\":$S3}"
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM event WHERE id >= 'e6'" "e6,e7"
 
 # The file replaced by a shorter one: read again from the start.
@@ -70,7 +70,7 @@ run "$EX" --configuration conf.json --output o
 expect_exit 0
 expect_err "WARNING  events.jsonl is shorter than the synced offset $S3: reading it again from the start"
 expect_out "Upserts        | 1"
-expect_file_eq o/state.json "{\"offset\":$(size)}"
+expect_state o "{\"offset\":$(size)}"
 
 # The example as shipped, run from the project's root.
 (cd "$ROOT" && "$CLUA" examples/file_events.lua --configuration examples/file_events.json \

@@ -38,7 +38,7 @@ expect_err "INFO     syncing items updated since 1970-01-01T00:00:00Z"
 expect_err "INFO     http: GET $BASE/items?page=2&per_page=3&updated_since=1970-01-01T00%3A00%3A00Z: 429 Too Many Requests; retry 1 of 3 in 1.00 s (Retry-After: 1)"
 expect_err "INFO     http: GET $BASE/items?page=3&per_page=3&updated_since=1970-01-01T00%3A00%3A00Z: 500 Internal Server Error; retry 1 of 3 in 0.0"
 expect_sql o/warehouse.db "$ROWS" "$ALL7"
-expect_file_eq o/state.json '{"cursor":"2024-05-05T07:05:00Z"}'
+expect_state o '{"cursor":"2024-05-05T07:05:00Z"}'
 [ "$(cut -d' ' -f3 requests.log | sed 's/&.*//' | tr '\n' ' ')" = "/items?page=1 /items?page=2 /items?page=2 /items?page=3 /items?page=3 " ] ||
   fail "requests: $(cat requests.log)"
 expect_gap requests.log "?page=2" 0.95 1.8  # Retry-After: 1, measured by the server
@@ -54,7 +54,7 @@ expect_out "Upserts        | 7"
 expect_err "(Retry-After: 1; replay: not waiting)"
 awk '/^Elapsed:/ { exit !($2 < 0.5) }' out || fail "replay waited: $(grep Elapsed out)"
 expect_sql r/warehouse.db "$ROWS" "$ALL7"
-expect_file_eq r/state.json '{"cursor":"2024-05-05T07:05:00Z"}'
+expect_state r '{"cursor":"2024-05-05T07:05:00Z"}'
 # ... and a request the cassette does not hold (other page size) is refused.
 configure small 2
 run "$EX" --configuration conf-small.json --output r2 --replay rest.json
@@ -82,7 +82,7 @@ expect_out "Deletes        | 1"
 expect_out "Checkpoints    | 2"
 grep -q "updated_since=2024-05-05T07%3A05%3A00Z" requests.log || fail "no cursor in $(cat requests.log)"
 expect_sql o/warehouse.db "SELECT id, price, _fivetran_deleted FROM item WHERE id IN (3, 5, 8) ORDER BY id" $'3|4.80|0\n5|1.10|1\n8|12.00|0'
-expect_file_eq o/state.json '{"cursor":"2024-06-02T08:00:00Z"}'
+expect_state o '{"cursor":"2024-06-02T08:00:00Z"}'
 stop_server
 
 # A failure mid-sync: page 3 keeps failing, pages 1 and 2 are kept with the
@@ -93,7 +93,7 @@ run "$EX" --configuration conf-broken.json --output f
 expect_exit 1
 expect_out "Checkpoints    | 2"
 severe_is "$EX:42: http.get: GET $BASE/items?page=3&per_page=3&updated_since=1970-01-01T00%3A00%3A00Z returned 500 Internal Server Error after 4 attempts: {\"error\": \"fault 500\"}"
-expect_file_eq f/state.json '{"cursor":"1970-01-01T00:00:00Z","newest":"2024-05-04T16:40:00Z","page":3}'
+expect_state f '{"cursor":"1970-01-01T00:00:00Z","newest":"2024-05-04T16:40:00Z","page":3}'
 expect_sql f/warehouse.db "SELECT group_concat(id) FROM item" "1,2,3,4,5,6"
 stop_server
 : > requests.log
@@ -105,7 +105,7 @@ expect_err "INFO     resuming the sync of items since 1970-01-01T00:00:00Z at pa
 expect_out "Upserts        | 1"
 [ "$(wc -l < requests.log)" = 1 ] && grep -q "/items?page=3&" requests.log || fail "resume requests: $(cat requests.log)"
 expect_sql f/warehouse.db "$ROWS" "$ALL7"
-expect_file_eq f/state.json '{"cursor":"2024-05-05T07:05:00Z"}'
+expect_state f '{"cursor":"2024-05-05T07:05:00Z"}'
 
 # A wrong token: 401, raised with the status.
 write conf-bad.json <<JSON
@@ -123,4 +123,4 @@ expect_out "Upserts        | 6"
 expect_out "Deletes        | 1"
 expect_out "Checkpoints    | 3"
 expect_sql ex/warehouse.db "SELECT count(*), max(updated_at) FROM item" "6|2024-05-04T16:40:00.000Z"
-expect_file_eq ex/state.json '{"cursor":"2024-05-05T07:05:00Z"}'
+expect_state ex '{"cursor":"2024-05-05T07:05:00Z"}'

@@ -158,7 +158,7 @@ run_in elsewhere_minimal ../proj_minimal/connector.lua \
    --configuration ../proj_minimal/configuration.json
 expect_exit 0
 expect_sql elsewhere_minimal/files/connector/warehouse.db "SELECT count(*), max(id) FROM item" "10|10"
-expect_file_eq elsewhere_minimal/files/connector/state.json '{"last_id":10}'
+expect_state elsewhere_minimal/files/connector '{"last_id":10}'
 
 # api: two pages replayed; timestamps with offsets stored in UTC, and the
 # cursor is the newest instant, not the largest text.
@@ -168,7 +168,7 @@ expect_sql elsewhere_api/files/connector/warehouse.db \
   "1|kettle|24.90|2024-05-01T09:00:00.000Z
 5|strainer|6.75|2024-05-04T16:40:00.000Z
 6|spoon|1.10|2024-05-04T17:00:00.000Z"
-expect_file_eq elsewhere_api/files/connector/state.json '{"cursor":"2024-05-04T17:00:00.000Z"}'
+expect_state elsewhere_api/files/connector '{"cursor":"2024-05-04T17:00:00.000Z"}'
 
 # file: the CSV beside the script, found from another directory; quoted
 # fields; a second sync of the same file writes nothing.

@@ -71,7 +71,7 @@ rm -rf o
 run good.lua --output o --configuration conf/ok.json
 expect_exit 0
 expect_sql o/warehouse.db "SELECT id FROM t" "1"
-[ -e o/.lock ] || fail "o/.lock missing after a good run"
+expect_lock_file o
 
 # --record does not start (and so empty) its cassette for bad input: a
 # cassette recorded before is kept as it was, a new one is not created.

@@ -65,7 +65,7 @@ cp orders.lua v2/orders.lua
 run v2/orders.lua --output files/orders
 expect_exit 0
 expect_sql files/orders/warehouse.db "SELECT id FROM orders ORDER BY id" $'1\n2'
-expect_file_eq files/orders/state.json '{"n":2}'
+expect_state files/orders '{"n":2}'
 
 # --take-over: runs, keeps the data, and the directory is products.lua's now.
 run products.lua --output files/orders --take-over

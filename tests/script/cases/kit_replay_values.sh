@@ -31,7 +31,7 @@ function update(configuration, state)
 end
 LUA
 ROWS="SELECT n, id, at, ms, _fivetran_deleted FROM t ORDER BY n"
-dump() { sqlite3 -batch "$1/warehouse.db" "$ROWS"; cat "$1/state.json"; }
+dump() { sqlite3 -batch "$1/warehouse.db" "$ROWS"; saved_state "$1"; }
 
 run s.lua --output rec --record c.json
 expect_exit 0
@@ -73,8 +73,8 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$elapsed_ms" -lt 30000 ] || fail "the replayed time.sleep(30) calls waited: ${elapsed_ms} ms"
 expect_sql past/warehouse.db "SELECT n, id, ms FROM t WHERE n <= 3 ORDER BY n" \
   "$(sqlite3 rec/warehouse.db 'SELECT n, id, ms FROM t ORDER BY n')"
-python3 - <<'PY' || fail "past the recording: $(sqlite3 past/warehouse.db 'SELECT * FROM t'; cat past/state.json)"
-import json, sqlite3
+STATE=$(saved_state past) python3 - <<'PY' || fail "past the recording: $(sqlite3 past/warehouse.db 'SELECT * FROM t'; saved_state past)"
+import json, os, sqlite3
 c = json.load(open("c.json"))
 t, u = c["time_now"], c["uuid_v4"]
 rows = sqlite3.connect("past/warehouse.db").execute("SELECT n, id, ms FROM t ORDER BY n").fetchall()
@@ -84,7 +84,7 @@ assert [r[1] for r in rows[:4]] == u, (rows, u)
 # row 5 and the state: after the recording, 30 s of skipped sleep later
 assert rows[4][2] >= t[3] + 30000, (rows[4], t[3])
 assert rows[4][1] not in u, rows[4]
-state = json.load(open("past/state.json"))
+state = json.loads(os.environ["STATE"])
 assert state["last"] >= rows[4][2] + 30000, (state, rows[4])
 assert state["id"] not in u and state["id"] != rows[4][1], state
 PY

@@ -23,7 +23,7 @@ for mode in "" --sandbox; do
   expect_out "SYNC FAILED"
   severe_is "s.lua: stopped: the sync ran longer than --timeout 0.3 s"
   [ "$took" -lt 2500 ] || fail "--timeout 0.3 $mode took $took ms to stop time.sleep(60)"
-  expect_file_eq o/state.json '{"done":1}'
+  expect_state o '{"done":1}'
 done
 
 # SIGTERM ends the sleep too (exit 143).

@@ -73,7 +73,7 @@ expect_sql o/warehouse.db "SELECT count(*), sum(\"Col Name\") FROM \"My Table\""
 # the table the names mention is whole
 expect_sql o/warehouse.db "SELECT id, _fivetran_deleted FROM t" "1|0"
 expect_sql o/warehouse.db "SELECT count(*) FROM _clua_columns WHERE table_name = 'x\"; DROP TABLE t; --' AND column_name IN ('a b', 'ünï', 'q\"uote', 'FirstName', 'it''s', 'userID')" "6"
-expect_file_eq o/state.json '{"ok":true}'
+expect_state o '{"ok":true}'
 
 # A second run widens "n%" (schema) and "it's" (data): the table is rebuilt
 # under its own name, the values converted.

@@ -49,7 +49,7 @@ ids other x > ids.other
 cmp -s ids.first ids.other || { fail "another output directory gave other _fivetran_id values"; diff ids.first ids.other >&2; }
 
 # The same rows in a later run: still one row each, revived if deleted.
-sqlite3 o/warehouse.db "UPDATE free SET _fivetran_deleted = 1 WHERE a = 2"
+db_exec o/warehouse.db "UPDATE free SET _fivetran_deleted = true WHERE a = 2"
 run ids.lua --output o
 expect_exit 0
 expect_out "SchemaChanges  | 0"

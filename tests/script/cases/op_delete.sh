@@ -22,7 +22,7 @@ LUA
 run item.lua --output o
 expect_exit 0
 expect_sql o/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM pair" "4|0"
-sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'; UPDATE pair SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
+db_exec o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'; UPDATE pair SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
 write item.lua <<LUA
 $SCHEMA

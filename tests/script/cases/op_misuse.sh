@@ -22,7 +22,7 @@ LUA
   expect_out "SYNC FAILED"
   expect_err "SEVERE   $1/item.lua:3: $3"
   expect_sql o/warehouse.db "SELECT id, name FROM item" "1|kept"
-  expect_file_eq o/state.json '{"n":1}'
+  expect_state o '{"n":1}'
 }
 
 misuse name_number  'op.upsert(42, { id = 3 })'      'op.upsert: the table name must be a string, got number'
@@ -74,4 +74,4 @@ LUA
 outside_update in_schema2 op.truncate
 
 expect_sql o/warehouse.db "SELECT id, name, _fivetran_deleted FROM item" "1|kept|0"
-expect_file_eq o/state.json '{"n":1}'
+expect_state o '{"n":1}'

@@ -18,7 +18,7 @@ LUA
 run trunc.lua --output o
 expect_exit 0
 expect_out "Truncates      | 0"
-sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
+db_exec o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
 write trunc.lua <<LUA
 $SCHEMA

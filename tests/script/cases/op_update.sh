@@ -51,7 +51,7 @@ expect_sql o/warehouse.db "SELECT id, c1, c2, c3, c4 FROM wide ORDER BY id" \
   $'1|103|103|15|15\n2|101|10|104|13\n3|11|102|14|14'
 
 # An update of the key columns only keeps the values and sets _fivetran_synced.
-sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
+db_exec o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 write item.lua <<LUA
 $SCHEMA
 function update(configuration, state)
@@ -82,4 +82,4 @@ expect_exit 1
 expect_out "SYNC FAILED"
 expect_err 'item.lua:13: op.update("item"): primary-key column "id" is missing'
 expect_sql o/warehouse.db "SELECT id, name FROM item ORDER BY id" $'1|changed\n2|two\n3|three\n5|five'
-expect_file_eq o/state.json '{"step":1}'
+expect_state o '{"step":1}'

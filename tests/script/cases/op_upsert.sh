@@ -48,7 +48,7 @@ expect_out "Checkpoints    | 1"
 expect_sql o/warehouse.db "$ROWS" $'1|one|10|\'n1\'|0\n2|two|20|\'n2\'|0\n3|three|30|\'n3\'|1'
 expect_sql o/warehouse.db "SELECT count(*) FROM item WHERE _fivetran_synced GLOB '$SYNCED_GLOB' AND _fivetran_synced >= '$T0'" "3"
 # mark every row as synced long ago, to tell which rows the next run touches
-sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
+db_exec o/warehouse.db "UPDATE item SET _fivetran_synced = '2000-01-01T00:00:00.000Z'"
 
 T1=$(date -u +%Y-%m-%dT%H:%M:%S)
 run second/ups.lua --output o
@@ -63,4 +63,4 @@ expect_sql o/warehouse.db "$ROWS" $'1|uno|NULL|NULL|0\n2|two|20|\'n2\'|0\n3|tres
 expect_sql o/warehouse.db "SELECT id FROM item WHERE _fivetran_synced GLOB '$SYNCED_GLOB' AND _fivetran_synced >= '$T1' ORDER BY id" $'1\n3\n4\n5'
 expect_sql o/warehouse.db "SELECT _fivetran_synced FROM item WHERE id = 2" "2000-01-01T00:00:00.000Z"
 # a run without a checkpoint keeps the state it started from
-expect_file_eq o/state.json '{"run":1}'
+expect_state o '{"run":1}'

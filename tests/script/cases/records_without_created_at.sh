@@ -13,13 +13,13 @@ expect_out "SYNC SUCCEEDED"
 expect_out "Upserts        | 3"
 expect_out "SchemaChanges  | 1"
 expect_out "Checkpoints    | 1"
-expect_out "Data:    $DB"
+expect_data_at files/records_without_created_at
 expect_err "INFO     Example: records_without_created_at.lua"
 expect_sql "$DB" "$QUERY" "$ROWS"
 expect_sql "$DB" "SELECT typeof(id), typeof(updated_at) FROM user GROUP BY 1, 2" "integer|text"
 expect_sql "$DB" "SELECT column_name, logical_type, primary_key FROM _clua_columns WHERE table_name = 'user' AND primary_key > 0 ORDER BY primary_key" \
   $'id|INT|1\nupdated_at|UTC_DATETIME|2'
-expect_file_eq files/records_without_created_at/state.json "{}"
+expect_state files/records_without_created_at "{}"
 
 run "$ROOT/scripts/records_without_created_at.lua"
 expect_exit 0
@@ -28,4 +28,4 @@ expect_out "Upserts        | 3"
 expect_out "SchemaChanges  | 0"
 expect_sql "$DB" "SELECT count(*) FROM user" "3"
 expect_sql "$DB" "$QUERY" "$ROWS"
-expect_file_eq files/records_without_created_at/state.json "{}"
+expect_state files/records_without_created_at "{}"

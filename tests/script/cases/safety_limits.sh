@@ -66,7 +66,7 @@ stopped() {
   expect_err "INFO     rolled back: the database is as the last checkpoint left it"
   expect_sql o/warehouse.db "SELECT group_concat(id || ':' || _fivetran_deleted, ' ') FROM (SELECT * FROM t ORDER BY id)" "1:0 2:0"
   expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'later'" "0"
-  expect_file_eq o/state.json '{"done":2}'
+  expect_state o '{"done":2}'
   expect_sql o/warehouse.db "SELECT state FROM _clua_state" '{"done":2}'
   [ "$FAILURES" = "$before" ] || echo "  (in: stopped $mode $status $*)" >&2
   :
@@ -89,7 +89,7 @@ rm -rf o
 run limit.lua --output o --configuration churn.json --memory-limit 16
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
-expect_file_eq o/state.json '{"done":"churn"}'
+expect_state o '{"done":"churn"}'
 expect_sql o/warehouse.db "SELECT group_concat(id || ':' || _fivetran_deleted, ' ') FROM (SELECT * FROM t ORDER BY id)" "1:1 2:0 3:0"
 rm -rf o
 run limit.lua --output o --configuration churn.json --memory-limit 16 --sandbox
@@ -115,7 +115,7 @@ expect_exit 5
 grep -qE '^[0-9:.]+ SEVERE   limit\.lua(:[0-9]+)?: stopped: the sync ran longer than --timeout 0\.4 s$' err ||
   { fail "no SEVERE line for the timeout of an ops loop"; show_output; }
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id)" "1,2"
-expect_file_eq o/state.json '{"done":2}'
+expect_state o '{"done":2}'
 # With both limits, the one reached first is reported.
 stopped loop 5 "limit.lua: stopped: the sync ran longer than --timeout 0.3 s" --timeout 0.3 --memory-limit 100
 
@@ -125,7 +125,7 @@ rm -rf o
 run limit.lua --output o --configuration quick.json --timeout 30 --memory-limit 50 --sandbox
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
-expect_file_eq o/state.json '{"done":"quick"}'
+expect_state o '{"done":"quick"}'
 
 # ---- bad values ------------------------------------------------------------
 for v in 0 -1 abc "" 1e10 nan inf 0x 5MB; do

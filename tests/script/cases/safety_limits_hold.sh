@@ -48,7 +48,7 @@ failed_with_summary() {
   expect_out "Checkpoints    | 1"
   expect_out "SYNC FAILED"
   expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
-  expect_file_eq o/state.json '{"n":1}'
+  expect_state o '{"n":1}'
 }
 
 # Every script checkpoints id 1, writes id 2, then does what mode says.

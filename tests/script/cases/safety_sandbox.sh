@@ -194,7 +194,7 @@ for sb in --sandbox ""; do
     { fail "a redirect to file:// was not refused"; show_output; }
   expect_no_err "root:"
   expect_sql o/warehouse.db "SELECT v FROM t" "sandboxed"
-  expect_file_eq o/state.json '{"ok":true}'
+  expect_state o '{"ok":true}'
 done
 # Binary chunks: refused in the sandbox, loaded without it.
 rm -rf o

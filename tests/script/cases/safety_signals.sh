@@ -95,14 +95,14 @@ interrupted() {
   expect_sql o/warehouse.db "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'extra'" "0"
   expect_sql o/warehouse.db "SELECT count(*) FROM sqlite_master WHERE name = 'other'" "0"
   expect_sql o/warehouse.db "SELECT state FROM _clua_state" '{"next":4}'
-  expect_file_eq o/state.json '{"next":4}'
+  expect_state o '{"next":4}'
   # The next run resumes from the checkpoint and ends as the uninterrupted one.
   run sig.lua --output o --configuration plain.json
   expect_exit 0
   expect_out "SYNC SUCCEEDED"
   expect_out "Upserts        | 3"
   expect_sql o/warehouse.db "$ROWS" "$(sqlite3 ref/warehouse.db "$ROWS")"
-  expect_file_eq o/state.json '{"next":7}'
+  expect_state o '{"next":7}'
   [ "$FAILURES" = "$before" ] || echo "  (in: interrupted $sig $status $mode $*)" >&2
   :
 }
@@ -127,7 +127,7 @@ stop_run SIGTERM o/state.json sig.lua --output o --configuration sb.json --sandb
 [ "$STOPPED" = 143 ] || { fail "SIGTERM under --sandbox: exit status '$STOPPED', expected 143"; show_output; }
 grep -qE "^[0-9:.]+ SEVERE   sig\.lua(:[0-9]+)?: interrupted by SIGTERM\$" err || { fail "SIGTERM under --sandbox: no SEVERE line"; show_output; }
 expect_sql o/warehouse.db "$ROWS" "1:a:0 2:a:0 3:a:0"
-expect_file_eq o/state.json '{"next":4}'
+expect_state o '{"next":4}'
 
 # A signal before the first checkpoint: nothing is kept, not even the
 # tables; the next run starts from {}.
@@ -170,7 +170,7 @@ LUA
   rm -rf o marker
   stop_run SIGTERM marker caught.lua --output o
   [ "$STOPPED" = 143 ] || { fail "SIGTERM caught by pcall: exit status '$STOPPED', expected 143"; show_output; }
-  expect_file_eq o/state.json '{"next":2}'
+  expect_state o '{"next":2}'
 
   # 2. A signal that arrives while the script is inside one long C call
   #    (here string.find with heavy backtracking) is not acted on until the

@@ -49,7 +49,7 @@ price|DECIMAL|10|2|1'
 expect_sql o/warehouse.db "SELECT name, type FROM pragma_table_info('t') WHERE name IN ('b', 'price', 'at') ORDER BY name" \
 $'at|TEXT\nb|INTEGER\nprice|TEXT'
 expect_sql o/warehouse.db "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'u'" "u"
-expect_file_eq o/state.json '{"run":2}'
+expect_state o '{"run":2}'
 
 # The same declaration again: nothing changes.
 run add.lua --output o

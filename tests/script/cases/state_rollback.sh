@@ -42,7 +42,7 @@ expect_sql a/warehouse.db "$ROWS" $'1|v1|0\n2|v2|0\n3|v3|0'
 expect_sql a/warehouse.db "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'extra'" "0"
 expect_sql a/warehouse.db "SELECT count(*) FROM _clua_columns WHERE column_name = 'extra'" "0"
 expect_sql a/warehouse.db "SELECT state FROM _clua_state" '{"next":4}'
-expect_file_eq a/state.json '{"next":4}'
+expect_state a '{"next":4}'
 
 # The next run resumes at the checkpoint and ends like an uninterrupted run.
 run pages.lua --output a
@@ -55,8 +55,8 @@ expect_exit 0
 expect_out "Upserts        | 6"
 expect_sql a/warehouse.db "$ROWS" "$(sqlite3 b/warehouse.db "$ROWS")"
 expect_sql a/warehouse.db "$ROWS" $'1|v1|0\n2|v2|0\n3|v3|0\n4|v4|0\n5|v5|0\n6|v6|0'
-expect_file_eq a/state.json '{"next":7}'
-expect_file_eq b/state.json '{"next":7}'
+expect_state a '{"next":7}'
+expect_state b '{"next":7}'
 
 # A column the failed run added can be added again later.
 write extra/pages.lua <<'LUA'
@@ -82,7 +82,7 @@ expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Checkpoints    | 0"
 expect_sql a/warehouse.db "SELECT id, v, _fivetran_deleted FROM t WHERE id IN (2, 8) ORDER BY id" $'2|v2|1\n8|v8|0'
-expect_file_eq a/state.json '{"next":7}'
+expect_state a '{"next":7}'
 expect_sql a/warehouse.db "SELECT state FROM _clua_state" '{"next":7}'
 
 # A bad value is an op error the script may catch with pcall and go on.
@@ -104,7 +104,7 @@ expect_err 'WARNING  caught: caught/pages.lua:2: op.upsert("t") id="abc": column
 expect_err 'WARNING  caught: caught/pages.lua:4: op.upsert("t") id=20: column "v" is STRING, got table'
 expect_no_err "SEVERE"
 expect_sql a/warehouse.db "SELECT id, v FROM t WHERE id >= 20 OR v = 'bad key' ORDER BY id" "21|after"
-expect_file_eq a/state.json '{"next":22}'
+expect_state a '{"next":22}'
 
 # kill -9 after a checkpoint, in the middle of the next page: the checkpoint's
 # rows and state survive, the rest is gone, and the next run works.
@@ -130,11 +130,11 @@ kill -9 "$KPID"
 { wait "$KPID"; } 2>/dev/null
 KRC=$?
 [ "$KRC" = 137 ] || fail "killed run: exit status $KRC, expected 137"
-expect_file_eq k/state.json '{"next":4}'
+expect_state k '{"next":4}'
 expect_sql k/warehouse.db "SELECT group_concat(id) FROM (SELECT id FROM k ORDER BY id)" "1,2,3"
 expect_sql k/warehouse.db "SELECT state FROM _clua_state" '{"next":4}'
 run killed.lua --output k
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_sql k/warehouse.db "SELECT group_concat(id) FROM (SELECT id FROM k ORDER BY id)" "1,2,3,4,5,6"
-expect_file_eq k/state.json '{"next":7}'
+expect_state k '{"next":7}'

@@ -35,7 +35,7 @@ run s.lua --output o
 expect_exit 0
 expect_out "Checkpoints    | 1"
 expect_err "INFO     state: {}"
-expect_file_eq o/state.json "$S1"
+expect_state o "$S1"
 expect_sql o/warehouse.db "SELECT state FROM _clua_state" "$S1"
 expect_sql o/warehouse.db "SELECT run, state, big, quote(null_ok) FROM seen" "1|{}|nil nil|0"
 
@@ -44,7 +44,7 @@ run s.lua --output o
 expect_exit 0
 expect_err "INFO     state: $S1"
 expect_sql o/warehouse.db "SELECT state, big, null_ok FROM seen WHERE run = 2" "$S1|integer 9007199254740993|1"
-expect_file_eq o/state.json "$S2"
+expect_state o "$S2"
 
 # 3: a run without a checkpoint commits its rows and keeps the state it started from
 run s.lua --output o --configuration nocp.json
@@ -52,12 +52,12 @@ expect_exit 0
 expect_out "SYNC SUCCEEDED"
 expect_out "Checkpoints    | 0"
 expect_sql o/warehouse.db "SELECT state FROM seen WHERE run = 3" "$S2"
-expect_file_eq o/state.json "$S2"
+expect_state o "$S2"
 expect_sql o/warehouse.db "SELECT state FROM _clua_state" "$S2"
 run s.lua --output o
 expect_exit 0
 expect_err "INFO     state: $S2"
-expect_file_eq o/state.json "$S3"
+expect_state o "$S3"
 
 # 4: --state FILE starts from that file instead of the saved state
 write start.json <<'EOF2'
@@ -70,16 +70,16 @@ run s.lua --output o --state start.json
 expect_exit 0
 expect_err 'INFO     state: {"run":10,"x":[1,2]}'
 expect_sql o/warehouse.db "SELECT state FROM seen WHERE run = 11" '{"run":10,"x":[1,2]}'
-expect_file_eq o/state.json "$(state_of 11)"
+expect_state o "$(state_of 11)"
 
 # 5: --state FILE without a checkpoint: the run keeps (and saves) the state it started from
 run s.lua --output o --state start.json --configuration nocp.json
 expect_exit 0
-expect_sql o/warehouse.db "SELECT json(readfile('o/state.json'))" '{"run":10,"x":[1,2]}'
+expect_sql :memory: "SELECT json('$(saved_state o)')" '{"run":10,"x":[1,2]}'
 run s.lua --output o
 expect_exit 0
 expect_err 'INFO     state: {"run":10,"x":[1,2]}'
-expect_file_eq o/state.json "$(state_of 11)"
+expect_state o "$(state_of 11)"
 expect_sql o/warehouse.db "SELECT group_concat(run) FROM (SELECT run FROM seen ORDER BY run)" "1,2,3,11"
 
 # 6: a --state file that does not exist is a bad input (exit 3), nothing changes
@@ -87,4 +87,4 @@ run s.lua --output o --state missing.json
 expect_exit 3
 expect_out "SYNC FAILED"
 expect_err "missing.json"
-expect_file_eq o/state.json "$(state_of 11)"
+expect_state o "$(state_of 11)"

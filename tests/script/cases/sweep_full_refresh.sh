@@ -25,8 +25,8 @@ expect_exit 1
 expect_err "the source failed at page 2"
 # nothing lost, nothing deleted: page 1 is committed, item 3 still live
 expect_sql o/warehouse.db "$ROWS" $'1|A|0\n2|b|0\n3|c|0\n4|d|0\n5|e|0'
-grep -q '"page":2' o/state.json || fail "the state does not say page 2: $(cat o/state.json)"
-grep -q '"sync_start":' o/state.json || fail "the state lacks the sync's start: $(cat o/state.json)"
+saved_state o | grep -q '"page":2' || fail "the state does not say page 2: $(saved_state o)"
+saved_state o | grep -q '"sync_start":' || fail "the state lacks the sync's start: $(saved_state o)"
 P1=$(sqlite3 o/warehouse.db "SELECT _fivetran_synced FROM item WHERE id = 1")
 
 # the next run resumes at page 2: page 1 is not written again, yet not swept
@@ -37,4 +37,4 @@ expect_err "full refresh done: 5 item(s), 1 gone from the source"
 expect_out "Deletes        | 1"
 expect_sql o/warehouse.db "$ROWS" $'1|A|0\n2|b|0\n3|c|1\n4|d|0\n5|e|0\n6|f|0'
 expect_sql o/warehouse.db "SELECT _fivetran_synced FROM item WHERE id = 1" "$P1"
-expect_file_eq o/state.json '{}'
+expect_state o '{}'

@@ -91,7 +91,7 @@ expect_sql o/warehouse.db "SELECT quote(id), typeof(id), what FROM ev ORDER BY i
 '3'|text|replaced by text
 'k'|text|string key"
 expect_sql o/warehouse.db "SELECT name FROM pragma_table_info('ev') WHERE pk > 0" "id"
-expect_file_eq o/state.json '{"run":1}'
+expect_state o '{"run":1}'
 
 # Run 3: the same again widens nothing; an integer into the DOUBLE column is
 # stored as a real, a boolean into the STRING column as text.

@@ -25,6 +25,15 @@ signal_soon() {
   shift
   "$CLUA" "$@" > out 2> err &
   pid=$!
+  # Against PostgreSQL $CLUA is a script that becomes connector-lua (exec):
+  # the 0.3 s count from then, not from the shell's start.
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    local i
+    for ((i = 0; i < 200; i++)); do
+      [ "$(readlink "/proc/$pid/exe" 2> /dev/null)" != "$(realpath "$PGD_CLUA")" ] || break
+      sleep 0.05
+    done
+  fi
   sleep 0.3
   kill "-$sig" "$pid"
   wait "$pid"
