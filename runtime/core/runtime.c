@@ -592,9 +592,11 @@ clua_status clua_sync(clua_runtime *rt) {
 done:
     /* A statement the deadline stopped (one waiting on the server) failed
      * with the store's words ("canceling statement due to user request"):
-     * the sync ran out of time, and says so as the hook would have. */
+     * the sync ran out of time, and says so as the hook would have. A
+     * failure of its own after the deadline (a connection that timed out)
+     * keeps its words. */
     if (watchdog_timer_stop(rt) && status != CLUA_OK && status != CLUA_ERROR_LIMIT &&
-        status != CLUA_ERROR_OPTION && !rt->interrupted_by) {
+        status != CLUA_ERROR_OPTION && !rt->interrupted_by && rt->st && store_cancelled(rt->st)) {
         char stop[160];
         rt->timed_out = true;
         watchdog_stop_message(rt, stop, sizeof stop);

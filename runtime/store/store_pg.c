@@ -66,6 +66,11 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
                  plain);
     }
     ps->base.nomem = strstr(reason, "out of memory") != NULL;
+    /* query_canceled: what the deadline's cancel gives. Kept: the
+     * statements after it fail for its sake ("current transaction is
+     * aborted"). */
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state && strcmp(state, "57014") == 0) ps->base.cancelled = true;
     snprintf(ps->base.err, sizeof ps->base.err, "%s: %s%s%s%s", phase, reason,
              detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
     return -1;
