@@ -348,6 +348,22 @@ static clua_status name_destination(clua_runtime *rt) {
     return CLUA_OK;
 }
 
+/* An interrupt or the deadline, for a wait outside Lua (the store's open
+ * waiting for a killed run's lock) before the deadline's timer has a
+ * store to stop. */
+static bool stop_pending(void *rt) { return watchdog_stop_pending(rt); }
+
+/* The store's open stopped by an interrupt or the deadline while it
+ * waited (what says what it waited for): the stop's status and message,
+ * as the script's hook would give them. */
+static clua_status open_stopped(clua_runtime *rt, const char *what) {
+    if (!rt->interrupted_by) rt->timed_out = true;
+    char stop[160], msg[1400];
+    watchdog_stop_message(rt, stop, sizeof stop);
+    snprintf(msg, sizeof msg, "%s while %s", stop, what);
+    return fail(rt, rt->interrupted_by ? CLUA_ERROR_INTERRUPTED : CLUA_ERROR_LIMIT, msg);
+}
+
 /* Opens the store the options name: a directory (made if need be), its
  * lock and its warehouse.db; or a PostgreSQL schema, whose lock the store
  * takes on the server. */
@@ -358,7 +374,9 @@ static clua_status open_store(clua_runtime *rt, const char *db_path) {
         char holder[256];
         snprintf(holder, sizeof holder, "connector-lua %s, pid %ld", script_name(rt->opt->script),
                  (long)getpid());
-        rt->st = store_pg_open(rt->pg.conninfo, rt->pg.schema, holder, err, sizeof err, &why);
+        rt->st = store_pg_open_stoppable(rt->pg.conninfo, rt->pg.schema, holder, stop_pending,
+                                         rt, err, sizeof err, &why);
+        if (why == STORE_OPEN_STOPPED) return open_stopped(rt, err);
     } else {
         if (files_mkdirs(rt->dir, err, sizeof err) != 0) return fail(rt, CLUA_ERROR_STORE, err);
         rt->lock_fd = files_lock(rt->dir, err, sizeof err);
@@ -574,9 +592,11 @@ clua_status clua_sync(clua_runtime *rt) {
 done:
     /* A statement the deadline stopped (one waiting on the server) failed
      * with the store's words ("canceling statement due to user request"):
-     * the sync ran out of time, and says so as the hook would have. */
+     * the sync ran out of time, and says so as the hook would have. A
+     * failure of its own after the deadline (a connection that timed out)
+     * keeps its words. */
     if (watchdog_timer_stop(rt) && status != CLUA_OK && status != CLUA_ERROR_LIMIT &&
-        status != CLUA_ERROR_OPTION && !rt->interrupted_by) {
+        status != CLUA_ERROR_OPTION && !rt->interrupted_by && rt->st && store_cancelled(rt->st)) {
         char stop[160];
         rt->timed_out = true;
         watchdog_stop_message(rt, stop, sizeof stop);

@@ -42,7 +42,7 @@ bool pg_url_almost(const char *s) {
 /* Offsets into a URL of len bytes; len where a part is absent. */
 typedef struct url_parts {
     size_t at;     /* the '@' that ends the user information (libpq's: the first) */
-    size_t colon;  /* the ':' before the password */
+    size_t colon;  /* the ':' before the password: the first before masked */
     size_t masked; /* where the masked password ends: at, or a later '@' before any '/'
                       or '?' (a password written with a raw '@', which libpq cuts at
                       the first: all of it is masked, not only libpq's part) */
@@ -55,10 +55,11 @@ static void split(const char *u, size_t len, url_parts *p) {
     while (i < len && u[i] != '@' && u[i] != '/') i++;
     if (i < len && u[i] == '@') {
         p->at = p->masked = i;
-        const char *c = memchr(u + start, ':', i - start);
-        if (c) p->colon = (size_t)(c - u);
         for (size_t j = i + 1; j < len && u[j] != '/' && u[j] != '?'; j++)
             if (u[j] == '@') p->masked = j;
+        /* The colon as the writer meant it: `me@x:pw@h` is user "me@x". */
+        const char *c = memchr(u + start, ':', p->masked - start);
+        if (c) p->colon = (size_t)(c - u);
         start = i + 1;
     }
     const char *q = memchr(u + start, '?', len - start);
@@ -580,6 +581,14 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
 
     url_parts p;
     split(url, len, &p);
+    if (p.masked != p.at) {
+        /* libpq would cut the user information at the first '@' and take
+         * the rest of the password for the host and port, and quote them. */
+        say(err, errlen, strbuf_cstr(&display),
+            "the user or password holds a raw '@': write it as %%40");
+        st = PG_URL_BAD;
+        goto done;
+    }
     bool given = false;
     const char *q = url + p.query + 1;
     size_t qlen = p.query < len ? len - p.query - 1 : 0;

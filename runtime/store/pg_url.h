@@ -48,7 +48,8 @@ bool pg_url_almost(const char *s);
  * parameter, or default_schema (the connector's name) when it has none;
  * either must be 1 to 63 bytes. Refused: what PQconninfoParse refuses
  * (with its message), `schema` given twice, empty, too long, holding %00
- * or a bad percent-escape. On failure *u holds nothing to free and err
+ * or a bad percent-escape, a user or password holding a raw '@' (libpq
+ * would take the password's tail for the host). On failure *u holds nothing to free and err
  * gets "URL: reason" with the URL (and any password libpq's reason quotes)
  * masked; the caller puts the option's name before it, e.g.
  * `--output postgresql://u:***@h/db?x=1: invalid URI query parameter: "x"`. */

@@ -15,6 +15,8 @@ const char *store_error(const store *st) { return st->err; }
 
 bool store_out_of_memory(const store *st) { return st->nomem; }
 
+bool store_cancelled(const store *st) { return st->cancelled; }
+
 int store_oom(store *st) {
     snprintf(st->err, sizeof st->err, "out of memory");
     st->nomem = true;

@@ -24,6 +24,8 @@ struct store {
     const store_methods *m;
     char err[1024]; /* the last error, with its phase */
     bool nomem;     /* err is for want of memory */
+    bool cancelled; /* a statement failed as cancelled (store_interrupt; PostgreSQL's
+                       statement_timeout too): the deadline's failure, not a real one */
 };
 
 /* One destination. Every method returns 0 or -1 with st->err set (unless
@@ -77,6 +79,7 @@ typedef enum {
     STORE_OPEN_FAILED, /* the message says why */
     STORE_OPEN_NOMEM,  /* for want of memory: CLUA_ERROR_NOMEM */
     STORE_OPEN_BUSY,   /* another run holds the destination: CLUA_ERROR_BUSY */
+    STORE_OPEN_STOPPED, /* the caller's stop came while it waited (store_pg_open_stoppable) */
 } store_open_status;
 
 /* Finalizes every statement (including those cached in cat's tables) and
@@ -88,6 +91,8 @@ void store_close(store *st, catalog *cat);
  * (which the runtime reports as CLUA_ERROR_NOMEM). */
 const char *store_error(const store *st);
 bool store_out_of_memory(const store *st);
+/* Whether a statement failed because it was cancelled (store.cancelled). */
+bool store_cancelled(const store *st);
 /* Keeps "out of memory" as the error; returns -1. */
 int store_oom(store *st);
 

@@ -66,6 +66,11 @@ int pg_fail(pg_store *ps, const PGresult *res, const char *fmt, ...) {
                  plain);
     }
     ps->base.nomem = strstr(reason, "out of memory") != NULL;
+    /* query_canceled: what the deadline's cancel gives. Kept: the
+     * statements after it fail for its sake ("current transaction is
+     * aborted"). */
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state && strcmp(state, "57014") == 0) ps->base.cancelled = true;
     snprintf(ps->base.err, sizeof ps->base.err, "%s: %s%s%s%s", phase, reason,
              detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
     return -1;
@@ -235,10 +240,14 @@ static bool holder_gone(pg_store *ps, const char *schema) {
 #define LOCK_GRACE 3.0
 
 /* take_lock, tried again while the holder is a killed run's session that
- * the server has not ended yet (holder_gone). */
-static int take_lock_after_kill(pg_store *ps, const char *schema) {
+ * the server has not ended yet (holder_gone), until stop(user) says stop
+ * (nothing here is interrupted by a signal, and the deadline's timer has
+ * no store to stop yet): then 2. */
+static int take_lock_after_kill(pg_store *ps, const char *schema, store_pg_stop_fn stop,
+                                void *user) {
     int got = take_lock(ps, schema);
     for (int i = 0; got == 0 && i < (int)(LOCK_GRACE / 0.05) && holder_gone(ps, schema); i++) {
+        if (stop && stop(user)) return 2;
         nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
         got = take_lock(ps, schema);
     }
@@ -326,8 +335,9 @@ static void no_notices(void *arg, const char *message) {
 }
 
 /* store_pg_open, or, with missing, store_pg_open_existing. */
-static store *open_store(const char *conninfo, const char *schema, const char *holder, char *err,
-                         size_t errlen, store_open_status *why, bool *missing) {
+static store *open_store(const char *conninfo, const char *schema, const char *holder,
+                         store_pg_stop_fn stop, void *user, char *err, size_t errlen,
+                         store_open_status *why, bool *missing) {
     *why = STORE_OPEN_FAILED;
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
@@ -351,14 +361,21 @@ static store *open_store(const char *conninfo, const char *schema, const char *h
     int got = -1;
     if (pg_canceller_start(&ps->canceller, ps->conn) != 0) {
         store_oom(&ps->base);
-    } else if (set_session(ps, schema) == 0 && (got = take_lock_after_kill(ps, schema)) == 0) {
+    } else if (set_session(ps, schema) == 0 &&
+               ((got = take_lock_after_kill(ps, schema, stop, user)) == 0 || got == 2)) {
         char who[600];
         lock_holder(ps, schema, who, sizeof who);
-        snprintf(err, errlen,
-                 "another connector-lua run (%s) is using PostgreSQL schema \"%s\"; wait for it "
-                 "to finish",
-                 who, schema);
-        *why = STORE_OPEN_BUSY;
+        if (got == 2)
+            snprintf(err, errlen,
+                     "waiting for the lock on PostgreSQL schema \"%s\", held by a run whose "
+                     "process is gone (%s)",
+                     schema, who);
+        else
+            snprintf(err, errlen,
+                     "another connector-lua run (%s) is using PostgreSQL schema \"%s\"; wait for "
+                     "it to finish",
+                     who, schema);
+        *why = got == 2 ? STORE_OPEN_STOPPED : STORE_OPEN_BUSY;
         store_close(&ps->base, NULL);
         return NULL;
     }
@@ -381,13 +398,19 @@ static store *open_store(const char *conninfo, const char *schema, const char *h
 
 store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
                      size_t errlen, store_open_status *why) {
-    return open_store(conninfo, schema, holder, err, errlen, why, NULL);
+    return open_store(conninfo, schema, holder, NULL, NULL, err, errlen, why, NULL);
+}
+
+store *store_pg_open_stoppable(const char *conninfo, const char *schema, const char *holder,
+                               store_pg_stop_fn stop, void *user, char *err, size_t errlen,
+                               store_open_status *why) {
+    return open_store(conninfo, schema, holder, stop, user, err, errlen, why, NULL);
 }
 
 store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
                               char *err, size_t errlen, store_open_status *why, bool *missing) {
     *missing = false;
-    return open_store(conninfo, schema, holder, err, errlen, why, missing);
+    return open_store(conninfo, schema, holder, NULL, NULL, err, errlen, why, missing);
 }
 
 /* ---- the connection's methods ---- */

@@ -23,6 +23,17 @@
 store *store_pg_open(const char *conninfo, const char *schema, const char *holder, char *err,
                      size_t errlen, store_open_status *why);
 
+/* Whether the caller wants the open to stop (an interrupt, a deadline). */
+typedef bool (*store_pg_stop_fn)(void *user);
+
+/* store_pg_open, except that while it waits for a killed run's lock to be
+ * freed (a few seconds at most) it asks stop(user) every 50 ms; when that
+ * says stop, NULL with *why STORE_OPEN_STOPPED and err saying what it was
+ * waiting for. */
+store *store_pg_open_stoppable(const char *conninfo, const char *schema, const char *holder,
+                               store_pg_stop_fn stop, void *user, char *err, size_t errlen,
+                               store_open_status *why);
+
 /* store_pg_open, except that a schema that does not exist is not made:
  * then NULL, with *missing true and nothing created (reset of a schema
  * that is not there has nothing to do). */

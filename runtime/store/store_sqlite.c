@@ -48,6 +48,7 @@ int sq_fail(store *st, const char *fmt, ...) {
      * to look at or restore. */
     int code = sqlite3_errcode(sq(st)->db) & 0xff;
     st->nomem = code == SQLITE_NOMEM;
+    if (code == SQLITE_INTERRUPT) st->cancelled = true; /* sqlite3_interrupt: the deadline's */
     bool file_level = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR ||
                       code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
     /* "disk I/O error" says little: the system's reason says what to do. */

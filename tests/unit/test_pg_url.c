@@ -100,10 +100,9 @@ static const ok_case ok_cases[] = {
     {"postgresql://h/db?password=a#b&sslmode=require",
      "postgresql://h/db?password=a#b&sslmode=require", DEF,
      "postgresql://h/db?password=***&sslmode=require"},
-    /* Raw '@', '?' or '#' in a password: libpq takes the password up to
-     * the first '@' ('?' does not end it); the display masks all of it. */
-    {"postgresql://u:p@ss@host/db", "postgresql://u:p@ss@host/db", DEF,
-     "postgresql://u:***@host/db"},
+    /* Raw '?' or '#' in a password: libpq takes the password up to the
+     * first '@' ('?' does not end it); the display masks all of it. (A
+     * raw '@' is refused: bad_cases.) */
     {"postgresql://u:pw?x@host/db?schema=s", "postgresql://u:pw?x@host/db", "s",
      "postgresql://u:***@host/db?schema=s"},
     {"postgresql://u:pw#x@host/db", "postgresql://u:pw#x@host/db", DEF,
@@ -188,6 +187,17 @@ static const bad_case bad_cases[] = {
     {"postgresql://h/db?schema=s&&", DEF,
      "postgresql://h/db?schema=s&&: missing key/value separator \"=\" in URI query parameter: "
      "\"\""},
+    /* A raw '@' in the user information: libpq would cut it at the first
+     * and take the rest for the host and port (and quote them). */
+    {"postgresql://u:p@ss@host/db", DEF,
+     "postgresql://u:***@host/db: the user or password holds a raw '@': write it as %40"},
+    {"postgresql://postgres:pw@x:TopSecret99@/warehouse?host=/tmp/pg", DEF,
+     "postgresql://postgres:***@/warehouse?host=/tmp/pg: the user or password holds a raw '@': "
+     "write it as %40"},
+    {"postgresql://me@corp:pw@h/db", DEF,
+     "postgresql://me@corp:***@h/db: the user or password holds a raw '@': write it as %40"},
+    {"postgresql://me@corp@h/db", DEF,
+     "postgresql://me@corp@h/db: the user or password holds a raw '@': write it as %40"},
     /* A pair that may hold a password, though malformed or mistyped: masked,
      * and so is what libpq quotes of it. */
     {"postgresql://h/db?password%3dhunter2", DEF,
@@ -632,14 +642,31 @@ static bool holds_secret(const char *text, const strbuf *secret) {
     return held;
 }
 
+/* Whether text holds any part of the secret between its '@'s and ':'s
+ * that is at least 6 bytes long (random letters: no false alarm). */
+static bool holds_part(const char *text, const strbuf *secret) {
+    for (const char *s = secret->p; *s;) {
+        size_t n = strcspn(s, "@:");
+        if (n >= 6) {
+            char part[64];
+            snprintf(part, sizeof part, "%.*s", (int)n, s);
+            if (strstr(text, part)) return true;
+        }
+        s += n + (s[n] != '\0');
+    }
+    return false;
+}
+
 /* A random secret goes into a random URL in one of the forms a password
  * takes (user:SECRET@, ?password=, its name percent-encoded or in
  * another case, sslpassword, a repeated key, a pair without '=' or with
- * the '=' encoded, with a bad escape that libpq quotes), among other
+ * the '=' encoded, with a bad escape that libpq quotes, or in the user
+ * information with raw '@'s and ':'s that libpq cuts at), among other
  * parameters, some of them wrong so that the URL is refused for many
  * reasons. Neither the message of a refusal nor the masked form of an
  * accepted URL (nor the masked text of a message quoting it) ever holds
- * the secret. */
+ * the secret or a part of it; an accepted user:SECRET@ gives libpq the
+ * whole secret as the password. */
 static void test_random_secrets(void **state) {
     (void)state;
     static const char *const others[] = {
@@ -655,8 +682,22 @@ static void test_random_secrets(void **state) {
         for (unsigned i = 8 + next_rand(8); i > 0; i--) strbuf_putc(&secret, alnum[next_rand(62)]);
         if (next_rand(3) == 0) strbuf_puts(&secret, pieces[next_rand(sizeof pieces / sizeof pieces[0])]);
         strbuf_clear(&enc);
-        encode(&enc, &secret, next_rand(2));
-        if (next_rand(8) == 0) strbuf_puts(&enc, "%zz"); /* libpq quotes what it cannot decode */
+        unsigned form = next_rand(6);
+        bool raw = form == 0 && next_rand(2), raw_user = raw && next_rand(3) == 0;
+        if (raw) {
+            /* Written as a user might paste it: head@[host:]tail, its '@' and
+             * ':' raw (the rest encoded), the user sometimes holding a raw
+             * '@' too. */
+            static const char *const seps[] = {"@", "@x:", ":@", "@@", "@h:5432:"};
+            encode(&enc, &secret, next_rand(2));
+            size_t head = secret.len;
+            strbuf_puts(&secret, seps[next_rand(sizeof seps / sizeof seps[0])]);
+            for (unsigned i = 6 + next_rand(6); i > 0; i--) strbuf_putc(&secret, alnum[next_rand(62)]);
+            strbuf_append(&enc, secret.p + head, secret.len - head);
+        } else {
+            encode(&enc, &secret, next_rand(2));
+            if (next_rand(8) == 0) strbuf_puts(&enc, "%zz"); /* libpq quotes what it cannot decode */
+        }
         /* The password's key: plain, in another case, or with some of its
          * bytes percent-encoded; sometimes sslpassword. */
         strbuf_clear(&key);
@@ -669,8 +710,7 @@ static void test_random_secrets(void **state) {
         }
         strbuf_clear(&url);
         strbuf_puts(&url, next_rand(2) ? "postgresql://" : "postgres://");
-        unsigned form = next_rand(6);
-        if (form == 0) strbuf_printf(&url, "u:%s@", enc.p);
+        if (form == 0) strbuf_printf(&url, "%s:%s@", raw_user ? "me@corp" : "u", enc.p);
         strbuf_puts(&url, next_rand(2) ? "h/db" : "/db");
         unsigned n = next_rand(4), at = next_rand(n + 1);
         for (unsigned i = 0; i <= n; i++) {
@@ -691,20 +731,26 @@ static void test_random_secrets(void **state) {
         pg_url u;
         char err[2048] = "";
         if (pg_url_parse(url.p, DEF, &u, err, sizeof err) == PG_URL_OK) {
-            if (holds_secret(u.display, &secret))
+            if (holds_secret(u.display, &secret) || holds_part(u.display, &secret))
                 fail_msg("%s: display %s holds the secret (seed %llu)", url.p, u.display,
                          (unsigned long long)round_seed);
+            if (form == 0) {
+                PQconninfoOption *opts = PQconninfoParse(u.conninfo, NULL);
+                assert_non_null(opts);
+                expect_option(opts, "password", secret.p, url.p);
+                PQconninfoFree(opts);
+            }
             pg_url_free(&u);
         } else {
             refused++;
-            if (holds_secret(err, &secret))
+            if (holds_secret(err, &secret) || holds_part(err, &secret))
                 fail_msg("%s: message %s holds the secret (seed %llu)", url.p, err,
                          (unsigned long long)round_seed);
         }
         strbuf quoted = STRBUF_INIT, masked = STRBUF_INIT;
         strbuf_printf(&quoted, "could not parse \"%s\"\nbad", url.p);
         assert_int_equal(pg_url_mask(quoted.p, quoted.len, &masked), 0);
-        if (holds_secret(masked.p, &secret))
+        if (holds_secret(masked.p, &secret) || holds_part(masked.p, &secret))
             fail_msg("%s: masked text %s holds the secret (seed %llu)", url.p, masked.p,
                      (unsigned long long)round_seed);
         strbuf_free(&quoted);

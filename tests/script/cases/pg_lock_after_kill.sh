@@ -12,31 +12,17 @@ function update(configuration, state)
   op.upsert("t", { id = 1 })
 end
 LUA
-LOCK="pg_advisory_lock(1668052321, hashtext('connector-lua:$PG_SCHEMA'))"
-HELD="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext('connector-lua:$PG_SCHEMA')::oid"
-
-# hold PID SECONDS: a session named as the run of pid PID holds the lock
-# for SECONDS; returns once it does.
-hold() {
-  PGAPPNAME="connector-lua gone.lua, pid $1" psql -XAtq -d "$CLUA_PG_URL" \
-    -c "SELECT $LOCK" -c "SELECT pg_sleep($2)" > /dev/null 2>&1 &
-  HOLDER=$!
-  for _ in $(seq 100); do [ "$(pg_sql "$HELD")" = 1 ] && return; sleep 0.05; done
-  fail "the holder did not take the lock"
-}
 
 # Its process gone (a pid that has just ended): waited for, then the run goes on.
-sleep 0 &
-DEAD=$!
-wait "$DEAD"
-hold "$DEAD" 1
+dead_pid
+pg_hold_lock "$DEAD" 1
 run ok.lua --output "$URL"
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
 wait "$HOLDER"
 
 # Its process alive (this shell): refused at once, naming it.
-hold $$ 2
+pg_hold_lock $$ 2
 t0=$(date +%s%N)
 run ok.lua --output "$URL"
 ms=$((($(date +%s%N) - t0) / 1000000))

@@ -42,6 +42,17 @@ bad_url "$BASE&bogus=1&schema=url_errors_bad" 'invalid URI query parameter: "bog
 bad_url "postgresql://postgres:$SECRET@[::1/warehouse" \
   "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"postgresql://postgres:***@[::1/warehouse\""
 bad_url "postgresql://pos%00tgres:$SECRET@/warehouse" 'forbidden value %00 in percent-encoded value: "pos%00tgres"'
+# A raw '@' in the password: libpq would take its tail for the host and
+# port and quote it; refused, only the masked URL shown.
+for tail in "x:TopSecret99@/warehouse?$HOSTQ|/warehouse?$HOSTQ" \
+            "ss9secret@nohost.invalid/warehouse|nohost.invalid/warehouse"; do
+  run url_errors_bad.lua --output "postgresql://postgres:pw@${tail%%|*}"
+  expect_exit 2
+  severe_is "--output postgresql://postgres:***@${tail#*|}: the user or password holds a raw '@': write it as %40"
+  expect_no_out TopSecret99
+  expect_no_err TopSecret99
+  expect_no_err ss9secret
+done
 
 # Values libpq checks only when it connects (closed sets, numbers, as many
 # ports as hosts): exit 2 as well, before anything is read (the
