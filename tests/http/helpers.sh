@@ -21,7 +21,10 @@ trap "stop_servers; $_HTTP_PREV_TRAP" EXIT
 start_server() {
   local pf
   pf=$(mktemp -u "$PWD/port.XXXXXX")
-  python3 "$ROOT/tests/http/server.py" --port-file "$pf" --lifetime 60 "$@" 2> server.err &
+  # `command`: in the PostgreSQL mode of the cases python3 is a shell function
+  # (tests/script/pg_dest.sh), and $! would be its subshell, which a kill
+  # leaves the server running and holding ctest's output open for a minute.
+  command python3 "$ROOT/tests/http/server.py" --port-file "$pf" --lifetime 60 "$@" 2> server.err &
   SERVER_PID=$!
   SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
   for _ in $(seq 200); do [ -s "$pf" ] && break; sleep 0.025; done
