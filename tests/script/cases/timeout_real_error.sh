@@ -5,7 +5,7 @@
 # connect_timeout's 2 s, after the deadline of --timeout 1.5 and before
 # the command's forced exit a second after it.
 mkdir sock
-python3 -c 'import socket, sys, time
+command python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 s.listen(8)
