@@ -50,3 +50,61 @@ db_exec() {
     sqlite3 "$1" "$2"
   fi
 }
+
+# dest_name DIR | dest_name SCRIPT.lua: the destination as the runtime
+# names it (the summary's Data: line, inspect's Database: line and JSON
+# database, messages about it): DIR/warehouse.db for --output DIR, and
+# files/NAME/warehouse.db for a run of SCRIPT.lua (NAME.lua) without
+# --output; against PostgreSQL the masked URL that run was given and the
+# schema (--output DIR: the URL with &schema=S that stands for DIR; no
+# --output: the URL alone, the schema named by the script).
+dest_name() {
+  local base=${1##*/} s
+  if [ "${CLUA_DEST:-sqlite}" != pg ]; then
+    case "$1" in
+      *.lua) echo "files/${base%.lua}/warehouse.db" ;;
+      *) echo "$1/warehouse.db" ;;
+    esac
+    return
+  fi
+  case "$1" in
+    *.lua) echo "$PGD_URL, schema \"$(pgd_schema_of "files/${base%.lua}")\"" ;;
+    *) s=$(pgd_schema_of "$1") && echo "$PGD_URL&schema=$s, schema \"$s\"" ;;
+  esac
+}
+
+# dest_state_file DIR: the file the state of --output DIR is copied to
+# (the JSON summary's state): DIR/state.json; against PostgreSQL none ("":
+# the state is in the database only, README "Loading into PostgreSQL").
+dest_state_file() {
+  [ "${CLUA_DEST:-sqlite}" = pg ] || echo "$1/state.json"
+}
+
+# expect_nothing_created PATH: a run that failed early made nothing: no
+# PATH (a directory or file); against PostgreSQL also no schema for PATH
+# or any directory below it (files: no schema under a connector's name
+# either), which the check of the path alone would pass trivially, since
+# a schema is mirrored into PATH only when the case reads it.
+expect_nothing_created() {
+  local key k s n
+  [ ! -e "$1" ] || fail "$1 was created: $(find "$1" | tr '\n' ' ')"
+  [ "${CLUA_DEST:-sqlite}" = pg ] || return 0
+  key=$(pgd_key "$1")
+  while IFS=$'\t' read -r k s; do
+    [ "$k" = "$key" ] || [[ $k == "$key"/* ]] || continue
+    n=$(psql -XAtq -d "$PGD_URL" -c "SELECT count(*) FROM pg_namespace WHERE nspname = '${s//\'/\'\'}'" 2>&1)
+    [ "$n" = 0 ] || fail "schema \"$s\" (for $1) was created: $n"
+  done < <(cat "$PGD_META/map" 2> /dev/null)
+}
+
+# dest_sum DB: a checksum of all DB holds, to show that a command changed
+# nothing: DB's bytes with SQLite; against PostgreSQL, which keeps no file,
+# the dump of DB's mirror (every table of the schema, the runtime's own
+# and the journal of syncs too).
+dest_sum() {
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    sqlite3 -batch "$1" .dump | cksum
+  else
+    cksum < "$1"
+  fi
+}
