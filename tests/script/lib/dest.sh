@@ -108,3 +108,21 @@ dest_sum() {
     cksum < "$1"
   fi
 }
+
+# dest_reader FILE: writes FILE, a shell script that `sh FILE DB SQL...`
+# runs as sqlite3 DB SQL... on what DB holds now, for a connector that
+# reads its own destination during its sync (os.execute, io.popen, which
+# the case's sqlite3 of pg_dest.sh does not reach): against PostgreSQL it
+# first mirrors the schema that stands for DB's directory into DB, with
+# what that run has committed so far.
+dest_reader() {
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    cat > "$1" <<'SH'
+. "$PGD_ROOT/tests/script/pg_dest_map.sh"
+python3 -S "$PGD_ROOT/tests/script/pg_mirror.py" "$PGD_URL" "$(pgd_schema_of "$(dirname "$1")")" "$1" || exit 1
+exec sqlite3 "$@"
+SH
+  else
+    echo 'exec sqlite3 "$@"' > "$1"
+  fi
+}
