@@ -59,17 +59,39 @@ db_exec() {
 # schema (--output DIR: the URL with &schema=S that stands for DIR; no
 # --output: the URL alone, the schema named by the script).
 dest_name() {
-  local base=${1##*/} s
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    echo "$(dest_where "$1"), schema \"$(dest_schema "$1")\""
+  else
+    echo "$(dest_where "$1")/warehouse.db"
+  fi
+}
+
+# dest_where DIR | dest_where SCRIPT.lua: the output as other messages name
+# it (--take-over's, the owner's): DIR, or files/NAME for SCRIPT.lua; against
+# PostgreSQL the masked URL that run was given (dest_name's without its
+# schema).
+dest_where() {
+  local base=${1##*/}
   if [ "${CLUA_DEST:-sqlite}" != pg ]; then
     case "$1" in
-      *.lua) echo "files/${base%.lua}/warehouse.db" ;;
-      *) echo "$1/warehouse.db" ;;
+      *.lua) echo "files/${base%.lua}" ;;
+      *) echo "$1" ;;
     esac
-    return
+  else
+    case "$1" in
+      *.lua) echo "$PGD_URL" ;;
+      *) echo "$PGD_URL&schema=$(pgd_schema_of "$1")" ;;
+    esac
   fi
+}
+
+# dest_schema DIR | dest_schema SCRIPT.lua: against PostgreSQL, the schema
+# that stands for DIR or that the runtime names by SCRIPT.lua.
+dest_schema() {
+  local base=${1##*/}
   case "$1" in
-    *.lua) echo "$PGD_URL, schema \"$(pgd_schema_of "files/${base%.lua}")\"" ;;
-    *) s=$(pgd_schema_of "$1") && echo "$PGD_URL&schema=$s, schema \"$s\"" ;;
+    *.lua) pgd_schema_of "files/${base%.lua}" ;;
+    *) pgd_schema_of "$1" ;;
   esac
 }
 
