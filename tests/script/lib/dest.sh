@@ -148,3 +148,29 @@ SH
     echo 'exec sqlite3 "$@"' > "$1"
   fi
 }
+
+# dest_has_db DIR: status 0 when DIR holds a database: DIR/warehouse.db is
+# a file; against PostgreSQL the schema that stands for DIR holds a table
+# (a mirror is made only when the case reads it, and reset drops the
+# tables but keeps the schema, README "Loading into PostgreSQL").
+dest_has_db() {
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    local s n
+    s=$(pgd_schema_of "$1")
+    n=$(psql -XAtq -d "$PGD_URL" -c "SELECT count(*) FROM pg_tables WHERE schemaname = '${s//\'/\'\'}'" 2>&1)
+    [ "$n" != 0 ]
+  else
+    [ -f "$1/warehouse.db" ]
+  fi
+}
+
+# expect_no_db DIR: DIR holds no database and no saved state (after a
+# reset): neither DIR/warehouse.db nor DIR/state.json; against PostgreSQL
+# no table in DIR's schema either (nor so its mirror).
+expect_no_db() {
+  local f
+  [ "${CLUA_DEST:-sqlite}" != pg ] || pgd_sync
+  for f in warehouse.db state.json; do [ ! -e "$1/$f" ] || fail "$1/$f is there"; done
+  [ "${CLUA_DEST:-sqlite}" != pg ] || ! dest_has_db "$1" ||
+    fail "the schema $(pgd_schema_of "$1") of $1 still holds tables"
+}
