@@ -174,3 +174,35 @@ expect_no_db() {
   [ "${CLUA_DEST:-sqlite}" != pg ] || ! dest_has_db "$1" ||
     fail "the schema $(pgd_schema_of "$1") of $1 still holds tables"
 }
+
+# dest_locked DIR CMD...: runs CMD (its status is this one's) while another
+# process holds DIR's lock, as a second run finds it: flock on DIR/.lock;
+# against PostgreSQL a psql session that holds the advisory lock a run
+# takes on the schema standing for DIR (store_pg.c: LOCK_CLASS and
+# hashtext('connector-lua:' || schema)), ended once CMD is done.
+dest_locked() {
+  local dir=$1 s key backend="" holder rc
+  shift
+  if [ "${CLUA_DEST:-sqlite}" != pg ]; then
+    flock "$dir/.lock" "$@"
+    return
+  fi
+  s=$(pgd_schema_of "$dir")
+  key="hashtext('connector-lua:${s//\'/\'\'}')"
+  psql -XAtq -d "$PGD_URL" -c "SELECT pg_advisory_lock(1668052321, $key)" -c "SELECT pg_sleep(60)" \
+    > /dev/null 2>&1 &
+  holder=$!
+  for _ in $(seq 100); do
+    backend=$(psql -XAtq -d "$PGD_URL" -c "SELECT pid FROM pg_locks WHERE locktype = 'advisory'
+      AND granted AND objid = $key::oid AND database = (SELECT oid FROM pg_database
+      WHERE datname = current_database())" 2> /dev/null)
+    [ -n "$backend" ] && break
+    sleep 0.05
+  done
+  [ -n "$backend" ] || fail "dest_locked: psql did not take the lock of schema $s"
+  "$@"
+  rc=$?
+  [ -z "$backend" ] || psql -XAtq -d "$PGD_URL" -c "SELECT pg_terminate_backend($backend)" > /dev/null 2>&1
+  wait "$holder" 2> /dev/null
+  return $rc
+}
