@@ -108,8 +108,21 @@ dest_state_file() {
 # either), which the check of the path alone would pass trivially, since
 # a schema is mirrored into PATH only when the case reads it.
 expect_nothing_created() {
-  local key k s n
   [ ! -e "$1" ] || fail "$1 was created: $(find "$1" | tr '\n' ' ')"
+  dest_no_schema "$1"
+}
+
+# expect_nothing_created_in DIR: the same for DIR, an empty directory the
+# case made: it stays empty; against PostgreSQL no schema for it is made.
+expect_nothing_created_in() {
+  [ -z "$(ls -A "$1")" ] || fail "$1/ holds: $(ls -A "$1" | tr '\n' ' ')"
+  dest_no_schema "$1"
+}
+
+# dest_no_schema PATH: against PostgreSQL, no schema stands for PATH or a
+# directory below it (nothing to check with SQLite).
+dest_no_schema() {
+  local key k s n
   [ "${CLUA_DEST:-sqlite}" = pg ] || return 0
   key=$(pgd_key "$1")
   while IFS=$'\t' read -r k s; do
