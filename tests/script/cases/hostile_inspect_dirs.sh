@@ -4,13 +4,7 @@
 # -shm beside a database in WAL mode to read it; it said only "unable to
 # open database file" or "attempt to write a readonly database"). Split
 # from hostile_inspect_names.sh, which runs against PostgreSQL too.
-write n.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-  op.checkpoint({ s = 1 })
-end
-LUA
-run n.lua --output o
+run "$ROOT/scripts/three.lua" --output o
 expect_exit 0
 
 # A link as the output directory: named, not "unable to open database file".
