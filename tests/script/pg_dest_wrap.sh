@@ -35,7 +35,11 @@ for ((i = start; i < ${#args[@]}; i++)); do
   case "$a" in
     --output=*) out_at=$i ;;
     --output) [ $((i + 1)) -lt ${#args[@]} ] || exec "$PGD_CLUA" "$@"; out_at=$((i + 1)); i=$((i + 1)) ;;
-    -*) [[ $valued == *" $a "* ]] && i=$((i + 1)) ;;
+    -*) if [[ $valued == *" $a "* ]]; then
+          # an option that lacks its value: the usage error as it is
+          [ $((i + 1)) -lt ${#args[@]} ] || exec "$PGD_CLUA" "$@"
+          i=$((i + 1))
+        fi ;;
     *) if [ -z "$script" ] && { [ "$sub" = run ] || [[ $a == *.lua ]]; }; then script=$a; fi ;;
   esac
 done

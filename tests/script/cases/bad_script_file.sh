@@ -27,7 +27,7 @@ unchanged
 # Without --output the run would use files/nope: nothing is created there.
 run nope.lua
 expect_exit 3
-[ ! -e files ] || fail "a missing script created $(find files | tr '\n' ' ')"
+expect_nothing_created files
 
 # An empty script defines no update().
 write connector.lua < /dev/null

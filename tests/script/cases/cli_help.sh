@@ -57,7 +57,7 @@ usage_error "option needs a value: --output" t.lua --output
 usage_error "--log-level takes fine, info, warning or severe, not: loud" t.lua --log-level loud
 usage_error "unexpected argument: other.lua" t.lua other.lua
 usage_error "reset takes either --output DIR or SCRIPT" reset
-[ -e files ] && fail "a usage error created files/"
+expect_nothing_created files
 
 # Log levels. The default, info, hides debug and fine.
 run t.lua --output o
@@ -98,26 +98,26 @@ expect_out "SYNC SUCCEEDED"
 # --output DIR: the database and the state go there, nothing to files/.
 run t.lua --output out_dir/nested
 expect_exit 0
-expect_out "Data:    out_dir/nested/warehouse.db"
-[ -f out_dir/nested/warehouse.db ] || fail "no out_dir/nested/warehouse.db"
+expect_out "Data:    $(dest_name out_dir/nested)"
+dest_has_db out_dir/nested || fail "no out_dir/nested/warehouse.db"
 expect_state out_dir/nested '{"done":true}'
 expect_sql out_dir/nested/warehouse.db "SELECT id FROM t" "1"
-[ -e files ] && fail "--output still wrote files/"
+expect_nothing_created files
 
 # The default directory: files/<script name>.
 run t.lua
 expect_exit 0
-expect_out "Data:    files/t/warehouse.db"
+expect_data_at files/t
 expect_state files/t '{"done":true}'
 
 # reset SCRIPT and reset --output DIR remove the files; the next run starts fresh.
 run reset t.lua
 expect_exit 0
 [ -s out ] || fail "reset printed nothing"
-for f in warehouse.db state.json; do [ -e "files/t/$f" ] && fail "reset t.lua left files/t/$f"; done
+expect_no_db files/t
 run reset --output out_dir/nested
 expect_exit 0
-for f in warehouse.db state.json; do [ -e "out_dir/nested/$f" ] && fail "reset --output left out_dir/nested/$f"; done
+expect_no_db out_dir/nested
 write fresh.lua <<'LUA'
 function update(configuration, state)
   log.info("fresh state: " .. json.encode(state))
@@ -134,4 +134,4 @@ expect_sql files/t/warehouse.db "SELECT count(*) FROM t" "1"
 # reset of a directory that does not exist is fine
 run reset --output never_made
 expect_exit 0
-[ -e never_made ] && fail "reset created never_made"
+expect_nothing_created never_made

@@ -38,14 +38,14 @@ nothing_created() {
   expect_exit "$status"
   expect_out "SYNC FAILED"
   expect_err "$msg"
-  [ ! -e o ] || fail "o/ was created: $(find o | tr '\n' ' ')"
+  expect_nothing_created o
   run "$script" "$@"
   expect_exit "$status"
-  [ ! -e files ] || fail "files/$name was created: $(find files | tr '\n' ' ')"
+  expect_nothing_created files
   mkdir e
   run "$script" --output e "$@"
   expect_exit "$status"
-  [ -z "$(ls -A e)" ] || fail "e/ holds: $(ls -A e | tr '\n' ' ')"
+  expect_nothing_created_in e
   [ "$FAILURES" = "$before" ] || echo "  (in: nothing_created $status $script $*)" >&2
   :
 }
@@ -84,7 +84,7 @@ cmp -s keep.json keep.orig || fail "keep.json was changed: $(cat keep.json)"
 run syntax.lua --output o --record new.json
 expect_exit 1
 [ ! -e new.json ] || fail "new.json was created"
-[ ! -e o ] || fail "o/ was created"
+expect_nothing_created o
 # Good input records as before.
 run good.lua --output o --record new.json
 expect_exit 0

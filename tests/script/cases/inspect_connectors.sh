@@ -2,10 +2,11 @@
 # records_without_created_at.lua once): the tables with their live and
 # deleted rows, columns, types and keys, the saved state; then a TABLE's
 # rows as a text table, newest first, with --limit and the count line.
-# inspect reads only: warehouse.db is the same byte for byte afterwards.
+# inspect reads only: warehouse.db is the same byte for byte afterwards
+# (against PostgreSQL: every row of the schema, dest_sum).
 sync_documented
-SUM_T=$(cksum < $T)
-SUM_U=$(cksum < $U)
+SUM_T=$(dest_sum $T)
+SUM_U=$(dest_sum $U)
 
 # expect_out_eq TEXT: stdout is exactly TEXT.
 expect_out_eq() {
@@ -17,7 +18,7 @@ SAVED_T=$(sqlite3 $T "SELECT saved_at FROM _clua_state")
 run inspect "$ROOT/scripts/three.lua"
 expect_exit 0
 [ -s err ] && fail "inspect wrote to stderr: $(cat err)"
-expect_out_eq "Database: files/three/warehouse.db
+expect_out_eq "Database: $(dest_name "$ROOT/scripts/three.lua")
 
 Table three: 4 live rows, 2 deleted
   primary key: id
@@ -29,16 +30,18 @@ Table three: 4 live rows, 2 deleted
 
 State (saved $SAVED_T): {}"
 
-# --output DIR says the same as SCRIPT.
-cp out by_script
+# --output DIR says the same as SCRIPT, but for how the first line names it
+# (the same with SQLite; against PostgreSQL the URL with or without &schema=).
+tail -n +2 out > by_script
 run inspect --output files/three
 expect_exit 0
-cmp -s out by_script || fail "inspect --output files/three differs from inspect three.lua"
+[ "$(head -n 1 out)" = "Database: $(dest_name files/three)" ] || fail "inspect --output files/three's first line: $(head -n 1 out)"
+tail -n +2 out | cmp -s - by_script || fail "inspect --output files/three differs from inspect three.lua"
 
 SAVED_U=$(sqlite3 $U "SELECT saved_at FROM _clua_state")
 run inspect "$ROOT/scripts/records_without_created_at.lua"
 expect_exit 0
-expect_out_eq "Database: files/records_without_created_at/warehouse.db
+expect_out_eq "Database: $(dest_name "$ROOT/scripts/records_without_created_at.lua")
 
 Table user: 3 live rows, 0 deleted
   primary key: id, updated_at
@@ -62,7 +65,7 @@ run inspect "$ROOT/scripts/records_without_created_at.lua"
 expect_exit 0
 expect_out 'Table user: 3 live rows, 0 deleted'
 expect_out '): {"cursor":9007199254740993,"name":"é\"x"}'
-SUM_U=$(cksum < $U)
+SUM_U=$(dest_sum $U)
 
 # With TABLE: every column, newest first (by _fivetran_synced, rows of the
 # same millisecond by primary key, highest first); the second run's come first.
@@ -124,8 +127,8 @@ expect_out "3 of 3 rows shown, newest first"
   || { fail "user rows are not by key, highest first"; show_output; }
 
 # Nothing was written to the databases.
-[ "$(cksum < $T)" = "$SUM_T" ] || fail "inspect changed $T"
-[ "$(cksum < $U)" = "$SUM_U" ] || fail "inspect changed $U"
+[ "$(dest_sum $T)" = "$SUM_T" ] || fail "inspect changed $T"
+[ "$(dest_sum $U)" = "$SUM_U" ] || fail "inspect changed $U"
 expect_sql $T "PRAGMA integrity_check" "ok"
 
 # A sync after inspect works as before.

@@ -21,7 +21,7 @@ run inspect "$ROOT/scripts/three.lua" --json
 expect_exit 0
 [ -s err ] && fail "inspect --json wrote to stderr: $(cat err)"
 valid_json
-expect_json '$.database' "files/three/warehouse.db"
+expect_json '$.database' "$(dest_name "$ROOT/scripts/three.lua")"
 expect_json '$.tables[#-1].name' "three"
 expect_sql :memory: "SELECT json_array_length(CAST(readfile('out') AS TEXT), '\$.tables')" "1"
 expect_json '$.tables[0].rows' '{"live":4,"deleted":2}'

@@ -128,8 +128,9 @@ assert d["written"] == [{"sync": 2, "checkpoints": [2]}, {"sync": 1, "checkpoint
 PY
 
 # A row synced in the very millisecond of commit 1 of sync 1: checkpoint 1 or 2.
-sqlite3 o/warehouse.db "UPDATE item SET _fivetran_synced = (SELECT at FROM _clua_sync_checkpoints
-  WHERE sync_id = 1 AND seq = 1) WHERE id = 4"
+# (The time as a literal, which PostgreSQL's timestamptz takes as SQLite's text does.)
+AT=$(sqlite3 o/warehouse.db "SELECT at FROM _clua_sync_checkpoints WHERE sync_id = 1 AND seq = 1")
+db_exec o/warehouse.db "UPDATE item SET _fivetran_synced = '$AT' WHERE id = 4"
 run inspect --output o item --key id=4
 expect_exit 0
 expect_out " | 1      | 1 or 2       |"
@@ -163,7 +164,7 @@ expect_exit 2
 expect_err '--key takes COLUMN=VALUE, not "7"'
 run inspect --output o item --changed 9
 expect_exit 2
-expect_err "no sync 9 in the journal of o/warehouse.db; it holds syncs 1 to 3"
+expect_err "no sync 9 in the journal of $(dest_name o); it holds syncs 1 to 3"
 [ -s out ] && fail "output on a failure: $(cat out)"
 run inspect --output o item --changed 0
 expect_exit 2
@@ -179,10 +180,10 @@ expect_exit 2
 expect_err "this option belongs to inspect: --key"
 run inspect --output o nope --changed
 expect_exit 2
-expect_err 'no table "nope" in o/warehouse.db'
+expect_err "no table \"nope\" in $(dest_name o)"
 
 # A row whose run the journal no longer holds (dropped past its bound): "?".
-sqlite3 o/warehouse.db "DELETE FROM _clua_sync_checkpoints WHERE sync_id = 1"
+db_exec o/warehouse.db "DELETE FROM _clua_sync_checkpoints WHERE sync_id = 1"
 run inspect --output o item --key id=1
 expect_exit 0
 expect_out " | ?      | ?            |"
@@ -192,10 +193,10 @@ python3 -c 'import json; d = json.load(open("out")); assert d["written"] == [{"s
   fail "an unknown writer in --json: $(cat out)"
 
 # A database made before the journal: exit 3, as inspect with no database.
-sqlite3 o/warehouse.db "DROP TABLE _clua_sync_checkpoints"
+db_exec o/warehouse.db "DROP TABLE _clua_sync_checkpoints"
 run inspect --output o item --key id=1
 expect_exit 3
-expect_err "o/warehouse.db has no journal of syncs (it was made before connector-lua kept one)"
+expect_err "$(dest_name o) has no journal of syncs (it was made before connector-lua kept one)"
 [ -s out ] && fail "output on a failure: $(cat out)"
 
 exit $FAILURES

@@ -21,21 +21,24 @@ expect_exit 1
 
 run inspect --output o --syncs
 expect_exit 0
-expect_out "Database: o/warehouse.db"
+expect_out "Database: $(dest_name o)"
 expect_out "error: s.lua:6: no more"
 expect_out "    t: 1 upserted, 0 updated, 1 deleted, 0 truncated"
 # Newest first: sync 2 (failed) before sync 1 (succeeded).
 [ "$(grep -o '^Sync [0-9]*: [a-z]*' out | tr '\n' ' ')" = "Sync 2: failed Sync 1: succeeded " ] ||
   { fail "the runs in order"; show_output; }
 
+# SCRIPT beside --output DIR is a usage error; beside --output URL a SCRIPT
+# may come first (README, reset and inspect: it names the schema when the
+# URL does not), so against PostgreSQL it runs.
 run inspect s.lua --syncs --json --output o
-expect_exit 2
+if [ "${CLUA_DEST:-sqlite}" = pg ]; then expect_exit 0; else expect_exit 2; fi
 run inspect --output o --syncs --json
 expect_exit 0
-python3 - <<'PY' || fail "inspect --syncs --json: $(cat out)"
-import json
+python3 - "$(dest_name o)" <<'PY' || fail "inspect --syncs --json: $(cat out)"
+import json, sys
 d = json.loads(open("out").read())
-assert d["database"] == "o/warehouse.db", d
+assert d["database"] == sys.argv[1], d
 s = d["syncs"]
 assert [x["id"] for x in s] == [2, 1], s
 assert [x["status"] for x in s] == ["failed", "succeeded"], s
@@ -53,7 +56,7 @@ python3 -c 'import json; s = json.load(open("out"))["syncs"]; assert [x["id"] fo
   fail "--limit 1: $(cat out)"
 
 # A database with no run recorded (made before the journal): none listed.
-sqlite3 o/warehouse.db "DROP TABLE _clua_syncs"
+db_exec o/warehouse.db "DROP TABLE _clua_syncs"
 run inspect --output o --syncs
 expect_exit 0
 expect_out "No syncs recorded yet."

@@ -14,7 +14,7 @@
 run "$ROOT/scripts/three.lua" --log-format json
 expect_exit 0
 jcheck 'log == [dict(time=log[0]["time"], level="WARNING", message="Example: three.lua - upserts three rows, updates one, deletes one")]' \
-  's == dict(status="succeeded", upserts=3, updates=1, deletes=1, truncates=0, schema_changes=1, checkpoints=1, committed=dict(upserts=3, updates=1, deletes=1, truncates=0), elapsed_seconds=s["elapsed_seconds"], database="files/three/warehouse.db", state="files/three/state.json", error=None, exit_code=0)'
+  's == dict(status="succeeded", upserts=3, updates=1, deletes=1, truncates=0, schema_changes=1, checkpoints=1, committed=dict(upserts=3, updates=1, deletes=1, truncates=0), elapsed_seconds=s["elapsed_seconds"], database='"$(pyq "$(dest_name "$ROOT/scripts/three.lua")")"', state='"$(pyq "$(dest_state_file files/three)")"', error=None, exit_code=0)'
 expect_sql files/three/warehouse.db "SELECT count(*), sum(_fivetran_deleted) FROM three" "3|1"
 # --log-format text is the default's text.
 run "$ROOT/scripts/three.lua" --log-format=text
@@ -37,7 +37,7 @@ LUA
 run e.lua --output e --configuration secret.json --log-format json
 expect_exit 1
 jcheck 's["error"] == "e.lua:4: the API refused key ***"' \
-  's["upserts"] == 1 and s["checkpoints"] == 0 and s["database"] == "e/warehouse.db" and s["state"] == "e/state.json"' \
+  's["upserts"] == 1 and s["checkpoints"] == 0 and s["database"] == '"$(pyq "$(dest_name e)")"' and s["state"] == '"$(pyq "$(dest_state_file e)")" \
   '[o["level"] for o in log].count("SEVERE") == 1' \
   '"e.lua:4: the API refused key ***" in msgs' \
   '"calling with *** in eu" in msgs' \
@@ -101,13 +101,14 @@ expect_exit 3
 jcheck 'all(s[k] is None for k in ("upserts", "updates", "deletes", "truncates", "schema_changes", "checkpoints"))' \
   's["error"].startswith("cannot read") and "missing.json" in s["error"]' \
   '[(o["level"], o["message"]) for o in log] == [("SEVERE", s["error"])]' \
-  's["database"] == "never/warehouse.db" and s["state"] == "never/state.json"'
-[ -e never ] && fail "bad input created its output directory"
+  's["database"] == '"$(pyq "$(dest_name never)")"' and s["state"] == '"$(pyq "$(dest_state_file never)")"
+expect_nothing_created never
 
-# A busy directory: another process holds its lock.
+# A busy directory: another process holds its lock (dest_locked: against
+# PostgreSQL, the schema's).
 mkdir -p busy
 run "$ROOT/scripts/three.lua" --output busy
-flock busy/.lock "$CLUA" "$ROOT/scripts/three.lua" --output busy --log-format json > out 2> err
+dest_locked busy "$CLUA" "$ROOT/scripts/three.lua" --output busy --log-format json > out 2> err
 RC=$?
 expect_exit 4
 jcheck 's["upserts"] is None and "another connector-lua run" in s["error"]' \
@@ -121,9 +122,19 @@ python3 -c 'import json; o = json.loads(open("err").read()); assert o["level"] =
 [ -s out ] && fail "inspect wrote to stdout"
 run reset --output e --log-format json
 expect_exit 0
-expect_out "removed warehouse.db and state.json from e"
+if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+  expect_out "of the connector and the runtime's own tables from schema \"$(dest_schema e)\" of $(dest_where e)"
+else
+  expect_out "removed warehouse.db and state.json from e"
+fi
+# An error: reset of a plain file as the directory; against PostgreSQL of a
+# server whose socket directory is that file.
 touch plainfile
-run reset --output plainfile --log-format json
+if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+  run reset --output "postgresql:///warehouse?host=$PWD/plainfile&schema=e" --log-format json
+else
+  run reset --output plainfile --log-format json
+fi
 expect_exit 1
 python3 -c 'import json; o = json.loads(open("err").read()); assert o["level"] == "SEVERE" and "plainfile" in o["message"], o' ||
   { fail "reset's error is not one JSON line"; show_output; }

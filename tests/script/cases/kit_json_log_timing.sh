@@ -52,7 +52,7 @@ stop SIGTERM s.lua --output o --configuration long.json --log-format json
 expect_exit 143
 jcheck "s['error'] == '$STUCK'" 's["upserts"] == 3 and s["checkpoints"] == 1' \
   "[(o['level'], o['message']) for o in log[2:]] == [('SEVERE', '$STUCK')]" \
-  's["database"] == "o/warehouse.db" and s["state"] == "o/state.json"'
+  's["database"] == '"$(pyq "$(dest_name o)")"' and s["state"] == '"$(pyq "$(dest_state_file o)")"
 expect_sql o/warehouse.db "SELECT count(*) FROM t" "2"
 
 # A second SIGTERM: at once.

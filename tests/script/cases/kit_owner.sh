@@ -20,23 +20,41 @@ function update(configuration, state)
   op.checkpoint({ products = true })
 end
 LUA
+# refused DIR|SCRIPT OWNER NAME: the message that refuses NAME a destination
+# OWNER made (dest_where DIR|SCRIPT names it): the directory's; against
+# PostgreSQL the schema's, whose reset command quotes the URL.
+refused() {
+  if [ "${CLUA_DEST:-sqlite}" = pg ]; then
+    local s
+    s=$(dest_schema "$1")
+    echo "PostgreSQL schema \"$s\" of $(dest_where "$1") belongs to the connector \"$2\", not \"$3\": name another schema (?schema=NAME), empty it with 'connector-lua reset --output \"URL\" --yes' (its URL with ?schema=$s), or pass --take-over to give it to \"$3\""
+  else
+    local d
+    d=$(dest_where "$1")
+    echo "$d belongs to the connector \"$2\", not \"$3\": use another --output, empty it with 'connector-lua reset --output $d', or pass --take-over to give it to \"$3\""
+  fi
+}
+# (_clua_meta: PostgreSQL's also holds row_id_version, which SQLite keeps as
+# PRAGMA user_version.)
+META="SELECT key, value FROM _clua_meta WHERE key <> 'row_id_version'"
+
 run orders.lua
 expect_exit 0
-expect_sql files/orders/warehouse.db "SELECT key, value FROM _clua_meta" "owner|orders.lua"
+expect_sql files/orders/warehouse.db "$META" "owner|orders.lua"
 
 # Another script into it: refused at once, nothing run, nothing changed.
 sqlite3 -batch files/orders/warehouse.db .dump > dump.before
-cp files/orders/warehouse.db db.before
-cp files/orders/state.json state.before
+SUM_BEFORE=$(dest_sum files/orders/warehouse.db)
+STATE_BEFORE=$(saved_state files/orders)
 run products.lua --output files/orders
 expect_exit 6
 expect_out "SYNC FAILED"
 expect_no_out "Upserts"
-severe_is "files/orders belongs to the connector \"orders.lua\", not \"products.lua\": use another --output, empty it with 'connector-lua reset --output files/orders', or pass --take-over to give it to \"products.lua\""
+severe_is "$(refused files/orders orders.lua products.lua)"
 expect_no_err "products ran"
 expect_no_err "rolled back"
-cmp -s db.before files/orders/warehouse.db || fail "warehouse.db changed"
-cmp -s state.before files/orders/state.json || fail "state.json changed"
+[ "$(dest_sum files/orders/warehouse.db)" = "$SUM_BEFORE" ] || fail "warehouse.db changed"
+[ "$(saved_state files/orders)" = "$STATE_BEFORE" ] || fail "the saved state changed"
 sqlite3 -batch files/orders/warehouse.db .dump > dump.after
 cmp -s dump.before dump.after || fail "the database's rows or schema changed"
 # A refused run's --record leaves the cassette already there as it was.
@@ -71,14 +89,14 @@ expect_state files/orders '{"n":2}'
 run products.lua --output files/orders --take-over
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
-expect_err "WARNING  --take-over: files/orders belonged to the connector \"orders.lua\"; it is now \"products.lua\"'s"
+expect_err "WARNING  --take-over: $(dest_where files/orders) belonged to the connector \"orders.lua\"; it is now \"products.lua\"'s"
 expect_err "products ran"
 expect_sql files/orders/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "products.lua"
 expect_sql files/orders/warehouse.db "SELECT count(*) FROM orders" "2"
 expect_sql files/orders/warehouse.db "SELECT sku FROM products" "a"
 run orders.lua
 expect_exit 6
-severe_is "files/orders belongs to the connector \"products.lua\", not \"orders.lua\": use another --output, empty it with 'connector-lua reset --output files/orders', or pass --take-over to give it to \"orders.lua\""
+severe_is "$(refused orders.lua products.lua orders.lua)"
 # A take-over that fails is rolled back with the rest: the owner stays.
 write bad/orders.lua <<'LUA'
 function update(configuration, state) error("source down") end
@@ -98,10 +116,10 @@ expect_sql files/orders/warehouse.db "SELECT id FROM orders" "1"
 
 # A database made before owners were recorded (no _clua_meta) is adopted
 # by the first script that runs into it, its data kept.
-sqlite3 files/orders/warehouse.db "DROP TABLE _clua_meta"
+db_exec files/orders/warehouse.db "DROP TABLE _clua_meta"
 run products.lua --output files/orders
 expect_exit 0
-expect_sql files/orders/warehouse.db "SELECT key, value FROM _clua_meta" "owner|products.lua"
+expect_sql files/orders/warehouse.db "$META" "owner|products.lua"
 expect_sql files/orders/warehouse.db "SELECT count(*) FROM orders" "1"
 run orders.lua
 expect_exit 6
@@ -115,7 +133,7 @@ end
 LUA
 run failing.lua --output fresh
 expect_exit 1
-expect_sql fresh/warehouse.db "SELECT count(*) FROM _clua_meta" "0"
+expect_sql fresh/warehouse.db "SELECT count(*) FROM ($META)" "0"
 run orders.lua --output fresh
 expect_exit 0
 expect_sql fresh/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "orders.lua"

@@ -108,4 +108,4 @@ $'my_table\nt\nx_drop_table_t_'
 run s.lua --output o4 --naming Source
 expect_exit 2
 expect_err "connector-lua: --naming takes normalize or source, not: Source"
-[ ! -e o4 ] || fail "a usage error created the output directory"
+expect_nothing_created o4

@@ -61,10 +61,13 @@ severe_is 'decl.lua:4: op.upsert("t") id=1: column "d" is DOUBLE, got integer 90
 
 # Ids of a keyless table survive every widening: the same row sent after
 # each one is still one row, with the id it had before.
+# (The script reads its ids with dest_reader's read.sh, through the mirror
+# against PostgreSQL.)
+dest_reader read.sh
 write k.lua <<'LUA'
 local function id_of(where)
-  local f = io.popen("sqlite3 k/warehouse.db \"SELECT _fivetran_id FROM free WHERE " .. where .. "\"")
-  local id = f:read("l"); f:close(); return id
+  local f = io.popen("sh read.sh k/warehouse.db \"SELECT _fivetran_id FROM free WHERE " .. where .. "\"")
+  local id = f:read("l"); f:close(); return assert(id, "no row where " .. where)
 end
 function update(configuration, state)
   op.upsert("free", { v = 42 })
@@ -93,8 +96,8 @@ expect_sql k/warehouse.db "SELECT v FROM free ORDER BY v" $'2.5\n42\nx'
 # as straight into STRING.
 write ids.lua <<'LUA'
 local function id_of(where)
-  local f = io.popen("sqlite3 i/warehouse.db \"SELECT _fivetran_id FROM free WHERE " .. where .. "\"")
-  local id = f:read("l"); f:close(); return id
+  local f = io.popen("sh read.sh i/warehouse.db \"SELECT _fivetran_id FROM free WHERE " .. where .. "\"")
+  local id = f:read("l"); f:close(); return assert(id, "no row where " .. where)
 end
 function update(configuration, state)
   op.upsert("free", { v = false })

@@ -6,13 +6,16 @@
 # The values are looked at twice: by the script itself right after a
 # checkpoint (before the widening values arrive), and after the run.
 
-# snap.sh OUT: one line per column: quote(value):typeof(value) of every row.
+# snap.sh OUT: one line per column: quote(value):typeof(value) of every row
+# (read with dest_reader's read.sh: against PostgreSQL, through the mirror).
 COLS="b2l b2d b2s l2d l2s d2s l2tbl b2tbl js s l_stays d_stays"
-write snap.sh <<SH
+dest_reader read.sh
+SNAP=""
 for c in $COLS; do
-  printf '%s ' "\$c"
-  sqlite3 -batch o/warehouse.db "SELECT group_concat(quote(\$c) || ':' || typeof(\$c), ',') FROM (SELECT \$c FROM w ORDER BY id)"
-done > "\$1"
+  SNAP+="SELECT '$c ' || coalesce((SELECT group_concat(quote($c) || ':' || typeof($c), ',') FROM (SELECT $c FROM w ORDER BY id)), '');"
+done
+write snap.sh <<SH
+sh read.sh o/warehouse.db -batch "$SNAP" > "\$1"
 SH
 
 write w.lua <<'LUA'
