@@ -26,7 +26,9 @@
 #   release: script tests under valgrind           920 s
 # with apt-get and the fuzzers (about 300 s) about 43 min: over CI's 40,
 # hence the second line of heavy cases (about 220 s of valgrind wall time)
-# and one ctest run for all native tests (no idle tail between runs).
+# and one ctest run for all native tests (no idle tail between runs). After
+# them, on the same machine: release natively 460 s (partly beside the
+# fuzzers), valgrind 674 s: about 36 min in all.
 # Each ctest run that includes a PostgreSQL test (label pg) starts and stops
 # a PostgreSQL 15 cluster of its build directory's own, in /tmp/clua-pg-HASH
 # (HASH of the build directory's path; the fixture pg, tests/pg/cluster.sh:
