@@ -8,28 +8,6 @@
 . "$ROOT/tests/http/helpers.sh"
 start_server
 
-# stopped WHAT STATUS MAX SEVERE SIGNALS [connector-lua ARGS]: the run of ARGS
-# ends with STATUS within MAX seconds of the first signal, with one SEVERE
-# line SEVERE (a regular expression), the summary and SYNC FAILED
-# (stop_run: tests/script/lib/stop.sh).
-stopped() {
-  local what=$1 status=$2 max=$3 severe=$4 sigs=$5 before=$FAILURES
-  shift 5
-  rm -rf o marker
-  stop_run "$sigs" marker "$@"
-  [ "$STOPPED" = "$status" ] || { fail "$what: exit status '$STOPPED', expected $status"; show_output; }
-  awk -v ms="$STOP_MS" -v m="$max" 'BEGIN { exit !(ms < m * 1000) }' ||
-    fail "$what: took $STOP_MS ms to stop, expected under $max s"
-  expect_out "Checkpoints    | 1"
-  expect_out "SYNC FAILED"
-  if [ -n "$severe" ]; then
-    [ "$(grep -c ' SEVERE ' err)" = 1 ] && grep -qE "^[0-9:.]+ SEVERE   $severe\$" err ||
-      { fail "$what: expected one SEVERE line matching: $severe"; show_output; }
-  fi
-  [ "$FAILURES" = "$before" ] || echo "  (in: stopped $what)" >&2
-  :
-}
-
 # Each script checkpoints, makes the marker, then waits on the server.
 write slow.lua <<LUA
 function update(configuration, state)
@@ -72,18 +50,18 @@ function update(configuration, state)
 end
 LUA
 
-stopped "SIGINT in a slow transfer" 130 1 'slow\.lua(:6)?: interrupted by SIGINT' SIGINT slow.lua --output o
+expect_stopped "SIGINT in a slow transfer" 130 1 'slow\.lua(:6)?: interrupted by SIGINT' SIGINT slow.lua --output o
 expect_err "INFO     rolled back: the database is as the last checkpoint left it"
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
-stopped "SIGTERM in a slow transfer" 143 1 'slow\.lua(:6)?: interrupted by SIGTERM' SIGTERM slow.lua --output o
-stopped "SIGTERM in a retry's back-off" 143 1 'backoff\.lua(:6)?: interrupted by SIGTERM' SIGTERM backoff.lua --output o
+expect_stopped "SIGTERM in a slow transfer" 143 1 'slow\.lua(:6)?: interrupted by SIGTERM' SIGTERM slow.lua --output o
+expect_stopped "SIGTERM in a retry's back-off" 143 1 'backoff\.lua(:6)?: interrupted by SIGTERM' SIGTERM backoff.lua --output o
 expect_err "retry 1 of 3 in"
-stopped "SIGINT in a rate-limit wait" 130 1 'ratelimit\.lua(:7)?: interrupted by SIGINT' SIGINT ratelimit.lua --output o
+expect_stopped "SIGINT in a rate-limit wait" 130 1 'ratelimit\.lua(:7)?: interrupted by SIGINT' SIGINT ratelimit.lua --output o
 # A pcall around the request does not swallow the stop.
-stopped "SIGINT caught by pcall" 130 1 'caught\.lua(:[0-9]+)?: interrupted by SIGINT' SIGINT caught.lua --output o
+expect_stopped "SIGINT caught by pcall" 130 1 'caught\.lua(:[0-9]+)?: interrupted by SIGINT' SIGINT caught.lua --output o
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
 # --timeout during a transfer: stopped at the deadline, not 3 s past it.
-SIG_DELAY=0 stopped "--timeout in a slow transfer" 5 1.5 'slow\.lua(:6)?: stopped: the sync ran longer than --timeout 0\.8 s' none slow.lua --output o --timeout 0.8
+SIG_DELAY=0 expect_stopped "--timeout in a slow transfer" 5 1.5 'slow\.lua(:6)?: stopped: the sync ran longer than --timeout 0\.8 s' none slow.lua --output o --timeout 0.8
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
 
 # Ended by force, still reported. A script inside one long C call cannot be
@@ -96,10 +74,10 @@ function update(configuration, state)
   local r = string.rep("a", 5000):find(".-.-.-.-b")
 end
 LUA
-stopped "a second SIGINT" 130 1.3 '' SIGINT,SIGINT longcall.lua --output o
+expect_stopped "a second SIGINT" 130 1.3 '' SIGINT,SIGINT longcall.lua --output o
 expect_err "connector-lua: stopped at once by a second signal; the database keeps its last checkpoint"
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"
 # ... and one signal ends it after the 3 s grace period.
-stopped "one SIGTERM in a long call" 143 6 '' SIGTERM longcall.lua --output o
+expect_stopped "one SIGTERM in a long call" 143 6 '' SIGTERM longcall.lua --output o
 expect_err "connector-lua: the script did not stop (it is inside a long call)"
 expect_sql o/warehouse.db "SELECT group_concat(id) FROM t" "1"

@@ -39,3 +39,25 @@ signal_soon() {
   wait "$pid"
   RC=$?
 }
+
+# expect_stopped WHAT STATUS MAX SEVERE SIGNALS [connector-lua ARGS]: the run of ARGS
+# ends with STATUS within MAX seconds of the first signal, with one SEVERE
+# line SEVERE (a regular expression), the summary and SYNC FAILED
+# (stop_run above): the HTTP cases' check of a stop.
+expect_stopped() {
+  local what=$1 status=$2 max=$3 severe=$4 sigs=$5 before=$FAILURES
+  shift 5
+  rm -rf o marker
+  stop_run "$sigs" marker "$@"
+  [ "$STOPPED" = "$status" ] || { fail "$what: exit status '$STOPPED', expected $status"; show_output; }
+  awk -v ms="$STOP_MS" -v m="$max" 'BEGIN { exit !(ms < m * 1000) }' ||
+    fail "$what: took $STOP_MS ms to stop, expected under $max s"
+  expect_out "Checkpoints    | 1"
+  expect_out "SYNC FAILED"
+  if [ -n "$severe" ]; then
+    [ "$(grep -c ' SEVERE ' err)" = 1 ] && grep -qE "^[0-9:.]+ SEVERE   $severe\$" err ||
+      { fail "$what: expected one SEVERE line matching: $severe"; show_output; }
+  fi
+  [ "$FAILURES" = "$before" ] || echo "  (in: expect_stopped $what)" >&2
+  :
+}
