@@ -307,7 +307,13 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
                  rt->dir, owner, name, rt->dir, name);
         return fail(rt, CLUA_ERROR_OWNER, msg);
     }
-    if (owner[0])
+    /* A URL without ?schema= does not name the schema: the runtime chose it. */
+    if (owner[0] && rt->pg.conninfo)
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "--take-over: PostgreSQL schema \"%s\" of %s belonged to the connector "
+                   "\"%s\"; it is now \"%s\"'s",
+                   rt->pg.schema, rt->pg.display, owner, name);
+    else if (owner[0])
         log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
                    "--take-over: %s belonged to the connector \"%s\"; it is now \"%s\"'s",
                    rt->dir, owner, name);
