@@ -301,8 +301,8 @@ static int run_reset(const char *dir_opt, const char *script, bool yes) {
     }
     clua_status status = clua_reset(rt);
     if (server) {
+        resetting = NULL; /* first: a signal from here on sets no alarm */
         cli_alarm_in(0);
-        resetting = NULL;
     }
     if (status != CLUA_OK && log_json) report_message(true, "SEVERE", clua_errmsg(rt));
     else if (status != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
