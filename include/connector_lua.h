@@ -243,7 +243,9 @@ const char *clua_state_path(const clua_runtime *rt);
 /* Asks the running sync to stop: it raises an error at the script's next
  * instruction (or SQLite's next step) and rolls back to the last checkpoint;
  * clua_sync then returns CLUA_ERROR_INTERRUPTED. Safe to call from a signal
- * handler or another thread; signo names the reason in the message. */
+ * handler or another thread; signo names the reason in the message. It
+ * stops a clua_reset of a PostgreSQL schema too (its wait for a killed
+ * run's lock, or its drop, rolled back): CLUA_ERROR_INTERRUPTED. */
 void clua_interrupt(clua_runtime *rt, int signo);
 
 /* ---- the output directory ---- */

@@ -109,7 +109,8 @@ static void usage(FILE *out) {
           "  5  --memory-limit or --timeout stopped the script; rolled back\n"
           "  6  the output directory belongs to a script of another name (its\n"
           "     database records it); the script did not run\n"
-          "  130, 143  SIGINT or SIGTERM stopped the sync; rolled back\n",
+          "  130, 143  SIGINT or SIGTERM stopped the sync (or a reset of a PostgreSQL\n"
+          "            schema: nothing dropped); rolled back\n",
           out);
 }
 
@@ -169,6 +170,33 @@ static void handle(int signo, void (*handler)(int)) {
     sigaddset(&sa.sa_mask, SIGTERM);
     sigaddset(&sa.sa_mask, SIGALRM);
     sigaction(signo, &sa, NULL);
+}
+
+/* The reset a signal stops (a PostgreSQL schema's: its wait for a killed
+ * run's lock, or its drop). Should it not stop within GRACE (a connect
+ * that hangs), or at a second signal, the process ends: the server then
+ * rolls the reset's transaction back. */
+static clua_runtime *volatile resetting;
+
+static void reset_forced_exit(const char *why) {
+    report_message(log_json, "SEVERE", why);
+    _exit(EXIT_SIGNAL + stopped_by);
+}
+
+static void on_reset_alarm(int signo) {
+    (void)signo;
+    reset_forced_exit("reset did not stop (it waits on the server); exiting: nothing is dropped "
+                      "unless the reset had committed");
+}
+
+static void on_reset_signal(int signo) {
+    if (!resetting) return; /* the reset is over: its outcome is being written */
+    if (stopped_by)
+        reset_forced_exit("stopped at once by a second signal: nothing is dropped unless the "
+                          "reset had committed");
+    stopped_by = signo;
+    clua_interrupt(resetting, signo);
+    cli_alarm_in(GRACE);
 }
 
 /* The largest --memory-limit (megabytes) and --timeout (seconds): the
@@ -259,17 +287,28 @@ static int run_reset(const char *dir_opt, const char *script, bool yes) {
         clua_close(rt);
         return EXIT_USAGE;
     }
-    if (dir_opt && is_server_url(dir_opt) && !yes && isatty(STDIN_FILENO) && !confirm_drop(rt)) {
+    bool server = dir_opt && is_server_url(dir_opt);
+    if (server && !yes && isatty(STDIN_FILENO) && !confirm_drop(rt)) {
         fprintf(stderr, "connector-lua reset: nothing dropped\n");
         clua_close(rt);
         return EXIT_OK;
     }
+    if (server) {
+        resetting = rt;
+        handle(SIGINT, on_reset_signal);
+        handle(SIGTERM, on_reset_signal);
+        handle(SIGALRM, on_reset_alarm);
+    }
     clua_status status = clua_reset(rt);
+    if (server) {
+        resetting = NULL; /* first: a signal from here on sets no alarm */
+        cli_alarm_in(0);
+    }
     if (status != CLUA_OK && log_json) report_message(true, "SEVERE", clua_errmsg(rt));
     else if (status != CLUA_OK) fprintf(stderr, "%s\n", clua_errmsg(rt));
     else printf("%s\n", clua_message(rt));
     clua_close(rt);
-    return exit_code(status);
+    return status == CLUA_ERROR_INTERRUPTED ? EXIT_SIGNAL + (int)stopped_by : exit_code(status);
 }
 
 /* --limit N: a whole number of rows, 0 or more. */

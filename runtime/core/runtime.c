@@ -307,7 +307,13 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
                  rt->dir, owner, name, rt->dir, name);
         return fail(rt, CLUA_ERROR_OWNER, msg);
     }
-    if (owner[0])
+    /* A URL without ?schema= does not name the schema: the runtime chose it. */
+    if (owner[0] && rt->pg.conninfo)
+        log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
+                   "--take-over: PostgreSQL schema \"%s\" of %s belonged to the connector "
+                   "\"%s\"; it is now \"%s\"'s",
+                   rt->pg.schema, rt->pg.display, owner, name);
+    else if (owner[0])
         log_printf(&rt->log, CLUA_LOG_WARNING, "WARNING",
                    "--take-over: %s belonged to the connector \"%s\"; it is now \"%s\"'s",
                    rt->dir, owner, name);
@@ -673,8 +679,14 @@ clua_status rt_server_url(clua_runtime *rt, pg_url *u) {
     return CLUA_OK;
 }
 
+/* A reset's stop: an interrupt only (a reset has no deadline). */
+static bool reset_stop_pending(void *rt) { return ((clua_runtime *)rt)->interrupted_by != 0; }
+
 /* clua_reset of a PostgreSQL schema: the connector's tables and the
- * runtime's own are dropped under the schema's lock (store_pg_reset). */
+ * runtime's own are dropped under the schema's lock (store_pg_reset). An
+ * interrupt ends the wait for a killed run's lock, as it ends a sync's,
+ * and cancels the drop (the store is attached for it): one transaction,
+ * so nothing is dropped. */
 static clua_status reset_server(clua_runtime *rt) {
     pg_url u = {0};
     char err[2048];
@@ -684,26 +696,45 @@ static clua_status reset_server(clua_runtime *rt) {
     snprintf(holder, sizeof holder, "connector-lua reset, pid %ld", (long)getpid());
     store_open_status why;
     bool missing;
-    store *st = store_pg_open_existing(u.conninfo, u.schema, holder, err, sizeof err, &why,
-                                       &missing);
+    rt->interrupted_by = 0;
+    store *st = store_pg_open_existing(u.conninfo, u.schema, holder, reset_stop_pending, rt, err,
+                                       sizeof err, &why, &missing);
     int dropped = 0;
+    if (st) {
+        rt->st = st;
+        atomic_signal_fence(memory_order_seq_cst);
+    }
     if (missing)
         snprintf(rt->message, sizeof rt->message,
                  "nothing to reset: schema \"%s\" does not exist in %s", u.schema, u.display);
+    else if (!st && why == STORE_OPEN_STOPPED)
+        status = open_stopped(rt, err);
     else if (!st)
         status = fail(rt,
                       why == STORE_OPEN_NOMEM  ? CLUA_ERROR_NOMEM
                       : why == STORE_OPEN_BUSY ? CLUA_ERROR_BUSY
                                                : CLUA_ERROR_STORE,
                       err);
-    else if (store_pg_reset(st, &dropped) != 0)
-        status = fail(rt, store_out_of_memory(st) ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE,
-                      store_error(st));
-    else
+    else if (rt->interrupted_by || store_pg_reset(st, &dropped) != 0) {
+        if (rt->interrupted_by) {
+            /* Before the drop, or its statement cancelled: rolled back. */
+            char stop[160], msg[1400];
+            watchdog_stop_message(rt, stop, sizeof stop);
+            snprintf(msg, sizeof msg, "%s: nothing was dropped from schema \"%s\" of %s", stop,
+                     u.schema, u.display);
+            status = fail(rt, CLUA_ERROR_INTERRUPTED, msg);
+        } else {
+            status = fail(rt, store_out_of_memory(st) ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE,
+                          store_error(st));
+        }
+    } else
         snprintf(rt->message, sizeof rt->message,
                  "dropped %d table%s of the connector and the runtime's own tables from schema "
                  "\"%s\" of %s",
                  dropped, dropped == 1 ? "" : "s", u.schema, u.display);
+    /* Detached before it is closed, as clua_sync does. */
+    rt->st = NULL;
+    atomic_signal_fence(memory_order_seq_cst);
     store_close(st, NULL);
     pg_url_free(&u);
     return status;

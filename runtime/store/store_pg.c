@@ -408,9 +408,10 @@ store *store_pg_open_stoppable(const char *conninfo, const char *schema, const c
 }
 
 store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
-                              char *err, size_t errlen, store_open_status *why, bool *missing) {
+                              store_pg_stop_fn stop, void *user, char *err, size_t errlen,
+                              store_open_status *why, bool *missing) {
     *missing = false;
-    return open_store(conninfo, schema, holder, NULL, NULL, err, errlen, why, missing);
+    return open_store(conninfo, schema, holder, stop, user, err, errlen, why, missing);
 }
 
 /* ---- the connection's methods ---- */

@@ -34,11 +34,12 @@ store *store_pg_open_stoppable(const char *conninfo, const char *schema, const c
                                store_pg_stop_fn stop, void *user, char *err, size_t errlen,
                                store_open_status *why);
 
-/* store_pg_open, except that a schema that does not exist is not made:
- * then NULL, with *missing true and nothing created (reset of a schema
- * that is not there has nothing to do). */
+/* store_pg_open_stoppable, except that a schema that does not exist is
+ * not made: then NULL, with *missing true and nothing created (reset of a
+ * schema that is not there has nothing to do). */
 store *store_pg_open_existing(const char *conninfo, const char *schema, const char *holder,
-                              char *err, size_t errlen, store_open_status *why, bool *missing);
+                              store_pg_stop_fn stop, void *user, char *err, size_t errlen,
+                              store_open_status *why, bool *missing);
 
 /* Drops, in one transaction, the tables the connector made (those
  * _clua_columns records) and the runtime's own, and nothing else; st is

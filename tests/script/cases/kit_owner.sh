@@ -89,7 +89,10 @@ expect_state files/orders '{"n":2}'
 run products.lua --output files/orders --take-over
 expect_exit 0
 expect_out "SYNC SUCCEEDED"
-expect_err "WARNING  --take-over: $(dest_where files/orders) belonged to the connector \"orders.lua\"; it is now \"products.lua\"'s"
+# Against PostgreSQL it names the schema as well as the URL (pg_takeover_schema.sh).
+TAKEN=$(dest_where files/orders)
+[ "${CLUA_DEST:-sqlite}" != pg ] || TAKEN="PostgreSQL schema \"$(dest_schema files/orders)\" of $TAKEN"
+expect_err "WARNING  --take-over: $TAKEN belonged to the connector \"orders.lua\"; it is now \"products.lua\"'s"
 expect_err "products ran"
 expect_sql files/orders/warehouse.db "SELECT value FROM _clua_meta WHERE key = 'owner'" "products.lua"
 expect_sql files/orders/warehouse.db "SELECT count(*) FROM orders" "2"

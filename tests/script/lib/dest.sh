@@ -67,9 +67,9 @@ dest_name() {
 }
 
 # dest_where DIR | dest_where SCRIPT.lua: the output as other messages name
-# it (--take-over's, the owner's): DIR, or files/NAME for SCRIPT.lua; against
-# PostgreSQL the masked URL that run was given (dest_name's without its
-# schema).
+# it (--take-over's, the owner's; on PostgreSQL they add the schema): DIR, or
+# files/NAME for SCRIPT.lua; against PostgreSQL the masked URL that run was
+# given (dest_name's without its schema).
 dest_where() {
   local base=${1##*/}
   if [ "${CLUA_DEST:-sqlite}" != pg ]; then
