@@ -100,13 +100,16 @@ static bool known_name(const char *word, const PQconninfoOption *kw) {
     return false;
 }
 
-/* The first '?' or '&' at or after from that starts a known parameter
- * (its name, then '='), or len. */
+/* The first '?', or '&' after a '?', at or after from that starts a
+ * known parameter (its name, then '='), or len. An '&' before any '?'
+ * is no separator to libpq (`u:a/b&host=x@h` is a password's). */
 static size_t first_known_pair(const char *u, size_t len, size_t from,
                                const PQconninfoOption *kw) {
     char word[64];
+    bool query = false;
     for (size_t i = from; i < len; i++) {
-        if (u[i] != '?' && u[i] != '&') continue;
+        if (u[i] == '?') query = true;
+        else if (u[i] != '&' || !query) continue;
         size_t k = i + 1;
         while (k < len && u[k] != '=' && u[k] != '&') k++;
         if (k < len && u[k] == '=' && decoded_word(u + i + 1, k - i - 1, word, sizeof word) &&

@@ -265,6 +265,9 @@ static const bad_case bad_cases[] = {
     {"postgresql://u:se/c?r=et@h/db", DEF,
      "postgresql://u:***@h/db: the user or password holds a raw '/' (write it as %2F), or the "
      "database name or a parameter a raw '@' (write it as %40)"},
+    {"postgresql://u:se/c&host=ret@h/db", DEF,
+     "postgresql://u:***@h/db: the user or password holds a raw '/' (write it as %2F), or the "
+     "database name or a parameter a raw '@' (write it as %40)"},
     {"postgresql://me/corp:secret@h/db", DEF,
      "postgresql://me/corp:***@h/db: the user or password holds a raw '/' (write it as %2F), or "
      "the database name or a parameter a raw '@' (write it as %40)"},
@@ -760,7 +763,7 @@ static void test_random_secrets(void **state) {
             /* A raw '/' as pasted (base64 has them), with '?', '=' or '@'
              * about it; the rest encoded. The user sometimes has one too. */
             static const char *const seps[] = {"/", "//", "/==", "?x/", "/x?", "@/",
-                                               "/@x:", "/?y=", ":/"};
+                                               "/@x:", "/?y=", ":/", "/&host="};
             encode(&enc, &secret, next_rand(2));
             size_t head = secret.len;
             strbuf_puts(&secret, seps[next_rand(sizeof seps / sizeof seps[0])]);
