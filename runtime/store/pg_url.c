@@ -157,22 +157,10 @@ static void split(const char *u, size_t len, const PQconninfoOption *kw, url_par
 }
 
 /* True when the n bytes at k, percent-decoded as libpq decodes a
- * parameter's name, are name: `sch%65ma` is libpq's `schema` too. */
-static bool key_is(const char *k, size_t n, const char *name) {
-    size_t i = 0;
-    for (; i < n && *name; name++) {
-        int c = (unsigned char)k[i];
-        if (c == '%') {
-            int hi = i + 2 < n ? hexval(k[i + 1]) : -1, lo = i + 2 < n ? hexval(k[i + 2]) : -1;
-            if (hi < 0 || lo < 0) return false;
-            c = hi * 16 + lo;
-            i += 3;
-        } else {
-            i++;
-        }
-        if (c != (unsigned char)*name) return false;
-    }
-    return i == n && !*name;
+ * parameter's name, are schema: `sch%65ma` is libpq's `schema` too. */
+static bool is_schema(const char *k, size_t n) {
+    char word[8];
+    return decoded_word(k, n, word, sizeof word) && strcmp(word, "schema") == 0;
 }
 
 /* How much of the query pair at q (n bytes, up to its '&') may be shown
@@ -373,7 +361,7 @@ static int keep_other_pairs(strbuf *conn, const char *q, size_t qlen) {
         size_t end = amp ? (size_t)(amp - q) : qlen;
         const char *eq = memchr(q + i, '=', end - i);
         size_t klen = eq ? (size_t)(eq - q) - i : end - i;
-        if (!key_is(q + i, klen, "schema")) {
+        if (!is_schema(q + i, klen)) {
             if (strbuf_putc(conn, kept ? '&' : '?') != 0 ||
                 strbuf_append(conn, q + i, end - i) != 0)
                 return -1;
@@ -671,7 +659,7 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
         const char *amp = memchr(q + i, '&', qlen - i);
         size_t end = amp ? (size_t)(amp - q) : qlen;
         const char *eq = memchr(q + i, '=', end - i);
-        if (key_is(q + i, eq ? (size_t)(eq - q) - i : end - i, "schema")) {
+        if (is_schema(q + i, eq ? (size_t)(eq - q) - i : end - i)) {
             st = PG_URL_BAD;
             if (given) {
                 say(err, errlen, strbuf_cstr(&display), "schema is given twice");
