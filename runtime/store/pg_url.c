@@ -5,7 +5,27 @@
  * the query starts at the first '?' after that. redact_url follows the
  * RFC, so for `u:pw?x@host` or `?password=a#b` it would show part of what
  * libpq takes as the password; hence a masker of our own here. libpq
- * itself stays the judge of everything but our `schema` parameter. */
+ * itself stays the judge of everything but our `schema` parameter.
+ *
+ * Where the writer may have meant the user information to end elsewhere
+ * than libpq ends it, the URL is refused and masked as the writer meant
+ * it. The writer's end is the last '@' before the query's first known
+ * parameter (a '?' or '&', then a name libpq or we take, then '='): an
+ * '@' in `?user=me@corp` is a value's, any earlier one may end a password
+ * written with a raw '@', '/' or '?'. A later '@' before the first '/'
+ * (`u:p@ss@h`) is a raw '@' in the user or password. One after a '/'
+ * (`u:ab/cd@h/db`: libpq sees host "u", port "ab", database "cd@h/db"
+ * and the server quotes it) is a raw '/' when a ':' comes before it, and
+ * is refused then; a database name holding '@' (`h:5432/sales@eu`) looks
+ * the same and is refused with it, as %40 says the same to libpq. With no
+ * ':' before it no password can be there (`postgresql://h/db@x`): libpq
+ * takes it, as the database "db@x".
+ *
+ * A parameter libpq does not know (`?passwd=`, `?pwd=`, `?token=`) is
+ * refused by libpq; its value is masked, being likely a mistyped
+ * password, and so is the whole pair when its name, percent-decoded, is
+ * not a plain word (`pwd%3Dsecret=x`). libpq's list of names is its own,
+ * read at run time (PQconninfoParse of an empty string), not a copy. */
 #include "pg_url.h"
 
 #include <ctype.h>
@@ -39,33 +59,6 @@ bool pg_url_almost(const char *s) {
     return n > 0;
 }
 
-/* Offsets into a URL of len bytes; len where a part is absent. */
-typedef struct url_parts {
-    size_t at;     /* the '@' that ends the user information (libpq's: the first) */
-    size_t colon;  /* the ':' before the password: the first before masked */
-    size_t masked; /* where the masked password ends: at, or a later '@' before any '/'
-                      or '?' (a password written with a raw '@', which libpq cuts at
-                      the first: all of it is masked, not only libpq's part) */
-    size_t query;  /* the '?' that starts the query */
-} url_parts;
-
-static void split(const char *u, size_t len, url_parts *p) {
-    size_t start = scheme_len(u, len), i = start;
-    p->at = p->colon = p->masked = p->query = len;
-    while (i < len && u[i] != '@' && u[i] != '/') i++;
-    if (i < len && u[i] == '@') {
-        p->at = p->masked = i;
-        for (size_t j = i + 1; j < len && u[j] != '/' && u[j] != '?'; j++)
-            if (u[j] == '@') p->masked = j;
-        /* The colon as the writer meant it: `me@x:pw@h` is user "me@x". */
-        const char *c = memchr(u + start, ':', p->masked - start);
-        if (c) p->colon = (size_t)(c - u);
-        start = i + 1;
-    }
-    const char *q = memchr(u + start, '?', len - start);
-    if (q) p->query = (size_t)(q - u);
-}
-
 static int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -73,80 +66,132 @@ static int hexval(char c) {
     return -1;
 }
 
-/* True when the n bytes at k, percent-decoded as libpq decodes a
- * parameter's name, are name: `sch%65ma` is libpq's `schema` too. */
-static bool key_is(const char *k, size_t n, const char *name) {
-    size_t i = 0;
-    for (; i < n && *name; name++) {
+/* libpq's parameter names, none set and its environment not read
+ * (PQconndefaults would read it, and fail on a bad PGSERVICE); free with
+ * PQconninfoFree. NULL when memory runs out. */
+static PQconninfoOption *libpq_keywords(void) { return PQconninfoParse("", NULL); }
+
+/* Whether the name of a query pair (n bytes at k), percent-decoded as
+ * libpq decodes it, is a plain word (letters, digits, '_', as every
+ * parameter name is); word gets it. A bad escape or %00 is not. */
+static bool decoded_word(const char *k, size_t n, char *word, size_t size) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)k[i];
         if (c == '%') {
             int hi = i + 2 < n ? hexval(k[i + 1]) : -1, lo = i + 2 < n ? hexval(k[i + 2]) : -1;
             if (hi < 0 || lo < 0) return false;
             c = hi * 16 + lo;
-            i += 3;
-        } else {
-            i++;
-        }
-        if (c != (unsigned char)*name) return false;
-    }
-    return i == n && !*name;
-}
-
-/* Whether the n bytes at s, percent-decoded as libpq decodes them (a bad
- * escape kept as it is), hold "password" in any case. */
-static bool holds_password(const char *s, size_t n) {
-    static const char word[] = "password";
-    size_t matched = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        int hi = c == '%' && i + 2 < n ? hexval(s[i + 1]) : -1;
-        int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-        if (lo >= 0) {
-            c = hi * 16 + lo;
             i += 2;
         }
-        /* 'p' begins the word and is nowhere else in it: a mismatch
-         * restarts at 0, or at 1 on a 'p'. */
-        c = tolower(c);
-        matched = c == word[matched] ? matched + 1 : c == 'p' ? 1 : 0;
-        if (matched == sizeof word - 1) return true;
+        if ((!isalnum(c) && c != '_') || w + 1 >= size) return false;
+        word[w++] = (char)c;
     }
+    word[w] = '\0';
+    return w > 0;
+}
+
+/* Whether word names a parameter libpq takes (kw: its names) or ours,
+ * schema. */
+static bool known_name(const char *word, const PQconninfoOption *kw) {
+    if (strcmp(word, "schema") == 0) return true;
+    for (; kw->keyword; kw++)
+        if (strcmp(kw->keyword, word) == 0) return true;
     return false;
 }
 
-/* Whether the name of a query pair (n bytes at k) is plain: letters,
- * digits and '_' only, as every libpq keyword is; shown as it is. */
-static bool plain_name(const char *k, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)k[i]) && k[i] != '_') return false;
-    return n > 0;
+/* The first '?', or '&' after a '?', at or after from that starts a
+ * known parameter (its name, then '='), or len. An '&' before any '?'
+ * is no separator to libpq (`u:a/b&host=x@h` is a password's). */
+static size_t first_known_pair(const char *u, size_t len, size_t from,
+                               const PQconninfoOption *kw) {
+    char word[64];
+    bool query = false;
+    for (size_t i = from; i < len; i++) {
+        if (u[i] == '?') query = true;
+        else if (u[i] != '&' || !query) continue;
+        size_t k = i + 1;
+        while (k < len && u[k] != '=' && u[k] != '&') k++;
+        if (k < len && u[k] == '=' && decoded_word(u + i + 1, k - i - 1, word, sizeof word) &&
+            known_name(word, kw))
+            return i;
+    }
+    return len;
+}
+
+/* Offsets into a URL of len bytes; len where a part is absent. */
+typedef struct url_parts {
+    size_t at;     /* the '@' that ends the user information (libpq's: the first
+                      before any '/') */
+    size_t colon;  /* the ':' before the password: the first before masked */
+    size_t masked; /* where the masked password ends: at, or the writer's later '@'
+                      (the opening comment), all of the password masked, not only
+                      libpq's part */
+    size_t query;  /* the '?' that starts the query (the first after masked) */
+    bool slash;    /* masked is after a '/' with a ':' before it: refused */
+} url_parts;
+
+static void split(const char *u, size_t len, const PQconninfoOption *kw, url_parts *p) {
+    size_t start = scheme_len(u, len), i = start;
+    p->at = p->colon = p->masked = p->query = len;
+    p->slash = false;
+    while (i < len && u[i] != '@' && u[i] != '/') i++;
+    if (i < len && u[i] == '@') p->at = p->masked = i;
+    size_t from = p->at < len ? p->at + 1 : start, w = p->at;
+    size_t bound = first_known_pair(u, len, from, kw);
+    for (size_t j = from; j < bound; j++)
+        if (u[j] == '@') w = j;
+    if (w < len) {
+        /* The colon as the writer meant it: `me@x:pw@h` is user "me@x". */
+        const char *c = memchr(u + start, ':', w - start);
+        bool after_slash = w != p->at && memchr(u + start, '/', w - start);
+        if (!after_slash || c) {
+            p->masked = w;
+            p->slash = after_slash;
+            if (c) p->colon = (size_t)(c - u);
+        }
+    }
+    if (p->masked < len) start = p->masked + 1;
+    const char *q = memchr(u + start, '?', len - start);
+    if (q) p->query = (size_t)(q - u);
+}
+
+/* True when the n bytes at k, percent-decoded as libpq decodes a
+ * parameter's name, are schema: `sch%65ma` is libpq's `schema` too. */
+static bool is_schema(const char *k, size_t n) {
+    char word[8];
+    return decoded_word(k, n, word, sizeof word) && strcmp(word, "schema") == 0;
 }
 
 /* How much of the query pair at q (n bytes, up to its '&') may be shown
- * (*shown bytes, then MASK), when it may hold a password: its name,
- * percent-decoded, holds "password" in any case (password, sslpassword,
- * a mistyped PASSWORD or pass%77ord), or, with no '=', the whole of it
- * does (`password%3dX`, which libpq refuses, still holds X). A plain or
- * libpq-decoded password name is shown with its '='; any other name is
- * hidden with its value. Returns false for a pair shown whole. */
-static bool secret_pair(const char *q, size_t n, size_t *shown) {
+ * (*shown bytes, then MASK), when it may hold a password: the value of
+ * password, sslpassword (libpq's only secret ones) and of any name libpq
+ * does not know, shown after the name and its '=' when the name decodes
+ * to a plain word (pass%77ord is libpq's password), else hidden with it;
+ * a pair with no '=' whole, unless empty or a known name (`password%3dX`,
+ * which libpq refuses, still holds X). Returns false for a pair shown
+ * whole. */
+static bool secret_pair(const char *q, size_t n, const PQconninfoOption *kw, size_t *shown) {
     const char *eq = memchr(q, '=', n);
     size_t klen = eq ? (size_t)(eq - q) : n;
-    if (!holds_password(q, klen)) return false;
-    *shown = eq && (plain_name(q, klen) || key_is(q, klen, "password") ||
-                    key_is(q, klen, "sslpassword"))
-                 ? klen + 1
-                 : 0;
+    char word[64];
+    bool plain = decoded_word(q, klen, word, sizeof word);
+    /* libpq takes ssl=true, as sslmode=require, and no other ssl. */
+    bool known = plain && (known_name(word, kw) || (strcmp(word, "ssl") == 0 && eq &&
+                                                    n - klen - 1 == 4 && !memcmp(eq + 1, "true", 4)));
+    *shown = 0;
+    if (!eq) return n > 0 && !known;
+    if (known && strcmp(word, "password") != 0 && strcmp(word, "sslpassword") != 0) return false;
+    if (plain) *shown = klen + 1;
     return true;
 }
 
 /* Appends one URL (u, len) to out with its passwords masked: the user
- * information's and the values of the parameters that may hold one
- * (secret_pair: password and sslpassword, libpq's only secret ones, and
- * any malformed or mistyped pair that names a password). */
-static int mask_url(const char *u, size_t len, strbuf *out) {
+ * information's (as the writer may have meant it) and the values of the
+ * parameters that may hold one (secret_pair). kw: libpq_keywords. */
+static int mask_url(const char *u, size_t len, const PQconninfoOption *kw, strbuf *out) {
     url_parts p;
-    split(u, len, &p);
+    split(u, len, kw, &p);
     size_t i = 0;
     if (p.colon < len) {
         if (strbuf_append(out, u, p.colon + 1) != 0 || strbuf_puts(out, MASK) != 0) return -1;
@@ -157,7 +202,7 @@ static int mask_url(const char *u, size_t len, strbuf *out) {
     for (i = p.query + 1; i <= len;) {
         const char *amp = memchr(u + i, '&', len - i);
         size_t end = amp ? (size_t)(amp - u) : len, shown;
-        if (secret_pair(u + i, end - i, &shown)) {
+        if (secret_pair(u + i, end - i, kw, &shown)) {
             if (strbuf_append(out, u + i, shown) != 0 || strbuf_puts(out, MASK) != 0) return -1;
         } else if (strbuf_append(out, u + i, end - i) != 0) {
             return -1;
@@ -204,28 +249,34 @@ static size_t value_end(const char *t, size_t len, size_t v) {
 
 int pg_url_mask(const char *text, size_t len, strbuf *out) {
     size_t i = 0, copied = 0;
+    PQconninfoOption *kw = libpq_keywords();
+    if (!kw) return -1;
+    int rc = -1;
     while (i < len) {
         size_t s = scheme_len(text + i, len - i), k = s ? 0 : password_keyword(text, len, i);
         if (!s && !k) {
             i++;
             continue;
         }
-        if (strbuf_append(out, text + copied, i - copied) != 0) return -1;
+        if (strbuf_append(out, text + copied, i - copied) != 0) goto done;
         if (s) {
             /* A URL runs to the end of its line or the next URL: libpq quotes
              * a URL it cannot parse at the end of its message, and a raw
              * space may sit in a password. */
             size_t end = i + s;
             while (end < len && text[end] != '\n' && !scheme_len(text + end, len - end)) end++;
-            if (mask_url(text + i, end - i, out) != 0) return -1;
+            if (mask_url(text + i, end - i, kw, out) != 0) goto done;
             i = end;
         } else {
-            if (strbuf_append(out, text + i, k) != 0 || strbuf_puts(out, MASK) != 0) return -1;
+            if (strbuf_append(out, text + i, k) != 0 || strbuf_puts(out, MASK) != 0) goto done;
             i = value_end(text, len, i + k);
         }
         copied = i;
     }
-    return strbuf_append(out, text + copied, len - copied);
+    rc = strbuf_append(out, text + copied, len - copied);
+done:
+    PQconninfoFree(kw);
+    return rc;
 }
 
 /* ---- parsing ---- */
@@ -310,7 +361,7 @@ static int keep_other_pairs(strbuf *conn, const char *q, size_t qlen) {
         size_t end = amp ? (size_t)(amp - q) : qlen;
         const char *eq = memchr(q + i, '=', end - i);
         size_t klen = eq ? (size_t)(eq - q) - i : end - i;
-        if (!key_is(q + i, klen, "schema")) {
+        if (!is_schema(q + i, klen)) {
             if (strbuf_putc(conn, kept ? '&' : '?') != 0 ||
                 strbuf_append(conn, q + i, end - i) != 0)
                 return -1;
@@ -365,14 +416,16 @@ nomem:
  * masked: the URL it may quote whole, and the raw password tokens it
  * quotes when it cannot decode them (conn's user information and
  * password parameters). */
-static int libpq_reason(const char *msg, const char *conn, strbuf *out) {
+static int libpq_reason(const char *msg, const char *conn, const PQconninfoOption *kw,
+                        strbuf *out) {
     size_t n = strlen(msg);
     while (n > 0 && isspace((unsigned char)msg[n - 1])) n--;
     if (pg_url_mask(msg, n, out) != 0) return -1;
     size_t len = strlen(conn);
     url_parts p;
-    split(conn, len, &p);
-    if (p.colon < len && mask_quoted(out, conn + p.colon + 1, p.at - p.colon - 1) != 0) return -1;
+    split(conn, len, kw, &p);
+    if (p.colon < len && mask_quoted(out, conn + p.colon + 1, p.masked - p.colon - 1) != 0)
+        return -1;
     int rc = 0;
     strbuf name = STRBUF_INIT;
     for (size_t i = p.query + 1; i < len && rc == 0;) {
@@ -380,7 +433,7 @@ static int libpq_reason(const char *msg, const char *conn, strbuf *out) {
         size_t end = amp ? (size_t)(amp - conn) : len, shown;
         const char *eq = memchr(conn + i, '=', end - i);
         size_t klen = eq ? (size_t)(eq - conn) - i : end - i;
-        if (secret_pair(conn + i, end - i, &shown)) {
+        if (secret_pair(conn + i, end - i, kw, &shown)) {
             /* libpq quotes a value it cannot decode, a pair without '='
              * whole, and a name it does not know decoded. */
             strbuf_clear(&name);
@@ -569,7 +622,8 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
     strbuf display = STRBUF_INIT, conn = STRBUF_INIT, schema = STRBUF_INIT, reason = STRBUF_INIT;
     pg_url_status st = PG_URL_NOMEM;
     size_t len = strlen(url), s = scheme_len(url, len);
-    if (mask_url(url, len, &display) != 0) goto done;
+    PQconninfoOption *kw = libpq_keywords();
+    if (!kw || mask_url(url, len, kw, &display) != 0) goto done;
     if (s == 0) {
         say(err, errlen, strbuf_cstr(&display), "not a postgresql:// or postgres:// URL");
         st = PG_URL_BAD;
@@ -580,7 +634,16 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
         if (strbuf_putc(&conn, (char)tolower((unsigned char)url[i])) != 0) goto done;
 
     url_parts p;
-    split(url, len, &p);
+    split(url, len, kw, &p);
+    if (p.slash) {
+        /* libpq would end the user information at the '/' and take the
+         * password's head for the host and port (the opening comment). */
+        say(err, errlen, strbuf_cstr(&display),
+            "the user or password holds a raw '/' (write it as %%2F), or the database name or "
+            "a parameter a raw '@' (write it as %%40)");
+        st = PG_URL_BAD;
+        goto done;
+    }
     if (p.masked != p.at) {
         /* libpq would cut the user information at the first '@' and take
          * the rest of the password for the host and port, and quote them. */
@@ -596,7 +659,7 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
         const char *amp = memchr(q + i, '&', qlen - i);
         size_t end = amp ? (size_t)(amp - q) : qlen;
         const char *eq = memchr(q + i, '=', end - i);
-        if (key_is(q + i, eq ? (size_t)(eq - q) - i : end - i, "schema")) {
+        if (is_schema(q + i, eq ? (size_t)(eq - q) - i : end - i)) {
             st = PG_URL_BAD;
             if (given) {
                 say(err, errlen, strbuf_cstr(&display), "schema is given twice");
@@ -630,7 +693,7 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
     if (!opts) {
         st = PG_URL_NOMEM;
         if (msg) {
-            if (libpq_reason(msg, conn.p, &reason) == 0) {
+            if (libpq_reason(msg, conn.p, kw, &reason) == 0) {
                 say(err, errlen, strbuf_cstr(&display), "%s", strbuf_cstr(&reason));
                 st = PG_URL_BAD;
             }
@@ -649,8 +712,10 @@ pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *
     u->conninfo = conn.p;
     u->schema = schema.p;
     u->display = display.p;
+    PQconninfoFree(kw);
     return PG_URL_OK;
 done:
+    PQconninfoFree(kw);
     if (st == PG_URL_NOMEM) snprintf(err, errlen, "out of memory parsing a PostgreSQL URL");
     strbuf_free(&display);
     strbuf_free(&conn);

@@ -49,18 +49,23 @@ bool pg_url_almost(const char *s);
  * either must be 1 to 63 bytes. Refused: what PQconninfoParse refuses
  * (with its message), `schema` given twice, empty, too long, holding %00
  * or a bad percent-escape, a user or password holding a raw '@' (libpq
- * would take the password's tail for the host). On failure *u holds nothing to free and err
+ * would take the password's tail for the host) or a raw '/' (libpq would
+ * take its head for the host and port): an '@' after a '/' with a ':'
+ * before it, in the database name too (pg_url.c's opening comment). On
+ * failure *u holds nothing to free and err
  * gets "URL: reason" with the URL (and any password libpq's reason quotes)
  * masked; the caller puts the option's name before it, e.g.
- * `--output postgresql://u:***@h/db?x=1: invalid URI query parameter: "x"`. */
+ * `--output postgresql://u:***@h/db?x=***: invalid URI query parameter: "x"`. */
 pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *u, char *err,
                            size_t errlen);
 
 void pg_url_free(pg_url *u);
 
 /* Appends text to out with every password in it masked as ***: in each
- * postgresql:// or postgres:// URL (user:PASSWORD@, ?password=,
- * ?sslpassword=; a URL runs to the end of its line) and in libpq's
+ * postgresql:// or postgres:// URL (user:PASSWORD@, as the writer may
+ * have meant it when libpq would cut it at a raw '@' or '/'; ?password=,
+ * ?sslpassword=, and the value of any name libpq does not know, such as
+ * ?passwd=; a URL runs to the end of its line) and in libpq's
  * keyword form (password=PASSWORD, password='...'). For any message that
  * might echo a connection string. Returns 0, or -1 when memory runs out. */
 int pg_url_mask(const char *text, size_t len, strbuf *out);
