@@ -22,12 +22,14 @@ static int free_scratch(lua_State *L) {
     free(rs->changes);
     strbuf_free(&rs->names);
     memset(rs, 0, sizeof *rs);
+    ptrmap_free(&rt->table_names);
     return 0;
 }
 
 void row_open(lua_State *L, struct clua_runtime *rt) {
     lua_newtable(L);
     rt->table_cache = luaL_ref(L, LUA_REGISTRYINDEX);
+    memset(&rt->table_names, 0, sizeof rt->table_names);
     lua_newtable(L);
     rt->merged = luaL_ref(L, LUA_REGISTRYINDEX);
     memset(&rt->row, 0, sizeof rt->row);
@@ -152,6 +154,11 @@ static _Noreturn void strict_table(lua_State *L, struct clua_runtime *rt, const 
 }
 
 dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
+    intptr_t known = ptrmap_get(&rt->table_names, lua_topointer(L, 1));
+    if (known >= 0) {
+        dest_table *t = (dest_table *)known;
+        return t->pending && !create ? NULL : t;
+    }
     if (lua_type(L, 1) != LUA_TSTRING)
         raise_error(L, "%s: the table name must be a string, got %s", op,
                    row_arg_typename(L, rt, 1));
@@ -160,6 +167,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     if (lua_rawget(L, -2) == LUA_TLIGHTUSERDATA) {
         dest_table *t = lua_touserdata(L, -1);
         lua_pop(L, 2);
+        ptrmap_put(L, &rt->table_names, 1, (intptr_t)t);
         return t->pending && !create ? NULL : t;
     }
     lua_pop(L, 1);
@@ -183,6 +191,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     lua_pushlightuserdata(L, t);
     lua_rawset(L, -3);
     lua_pop(L, 1);
+    ptrmap_put(L, &rt->table_names, 1, (intptr_t)t);
     return t;
 }
 
