@@ -75,6 +75,11 @@ int sq_queue_begin(store *st, sqlite3_stmt *stmt, dest_table *t, int kind) {
     if (!q) return -1;
     if (q->nops == q->capops && !grow((void **)&q->ops, &q->capops, sizeof *q->ops))
         return store_oom(st);
+    /* Room for every parameter an op of t can have (its columns, the key
+     * again and _fivetran_synced), so queuing a value needs no check. */
+    unsigned most = (unsigned)t->ncols + (unsigned)t->npk + 1;
+    while (q->capparams - q->nparams < most)
+        if (!grow((void **)&q->params, &q->capparams, sizeof *q->params)) return store_oom(st);
     q->ops[q->nops] = (sq_op){stmt, t, kind, q->nparams, 0};
     q->bad = false;
     q->in_place = false;
@@ -83,33 +88,31 @@ int sq_queue_begin(store *st, sqlite3_stmt *stmt, dest_table *t, int kind) {
 
 void sq_queue_value(store *st, const types_value *v) {
     sq_queue *q = sq(st)->queue;
-    if (q->bad) return;
-    if (q->nparams == q->capparams &&
-        !grow((void **)&q->params, &q->capparams, sizeof *q->params)) {
+    sq_param *p = &q->params[q->nparams++];
+    q->ops[q->nops].n++;
+    p->tag = v->tag;
+    p->at = NULL;
+    switch (v->tag) {
+    case TYPES_SQL_INT: p->i = v->i; return;
+    case TYPES_SQL_REAL: p->f = v->f; return;
+    case TYPES_SQL_TEXT: case TYPES_SQL_BLOB: break;
+    default: return;
+    }
+    p->len = v->len;
+    if (v->len > COPY_MOST) {
+        p->at = types_bytes(v);
+        q->in_place = true;
+        return;
+    }
+    strbuf *b = &q->bytes;
+    if (b->cap - b->len <= v->len && strbuf_reserve(b, v->len) != 0) {
         q->bad = true;
         return;
     }
-    sq_param *p = &q->params[q->nparams];
-    p->tag = v->tag;
-    p->i = v->i;
-    p->f = v->f;
-    p->at = NULL;
-    p->off = p->len = 0;
-    if (v->tag == TYPES_SQL_TEXT || v->tag == TYPES_SQL_BLOB) {
-        p->len = v->len;
-        if (v->len > COPY_MOST) {
-            p->at = types_bytes(v);
-            q->in_place = true;
-        } else {
-            p->off = q->bytes.len;
-            if (strbuf_append(&q->bytes, types_bytes(v), v->len) != 0) {
-                q->bad = true;
-                return;
-            }
-        }
-    }
-    q->nparams++;
-    q->ops[q->nops].n++;
+    p->off = b->len;
+    memcpy(b->p + b->len, types_bytes(v), v->len);
+    b->len += v->len;
+    b->p[b->len] = '\0'; /* as strbuf keeps it */
 }
 
 void sq_queue_text(store *st, const char *text, size_t len) {
@@ -151,8 +154,10 @@ int sq_queue_run(store *st) {
             case TYPES_SQL_INT: sqlite3_bind_int64(op->stmt, i, p->i); break;
             case TYPES_SQL_REAL: sqlite3_bind_double(op->stmt, i, p->f); break;
             case TYPES_SQL_TEXT:
-                sqlite3_bind_text64(op->stmt, i, p->at ? p->at : q->bytes.p + p->off, p->len,
-                                    SQLITE_STATIC, SQLITE_UTF8);
+                if (p->at)
+                    sqlite3_bind_text64(op->stmt, i, p->at, p->len, SQLITE_STATIC, SQLITE_UTF8);
+                else /* at most COPY_MOST bytes */
+                    sqlite3_bind_text(op->stmt, i, q->bytes.p + p->off, (int)p->len, SQLITE_STATIC);
                 break;
             case TYPES_SQL_BLOB:
                 sqlite3_bind_blob64(op->stmt, i, p->at ? p->at : q->bytes.p + p->off, p->len,
