@@ -153,10 +153,21 @@ static _Noreturn void strict_table(lua_State *L, struct clua_runtime *rt, const 
                   "tables", op, source, source);
 }
 
+/* Adds the table name at index 1 to the address map, with t's place in
+ * the catalog (which keeps its tables in place: none is dropped once an
+ * op has named it). */
+static void remember_table(lua_State *L, struct clua_runtime *rt, const dest_table *t) {
+    for (int i = 0; i < rt->cat.n; i++)
+        if (rt->cat.tables[i] == t) {
+            ptrmap_put(L, &rt->table_names, 1, i);
+            return;
+        }
+}
+
 dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
     intptr_t known = ptrmap_get(&rt->table_names, lua_topointer(L, 1));
     if (known >= 0) {
-        dest_table *t = (dest_table *)known;
+        dest_table *t = rt->cat.tables[known];
         return t->pending && !create ? NULL : t;
     }
     if (lua_type(L, 1) != LUA_TSTRING)
@@ -167,7 +178,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     if (lua_rawget(L, -2) == LUA_TLIGHTUSERDATA) {
         dest_table *t = lua_touserdata(L, -1);
         lua_pop(L, 2);
-        ptrmap_put(L, &rt->table_names, 1, (intptr_t)t);
+        remember_table(L, rt, t);
         return t->pending && !create ? NULL : t;
     }
     lua_pop(L, 1);
@@ -191,7 +202,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     lua_pushlightuserdata(L, t);
     lua_rawset(L, -3);
     lua_pop(L, 1);
-    ptrmap_put(L, &rt->table_names, 1, (intptr_t)t);
+    remember_table(L, rt, t);
     return t;
 }
 

@@ -90,15 +90,17 @@ static void push_column_cache(lua_State *L, dest_table *t) {
 }
 
 /* The column the row key at index key was resolved to before, by its
- * text; -1 when none. Found, it goes into the address map too. */
-static int cached_column(reader *r, int key) {
+ * text; -1 when none. Found, it goes into the address map too when
+ * remember is set (not while an error is being written: that may not
+ * allocate). */
+static int cached_column(reader *r, int key, bool remember) {
     lua_State *L = r->L;
     key = lua_absindex(L, key);
     push_column_cache(L, r->t);
     lua_pushvalue(L, key);
     int ci = lua_rawget(L, -2) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1;
     lua_pop(L, 2);
-    if (ci >= 0) ptrmap_put(L, &r->t->names, key, ci);
+    if (ci >= 0 && remember) ptrmap_put(L, &r->t->names, key, ci);
     return ci;
 }
 
@@ -117,7 +119,7 @@ static void cache_column(reader *r, int key, int ci) {
 /* The column a row key names, without raising: -1 when none. */
 static int column_of_key(reader *r, int key) {
     lua_State *L = r->L;
-    int ci = cached_column(r, key);
+    int ci = cached_column(r, key, false);
     if (ci >= 0) return ci;
     size_t slen, len;
     const char *source = lua_tolstring(L, key, &slen);
@@ -455,7 +457,7 @@ static int column_of_row_key(reader *r) {
                  key[0] ? " " : "", key);
     }
     if (!lua_checkstack(L, 4)) rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
-    int ci = cached_column(r, -2);
+    int ci = cached_column(r, -2, true);
     return ci >= 0 ? ci : resolve(r);
 }
 
@@ -464,13 +466,18 @@ static void check_row(reader *r) {
     lua_State *L = r->L;
     dest_table *t = r->t;
     bool upsert_hashed = r->mode == ROW_UPSERT && dest_table_hashed(t); /* once a row, not a column */
-    int room = 0; /* stack slots known to be free for kept strings */
+    /* Kept strings that fit in the stack slots known to be free: each
+     * holds two (its value, and the key copy lua_next takes). */
+    int room = 0;
     lua_pushnil(L);
     while (lua_next(L, ROW_ARG_ROW)) {
         /* The address of a name seen before answers at once (ptrmap.h). */
         int ci = (int)ptrmap_get(&t->names, lua_topointer(L, -2));
         if (ci < 0) ci = column_of_row_key(r);
-        if (ci == RESOLVE_NEW) continue; /* key and value stay on the stack */
+        if (ci == RESOLVE_NEW) { /* key and value stay on the stack */
+            room = 0; /* their slots were not counted: check again */
+            continue;
+        }
         if (ci >= 0 && (r->mode != ROW_KEYS || t->cols[ci].pk_pos)) {
             if (upsert_hashed && t->cols[ci].pk_pos)
                 row_fail(r, "column \"_fivetran_id\" is computed by the runtime from the row's "
@@ -483,7 +490,7 @@ static void check_row(reader *r) {
                 if (room-- == 0) {
                     if (!lua_checkstack(L, 32))
                         rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
-                    room = 16;
+                    room = 14; /* 29 slots with this one, and lua_next's */
                 }
                 lua_pushvalue(L, -2);
                 continue;
