@@ -66,6 +66,7 @@ static void table_free(dest_table *t) {
     free(t->vals);
     free(t->present);
     free(t->by_name);
+    ptrmap_free(&t->names);
     free(t->source);
     free(t->name);
     free(t);
@@ -91,10 +92,6 @@ bool dest_table_key_ok(const dest_table *t) {
     for (int k = 0; k < t->npk; k++)
         if (t->pk[k] < 0 || t->pk[k] >= t->ncols || t->cols[t->pk[k]].pk_pos != k + 1) return false;
     return true;
-}
-
-bool dest_table_hashed(const dest_table *t) {
-    return t->npk == 1 && strcmp(t->cols[t->pk[0]].name, CATALOG_ID_COLUMN) == 0;
 }
 
 int catalog_set_source(char **slot, const char *name, size_t len) {

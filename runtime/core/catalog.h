@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
+#include "ptrmap.h"
 #include "strbuf.h"
 #include "types.h"
 
@@ -40,6 +42,7 @@ typedef struct dest_table {
     int by_name_n;
     int *by_name;      /* column indexes in byte order of their names */
     int column_cache;  /* Lua registry ref of the op path's name -> column map (0: none) */
+    ptrmap names;      /* the same map by the name's address: the op path's first look */
     /* Scratch for one op: the converted value of each column and whether
      * the op supplied it. Sized with cols. */
     types_value *vals;
@@ -68,8 +71,13 @@ typedef struct catalog {
  * what a damaged _clua_columns could break. */
 bool dest_table_key_ok(const dest_table *t);
 
-/* True when t's primary key is CATALOG_ID_COLUMN, computed by the runtime. */
-bool dest_table_hashed(const dest_table *t);
+/* True when t's primary key is CATALOG_ID_COLUMN, computed by the runtime.
+ * Inline: every op asks. */
+static inline bool dest_table_hashed(const dest_table *t) {
+    const dest_column *c = t->npk == 1 ? &t->cols[t->pk[0]] : NULL;
+    return c && c->name_len == sizeof CATALOG_ID_COLUMN - 1 &&
+           memcmp(c->name, CATALOG_ID_COLUMN, sizeof CATALOG_ID_COLUMN - 1) == 0;
+}
 
 /* Keeps a copy of name in *slot (freeing what was there). 0, or -1 when
  * memory runs out. */

@@ -22,12 +22,14 @@ static int free_scratch(lua_State *L) {
     free(rs->changes);
     strbuf_free(&rs->names);
     memset(rs, 0, sizeof *rs);
+    ptrmap_free(&rt->table_names);
     return 0;
 }
 
 void row_open(lua_State *L, struct clua_runtime *rt) {
     lua_newtable(L);
     rt->table_cache = luaL_ref(L, LUA_REGISTRYINDEX);
+    memset(&rt->table_names, 0, sizeof rt->table_names);
     lua_newtable(L);
     rt->merged = luaL_ref(L, LUA_REGISTRYINDEX);
     memset(&rt->row, 0, sizeof rt->row);
@@ -151,7 +153,23 @@ static _Noreturn void strict_table(lua_State *L, struct clua_runtime *rt, const 
                   "tables", op, source, source);
 }
 
+/* Adds the table name at index 1 to the address map, with t's place in
+ * the catalog (which keeps its tables in place: none is dropped once an
+ * op has named it). */
+static void remember_table(lua_State *L, struct clua_runtime *rt, const dest_table *t) {
+    for (int i = 0; i < rt->cat.n; i++)
+        if (rt->cat.tables[i] == t) {
+            ptrmap_put(L, &rt->table_names, 1, i);
+            return;
+        }
+}
+
 dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op, bool create) {
+    intptr_t known = ptrmap_get(&rt->table_names, lua_topointer(L, 1));
+    if (known >= 0) {
+        dest_table *t = rt->cat.tables[known];
+        return t->pending && !create ? NULL : t;
+    }
     if (lua_type(L, 1) != LUA_TSTRING)
         raise_error(L, "%s: the table name must be a string, got %s", op,
                    row_arg_typename(L, rt, 1));
@@ -160,6 +178,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     if (lua_rawget(L, -2) == LUA_TLIGHTUSERDATA) {
         dest_table *t = lua_touserdata(L, -1);
         lua_pop(L, 2);
+        remember_table(L, rt, t);
         return t->pending && !create ? NULL : t;
     }
     lua_pop(L, 1);
@@ -183,6 +202,7 @@ dest_table *row_dest_table(lua_State *L, struct clua_runtime *rt, const char *op
     lua_pushlightuserdata(L, t);
     lua_rawset(L, -3);
     lua_pop(L, 1);
+    remember_table(L, rt, t);
     return t;
 }
 

@@ -32,7 +32,6 @@ typedef struct reader {
     dest_table *t;
     const char *op;
     row_mode mode;
-    int cache; /* stack index of the table's name -> column map */
 } reader;
 
 static bool is_json_null(lua_State *L, int idx) {
@@ -81,16 +80,47 @@ static void put_lua_value(lua_State *L, const redact_list *secrets, int idx, cha
     }
 }
 
+/* Pushes the table's name -> column map, making it on first use. */
+static void push_column_cache(lua_State *L, dest_table *t) {
+    if (t->column_cache == 0) {
+        lua_newtable(L);
+        t->column_cache = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, t->column_cache);
+}
+
+/* The column the row key at index key was resolved to before, by its
+ * text; -1 when none. Found, it goes into the address map too when
+ * remember is set (not while an error is being written: that may not
+ * allocate). */
+static int cached_column(reader *r, int key, bool remember) {
+    lua_State *L = r->L;
+    key = lua_absindex(L, key);
+    push_column_cache(L, r->t);
+    lua_pushvalue(L, key);
+    int ci = lua_rawget(L, -2) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1;
+    lua_pop(L, 2);
+    if (ci >= 0 && remember) ptrmap_put(L, &r->t->names, key, ci);
+    return ci;
+}
+
+/* Remembers that the row key at index key names column ci. */
+static void cache_column(reader *r, int key, int ci) {
+    lua_State *L = r->L;
+    key = lua_absindex(L, key);
+    push_column_cache(L, r->t);
+    lua_pushvalue(L, key);
+    lua_pushinteger(L, ci);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    ptrmap_put(L, &r->t->names, key, ci);
+}
+
 /* The column a row key names, without raising: -1 when none. */
 static int column_of_key(reader *r, int key) {
     lua_State *L = r->L;
-    lua_pushvalue(L, key);
-    if (lua_rawget(L, r->cache) == LUA_TNUMBER) {
-        int ci = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        return ci;
-    }
-    lua_pop(L, 1);
+    int ci = cached_column(r, key, false);
+    if (ci >= 0) return ci;
     size_t slen, len;
     const char *source = lua_tolstring(L, key, &slen);
     if (slen == 0 || memchr(source, '\0', slen)) return -1;
@@ -168,10 +198,10 @@ static void plan_change(reader *r, int col, types_kind to, int vidx) {
 
 /* ---- checking one value ---- */
 
-/* Describes the Lua value at idx as a types_input; false for a value no
- * scalar type accepts (a table, a function, ...). */
-static bool input_of(lua_State *L, int idx, types_input *in) {
-    switch (lua_type(L, idx)) {
+/* Describes the Lua value at idx, of Lua type vt, as a types_input; false
+ * for a value no scalar type accepts (a table, a function, ...). */
+static bool input_of(lua_State *L, int idx, int vt, types_input *in) {
+    switch (vt) {
     case LUA_TBOOLEAN:
         in->tag = TYPES_IN_BOOL;
         in->b = lua_toboolean(L, idx);
@@ -197,8 +227,9 @@ static bool input_of(lua_State *L, int idx, types_input *in) {
  * value no column can hold. A table is JSON for a new column. */
 static types_kind value_kind(lua_State *L, int idx) {
     types_input in;
-    if (lua_type(L, idx) == LUA_TTABLE) return TYPES_JSON;
-    return input_of(L, idx, &in) ? types_infer(in.tag) : TYPES_COUNT;
+    int vt = lua_type(L, idx);
+    if (vt == LUA_TTABLE) return TYPES_JSON;
+    return input_of(L, idx, vt, &in) ? types_infer(in.tag) : TYPES_COUNT;
 }
 
 /* The ladder an undeclared column climbs: BOOLEAN < LONG < DOUBLE < STRING. */
@@ -237,15 +268,16 @@ static void encode_json(reader *r, const char *name, const types_type *type, int
     }
 }
 
-/* Converts the value at vidx for column ci, of type type (the column's
- * type once this row's changes are made), into the table's scratch. */
-static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
+/* Converts the value at vidx (of Lua type vt) for column ci, of type type
+ * (the column's type once this row's changes are made), into the table's
+ * scratch. */
+static void convert_into(reader *r, int ci, const types_type *type, int vidx, int vt) {
     lua_State *L = r->L;
     struct clua_runtime *rt = r->rt;
     dest_column *c = &r->t->cols[ci];
     types_value *v = &r->t->vals[ci];
     if (type->kind == TYPES_JSON ||
-        (!c->declared && type->kind == TYPES_STRING && lua_type(L, vidx) == LUA_TTABLE)) {
+        (!c->declared && type->kind == TYPES_STRING && vt == LUA_TTABLE)) {
         /* The text lives in the column's own buffer, which moves with it. */
         encode_json(r, c->name, type, vidx, &c->json);
         v->tag = TYPES_SQL_TEXT;
@@ -255,7 +287,7 @@ static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
     }
     types_input in;
     char tyname[48];
-    if (!input_of(L, vidx, &in)) {
+    if (!input_of(L, vidx, vt, &in)) {
         types_format(type, tyname, sizeof tyname);
         row_fail(r, "column \"%s\" is %s, got %s", c->name, tyname, luaL_typename(L, vidx));
     }
@@ -281,17 +313,17 @@ static void convert_into(reader *r, int ci, const types_type *type, int vidx) {
     v->boolean = boolean;
 }
 
-/* Checks the value at vidx for existing column ci and converts it,
- * planning the change of type it needs. */
-static void check_value(reader *r, int ci, int vidx) {
+/* Checks the value at vidx (of Lua type vt) for existing column ci and
+ * converts it, planning the change of type it needs. */
+static void check_value(reader *r, int ci, int vidx, int vt) {
     lua_State *L = r->L;
-    if (is_json_null(L, vidx)) {
+    if (vt == LUA_TLIGHTUSERDATA && lua_touserdata(L, vidx) == JSON_NULL) {
         r->t->vals[ci].tag = TYPES_SQL_NULL;
         return;
     }
     const dest_column *c = &r->t->cols[ci];
     types_type type = c->type;
-    const row_change *planned = change_of(&r->rt->row, ci);
+    const row_change *planned = r->rt->row.nchange ? change_of(&r->rt->row, ci) : NULL;
     if (planned) type.kind = planned->to;
     if (type.kind == CATALOG_TYPE_PENDING) {
         type.kind = value_kind(L, vidx);
@@ -305,7 +337,7 @@ static void check_value(reader *r, int ci, int vidx) {
             type.kind = want;
         }
     }
-    convert_into(r, ci, &type, vidx);
+    convert_into(r, ci, &type, vidx, vt);
 }
 
 /* ---- resolving names ---- */
@@ -387,20 +419,8 @@ static int resolve(reader *r) {
         return plan_new(r, name, len);
     }
     row_note_source(L, r->rt, &t->cols[ci].source, "column", source, slen, t->cols[ci].name);
-    lua_pushvalue(L, -2);
-    lua_pushinteger(L, ci);
-    lua_rawset(L, r->cache);
+    cache_column(r, -2, ci);
     return ci;
-}
-
-/* Pushes the table's name -> column map, making it on first use. */
-static int push_column_cache(lua_State *L, dest_table *t) {
-    if (t->column_cache == 0) {
-        lua_newtable(L);
-        t->column_cache = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, t->column_cache);
-    return lua_gettop(L);
 }
 
 static void check_keys(reader *r) {
@@ -424,43 +444,53 @@ static void check_keys(reader *r) {
     }
 }
 
+/* The column the row key at -2 (its value at -1) names, when its address
+ * is not known yet: checks it is a string, then looks for its text in the
+ * table's name map, else resolves it (see resolve). */
+static int column_of_row_key(reader *r) {
+    lua_State *L = r->L;
+    if (lua_type(L, -2) != LUA_TSTRING) {
+        char key[128] = "";
+        if (lua_type(L, -2) == LUA_TNUMBER || lua_type(L, -2) == LUA_TBOOLEAN)
+            put_lua_value(L, &r->rt->secrets, -2, key, sizeof key);
+        row_fail(r, "column names must be strings, got %s%s%s", luaL_typename(L, -2),
+                 key[0] ? " " : "", key);
+    }
+    if (!lua_checkstack(L, 4)) rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
+    int ci = cached_column(r, -2, true);
+    return ci >= 0 ? ci : resolve(r);
+}
+
 /* The check step: reads every key of the row. */
 static void check_row(reader *r) {
     lua_State *L = r->L;
     dest_table *t = r->t;
     bool upsert_hashed = r->mode == ROW_UPSERT && dest_table_hashed(t); /* once a row, not a column */
-    int room = 0; /* stack slots known to be free for kept strings */
+    /* Kept strings that fit in the stack slots known to be free: each
+     * holds two (its value, and the key copy lua_next takes). */
+    int room = 0;
     lua_pushnil(L);
     while (lua_next(L, ROW_ARG_ROW)) {
-        if (lua_type(L, -2) != LUA_TSTRING) {
-            char key[128] = "";
-            if (lua_type(L, -2) == LUA_TNUMBER || lua_type(L, -2) == LUA_TBOOLEAN)
-                put_lua_value(L, &r->rt->secrets, -2, key, sizeof key);
-            row_fail(r, "column names must be strings, got %s%s%s", luaL_typename(L, -2),
-                     key[0] ? " " : "", key);
+        /* The address of a name seen before answers at once (ptrmap.h). */
+        int ci = (int)ptrmap_get(&t->names, lua_topointer(L, -2));
+        if (ci < 0) ci = column_of_row_key(r);
+        if (ci == RESOLVE_NEW) { /* key and value stay on the stack */
+            room = 0; /* their slots were not counted: check again */
+            continue;
         }
-        int ci;
-        lua_pushvalue(L, -2);
-        if (lua_rawget(L, r->cache) == LUA_TNUMBER) {
-            ci = (int)lua_tointeger(L, -1);
-            lua_pop(L, 1);
-        } else {
-            lua_pop(L, 1);
-            ci = resolve(r);
-        }
-        if (ci == RESOLVE_NEW) continue; /* key and value stay on the stack */
         if (ci >= 0 && (r->mode != ROW_KEYS || t->cols[ci].pk_pos)) {
             if (upsert_hashed && t->cols[ci].pk_pos)
                 row_fail(r, "column \"_fivetran_id\" is computed by the runtime from the row's "
                             "values");
-            check_value(r, ci, -1);
+            int vt = lua_type(L, -1);
+            check_value(r, ci, -1, vt);
             t->present[ci] = 1;
             /* A string value is bound where it is: keep it alive until the op ends. */
-            if (lua_type(L, -1) == LUA_TSTRING) {
+            if (vt == LUA_TSTRING) {
                 if (room-- == 0) {
                     if (!lua_checkstack(L, 32))
                         rt_raise_nomem(L, r->rt, "%s: out of memory (Lua stack)", r->op);
-                    room = 16;
+                    room = 14; /* 29 slots with this one, and lua_next's */
                 }
                 lua_pushvalue(L, -2);
                 continue;
@@ -531,11 +561,9 @@ static void evolve(reader *r) {
         size_t slen;
         const char *source = lua_tolstring(L, n->key_idx, &slen);
         row_note_source(L, rt, &t->cols[ci].source, "column", source, slen, t->cols[ci].name);
-        lua_pushvalue(L, n->key_idx);
-        lua_pushinteger(L, ci);
-        lua_rawset(L, r->cache);
+        cache_column(r, n->key_idx, ci);
         /* write: a value always fits the type it gave its own column */
-        convert_into(r, ci, &type, n->val_idx);
+        convert_into(r, ci, &type, n->val_idx, lua_type(L, n->val_idx));
         t->present[ci] = 1;
     }
 }
@@ -544,7 +572,7 @@ void row_read(lua_State *L, struct clua_runtime *rt, dest_table *t, const char *
     if (lua_type(L, ROW_ARG_ROW) != LUA_TTABLE)
         raise_error(L, "%s(\"%s\"): the row must be a table, got %s", op, t->name,
                    row_arg_typename(L, rt, ROW_ARG_ROW));
-    reader r = {L, rt, t, op, mode, push_column_cache(L, t)};
+    reader r = {L, rt, t, op, mode};
     row_scratch *rs = &rt->row;
     rs->nnew = rs->nchange = 0;
     strbuf_clear(&rs->names);

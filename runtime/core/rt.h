@@ -111,6 +111,7 @@ struct clua_runtime {
     /* The op path's caches and scratch (see row.c). */
     bool naming_source; /* keep names as the script wrote them */
     int table_cache;    /* Lua registry ref: name as the script wrote it -> table */
+    ptrmap table_names; /* the same by the name's address: the op path's first look */
     int merged;         /* Lua registry ref: the name merges already reported */
     strbuf name;        /* scratch: a normalised name */
     strbuf row_bytes;   /* scratch: the bytes a row's _fivetran_id hashes */

@@ -11,9 +11,12 @@
 
 #include "store_sqlite.h"
 
+typedef struct sq_queue sq_queue;
+
 typedef struct sq_store {
     store base; /* first: a store * is a pointer to this */
     sqlite3 *db;
+    sq_queue *queue; /* the hot path's ops not run yet (store_sqlite_queue.c) */
     sqlite3_stmt *begin, *commit, *rollback;
     bool in_tx;
     strbuf sql; /* scratch for statement text */
@@ -47,6 +50,21 @@ int sq_build_create(store *st, const dest_table *t, const char *name);
 
 /* Records column col of t in _clua_columns. */
 int sq_record_column(store *st, const dest_table *t, int col);
+
+/* The hot path's queue (store_sqlite_queue.c). An op is queued as
+ * sq_queue_begin, then its parameters in order (?1, ?2, ...) with
+ * sq_queue_value or sq_queue_text, then sq_queue_end, which runs the
+ * queue when it is full or the op binds a value in place (too large to
+ * copy). begin and end return 0 or -1 (the store's error set); a failed
+ * begin needs no end. */
+int sq_queue_begin(store *st, sqlite3_stmt *stmt, dest_table *t, int kind);
+void sq_queue_value(store *st, const types_value *v);
+void sq_queue_text(store *st, const char *text, size_t len);
+int sq_queue_end(store *st);
+/* Runs the queued ops in order and empties the queue; -1 with the store's
+ * error naming the op and table that failed (the rest are dropped). */
+int sq_queue_run(store *st);
+void sq_queue_free(store *st);
 
 /* Binds a converted value at parameter i. */
 void sq_bind(sqlite3_stmt *s, int i, const types_value *v);

@@ -215,6 +215,7 @@ void sq_forget(store *st, dest_table *t) {
 
 static void sq_close(store *st) {
     if (!st) return;
+    sq_queue_free(st); /* store_close settled it */
     if (sq(st)->in_tx) sq_rollback(st);
     sqlite3_finalize(sq(st)->begin);
     sqlite3_finalize(sq(st)->commit);
@@ -231,6 +232,11 @@ static int sq_begin(store *st) {
 }
 
 static int sq_commit(store *st) {
+    if (sq_queue_run(st) != 0) {
+        if (!sqlite3_get_autocommit(sq(st)->db)) sq_run(sq(st)->rollback);
+        sq(st)->in_tx = false;
+        return -1;
+    }
     if (sq_run(sq(st)->commit) != 0) {
         sq_fail(st, "committing");
         /* A failed COMMIT may leave the transaction open; end it so the
@@ -504,9 +510,9 @@ static int put_pk_match(strbuf *b, const dest_table *t, int first) {
     return 0;
 }
 
-static int bind_pk(sqlite3_stmt *s, const dest_table *t, int first) {
-    for (int k = 0; k < t->npk; k++) bind_value(s, first + k, &t->vals[t->pk[k]]);
-    return 0;
+/* Queues the values of t's primary key, in key order. */
+static void queue_pk(store *st, const dest_table *t) {
+    for (int k = 0; k < t->npk; k++) sq_queue_value(st, &t->vals[t->pk[k]]);
 }
 
 static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
@@ -518,16 +524,13 @@ static int prepare_upsert(store *st, dest_table *t, sqlite3_stmt **out) {
 static int sq_upsert(store *st, dest_table *t, const char *synced) {
     struct store_cache *c = cache_of(st, t);
     if (!c || (!c->upsert && prepare_upsert(st, t, &c->upsert) != 0)) return -1;
-    sqlite3_stmt *s = c->upsert;
-    /* Every parameter is bound on every call, so no stale binding survives. */
-    for (int i = 0; i < t->ncols; i++) {
-        if (t->present[i]) bind_value(s, i + 1, &t->vals[i]);
-        else sqlite3_bind_null(s, i + 1);
-    }
-    sqlite3_bind_text(s, t->ncols + 1, synced, 24, SQLITE_STATIC);
-    if (sq_run(s) != 0) return sq_fail(st, "upsert into \"%s\"", t->name);
-    store_count(t, JOURNAL_UPSERTED, sqlite3_changes64(sq(st)->db));
-    return 0;
+    if (sq_queue_begin(st, c->upsert, t, JOURNAL_UPSERTED) != 0) return -1;
+    /* Every parameter is bound on every run, so no stale binding survives. */
+    static const types_value null_value = {.tag = TYPES_SQL_NULL};
+    for (int i = 0; i < t->ncols; i++)
+        sq_queue_value(st, t->present[i] ? &t->vals[i] : &null_value);
+    sq_queue_text(st, synced, 24);
+    return sq_queue_end(st);
 }
 
 /* The cached update statement for the columns marked in t->present. */
@@ -538,6 +541,8 @@ static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
         if (c->update[i].stmt && memcmp(c->update[i].mask, t->present, (size_t)t->ncols) == 0)
             return c->update[i].stmt;
     int slot = c->evict_next;
+    /* A queued op may use the statement about to go. */
+    if (c->update[slot].stmt && sq_queue_run(st) != 0) return NULL;
     c->evict_next = (slot + 1) % UPDATE_SHAPES;
     sqlite3_finalize(c->update[slot].stmt);
     free(c->update[slot].mask);
@@ -571,14 +576,12 @@ static sqlite3_stmt *update_stmt(store *st, dest_table *t) {
 static int sq_update(store *st, dest_table *t, const char *synced) {
     sqlite3_stmt *s = update_stmt(st, t);
     if (!s) return -1;
-    int n = 0;
+    if (sq_queue_begin(st, s, t, JOURNAL_UPDATED) != 0) return -1;
     for (int i = 0; i < t->ncols; i++)
-        if (t->present[i] && !t->cols[i].pk_pos) bind_value(s, ++n, &t->vals[i]);
-    sqlite3_bind_text(s, n + 1, synced, 24, SQLITE_STATIC);
-    bind_pk(s, t, n + 2);
-    if (sq_run(s) != 0) return sq_fail(st, "update of \"%s\"", t->name);
-    store_count(t, JOURNAL_UPDATED, sqlite3_changes64(sq(st)->db));
-    return 0;
+        if (t->present[i] && !t->cols[i].pk_pos) sq_queue_value(st, &t->vals[i]);
+    sq_queue_text(st, synced, 24);
+    queue_pk(st, t);
+    return sq_queue_end(st);
 }
 
 static int sq_delete(store *st, dest_table *t, const char *synced) {
@@ -594,11 +597,10 @@ static int sq_delete(store *st, dest_table *t, const char *synced) {
         if (sq_prepare(st, strbuf_cstr(b), &c->del, "the delete from \"%s\"", t->name) != 0)
             return -1;
     }
-    sqlite3_bind_text(c->del, 1, synced, 24, SQLITE_STATIC);
-    bind_pk(c->del, t, 2);
-    if (sq_run(c->del) != 0) return sq_fail(st, "delete from \"%s\"", t->name);
-    store_count(t, JOURNAL_DELETED, sqlite3_changes64(sq(st)->db));
-    return 0;
+    if (sq_queue_begin(st, c->del, t, JOURNAL_DELETED) != 0) return -1;
+    sq_queue_text(st, synced, 24);
+    queue_pk(st, t);
+    return sq_queue_end(st);
 }
 
 static int sq_truncate(store *st, dest_table *t) {
@@ -614,9 +616,8 @@ static int sq_truncate(store *st, dest_table *t) {
             0)
             return -1;
     }
-    if (sq_run(c->truncate) != 0) return sq_fail(st, "truncate of \"%s\"", t->name);
-    store_count(t, JOURNAL_TRUNCATED, sqlite3_changes64(sq(st)->db));
-    return 0;
+    if (sq_queue_begin(st, c->truncate, t, JOURNAL_TRUNCATED) != 0) return -1;
+    return sq_queue_end(st);
 }
 
 static const store_methods SQLITE_METHODS = {
@@ -638,6 +639,7 @@ static const store_methods SQLITE_METHODS = {
     .widen_column = sq_widen_column,
     .column_exact_double = sq_column_exact_double,
     .set_column_type = sq_set_column_type,
+    .settle = sq_queue_run,
     .upsert = sq_upsert,
     .update = sq_update,
     .delete_row = sq_delete,

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The op hot path against its yardsticks (../shared/bench): the same workload
-# run by connector-lua (tests/bench/three_workload.lua), by plain C over the
-# SQLite C API (the limit) and by SDK-style Python over the sqlite3 module.
-# Runs them alternately, PAIRS times each at each N, and prints medians,
-# ratios and peak RSS. A benchmark, not a test: it never fails on timing.
+# run by connector-lua (tests/bench/three_workload.lua); by that connector
+# with every op.* an empty function (the script alone); by plain C over the
+# SQLite C API with the runtime's own SQLite settings (the tuned limit) and
+# with SQLite's defaults (the limit); and by SDK-style Python over the
+# sqlite3 module. Runs them alternately, PAIRS times each at each N, and
+# prints medians, ratios, peak RSS and the op path's own cost:
+# (connector-lua - script alone) / tuned limit. A benchmark, not a test: it
+# never fails on timing.
 #
 #   tests/bench/run.sh [PAIRS] [N ...]        defaults: 5 pairs, N = 100000 1000000
 #
-# Needs a release build in build/ (cmake -S . -B build && cmake --build build),
-# gcc, python3 and GNU time (apt-get install time).
+# SKIP_PYTHON=1 leaves out the Python peer and the untuned limit (the two
+# slowest runs, not needed for the op path's ratio). Needs a release build
+# in build/ (cmake -S . -B build && cmake --build build), gcc, python3 and
+# GNU time (apt-get install time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/bench_lib.sh
@@ -19,23 +25,48 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/clua-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/limit_workload" "$yard/limit_workload.c" -lsqlite3
 
-printf '%-9s %-12s %9s %11s %9s\n' N runner median_s peak_rss_mb runs
+# The tuned limit runs with the SQLite settings the runtime sets when it
+# opens a database, read from its source so the two cannot drift apart
+# (journal_mode and synchronous are the limit's own already).
+tuned=()
+while read -r pragma; do
+  tuned+=(--pragma "$pragma")
+done < <(grep -o 'PRAGMA [a-z_]*=-\?[0-9][0-9]*' "$root/runtime/store/store_sqlite.c")
+[ ${#tuned[@]} -gt 0 ] || { echo "no PRAGMA settings found in runtime/store/store_sqlite.c" >&2; exit 2; }
+echo "tuned limit: ${tuned[*]}"
+
+runners=(clua alone tuned)
+[ "${SKIP_PYTHON:-0}" = 1 ] || runners+=(limit python)
+
+printf '%-9s %-12s %9s %8s %11s %5s\n' N runner median_s /tuned peak_rss_mb runs
 for n in "${sizes[@]}"; do
   printf '{"n": %d}\n' "$n" > "$work/config.json"
-  rm -f "$work/clua" "$work/limit" "$work/python"
+  printf '{"n": %d, "script_alone": true}\n' "$n" > "$work/alone.json"
+  for r in "${runners[@]}"; do rm -f "$work/$r"; done
   for _ in $(seq "$pairs"); do
-    measure clua "$clua" "$root/tests/bench/three_workload.lua" --configuration "$work/config.json" --output out
-    measure limit "$work/limit_workload" "$n" fresh.db
-    measure python python3 "$yard/py_peer.py" "$n" fresh.db
+    for r in "${runners[@]}"; do
+      case $r in
+        clua) measure clua "$clua" "$root/tests/bench/three_workload.lua" --configuration "$work/config.json" --output out ;;
+        alone) measure alone "$clua" "$root/tests/bench/three_workload.lua" --configuration "$work/alone.json" --output out ;;
+        tuned) measure tuned "$work/limit_workload" "$n" fresh.db "${tuned[@]}" ;;
+        limit) measure limit "$work/limit_workload" "$n" fresh.db ;;
+        python) measure python python3 "$yard/py_peer.py" "$n" fresh.db ;;
+      esac
+    done
   done
-  for r in clua limit python; do
+  for r in "${runners[@]}"; do
     t=$(cut -d' ' -f1 "$work/$r" | median)
-    rss=$(cut -d' ' -f2 "$work/$r" | sort -n | tail -1)
-    printf '%-9s %-12s %9.3f %11.1f %9d\n' "$n" "$r" "$t" "$(echo "$rss / 1024" | bc -l)" "$pairs"
     eval "med_$r=$t"
   done
-  printf '%-9s connector-lua / limit = %.2f   python / connector-lua = %.2f\n\n' "$n" \
-    "$(echo "$med_clua / $med_limit" | bc -l)" "$(echo "$med_python / $med_clua" | bc -l)"
+  # shellcheck disable=SC2154 # set by the eval above
+  for r in "${runners[@]}"; do
+    t=$(eval "echo \$med_$r")
+    rss=$(cut -d' ' -f2 "$work/$r" | sort -n | tail -1)
+    printf '%-9s %-12s %9.3f %8.2f %11.1f %5d\n' "$n" "$r" "$t" "$(echo "$t / $med_tuned" | bc -l)" \
+      "$(echo "$rss / 1024" | bc -l)" "$pairs"
+  done
+  printf '%-9s op path: (connector-lua - script alone) / tuned limit = %.3f\n\n' "$n" \
+    "$(echo "($med_clua - $med_alone) / $med_tuned" | bc -l)"
 done
 
 # Start-up: connector-lua scripts/three.lua from start to exit, median of 30.

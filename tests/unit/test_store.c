@@ -692,6 +692,136 @@ static void test_load_catalog(void **state) {
                         "7|2024-01-01T00:00:00.000Z|ann|1.50|NULL|" S2);
 }
 
+/* ---- the hot path's batches (store_sqlite_queue.c) ---- */
+
+/* A model of table "wide" for the batch test: each key's row as the ops
+ * left it. */
+#define WIDE_KEYS 12
+#define WIDE_COLS 10 /* c0..c9 besides the key */
+typedef struct wide_row {
+    bool exists, deleted;
+    char *c[WIDE_COLS]; /* NULL: SQL NULL */
+} wide_row;
+
+static void wide_set(wide_row *r, int col, const char *v) {
+    free(r->c[col]);
+    r->c[col] = v ? strdup(v) : NULL;
+}
+
+/* What `wide_expr` shows of a value: its length, first and last 16 bytes. */
+static void wide_show(const char *v, char *out, size_t n) {
+    if (!v) {
+        snprintf(out, n, "NULL");
+        return;
+    }
+    size_t len = strlen(v);
+    snprintf(out, n, "%zu:%.16s:%s", len, v, len > 16 ? v + len - 16 : v);
+}
+
+/* The model's rows against the table's, key by key and column by column. */
+static void wide_check(fixture *fx, wide_row *rows, int step) {
+    char sql[256], want[256];
+    for (int k = 1; k <= WIDE_KEYS; k++) {
+        snprintf(sql, sizeof sql, "SELECT count(*) || '|' || coalesce(max(_fivetran_deleted), '') "
+                                  "FROM wide WHERE id = %d", k);
+        snprintf(want, sizeof want, "%d|%s", rows[k].exists, rows[k].exists ? (rows[k].deleted ? "1" : "0") : "");
+        if (strcmp(q(fx, sql), want) != 0)
+            fail_msg("after op %d, key %d: table has %s, model %s", step, k, fx->out, want);
+        for (int c = 0; rows[k].exists && c < WIDE_COLS; c++) {
+            snprintf(sql, sizeof sql,
+                     "SELECT CASE WHEN c%d IS NULL THEN 'NULL' ELSE length(c%d) || ':' || "
+                     "substr(c%d, 1, 16) || ':' || substr(c%d, -16) END FROM wide WHERE id = %d",
+                     c, c, c, c, k);
+            wide_show(rows[k].c[c], want, sizeof want);
+            if (strcmp(q(fx, sql), want) != 0)
+                fail_msg("after op %d, key %d, c%d: table has %s, model %s", step, k, c, fx->out,
+                         want);
+        }
+    }
+}
+
+/* Random upserts, updates of random column sets (more than the eight
+ * update statements kept, so one is replaced while ops that use it wait),
+ * deletes and truncates, against a model. Every text value is built in
+ * one buffer that the next op overwrites, so a queued op that did not copy
+ * its values would store another op's; empty texts must stay empty, and
+ * values too large to copy are bound in place. */
+static void test_queue_against_model(void **state) {
+    fixture *fx = *state;
+    colspec cols[1 + WIDE_COLS] = {{"id", TYPES_INT, 0, 0, 1}};
+    static char names[WIDE_COLS][4];
+    for (int c = 0; c < WIDE_COLS; c++) {
+        snprintf(names[c], sizeof names[c], "c%d", c);
+        cols[1 + c] = (colspec){names[c], TYPES_STRING, 0, 0, 0};
+    }
+    dest_table *t = mk_table(fx, "wide", cols, 1 + WIDE_COLS);
+    create(fx, t);
+    wide_row rows[WIDE_KEYS + 1];
+    memset(rows, 0, sizeof rows);
+    size_t big = 70 * 1024;
+    char *buf = malloc(WIDE_COLS * (big + 32));
+    assert_non_null(buf);
+    unsigned seed = 20261130;
+    ok(fx, store_begin(fx->st));
+    for (int step = 1; step <= 3000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = (seed >> 8) % 100;
+        int k = 1 + (int)((seed >> 20) % WIDE_KEYS);
+        wide_row *m = &rows[k];
+        row_key(t, k);
+        memset(buf, '#', WIDE_COLS * (big + 32)); /* the last op's bytes go */
+        if (r < 85) {
+            bool upsert = r < 45;
+            unsigned mask = upsert ? (seed >> 3) : 1u + (seed >> 3) % ((1u << WIDE_COLS) - 1);
+            for (int c = 0; c < WIDE_COLS; c++) {
+                if (!(mask >> c & 1)) continue;
+                char *v = buf + (size_t)c * (big + 32);
+                unsigned pick = (seed >> (c % 16)) % 40;
+                if (pick == 0) {
+                    v_null(t, 1 + c);
+                    if (!upsert && m->exists) wide_set(m, c, NULL);
+                    continue;
+                }
+                if (pick == 1) v[0] = '\0';
+                else if (pick == 2 && c == step % WIDE_COLS) {
+                    int w = snprintf(v, big, "big%d-", step);
+                    memset(v + w, 'a' + step % 26, big - (size_t)w);
+                    snprintf(v + big - 16, 17, "-%014dz", step);
+                } else snprintf(v, 32, "s%d.%d", step, c);
+                v_text(t, 1 + c, v);
+                if (!upsert && m->exists) wide_set(m, c, v);
+            }
+            if (upsert) {
+                ok(fx, store_upsert(fx->st, t, S1));
+                m->exists = true;
+                m->deleted = false;
+                for (int c = 0; c < WIDE_COLS; c++)
+                    wide_set(m, c, (mask >> c & 1) && t->vals[1 + c].tag != TYPES_SQL_NULL
+                                       ? types_bytes(&t->vals[1 + c]) : NULL);
+            } else {
+                ok(fx, store_update(fx->st, t, S1));
+            }
+        } else if (r < 97) {
+            ok(fx, store_delete(fx->st, t, S1));
+            if (m->exists) m->deleted = true;
+        } else {
+            ok(fx, store_truncate(fx->st, t));
+            for (int i = 1; i <= WIDE_KEYS; i++)
+                if (rows[i].exists) rows[i].deleted = true;
+        }
+        if (step % 700 == 0) {
+            ok(fx, store_commit(fx->st));
+            wide_check(fx, rows, step);
+            ok(fx, store_begin(fx->st));
+        }
+    }
+    ok(fx, store_commit(fx->st));
+    wide_check(fx, rows, 3000);
+    free(buf);
+    for (int k = 0; k <= WIDE_KEYS; k++)
+        for (int c = 0; c < WIDE_COLS; c++) free(rows[k].c[c]);
+}
+
 /* ---- errors name their phase ---- */
 
 static void test_error_constraint(void **state) {
@@ -706,7 +836,9 @@ static void test_error_constraint(void **state) {
     /* A key column left out binds NULL, which the NOT NULL key refuses. */
     row_clear(t);
     v_int(t, 1, 2);
-    assert_int_equal(store_upsert(fx->st, t, S1), -1);
+    /* Ops run in batches: the failure is the settling call's, naming the op. */
+    ok(fx, store_upsert(fx->st, t, S1));
+    assert_int_equal(store_settle(fx->st), -1);
     assert_string_equal(store_error(fx->st),
                         "upsert into \"tags\": NOT NULL constraint failed: tags.k");
 
@@ -723,9 +855,12 @@ static void test_error_constraint(void **state) {
     ok(fx, store_begin(fx->st));
     row_clear(p);
     v_text(p, 0, "abc");
-    assert_int_equal(store_upsert(fx->st, p, S1), -1);
+    ok(fx, store_upsert(fx->st, p, S1));
+    /* A commit runs the batch first; its failure ends the transaction. */
+    assert_int_equal(store_commit(fx->st), -1);
     assert_string_equal(store_error(fx->st), "upsert into \"people\": datatype mismatch");
     ok(fx, store_rollback(fx->st));
+    assert_string_equal(q(fx, "SELECT count(*) FROM people"), "0");
 }
 
 static void test_error_table_dropped_behind_back(void **state) {
@@ -738,7 +873,8 @@ static void test_error_table_dropped_behind_back(void **state) {
 
     ok(fx, store_begin(fx->st));
     row_key(t, 2);
-    assert_int_equal(store_upsert(fx->st, t, S1), -1);
+    ok(fx, store_upsert(fx->st, t, S1));
+    assert_int_equal(store_settle(fx->st), -1);
     const char *e = store_error(fx->st);
     assert_non_null(strstr(e, "upsert into \"people\""));
     assert_non_null(strstr(e, "no such table"));
@@ -886,6 +1022,7 @@ int main(void) {
         T(test_load_catalog),
         T(test_error_constraint),
         T(test_error_table_dropped_behind_back),
+        T(test_queue_against_model),
         T(test_error_ddl_and_transactions),
         cmocka_unit_test(test_error_open),
         cmocka_unit_test(test_error_open_creates_nothing),
