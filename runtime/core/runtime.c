@@ -346,6 +346,13 @@ static clua_status name_destination(clua_runtime *rt) {
     }
     clua_status status = rt_server_url(rt, &rt->pg);
     if (status == CLUA_ERROR_NOMEM) rt->out_of_memory = true;
+    if (status == CLUA_ERROR_STORE) {
+        /* libpq cannot be loaded: the summary names the server as a failed
+         * connection's does, by the URL masked without libpq's help. */
+        snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s",
+                 rt->directory);
+        rt->state_path[0] = '\0';
+    }
     if (status != CLUA_OK) return status;
     snprintf(rt->dir, sizeof rt->dir, "%s", rt->pg.display);
     snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s, schema \"%s\"",
@@ -672,6 +679,7 @@ clua_status rt_server_url(clua_runtime *rt, pg_url *u) {
                            : pg_url_parse(o->output_dir, strbuf_cstr(&schema), u, err, sizeof err);
     strbuf_free(&schema);
     if (rc == PG_URL_NOMEM) return fail(rt, CLUA_ERROR_NOMEM, "out of memory");
+    if (rc == PG_URL_NOLIB) return fail(rt, CLUA_ERROR_STORE, err);
     if (rc != PG_URL_OK) {
         snprintf(msg, sizeof msg, "--output %s", err);
         return fail(rt, CLUA_ERROR_OPTION, msg);

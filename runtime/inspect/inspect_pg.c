@@ -9,7 +9,6 @@
  * it: a boolean as 0/1, a timestamptz as 'YYYY-MM-DDTHH:MM:SS.mmmZ', a
  * numeric, date or jsonb as its text; text is ordered by its bytes
  * (COLLATE "C"), as SQLite orders it. */
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "inspect.h"
 #include "pg_url.h"
+#include "pq_lazy.h"
 
 /* PostgreSQL's type oids (pg_type.dat) of the values read as numbers or bytes. */
 enum { OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25,
@@ -327,6 +327,8 @@ clua_status inspect_pg_open(inspector *in, const pg_url *u) {
     snprintf(holder, sizeof holder, "connector-lua inspect, pid %ld", (long)getpid());
     const char *keys[] = {"dbname", "application_name", "client_encoding", NULL};
     const char *vals[] = {u->conninfo, holder, "UTF8", NULL};
+    /* Before the reader is set: its close would call libpq. */
+    if (pq_lazy_load(in->err, in->errlen) != 0) return CLUA_ERROR_STORE;
     in->rd = &pg_reader;
     in->db = PQconnectdbParams(keys, vals, 1);
     if (!in->db) return inspect_no_memory(in);

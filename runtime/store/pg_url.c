@@ -31,12 +31,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "pq_lazy.h"
 
 #define MASK "***"
 
@@ -95,6 +96,7 @@ static bool decoded_word(const char *k, size_t n, char *word, size_t size) {
  * schema. */
 static bool known_name(const char *word, const PQconninfoOption *kw) {
     if (strcmp(word, "schema") == 0) return true;
+    if (!kw) return false; /* libpq not loaded (pg_url_mask) */
     for (; kw->keyword; kw++)
         if (strcmp(kw->keyword, word) == 0) return true;
     return false;
@@ -249,8 +251,12 @@ static size_t value_end(const char *t, size_t len, size_t v) {
 
 int pg_url_mask(const char *text, size_t len, strbuf *out) {
     size_t i = 0, copied = 0;
-    PQconninfoOption *kw = libpq_keywords();
-    if (!kw) return -1;
+    /* Without libpq (not installed: the run is about to say so) no name
+     * is known, and every parameter's value but the schema's is masked. */
+    char why[256];
+    bool lib = pq_lazy_load(why, sizeof why) == 0;
+    PQconninfoOption *kw = lib ? libpq_keywords() : NULL;
+    if (lib && !kw) return -1;
     int rc = -1;
     while (i < len) {
         size_t s = scheme_len(text + i, len - i), k = s ? 0 : password_keyword(text, len, i);
@@ -275,7 +281,7 @@ int pg_url_mask(const char *text, size_t len, strbuf *out) {
     }
     rc = strbuf_append(out, text + copied, len - copied);
 done:
-    PQconninfoFree(kw);
+    if (kw) PQconninfoFree(kw);
     return rc;
 }
 
@@ -619,6 +625,7 @@ static int check_values(const PQconninfoOption *opts, char *why, size_t n) {
 pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *u, char *err,
                            size_t errlen) {
     memset(u, 0, sizeof *u);
+    if (pq_lazy_load(err, errlen) != 0) return PG_URL_NOLIB;
     strbuf display = STRBUF_INIT, conn = STRBUF_INIT, schema = STRBUF_INIT, reason = STRBUF_INIT;
     pg_url_status st = PG_URL_NOMEM;
     size_t len = strlen(url), s = scheme_len(url, len);

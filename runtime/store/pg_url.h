@@ -33,6 +33,7 @@ typedef enum {
     PG_URL_OK = 0,
     PG_URL_BAD = -1,   /* refused: err says why */
     PG_URL_NOMEM = -2, /* memory ran out: err says so */
+    PG_URL_NOLIB = -3, /* libpq cannot be loaded: err says what to install */
 } pg_url_status;
 
 /* True when s starts with postgresql:// or postgres://, the scheme in any
@@ -55,7 +56,8 @@ bool pg_url_almost(const char *s);
  * failure *u holds nothing to free and err
  * gets "URL: reason" with the URL (and any password libpq's reason quotes)
  * masked; the caller puts the option's name before it, e.g.
- * `--output postgresql://u:***@h/db?x=***: invalid URI query parameter: "x"`. */
+ * `--output postgresql://u:***@h/db?x=***: invalid URI query parameter: "x"`.
+ * libpq is loaded first (pq_lazy_load): PG_URL_NOLIB when it cannot be. */
 pg_url_status pg_url_parse(const char *url, const char *default_schema, pg_url *u, char *err,
                            size_t errlen);
 

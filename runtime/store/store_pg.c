@@ -339,6 +339,7 @@ static store *open_store(const char *conninfo, const char *schema, const char *h
                          store_pg_stop_fn stop, void *user, char *err, size_t errlen,
                          store_open_status *why, bool *missing) {
     *why = STORE_OPEN_FAILED;
+    if (pq_lazy_load(err, errlen) != 0) return NULL;
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
         snprintf(err, errlen, "cannot connect to PostgreSQL: out of memory");

@@ -4,7 +4,7 @@
 #ifndef CLUA_STORE_PG_INTERNAL_H
 #define CLUA_STORE_PG_INTERNAL_H
 
-#include <libpq-fe.h>
+#include "pq_lazy.h"
 #include <pthread.h>
 #include <stdbool.h>
 
