@@ -116,6 +116,32 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
     return files_read_or_stop(path, out, len, NULL, NULL, err, errlen);
 }
 
+bool files_holds(const char *path, const char *data, size_t len) {
+    /* O_NOFOLLOW and O_NONBLOCK: a planted link is not followed, a FIFO
+     * does not wait for a writer; neither is a plain file, so either is
+     * replaced as before. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len + 1;
+    char buf[4096];
+    for (size_t at = 0; same && at <= len;) {
+        size_t want = len + 1 - at < sizeof buf ? len + 1 - at : sizeof buf;
+        ssize_t got = read(fd, buf, want);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            same = false;
+            break;
+        }
+        /* The data, then the newline files_replace adds. */
+        size_t n = (size_t)got, of_data = at < len ? (len - at < n ? len - at : n) : 0;
+        same = memcmp(buf, data + at, of_data) == 0 && (of_data == n || buf[of_data] == '\n');
+        at += n;
+    }
+    close(fd);
+    return same;
+}
+
 int files_replace(const char *path, const char *data, size_t len, char *err, size_t errlen) {
     char tmp[4200];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {

@@ -42,6 +42,11 @@ int files_read_or_stop(const char *path, char **out, size_t *len, bool (*stop)(v
  * a part. A link at path is replaced, not written through. */
 int files_replace(const char *path, const char *data, size_t len, char *err, size_t errlen);
 
+/* Whether path is a plain file (not a link, FIFO or device) holding
+ * exactly what files_replace(path, data, len) would write: the data and a
+ * newline. Reads at most len + 1 bytes; any error is a no. */
+bool files_holds(const char *path, const char *data, size_t len);
+
 /* Creates dir and any missing parents (like mkdir -p), checking each part
  * of the path as files_check_dir does before anything is made below it. */
 int files_mkdirs(const char *dir, char *err, size_t errlen);

@@ -77,6 +77,11 @@ struct clua_runtime {
     int lock_fd;
     char dir[4096];         /* the directory, or the URL with its password masked */
     char state_path[4200];  /* state.json's copy; "" for PostgreSQL, which has none */
+    /* What state.json is known to hold (when state_copy_known): a commit
+     * of the same state leaves the file alone, sparing a write and a
+     * rename per run of a connector whose state does not change. */
+    strbuf state_copy;
+    bool state_copy_known;
     pg_url pg;              /* a PostgreSQL destination (conninfo NULL: SQLite) */
     rt_phase phase;
 

@@ -58,6 +58,7 @@ clua_runtime *clua_open(void) {
 void clua_close(clua_runtime *rt) {
     if (!rt) return;
     strbuf_free(&rt->start_state);
+    strbuf_free(&rt->state_copy);
     strbuf_free(&rt->json);
     strbuf_free(&rt->keys);
     strbuf_free(&rt->name);
@@ -165,6 +166,24 @@ static void journal_done(struct clua_runtime *rt) {
     rt->summary.committed_truncates += c[JOURNAL_TRUNCATED];
 }
 
+/* Records that state.json holds json (len bytes); a failure to keep the
+ * copy only means the next commit writes the file again. */
+static void state_copy_is(clua_runtime *rt, const char *json, size_t len) {
+    strbuf_clear(&rt->state_copy);
+    rt->state_copy_known = strbuf_append(&rt->state_copy, json, len) == 0;
+}
+
+/* Makes state.json hold json, unless it is known to already. */
+static int copy_state(clua_runtime *rt, const char *json, size_t len, char *err, size_t errlen) {
+    if (rt->state_copy_known && rt->state_copy.len == len &&
+        memcmp(strbuf_cstr(&rt->state_copy), json, len) == 0)
+        return 0;
+    rt->state_copy_known = false;
+    if (files_replace(rt->state_path, json, len, err, errlen) != 0) return -1;
+    state_copy_is(rt, json, len);
+    return 0;
+}
+
 int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool reopen) {
     if (journal_row(rt, json, len, !reopen) != 0 || store_save_state(rt->st, json, len) != 0 ||
         store_commit(rt->st) != 0) {
@@ -176,7 +195,7 @@ int rt_commit_state(struct clua_runtime *rt, const char *json, size_t len, bool 
     /* The database holds the truth; state.json is a readable copy, written
      * after the commit so it never shows a state the data does not have. */
     char err[512];
-    if (rt->state_path[0] && files_replace(rt->state_path, json, len, err, sizeof err) != 0) {
+    if (rt->state_path[0] && copy_state(rt, json, len, err, sizeof err) != 0) {
         keep_failure(rt, err);
         return -1;
     }
@@ -342,6 +361,7 @@ static clua_status name_destination(clua_runtime *rt) {
         snprintf(rt->summary.database_path, sizeof rt->summary.database_path,
                  "%s/warehouse.db", rt->dir);
         snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
+        rt->state_copy_known = false; /* a runtime may sync more than once */
         return CLUA_OK;
     }
     clua_status status = rt_server_url(rt, &rt->pg);
@@ -568,10 +588,14 @@ clua_status clua_sync(clua_runtime *rt) {
             goto done;
         }
         /* A run killed between its commit and the rename left state.json
-         * behind the database: bring the copy up to date first. */
+         * behind the database: bring the copy up to date first. Read
+         * before written: mostly it holds the saved state already. */
         char err[512];
         if (found && rt->state_path[0] &&
-            files_replace(rt->state_path, saved_state.p, saved_state.len, err, sizeof err) != 0)
+            files_holds(rt->state_path, saved_state.p, saved_state.len))
+            state_copy_is(rt, saved_state.p, saved_state.len);
+        else if (found && rt->state_path[0] &&
+                 copy_state(rt, saved_state.p, saved_state.len, err, sizeof err) != 0)
             log_line(&rt->log, CLUA_LOG_WARNING, "WARNING", err);
         in.state = strbuf_cstr(&saved_state);
         in.state_len = saved_state.len;
