@@ -22,15 +22,17 @@ bench_args() {
   command -v /usr/bin/time > /dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 }
 
-# measure NAME CMD...: runs CMD in a fresh $work/run, its output thrown
-# away, and appends "seconds max_rss_kb" of the run (wall clock; GNU time's
-# peak RSS of the process) to $work/NAME. A run that fails prints its
-# stderr and ends the benchmark: its figures would mean nothing.
+# measure NAME CMD...: runs CMD in a fresh $work/run (or, with
+# MEASURE_AGAIN=1, in the one the last run left), its output thrown away,
+# and appends "seconds max_rss_kb" of the run (wall clock; GNU time's peak
+# RSS of the process) to $work/NAME. A run that fails prints its stderr
+# and ends the benchmark: its figures would mean nothing.
 # shellcheck disable=SC2154 # $work is the caller's
 measure() {
   local name=$1
   shift
-  rm -rf "$work/run" && mkdir -p "$work/run"
+  [ "${MEASURE_AGAIN:-0}" = 1 ] || rm -rf "$work/run"
+  mkdir -p "$work/run"
   local t0 t1
   t0=$(date +%s%N)
   (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
