@@ -300,7 +300,8 @@ static void convert_into(reader *r, int ci, const types_type *type, int vidx, in
         in.i = in.b;
         boolean = true;
     }
-    if (types_convert(type, &in, v, rt->msg, sizeof rt->msg) != 0) {
+    if (!types_convert_direct(type->kind, &in, v) &&
+        types_convert(type, &in, v, rt->msg, sizeof rt->msg) != 0) {
         /* The message shows the value cut and escaped, which log masking
          * would not recognise: a secret is not shown at all. */
         if (in.tag == TYPES_IN_STRING && redact_holds_secret(&rt->secrets, in.s, in.len)) {

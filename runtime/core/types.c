@@ -176,7 +176,7 @@ static void set_text(types_value *out, size_t len) {
 
 static int convert_integer(const types_type *type, const types_input *in, types_value *out,
                            char *err, size_t errlen) {
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    int64_t lo = INT64_MIN, hi = INT64_MAX; /* for the message; types_int_fits decides */
     if (type->kind == TYPES_SHORT) {
         lo = INT16_MIN;
         hi = INT16_MAX;
@@ -202,7 +202,7 @@ static int convert_integer(const types_type *type, const types_input *in, types_
     } else {
         return fail(type, NULL, in, err, errlen, NULL);
     }
-    if (v < lo || v > hi) return fail(type, RANGE(), in, err, errlen, NULL);
+    if (!types_int_fits(type->kind, v)) return fail(type, RANGE(), in, err, errlen, NULL);
 #undef RANGE
     out->tag = TYPES_SQL_INT;
     out->i = v;

@@ -142,6 +142,33 @@ void types_describe(const types_input *in, char *buf, size_t n);
 int types_convert(const types_type *type, const types_input *in, types_value *out,
                   char *err, size_t errlen);
 
+/* Whether v fits an integer column of kind k (SHORT, INT or LONG). */
+static inline bool types_int_fits(types_kind k, int64_t v) {
+    if (k == TYPES_SHORT) return v >= INT16_MIN && v <= INT16_MAX;
+    if (k == TYPES_INT) return v >= INT32_MIN && v <= INT32_MAX;
+    return true;
+}
+
+/* The two conversions the op path makes most, inline: a string for a
+ * STRING or XML column, an integer that fits for SHORT, INT or LONG. Sets
+ * out as types_convert would and returns true; false for anything else,
+ * which types_convert then converts or reports. */
+static inline bool types_convert_direct(types_kind k, const types_input *in, types_value *out) {
+    bool text = in->tag == TYPES_IN_STRING && (k == TYPES_STRING || k == TYPES_XML);
+    bool integer = in->tag == TYPES_IN_INT &&
+                   (k == TYPES_SHORT || k == TYPES_INT || k == TYPES_LONG) &&
+                   types_int_fits(k, in->i);
+    if (!text && !integer) return false;
+    out->tag = text ? TYPES_SQL_TEXT : TYPES_SQL_INT;
+    out->i = text ? 0 : in->i;
+    out->f = 0;
+    out->p = text ? in->s : NULL;
+    out->len = text ? in->len : 0;
+    out->buf[0] = '\0';
+    out->boolean = false;
+    return true;
+}
+
 /* The instants types_parse_instant gives and time.format takes, in
  * milliseconds since 1970-01-01T00:00:00Z: 0001-01-01T00:00:00.000Z to
  * 9999-12-31T23:59:59.999Z. */

@@ -741,6 +741,46 @@ static void test_json_is_internal(void **state) {
     ERR(ty(TYPES_COUNT), in_int(1), "has an unknown type 14 (internal)");
 }
 
+/* types_convert_direct, the op path's inline conversion, against
+ * types_convert: for random inputs of every tag and every kind, where it
+ * answers it gives the same value (and where it does not, types_convert
+ * does the work). A model test over boundaries and random values. */
+static void test_convert_direct_agrees(void **state) {
+    (void)state;
+    static const int64_t edges[] = {0, 1, -1, INT16_MIN, INT16_MAX, INT16_MIN - 1, INT16_MAX + 1,
+                                    INT32_MIN, INT32_MAX, (int64_t)INT32_MIN - 1,
+                                    (int64_t)INT32_MAX + 1, INT64_MIN, INT64_MAX};
+    static const char *texts[] = {"", "abc", "2024-01-02", "12.5", "x\0y"};
+    uint64_t x = 88172645463325252u; /* xorshift64: the same inputs every run */
+    int answered = 0;
+    for (int n = 0; n < 20000; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        types_input in;
+        switch (x % 4) {
+        case 0: in = in_int((x >> 8) % 3 ? edges[(x >> 12) % 13] : (int64_t)(x >> 2)); break;
+        case 1: in = in_float((double)(int64_t)(x >> 20) / 8); break;
+        case 2: in = in_bool(x & 256); break;
+        default: in = in_bytes(texts[(x >> 8) % 5], (x >> 8) % 5 == 4 ? 3 : strlen(texts[(x >> 8) % 5]));
+        }
+        types_type type = ty((types_kind)((x >> 32) % TYPES_COUNT));
+        if (type.kind == TYPES_DECIMAL) type.precision = 10, type.scale = 2;
+        types_value direct, general;
+        memset(&direct, 0x5a, sizeof direct); /* what a reused slot held before */
+        memset(&general, 0x5a, sizeof general);
+        char err[256];
+        if (!types_convert_direct(type.kind, &in, &direct)) continue;
+        answered++;
+        assert_int_equal(types_convert(&type, &in, &general, err, sizeof err), 0);
+        assert_int_equal(direct.tag, general.tag);
+        assert_true(direct.i == general.i && direct.f == general.f);
+        assert_ptr_equal(direct.p, general.p);
+        assert_int_equal(direct.len, general.len);
+        assert_int_equal(direct.buf[0], general.buf[0]);
+        assert_int_equal(direct.boolean, general.boolean);
+    }
+    assert_true(answered > 1000); /* the direct path was taken, both kinds */
+}
+
 static void test_error_buffer(void **state) {
     (void)state;
     types_type t = ty(TYPES_INT);
@@ -810,6 +850,7 @@ int main(void) {
         cmocka_unit_test(test_converted_text_lives_in_buf),
         cmocka_unit_test(test_json_is_internal),
         cmocka_unit_test(test_error_buffer),
+        cmocka_unit_test(test_convert_direct_agrees),
     };
     return cmocka_run_group_tests(types, NULL, NULL);
 }
