@@ -17,10 +17,9 @@ typedef struct lazy_lib_symbol {
     size_t offset;
 } lazy_lib_symbol;
 
-/* A library to load: the caller fills the first fields (a static object,
- * initialised with LAZY_LIB_INIT so the lock is ready); the rest is the
- * loader's. The table is filled only by a load that finds every symbol,
- * and left all zero otherwise. */
+/* A library to load: the caller describes it in the first fields (through
+ * LAZY_LIB_DEFINE); the rest is the loader's. The table is filled only by
+ * a load that finds every symbol, and left all zero otherwise. */
 typedef struct lazy_lib {
     const char *soname;      /* "libpq.so.5" */
     const char *name;        /* "libpq", as messages call it */
@@ -35,14 +34,20 @@ typedef struct lazy_lib {
     char error[256];
 } lazy_lib;
 
-#define LAZY_LIB_INIT .lock = PTHREAD_MUTEX_INITIALIZER
-
-/* Every slot of a table is a function pointer, and all of them have one
- * size: the symbols name every field when they fill the table. */
-#define LAZY_LIB_FILLS(symbols, api)                                                    \
-    _Static_assert(sizeof symbols / sizeof symbols[0] * sizeof(void (*)(void)) ==       \
-                       sizeof(api),                                                     \
-                   #symbols " must name every field of " #api)
+/* Defines int load(char *err, size_t errlen), which loads the library
+ * described by the designated initialisers that follow (.soname, .name,
+ * .cannot_load, .too_old) into the table t, of type api, from the array
+ * syms. Every slot of a table is a function pointer, and all of them have
+ * one size: the symbols name every field when they fill the table. */
+#define LAZY_LIB_DEFINE(load, api, t, syms, ...)                                        \
+    _Static_assert(sizeof syms / sizeof syms[0] * sizeof(void (*)(void)) == sizeof(api), \
+                   #syms " must name every field of " #api);                            \
+    static lazy_lib load##_lib = {.symbols = syms,                                      \
+                                  .nsymbols = sizeof syms / sizeof syms[0],             \
+                                  .table = &t,                                          \
+                                  .lock = PTHREAD_MUTEX_INITIALIZER,                    \
+                                  __VA_ARGS__};                                         \
+    int load(char *err, size_t errlen) { return lazy_lib_load(&load##_lib, err, errlen); }
 
 /* Loads lib once (later calls return at once; any thread may call it).
  * Returns 0 once its table is filled, or -1 with err saying what is

@@ -20,18 +20,7 @@ static const lazy_lib_symbol SLOTS[] = {
 };
 #undef SLOT
 
-LAZY_LIB_FILLS(SLOTS, curl_lazy_api);
-
-static lazy_lib libcurl = {
-    .soname = "libcurl.so.4",
-    .name = "libcurl",
-    .cannot_load = "cannot load libcurl (apt-get install libcurl4)",
-    /* As the build asks of its headers: CURLOPT_PROTOCOLS_STR is 7.85's. */
-    .too_old = "a libcurl of 7.85 or later is needed (apt-get install libcurl4)",
-    .symbols = SLOTS,
-    .nsymbols = sizeof SLOTS / sizeof SLOTS[0],
-    .table = &curl_lazy,
-    LAZY_LIB_INIT,
-};
-
-int curl_lazy_load(char *err, size_t errlen) { return lazy_lib_load(&libcurl, err, errlen); }
+/* 7.85, as the build asks of libcurl's headers: CURLOPT_PROTOCOLS_STR is 7.85's. */
+LAZY_LIB_DEFINE(curl_lazy_load, curl_lazy_api, curl_lazy, SLOTS, .soname = "libcurl.so.4",
+                .name = "libcurl", .cannot_load = "cannot load libcurl (apt-get install libcurl4)",
+                .too_old = "a libcurl of 7.85 or later is needed (apt-get install libcurl4)")

@@ -18,19 +18,9 @@ static const lazy_lib_symbol SLOTS[] = {
     {"EVP_sha512", offsetof(crypto_lazy_api, sha512)},
 };
 
-LAZY_LIB_FILLS(SLOTS, crypto_lazy_api);
-
-static lazy_lib libcrypto = {
-    .soname = "libcrypto.so.3",
-    .name = "libcrypto",
-    /* libssl3 is the Debian 12 package that holds libcrypto.so.3. */
-    .cannot_load = "cannot load libcrypto (apt-get install libssl3)",
-    /* EVP_Q_mac is OpenSSL 3.0's. */
-    .too_old = "a libcrypto of OpenSSL 3.0 or later is needed (apt-get install libssl3)",
-    .symbols = SLOTS,
-    .nsymbols = sizeof SLOTS / sizeof SLOTS[0],
-    .table = &crypto_lazy,
-    LAZY_LIB_INIT,
-};
-
-int crypto_lazy_load(char *err, size_t errlen) { return lazy_lib_load(&libcrypto, err, errlen); }
+/* libssl3 is the Debian 12 package that holds libcrypto.so.3; EVP_Q_mac is
+ * OpenSSL 3.0's. */
+LAZY_LIB_DEFINE(crypto_lazy_load, crypto_lazy_api, crypto_lazy, SLOTS,
+                .soname = "libcrypto.so.3", .name = "libcrypto",
+                .cannot_load = "cannot load libcrypto (apt-get install libssl3)",
+                .too_old = "a libcrypto of OpenSSL 3.0 or later is needed (apt-get install libssl3)")

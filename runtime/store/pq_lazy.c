@@ -28,17 +28,6 @@ static const lazy_lib_symbol SLOTS[] = {
 };
 #undef SLOT
 
-LAZY_LIB_FILLS(SLOTS, pq_lazy_api);
-
-static lazy_lib libpq = {
-    .soname = "libpq.so.5",
-    .name = "libpq",
-    .cannot_load = "cannot load libpq, which PostgreSQL needs (apt-get install libpq5)",
-    .too_old = "a libpq of PostgreSQL 14 or later is needed (apt-get install libpq5)",
-    .symbols = SLOTS,
-    .nsymbols = sizeof SLOTS / sizeof SLOTS[0],
-    .table = &pq_lazy,
-    LAZY_LIB_INIT,
-};
-
-int pq_lazy_load(char *err, size_t errlen) { return lazy_lib_load(&libpq, err, errlen); }
+LAZY_LIB_DEFINE(pq_lazy_load, pq_lazy_api, pq_lazy, SLOTS, .soname = "libpq.so.5", .name = "libpq",
+                .cannot_load = "cannot load libpq, which PostgreSQL needs (apt-get install libpq5)",
+                .too_old = "a libpq of PostgreSQL 14 or later is needed (apt-get install libpq5)")
