@@ -87,3 +87,20 @@ LD_LIBRARY_PATH=$PWD/broken_crypto run hash.lua --output crypto_out
 expect_exit 1
 expect_err 'hash.lua:3: hash.sha256: libcrypto has no EVP_Digest: a libcrypto of OpenSSL 3.0 or later is needed (apt-get install libssl3)'
 expect_out 'SYNC FAILED'
+
+# libcurl likewise, at the first request: the request fails saying what to
+# install (no connection is tried: nothing listens on port 1 anyway).
+write get.lua <<'LUA'
+function update(configuration, state)
+  http.get("http://127.0.0.1:1/", { retries = 0 })
+end
+LUA
+mkdir broken_curl
+echo 'not a library' > broken_curl/libcurl.so.4
+LD_LIBRARY_PATH=$PWD/broken_curl run get.lua --output curl_out
+expect_exit 1
+expect_err 'get.lua:2: http.get: GET http://127.0.0.1:1/ failed: cannot load libcurl (apt-get install libcurl4): '
+cp "$libm" broken_curl/libcurl.so.4
+LD_LIBRARY_PATH=$PWD/broken_curl run get.lua --output curl_out
+expect_exit 1
+expect_err 'get.lua:2: http.get: GET http://127.0.0.1:1/ failed: libcurl has no curl_easy_init: a libcurl of 7.85 or later is needed (apt-get install libcurl4)'
