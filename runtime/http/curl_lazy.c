@@ -3,57 +3,24 @@
  * makes no request itself. */
 #include "curl_lazy.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
+#include "lazy_lib.h"
 
 curl_lazy_api curl_lazy;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[256];
+/* Each slot of the table and the libcurl name it takes: the slot's name
+ * with curl_ before it. */
+#define SLOT(field) {"curl_" #field, offsetof(curl_lazy_api, field)}
+static const lazy_lib_symbol SLOTS[] = {
+    SLOT(easy_init),        SLOT(easy_setopt),         SLOT(easy_perform),
+    SLOT(easy_getinfo),     SLOT(easy_reset),          SLOT(easy_cleanup),
+    SLOT(easy_strerror),    SLOT(getdate),             SLOT(slist_append),
+    SLOT(slist_free_all),   SLOT(multi_init),          SLOT(multi_add_handle),
+    SLOT(multi_remove_handle), SLOT(multi_perform),    SLOT(multi_poll),
+    SLOT(multi_info_read),  SLOT(multi_cleanup),
+};
+#undef SLOT
 
-/* dlsym returns void *; ISO C has no conversion to a function pointer, so
- * the bytes are copied, as POSIX allows. */
-static int bind_symbol(void *lib, const char *name, void *slot, size_t size) {
-    void *sym = dlsym(lib, name);
-    if (!sym) {
-        snprintf(load_error, sizeof load_error, "libcurl has no %s", name);
-        return -1;
-    }
-    memcpy(slot, &sym, size);
-    return 0;
-}
-
-static void load(void) {
-    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error,
-                 "cannot load libcurl (apt-get install libcurl4): %s", why ? why : "unknown");
-        return;
-    }
-#define BIND(field, name) bind_symbol(lib, name, &curl_lazy.field, sizeof curl_lazy.field)
-    if (BIND(easy_init, "curl_easy_init") || BIND(easy_setopt, "curl_easy_setopt") ||
-        BIND(easy_perform, "curl_easy_perform") || BIND(easy_getinfo, "curl_easy_getinfo") ||
-        BIND(easy_reset, "curl_easy_reset") || BIND(easy_cleanup, "curl_easy_cleanup") ||
-        BIND(easy_strerror, "curl_easy_strerror") || BIND(getdate, "curl_getdate") ||
-        BIND(slist_append, "curl_slist_append") || BIND(slist_free_all, "curl_slist_free_all") ||
-        BIND(multi_init, "curl_multi_init") || BIND(multi_add_handle, "curl_multi_add_handle") ||
-        BIND(multi_remove_handle, "curl_multi_remove_handle") ||
-        BIND(multi_perform, "curl_multi_perform") || BIND(multi_poll, "curl_multi_poll") ||
-        BIND(multi_info_read, "curl_multi_info_read") ||
-        BIND(multi_cleanup, "curl_multi_cleanup")) {
-        memset(&curl_lazy, 0, sizeof curl_lazy);
-        dlclose(lib);
-    }
-#undef BIND
-    /* Kept loaded for the life of the process: handles may outlive a sync. */
-}
-
-int curl_lazy_load(char *err, size_t errlen) {
-    pthread_once(&once, load);
-    if (curl_lazy.easy_init) return 0;
-    snprintf(err, errlen, "%s", load_error);
-    return -1;
-}
+/* 7.85, as the build asks of libcurl's headers: CURLOPT_PROTOCOLS_STR is 7.85's. */
+LAZY_LIB_DEFINE(curl_lazy_load, curl_lazy_api, curl_lazy, SLOTS, .soname = "libcurl.so.4",
+                .name = "libcurl", .cannot_load = "cannot load libcurl (apt-get install libcurl4)",
+                .too_old = "a libcurl of 7.85 or later is needed (apt-get install libcurl4)")

@@ -1,27 +1,36 @@
 /* lib_hash: hash.md5/sha1/sha256/sha512(s [, "raw"]) and
  * hash.hmac(alg, key, data [, "raw"]), from OpenSSL's libcrypto (EVP_Digest
  * and EVP_Q_mac, one-shot calls that free what they allocate before they
- * return). The result is lowercase hex, or the raw bytes with "raw". */
+ * return). The result is lowercase hex, or the raw bytes with "raw".
+ * libcrypto is loaded at the first call (crypto_lazy.h), not when the
+ * module is registered: a run that computes no hash never maps it. */
 #include <lauxlib.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "crypto_lazy.h"
 #include "lib.h"
 
 struct alg {
     const char *name;    /* as scripts spell it */
     const char *ossl;    /* as OpenSSL spells it */
-    const EVP_MD *(*md)(void);
+    /* The table's slot, filled only once libcrypto is loaded. */
+    const EVP_MD *(*const *md)(void);
 };
 
 static const struct alg algs[] = {
-    {"md5", "MD5", EVP_md5},
-    {"sha1", "SHA1", EVP_sha1},
-    {"sha256", "SHA256", EVP_sha256},
-    {"sha512", "SHA512", EVP_sha512},
+    {"md5", "MD5", &crypto_lazy.md5},
+    {"sha1", "SHA1", &crypto_lazy.sha1},
+    {"sha256", "SHA256", &crypto_lazy.sha256},
+    {"sha512", "SHA512", &crypto_lazy.sha512},
 };
+
+/* Loads libcrypto if this is the first hash.* call; a library that cannot
+ * be loaded is an error of the call fname, saying what to install. */
+static void need_crypto(lua_State *L, const char *fname) {
+    char err[256];
+    if (crypto_lazy_load(err, sizeof err) != 0) luaL_error(L, "%s: %s", fname, err);
+}
 
 /* Whether the optional argument at idx asks for raw bytes: nil or "hex"
  * gives hex, "raw" gives bytes, anything else is an error. */
@@ -53,9 +62,10 @@ static int digest(lua_State *L, const struct alg *a) {
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
     int raw = want_raw(L, fname, 2);
+    need_crypto(L, fname);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (!EVP_Digest(s, len, md, &n, a->md(), NULL)) {
+    if (!EVP_Digest(s, len, md, &n, (*a->md)(), NULL)) {
         ERR_clear_error();
         return luaL_error(L, "%s: OpenSSL could not compute the digest", fname);
     }
@@ -80,6 +90,7 @@ static int hash_hmac(lua_State *L) {
     if (!a)
         return luaL_error(L, "hash.hmac: unknown algorithm \"%s\", expected \"md5\", \"sha1\", "
                              "\"sha256\" or \"sha512\"", name);
+    need_crypto(L, "hash.hmac");
     unsigned char md[EVP_MAX_MD_SIZE];
     size_t n = 0;
     /* An empty key is a valid HMAC key; OpenSSL wants a non-NULL pointer. */

@@ -43,9 +43,10 @@ $(diff <(echo "$want") <(echo "$got"))"
   fail "libconnector-lua.so does not point at libconnector-lua.so.$SOVERSION"
 soname=$(readelf -d "$prefix/$LIBDIR/libconnector-lua.so.$VERSION" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = "libconnector-lua.so.$SOVERSION" ] || fail "SONAME is '$soname'"
-# libpq and libcurl are loaded when first used (pq_lazy.c, curl_lazy.c), never linked.
-! readelf -d "$prefix/$LIBDIR/libconnector-lua.so.$VERSION" | grep -qE 'NEEDED.*(libpq|libcurl)' ||
-  fail "libconnector-lua.so links libpq or libcurl"
+# libpq, libcurl and libcrypto are loaded when first used (pq_lazy.c,
+# curl_lazy.c, crypto_lazy.c), never linked.
+! readelf -d "$prefix/$LIBDIR/libconnector-lua.so.$VERSION" | grep -qE 'NEEDED.*(libpq|libcurl|libcrypto)' ||
+  fail "libconnector-lua.so links libpq, libcurl or libcrypto"
 
 # The shared library exports the header's functions and nothing else.
 declared=$(grep -E '^[a-z]' "$prefix/include/connector_lua.h" | grep -v '^typedef' |
@@ -103,7 +104,7 @@ check_rows "$tmp/out_shared" "shared"
 # Static: the archive in place of -lconnector-lua, and --static for what it needs.
 libs=$(pc --static --libs | sed 's/-lconnector-lua\b/-l:libconnector-lua.a/')
 case $libs in *-l:libconnector-lua.a*) ;; *) fail "pkg-config --static --libs: '$libs'" ;; esac
-case " $libs " in *" -lpq "* | *" -lcurl "*) fail "pkg-config --static --libs names libpq or libcurl: '$libs'" ;; esac
+case " $libs " in *" -lpq "* | *" -lcurl "* | *" -lcrypto "*) fail "pkg-config --static --libs names libpq, libcurl or libcrypto: '$libs'" ;; esac
 # The program defines functions named as the library's internal ones: they
 # must neither clash nor replace the library's.
 cat > "$tmp/clash.c" <<'C'
