@@ -747,23 +747,22 @@ static clua_status reset_server(clua_runtime *rt) {
                       : why == STORE_OPEN_BUSY ? CLUA_ERROR_BUSY
                                                : CLUA_ERROR_STORE,
                       err);
-    else if (rt->interrupted_by || store_pg_reset(st, &dropped) != 0) {
-        if (rt->interrupted_by) {
-            /* Before the drop, or its statement cancelled: rolled back. */
-            char stop[160], msg[1400];
-            watchdog_stop_message(rt, stop, sizeof stop);
-            snprintf(msg, sizeof msg, "%s: nothing was dropped from schema \"%s\" of %s", stop,
-                     u.schema, u.display);
-            status = fail(rt, CLUA_ERROR_INTERRUPTED, msg);
-        } else {
-            status = fail(rt, store_out_of_memory(st) ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE,
-                          store_error(st));
-        }
-    } else
+    else if (!rt->interrupted_by && store_pg_reset(st, &dropped) == 0)
+        /* Done, even if an interrupt came once it was committed. */
         snprintf(rt->message, sizeof rt->message,
                  "dropped %d table%s of the connector and the runtime's own tables from schema "
                  "\"%s\" of %s",
                  dropped, dropped == 1 ? "" : "s", u.schema, u.display);
+    else if (rt->interrupted_by) {
+        /* Before the drop, or its statement cancelled: rolled back. */
+        char stop[160], msg[1400];
+        watchdog_stop_message(rt, stop, sizeof stop);
+        snprintf(msg, sizeof msg, "%s: nothing was dropped from schema \"%s\" of %s", stop,
+                 u.schema, u.display);
+        status = fail(rt, CLUA_ERROR_INTERRUPTED, msg);
+    } else
+        status = fail(rt, store_out_of_memory(st) ? CLUA_ERROR_NOMEM : CLUA_ERROR_STORE,
+                      store_error(st));
     /* Detached before it is closed, as clua_sync does. */
     rt->st = NULL;
     atomic_signal_fence(memory_order_seq_cst);

@@ -52,7 +52,7 @@ bool pg_url_almost(const char *s);
  * or a bad percent-escape, a user or password holding a raw '@' (libpq
  * would take the password's tail for the host) or a raw '/' (libpq would
  * take its head for the host and port): an '@' after a '/' with a ':'
- * before it, in the database name too (pg_url.c's opening comment). On
+ * before it, in the database name too (pg_url_mask.c's opening comment). On
  * failure *u holds nothing to free and err
  * gets "URL: reason" with the URL (and any password libpq's reason quotes)
  * masked; the caller puts the option's name before it, e.g.

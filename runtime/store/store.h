@@ -79,7 +79,10 @@ typedef enum {
     STORE_OPEN_FAILED, /* the message says why */
     STORE_OPEN_NOMEM,  /* for want of memory: CLUA_ERROR_NOMEM */
     STORE_OPEN_BUSY,   /* another run holds the destination: CLUA_ERROR_BUSY */
-    STORE_OPEN_STOPPED, /* the caller's stop came while it waited (store_pg_open_stoppable) */
+    /* the caller's stop came while it waited for a killed run's lock: only
+     * from the opens that take a stop function, store_pg_open_stoppable
+     * and store_pg_open_existing (store_pg.h) */
+    STORE_OPEN_STOPPED,
 } store_open_status;
 
 /* Finalizes every statement (including those cached in cat's tables) and

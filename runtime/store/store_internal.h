@@ -66,7 +66,44 @@ int sq_queue_end(store *st);
 int sq_queue_run(store *st);
 void sq_queue_free(store *st);
 
-/* Binds a converted value at parameter i. */
+/* A value as the SQLite store binds it: n (INT), f (REAL), or len bytes
+ * (TEXT, BLOB) at at, or when at is NULL at off in the buffer of copies
+ * the binder names (the queue's, found by offset because it moves as it
+ * grows; such a copy is short enough for an int length). */
+typedef struct sq_value {
+    types_sql_tag tag;
+    int64_t n;
+    double f;
+    const char *at;
+    size_t off, len;
+} sq_value;
+
+/* Binds parameter i of s to v, whose bytes (a TEXT or BLOB) are at v->at
+ * or, when that is NULL, at v->off in copies (the queue's buffer); they
+ * must stay as they are until s has run (SQLITE_STATIC). A NULL tag binds
+ * NULL. The one bind of the SQLite store: a value's own bytes (sq_bind,
+ * no copies), the queue's copy of them or the value in place
+ * (store_sqlite_queue.c). Inline and reading through v and copies so that
+ * each tag loads only what it binds, as the queue's own switch did: it
+ * runs for every parameter of every op. */
+static inline void sq_bind_at(sqlite3_stmt *s, int i, const sq_value *v, const strbuf *copies) {
+    switch (v->tag) {
+    case TYPES_SQL_INT: sqlite3_bind_int64(s, i, v->n); break;
+    case TYPES_SQL_REAL: sqlite3_bind_double(s, i, v->f); break;
+    case TYPES_SQL_TEXT:
+        if (v->at)
+            sqlite3_bind_text64(s, i, v->at, v->len, SQLITE_STATIC, SQLITE_UTF8);
+        else /* a copy, at most the queue's COPY_MOST bytes: the int call is shorter */
+            sqlite3_bind_text(s, i, copies->p + v->off, (int)v->len, SQLITE_STATIC);
+        break;
+    case TYPES_SQL_BLOB:
+        sqlite3_bind_blob64(s, i, v->at ? v->at : copies->p + v->off, v->len, SQLITE_STATIC);
+        break;
+    default: sqlite3_bind_null(s, i); break;
+    }
+}
+
+/* Binds a converted value at parameter i, where its bytes are. */
 void sq_bind(sqlite3_stmt *s, int i, const types_value *v);
 
 /* Drops t's cached history statements (store_sqlite_history.c). */

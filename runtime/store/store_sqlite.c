@@ -482,19 +482,10 @@ static int sq_add_column(store *st, dest_table *t, int col) {
 
 static int sq_set_column_type(store *st, const dest_table *t, int col) { return sq_record_column(st, t, col); }
 
-static void bind_value(sqlite3_stmt *s, int i, const types_value *v) {
-    switch (v->tag) {
-    case TYPES_SQL_INT: sqlite3_bind_int64(s, i, v->i); break;
-    case TYPES_SQL_REAL: sqlite3_bind_double(s, i, v->f); break;
-    case TYPES_SQL_TEXT:
-        sqlite3_bind_text64(s, i, types_bytes(v), v->len, SQLITE_STATIC, SQLITE_UTF8);
-        break;
-    case TYPES_SQL_BLOB: sqlite3_bind_blob64(s, i, types_bytes(v), v->len, SQLITE_STATIC); break;
-    default: sqlite3_bind_null(s, i); break;
-    }
+void sq_bind(sqlite3_stmt *s, int i, const types_value *v) {
+    sq_value b = {v->tag, v->i, v->f, types_bytes(v), 0, v->len};
+    sq_bind_at(s, i, &b, NULL); /* its bytes are at b.at, no copies */
 }
-
-void sq_bind(sqlite3_stmt *s, int i, const types_value *v) { bind_value(s, i, v); }
 
 static struct store_cache *cache_of(store *st, dest_table *t) {
     if (!t->cache && !(t->cache = calloc(1, sizeof(struct store_cache)))) store_oom(st);

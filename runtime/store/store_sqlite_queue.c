@@ -31,14 +31,6 @@
 /* A value larger than this is bound where it is, not copied. */
 #define COPY_MOST (64 * 1024)
 
-typedef struct sq_param {
-    types_sql_tag tag;
-    int64_t i;
-    double f;
-    const char *at; /* a value bound where it is (not copied); else NULL */
-    size_t off, len; /* a copied TEXT or BLOB: its bytes in the queue's buffer */
-} sq_param;
-
 typedef struct sq_op {
     sqlite3_stmt *stmt;
     dest_table *t;
@@ -49,7 +41,8 @@ typedef struct sq_op {
 struct sq_queue {
     sq_op *ops;
     unsigned nops, capops;
-    sq_param *params;
+    sq_value *params; /* at is a value bound where it is (not copied), else
+                       * NULL and off is where its copy is in bytes */
     unsigned nparams, capparams;
     strbuf bytes;
     bool bad;      /* the op being queued ran out of memory */
@@ -88,12 +81,12 @@ int sq_queue_begin(store *st, sqlite3_stmt *stmt, dest_table *t, int kind) {
 
 void sq_queue_value(store *st, const types_value *v) {
     sq_queue *q = sq(st)->queue;
-    sq_param *p = &q->params[q->nparams++];
+    sq_value *p = &q->params[q->nparams++];
     q->ops[q->nops].n++;
     p->tag = v->tag;
     p->at = NULL;
     switch (v->tag) {
-    case TYPES_SQL_INT: p->i = v->i; return;
+    case TYPES_SQL_INT: p->n = v->i; return;
     case TYPES_SQL_REAL: p->f = v->f; return;
     case TYPES_SQL_TEXT: case TYPES_SQL_BLOB: break;
     default: return;
@@ -148,23 +141,7 @@ int sq_queue_run(store *st) {
     for (unsigned k = 0; k < q->nops && rc == 0; k++) {
         const sq_op *op = &q->ops[k];
         for (unsigned j = 0; j < op->n; j++) {
-            const sq_param *p = &q->params[op->first + j];
-            int i = (int)j + 1;
-            switch (p->tag) {
-            case TYPES_SQL_INT: sqlite3_bind_int64(op->stmt, i, p->i); break;
-            case TYPES_SQL_REAL: sqlite3_bind_double(op->stmt, i, p->f); break;
-            case TYPES_SQL_TEXT:
-                if (p->at)
-                    sqlite3_bind_text64(op->stmt, i, p->at, p->len, SQLITE_STATIC, SQLITE_UTF8);
-                else /* at most COPY_MOST bytes */
-                    sqlite3_bind_text(op->stmt, i, q->bytes.p + p->off, (int)p->len, SQLITE_STATIC);
-                break;
-            case TYPES_SQL_BLOB:
-                sqlite3_bind_blob64(op->stmt, i, p->at ? p->at : q->bytes.p + p->off, p->len,
-                                    SQLITE_STATIC);
-                break;
-            default: sqlite3_bind_null(op->stmt, i); break;
-            }
+            sq_bind_at(op->stmt, (int)j + 1, &q->params[op->first + j], &q->bytes);
         }
         if (sq_run(op->stmt) != 0)
             rc = sq_fail(st, "%s \"%s\"", op_name(op->kind), op->t->name);

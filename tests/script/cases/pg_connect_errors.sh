@@ -5,13 +5,8 @@
 # a failing run prints, whichever form the URL gives it (user:PASSWORD@,
 # ?password=, its name percent-encoded or in capitals, repeated, malformed
 # without '=') or libpq's environment (PGPASSWORD).
-HOST=${CLUA_PG_URL#*host=}
+pg_url_case
 SOCK="$HOST/.s.PGSQL.5432"
-write ok.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
 
 # A server refusing the connection (no such database), after a socket
 # where none listens: libpq tries both and says so in three lines.

@@ -6,12 +6,7 @@
 # The holder here is a psql session named as a run names its session
 # ("connector-lua NAME, pid N"), which lets go of the lock after a second.
 pg_reset_schema
-URL="$CLUA_PG_URL&schema=$PG_SCHEMA"
-write ok.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
+pg_url_case
 
 # Its process gone (a pid that has just ended): waited for, then the run goes on.
 dead_pid

@@ -6,11 +6,7 @@
 # (an encoded '=' may have put the secret in it). Exit 2 before anything
 # connects; reset and inspect say the same.
 pg_reset_schema
-write ok.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
+pg_url_case
 # Each: the pair as written, how it is shown, and the key libpq's message names.
 for pair in "passwd=Key7secret|passwd=***|passwd" \
             "pasword=Key7secret|pasword=***|pasword" \

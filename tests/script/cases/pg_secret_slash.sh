@@ -8,13 +8,8 @@
 # text or JSON, nor reset's or inspect's messages. An '@' in the database
 # name with no ':' before it (so no password) is still taken.
 pg_reset_schema
-HOSTQ=${CLUA_PG_URL#*\?}
 MSG="the user or password holds a raw '/' (write it as %2F), or the database name or a parameter a raw '@' (write it as %40)"
-write ok.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
+pg_url_case
 # Each: the URL after postgresql://, then its masked form.
 for form in \
   "postgres:5432/Tail8y@/warehouse?$HOSTQ&schema=$PG_SCHEMA|postgres:***@/warehouse?$HOSTQ&schema=$PG_SCHEMA" \

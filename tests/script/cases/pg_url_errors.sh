@@ -6,7 +6,7 @@
 # column name over 63 bytes is refused with a message naming it, and a
 # name of exactly 63 bytes is taken whole.
 SECRET=s3cr3t-url
-HOSTQ=${CLUA_PG_URL#*\?}
+pg_url_case
 BASE="postgresql://postgres:$SECRET@/warehouse?$HOSTQ"
 MBASE="postgresql://postgres:***@/warehouse?$HOSTQ"
 A64=$(printf 'a%.0s' $(seq 64))
@@ -59,11 +59,6 @@ done
 # ports as hosts): exit 2 as well, before anything is read (the
 # configuration file here does not exist) or connected, naming the
 # parameter and its value; the same for reset and inspect.
-write ok.lua <<'LUA'
-function update(configuration, state)
-  op.upsert("t", { id = 1 })
-end
-LUA
 for bad in "port=notaport|port \"notaport\" is not a port number (1 to 65535)" \
            "sslmode=bogus|sslmode \"bogus\" is not one of disable, allow, prefer, require, verify-ca, verify-full" \
            "port=99999|port \"99999\" is not a port number (1 to 65535)" \
@@ -105,7 +100,6 @@ pg_reset_schema "$B63"
 # Table and column names over 63 bytes: refused, named; what the last
 # checkpoint committed stays. 63 bytes go through whole.
 pg_reset_schema
-URL="$CLUA_PG_URL&schema=$PG_SCHEMA"
 write long_declared.lua <<LUA
 function schema(configuration)
   return { { table = "$A64", primary_key = { "id" }, columns = { id = "INT" } } }
