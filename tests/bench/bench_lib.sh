@@ -24,9 +24,11 @@ bench_args() {
 
 # measure NAME CMD...: runs CMD in a fresh $work/run (or, with
 # MEASURE_AGAIN=1, in the one the last run left), its output thrown away,
-# and appends "seconds max_rss_kb" of the run (wall clock; GNU time's peak
-# RSS of the process) to $work/NAME. A run that fails prints its stderr
-# and ends the benchmark: its figures would mean nothing.
+# and appends "seconds max_rss_kb cpu_seconds" of the run (wall clock; GNU
+# time's peak RSS and user + system time of the process) to $work/NAME.
+# Dirty pages an earlier run left are written out first (sync), so that no
+# run pays for the writes of the one before it. A run that fails prints
+# its stderr and ends the benchmark: its figures would mean nothing.
 # shellcheck disable=SC2154 # $work is the caller's
 measure() {
   local name=$1
@@ -34,11 +36,14 @@ measure() {
   [ "${MEASURE_AGAIN:-0}" = 1 ] || rm -rf "$work/run"
   mkdir -p "$work/run"
   local t0 t1
+  sync # outside the timed part
   t0=$(date +%s%N)
-  (cd "$work/run" && /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
+  (cd "$work/run" && /usr/bin/time -f "%M %U %S" -o "$work/rss" "$@" > /dev/null 2> "$work/err") ||
     { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
   t1=$(date +%s%N)
-  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(cat "$work/rss")" >> "$work/$name"
+  local rss user sys
+  read -r rss user sys < "$work/rss"
+  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $rss $(echo "$user + $sys" | bc -l)" >> "$work/$name"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

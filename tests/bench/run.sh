@@ -5,9 +5,10 @@
 # SQLite C API with the runtime's own SQLite settings (the tuned limit) and
 # with SQLite's defaults (the limit); and by SDK-style Python over the
 # sqlite3 module. Runs them alternately, PAIRS times each at each N, and
-# prints medians, ratios, peak RSS and the op path's own cost:
-# (connector-lua - script alone) / tuned limit. A benchmark, not a test: it
-# never fails on timing.
+# prints medians of wall and CPU time (user + system), their ratios, peak
+# RSS and the op path's own cost: (connector-lua - script alone) / tuned
+# limit, in wall and in CPU time. A benchmark, not a test: it never fails
+# on timing.
 #
 #   tests/bench/run.sh [PAIRS] [N ...]        defaults: 5 pairs, N = 100000 1000000
 #
@@ -38,7 +39,7 @@ echo "tuned limit: ${tuned[*]}"
 runners=(clua alone tuned)
 [ "${SKIP_PYTHON:-0}" = 1 ] || runners+=(limit python)
 
-printf '%-9s %-12s %9s %8s %11s %5s\n' N runner median_s /tuned peak_rss_mb runs
+printf '%-9s %-12s %9s %8s %9s %8s %11s %5s\n' N runner median_s /tuned cpu_s /tuned peak_rss_mb runs
 for n in "${sizes[@]}"; do
   printf '{"n": %d}\n' "$n" > "$work/config.json"
   printf '{"n": %d, "script_alone": true}\n' "$n" > "$work/alone.json"
@@ -55,18 +56,19 @@ for n in "${sizes[@]}"; do
     done
   done
   for r in "${runners[@]}"; do
-    t=$(cut -d' ' -f1 "$work/$r" | median)
-    eval "med_$r=$t"
+    eval "med_$r=$(cut -d' ' -f1 "$work/$r" | median)"
+    eval "cpu_$r=$(cut -d' ' -f3 "$work/$r" | median)"
   done
   # shellcheck disable=SC2154 # set by the eval above
   for r in "${runners[@]}"; do
     t=$(eval "echo \$med_$r")
+    c=$(eval "echo \$cpu_$r")
     rss=$(cut -d' ' -f2 "$work/$r" | sort -n | tail -1)
-    printf '%-9s %-12s %9.3f %8.2f %11.1f %5d\n' "$n" "$r" "$t" "$(echo "$t / $med_tuned" | bc -l)" \
-      "$(echo "$rss / 1024" | bc -l)" "$pairs"
+    printf '%-9s %-12s %9.3f %8.2f %9.3f %8.2f %11.1f %5d\n' "$n" "$r" "$t" "$(echo "$t / $med_tuned" | bc -l)" \
+      "$c" "$(echo "$c / $cpu_tuned" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$pairs"
   done
-  printf '%-9s op path: (connector-lua - script alone) / tuned limit = %.3f\n\n' "$n" \
-    "$(echo "($med_clua - $med_alone) / $med_tuned" | bc -l)"
+  printf '%-9s op path: (connector-lua - script alone) / tuned limit = %.3f wall, %.3f CPU\n\n' "$n" \
+    "$(echo "($med_clua - $med_alone) / $med_tuned" | bc -l)" "$(echo "($cpu_clua - $cpu_alone) / $cpu_tuned" | bc -l)"
 done
 
 # Start-up: connector-lua scripts/three.lua from start to exit, in a new
