@@ -117,13 +117,18 @@ int files_read(const char *path, char **out, size_t *len, char *err, size_t errl
 }
 
 bool files_holds(const char *path, const char *data, size_t len) {
-    /* O_NOFOLLOW and O_NONBLOCK: a planted link is not followed, a FIFO
-     * does not wait for a writer; neither is a plain file, so either is
+    /* Only a plain file is opened (a device planted there is not: opening
+     * some has effects), and with O_NOFOLLOW and O_NONBLOCK, so that what
+     * replaced it since (a link, a FIFO) is neither followed nor waited
+     * on; the file opened must be the one looked at. Anything else is
      * replaced as before. */
+    struct stat seen, st;
+    if (lstat(path, &seen) != 0 || !S_ISREG(seen.st_mode) || (size_t)seen.st_size != len + 1)
+        return false;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) return false;
-    struct stat st;
-    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len + 1;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == seen.st_dev &&
+                st.st_ino == seen.st_ino && (size_t)st.st_size == len + 1;
     char buf[4096];
     for (size_t at = 0; same && at <= len;) {
         size_t want = len + 1 - at < sizeof buf ? len + 1 - at : sizeof buf;

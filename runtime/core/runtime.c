@@ -349,6 +349,10 @@ static clua_status claim_destination(clua_runtime *rt, bool *adopt) {
 static clua_status name_destination(clua_runtime *rt) {
     const char *target = rt->opt->output_dir;
     char msg[2100];
+    /* Nothing of an earlier sync's destination carries over (a runtime
+     * may sync more than once). */
+    rt->state_path[0] = '\0';
+    rt->state_copy_known = false;
     if (pg_url_almost(target)) {
         snprintf(msg, sizeof msg,
                  "--output %.1000s: a PostgreSQL URL begins postgresql:// (or postgres://), "
@@ -361,7 +365,6 @@ static clua_status name_destination(clua_runtime *rt) {
         snprintf(rt->summary.database_path, sizeof rt->summary.database_path,
                  "%s/warehouse.db", rt->dir);
         snprintf(rt->state_path, sizeof rt->state_path, "%s/state.json", rt->dir);
-        rt->state_copy_known = false; /* a runtime may sync more than once */
         return CLUA_OK;
     }
     clua_status status = rt_server_url(rt, &rt->pg);
@@ -371,7 +374,6 @@ static clua_status name_destination(clua_runtime *rt) {
          * connection's does, by the URL masked without libpq's help. */
         snprintf(rt->summary.database_path, sizeof rt->summary.database_path, "%s",
                  rt->directory);
-        rt->state_path[0] = '\0';
     }
     if (status != CLUA_OK) return status;
     snprintf(rt->dir, sizeof rt->dir, "%s", rt->pg.display);
