@@ -13,7 +13,9 @@
  * it. The writer's end is the last '@' before the query's first known
  * parameter (a '?' or '&', then a name libpq or we take, then '='): an
  * '@' in `?user=me@corp` is a value's, any earlier one may end a password
- * written with a raw '@', '/' or '?'. A later '@' before the first '/'
+ * written with a raw '@', '/' or '?'. When what libpq would take for the
+ * port is no number (`u:a/b?host=x@h`), that parameter is the password's
+ * too, and the writer's end is the last '@'. A later '@' before the first '/'
  * (`u:p@ss@h`) is a raw '@' in the user or password. One after a '/'
  * (`u:ab/cd@h/db`: libpq sees host "u", port "ab", database "cd@h/db"
  * and the server quotes it) is a raw '/' when a ':' comes before it, and
@@ -110,6 +112,24 @@ static size_t first_known_pair(const char *u, size_t len, size_t from,
     return len;
 }
 
+/* Whether a ':' in u[from, to) (the URL before its first '?', where libpq
+ * finds no '@' before the first '/') is followed by anything but a port
+ * (digits, up to a '/' or a ',' of a host list): in `u:a/b?host=x@h` or
+ * `me/corp:pw/?host=x@h`, a user and a password with a raw '/', not a host
+ * and a port, so the '?' after it is the password's too. A password all
+ * of digits looks like a port. */
+static bool bad_port(const char *u, size_t from, size_t to) {
+    int brackets = 0; /* [::1]:5432 */
+    for (size_t i = from; i < to; i++) {
+        if (u[i] == '[') brackets++;
+        else if (u[i] == ']' && brackets > 0) brackets--;
+        else if (u[i] == ':' && brackets == 0)
+            for (size_t k = i + 1; k < to && u[k] != '/' && u[k] != ','; k++)
+                if (u[k] < '0' || u[k] > '9') return true;
+    }
+    return false;
+}
+
 void pg_url_split(const char *u, size_t len, const PQconninfoOption *kw, pg_url_parts *p) {
     size_t start = pg_url_scheme_len(u, len), i = start;
     p->at = p->colon = p->masked = p->query = len;
@@ -118,6 +138,8 @@ void pg_url_split(const char *u, size_t len, const PQconninfoOption *kw, pg_url_
     if (i < len && u[i] == '@') p->at = p->masked = i;
     size_t from = p->at < len ? p->at + 1 : start, w = p->at;
     size_t bound = first_known_pair(u, len, from, kw);
+    const char *first_q = memchr(u + start, '?', len - start);
+    if (p->at == len && bad_port(u, start, first_q ? (size_t)(first_q - u) : len)) bound = len;
     for (size_t j = from; j < bound; j++)
         if (u[j] == '@') w = j;
     if (w < len) {

@@ -120,6 +120,9 @@ static const ok_case ok_cases[] = {
     {"postgresql://h:5432/db?user=me@corp&application_name=a/b@c",
      "postgresql://h:5432/db?user=me@corp&application_name=a/b@c", DEF,
      "postgresql://h:5432/db?user=me@corp&application_name=a/b@c"},
+    {"postgresql://[::1]:5432,h2:5433/db?application_name=x:y&user=me@corp",
+     "postgresql://[::1]:5432,h2:5433/db?application_name=x:y&user=me@corp", DEF,
+     "postgresql://[::1]:5432,h2:5433/db?application_name=x:y&user=me@corp"},
     {"postgresql://u:pw@h:5432/sales%40eu?ssl=true", "postgresql://u:pw@h:5432/sales%40eu?ssl=true",
      DEF, "postgresql://u:***@h:5432/sales%40eu?ssl=true"},
     {"postgresql://u:ab%2Fcd@h/db", "postgresql://u:ab%2Fcd@h/db", DEF, "postgresql://u:***@h/db"},
@@ -269,6 +272,15 @@ static const bad_case bad_cases[] = {
      "postgresql://u:***@h/db: the user or password holds a raw '/' (write it as %2F), or the "
      "database name or a parameter a raw '@' (write it as %40)"},
     {"postgresql://me/corp:secret@h/db", DEF,
+     "postgresql://me/corp:***@h/db: the user or password holds a raw '/' (write it as %2F), or "
+     "the database name or a parameter a raw '@' (write it as %40)"},
+    /* ... followed by a '?' and a parameter libpq knows: what libpq would
+     * take for the port is no number, so the parameter is the password's
+     * too (it was shown whole). */
+    {"postgresql://u:se/c?host=ret@h/db", DEF,
+     "postgresql://u:***@h/db: the user or password holds a raw '/' (write it as %2F), or the "
+     "database name or a parameter a raw '@' (write it as %40)"},
+    {"postgresql://me/corp:se/?port=5432&dbname=cret@h/db", DEF,
      "postgresql://me/corp:***@h/db: the user or password holds a raw '/' (write it as %2F), or "
      "the database name or a parameter a raw '@' (write it as %40)"},
     {"postgresql://h:5432/sales@eu", DEF,
@@ -763,7 +775,8 @@ static void test_random_secrets(void **state) {
             /* A raw '/' as pasted (base64 has them), with '?', '=' or '@'
              * about it; the rest encoded. The user sometimes has one too. */
             static const char *const seps[] = {"/", "//", "/==", "?x/", "/x?", "@/",
-                                               "/@x:", "/?y=", ":/", "/&host="};
+                                               "/@x:", "/?y=", ":/", "/&host=", "/?host=",
+                                               "/x?port=5432&dbname="};
             encode(&enc, &secret, next_rand(2));
             size_t head = secret.len;
             strbuf_puts(&secret, seps[next_rand(sizeof seps / sizeof seps[0])]);

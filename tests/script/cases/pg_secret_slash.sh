@@ -17,6 +17,7 @@ for form in \
   "postgres:Head7x/Tail8y==@/warehouse?sslmode=disable&$HOSTQ&schema=$PG_SCHEMA|postgres:***@/warehouse?sslmode=disable&$HOSTQ&schema=$PG_SCHEMA" \
   "postgres:Head7x@b/Tail8y@/warehouse?$HOSTQ&schema=$PG_SCHEMA|postgres:***@/warehouse?$HOSTQ&schema=$PG_SCHEMA" \
   "postgres:Head7x/b?Tail8y@/warehouse?$HOSTQ&schema=$PG_SCHEMA|postgres:***@/warehouse?$HOSTQ&schema=$PG_SCHEMA" \
+  "postgres:Head7x/b?host=Tail8y@/warehouse?$HOSTQ&schema=$PG_SCHEMA|postgres:***@/warehouse?$HOSTQ&schema=$PG_SCHEMA" \
   "pg/user:Head7x@/warehouse?$HOSTQ&schema=$PG_SCHEMA|pg/user:***@/warehouse?$HOSTQ&schema=$PG_SCHEMA"; do
   url="postgresql://${form%%|*}"
   masked="postgresql://${form#*|}"
